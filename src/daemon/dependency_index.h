@@ -1,0 +1,47 @@
+// DependencyIndex answers "which resources must re-render because this key
+// changed?" in O(depth of the key): every declared key (prefixes already
+// applied) covers itself and its subtree, so a changed key is looked up once
+// per '/'-boundary ancestor. Work never grows with the number of keys in the
+// store, only with the number of resources that actually declared the key.
+//
+// Also computes the minimal set of prefixes to read and watch: a declared key
+// already covered by another declared key is not watched twice.
+//
+// Not thread-safe: built on configuration load, read by the event loop.
+#ifndef CONFWATCH_DAEMON_DEPENDENCY_INDEX_H_
+#define CONFWATCH_DAEMON_DEPENDENCY_INDEX_H_
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+
+namespace confwatch {
+
+class DependencyIndex {
+ public:
+  // Declares that resource `id` depends on `key` and its subtree.
+  // A trailing '/' is ignored ("/a/" == "/a"); "/" or "" covers everything.
+  void Add(int id, std::string_view key);
+
+  // Resources whose declared keys cover `key`, each once, in ascending id.
+  std::vector<int> Affected(std::string_view key) const;
+
+  // The declared keys with every key covered by another removed, sorted.
+  // These are the prefixes to Range and Watch.
+  std::vector<std::string> WatchPrefixes() const;
+
+  // Normalized form used for matching: no trailing '/', root is "".
+  static std::string Normalize(std::string_view key);
+
+  // True when `declared` (normalized) covers `key`.
+  static bool Covers(std::string_view declared, std::string_view key);
+
+ private:
+  absl::flat_hash_map<std::string, std::vector<int>> by_key_;
+};
+
+}  // namespace confwatch
+
+#endif  // CONFWATCH_DAEMON_DEPENDENCY_INDEX_H_

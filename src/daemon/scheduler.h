@@ -1,0 +1,79 @@
+// Scheduler decides WHEN each resource renders. It coalesces: a resource has
+// at most one render/install in flight and at most one follow-up queued, so a
+// burst of changes collapses into one render of the latest state. It applies
+// the per-resource quiescence window `wait = "min:max"` (as consul-template:
+// render once no change came for `min`, but no later than `max` after the
+// first pending change), `min_reload_interval`, and retries a failed render or
+// install with exponential backoff instead of waiting for the next change.
+//
+// Pure logic over a caller-supplied clock, so tests drive time by hand.
+// Not thread-safe: only the event loop touches it.
+#ifndef CONFWATCH_DAEMON_SCHEDULER_H_
+#define CONFWATCH_DAEMON_SCHEDULER_H_
+
+#include <optional>
+#include <vector>
+
+#include "absl/time/time.h"
+
+namespace confwatch {
+
+struct SchedulePolicy {
+  absl::Duration wait_min = absl::ZeroDuration();
+  absl::Duration wait_max = absl::ZeroDuration();  // zero: no upper bound needed
+  absl::Duration min_interval = absl::ZeroDuration();  // between two starts
+};
+
+class Scheduler {
+ public:
+  static constexpr absl::Duration kInitialBackoff = absl::Milliseconds(500);
+  static constexpr absl::Duration kMaxBackoff = absl::Seconds(60);
+
+  // Adds resource `id` (ids are dense, 0..n-1) with its policy; it starts dirty
+  // so that it renders once at start.
+  void Add(int id, const SchedulePolicy& policy, absl::Time now);
+
+  // Forgets every resource (configuration reload).
+  void Clear() { states_.clear(); }
+
+  // A key the resource depends on changed at `now`.
+  void MarkDirty(int id, absl::Time now);
+
+  // Resources that may start now; each is marked in flight and clean.
+  // REQUIRES: a returned id is later passed to Finished().
+  std::vector<int> TakeReady(absl::Time now);
+
+  // The in-flight work for `id` ended. On failure it is retried with backoff
+  // (unless a newer change already made it dirty, in which case the backoff
+  // still applies so that a permanently broken resource cannot spin).
+  void Finished(int id, bool ok, absl::Time now);
+
+  // The earliest time at which TakeReady may return something new, if any.
+  std::optional<absl::Time> NextDeadline() const;
+
+  bool InFlight(int id) const { return states_[id].in_flight; }
+  bool Dirty(int id) const { return states_[id].dirty; }
+  int Failures(int id) const { return states_[id].failures; }
+
+ private:
+  struct State {
+    SchedulePolicy policy;
+    bool present = false;
+    bool dirty = false;
+    bool in_flight = false;
+    absl::Time first_change = absl::InfinitePast();
+    absl::Time last_change = absl::InfinitePast();
+    absl::Time last_start = absl::InfinitePast();
+    absl::Time retry_at = absl::InfinitePast();
+    int failures = 0;
+  };
+
+  // When a dirty, idle resource becomes eligible.
+  static absl::Time EligibleAt(const State& s);
+
+  std::vector<State> states_;
+};
+
+}  // namespace confwatch
+
+#endif  // CONFWATCH_DAEMON_SCHEDULER_H_

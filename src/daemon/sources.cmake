@@ -1,0 +1,9 @@
+# The daemon: dependency index, scheduler, event loop, modes.
+confwatch_module(daemon
+  SOURCES
+    ${CMAKE_SOURCE_DIR}/src/daemon/dependency_index.cc
+    ${CMAKE_SOURCE_DIR}/src/daemon/scheduler.cc
+  TESTS
+    ${CMAKE_SOURCE_DIR}/tests/unit/daemon/dependency_index_test.cc
+    ${CMAKE_SOURCE_DIR}/tests/unit/daemon/scheduler_test.cc
+)

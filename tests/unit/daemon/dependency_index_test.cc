@@ -1,0 +1,60 @@
+#include "daemon/dependency_index.h"
+
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+
+namespace confwatch {
+namespace {
+
+TEST(DependencyIndex, KeyCoversItselfAndSubtreeOnly) {
+  struct Case {
+    std::string declared, key;
+    bool covers;
+  };
+  const std::vector<Case> cases = {
+      {"/db/host", "/db/host", true},       {"/db/host", "/db/host/x", true},
+      {"/db/host", "/db/hostname", false},  {"/db/host/", "/db/host", true},
+      {"/db/host", "/db", false},           {"/", "/anything/at/all", true},
+      {"", "/x", true},                     {"/a", "/a-b", false},
+  };
+  for (const Case& c : cases) {
+    EXPECT_EQ(c.covers, DependencyIndex::Covers(DependencyIndex::Normalize(c.declared), c.key))
+        << c.declared << " vs " << c.key;
+  }
+}
+
+TEST(DependencyIndex, AffectedListsEachCoveringResourceOnce) {
+  DependencyIndex index;
+  index.Add(0, "/services/web");
+  index.Add(1, "/services");
+  index.Add(2, "/config/app/db");
+  index.Add(2, "/services/web/");  // same key twice for one resource
+  index.Add(3, "/services/webx");
+  EXPECT_EQ((std::vector<int>{0, 1, 2}), index.Affected("/services/web/10.0.0.1:80"));
+  EXPECT_EQ((std::vector<int>{1}), index.Affected("/services/api/a"));
+  EXPECT_EQ((std::vector<int>{2}), index.Affected("/config/app/db/host"));
+  EXPECT_EQ((std::vector<int>{}), index.Affected("/config/app/dbx"));
+  EXPECT_EQ((std::vector<int>{1, 3}), index.Affected("/services/webx"));
+}
+
+TEST(DependencyIndex, RootDeclarationCoversEveryKey) {
+  DependencyIndex index;
+  index.Add(4, "/");
+  EXPECT_EQ((std::vector<int>{4}), index.Affected("/a/b"));
+  EXPECT_EQ((std::vector<std::string>{""}), index.WatchPrefixes());
+}
+
+TEST(DependencyIndex, WatchPrefixesDropCoveredKeys) {
+  DependencyIndex index;
+  index.Add(0, "/a");
+  index.Add(1, "/a-b");  // sorts between /a and /a/b: must not hide /a/b's cover
+  index.Add(2, "/a/b");
+  index.Add(3, "/c/d");
+  index.Add(4, "/c");
+  EXPECT_EQ((std::vector<std::string>{"/a", "/a-b", "/c"}), index.WatchPrefixes());
+}
+
+}  // namespace
+}  // namespace confwatch
