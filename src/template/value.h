@@ -1,0 +1,124 @@
+// Value is a Go value as text/template sees it: a Type (see type.h) plus its
+// data. It models what Go's reflect.Value does for templates: the invalid
+// value ("<no value>", a missing map key), a nil interface ("<nil>", JSON
+// null), bools, numbers of each Go numeric type, strings, slices, maps with
+// string keys, structs and pointers to structs.
+//
+// Values are immutable and cheap to copy: strings, slices, maps and structs
+// share their storage through reference counts, so ranging over a 100k-element
+// list copies no string bytes. A Value may be read from many threads at once.
+//
+// "Boxed" values: an element read out of a container whose element type is
+// interface{} (a []interface{} or map[string]interface{} from JSON) keeps its
+// dynamic type but remembers it came from an interface slot, because Go's
+// messages then name "interface {}" (e.g. "can't evaluate field x in type
+// interface {}"). static_type() returns Any() for such values.
+#ifndef CONFWATCH_TEMPLATE_VALUE_H_
+#define CONFWATCH_TEMPLATE_VALUE_H_
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "template/type.h"
+
+namespace confwatch {
+
+class Value;
+using ValueList = std::vector<Value>;
+// Go maps print and range in sorted key order; keys are strings here.
+using ValueMap = std::map<std::string, Value, std::less<>>;
+
+class Value {
+ public:
+  // The invalid value (Go's reflect.Value{}): prints "<no value>".
+  Value() = default;
+
+  // --- Constructors. Each REQUIRES the given type to have the matching kind.
+  static Value Nil();  // nil interface{}: prints "<nil>"
+  static Value Bool(bool b);
+  static Value Int(int64_t i);  // Go int
+  static Value Float64(double f);
+  static Value String(std::string s);
+  // Zero-copy string: `data` keeps the bytes alive (use the shared_ptr
+  // aliasing constructor to point into a larger owner, e.g. a store node).
+  static Value StringRef(std::shared_ptr<const char> data, size_t size);
+  // Any integer type (Int8..Uintptr); `bits` is the two's-complement pattern.
+  static Value Integer(const Type* type, uint64_t bits);
+  static Value Float(const Type* type, double f);  // Float32 or Float64
+  static Value StringOf(const Type* type, std::string s);  // named strings
+  // A slice; `type` must have kind kSlice, elements must be assignable to its
+  // element type.
+  static Value List(const Type* type, ValueList elems);
+  static Value List(const Type* type, std::shared_ptr<const ValueList> elems);
+  static Value StringList(std::vector<std::string> elems);  // []string
+  static Value Map(const Type* type, ValueMap entries);
+  static Value Map(const Type* type, std::shared_ptr<const ValueMap> entries);
+  // A struct (kind kStruct) or a non-nil pointer to one (kind kPointer, the
+  // fields are the pointee's). `fields` are in declaration order.
+  static Value Struct(const Type* type, ValueList fields);
+  // Go's reflect.Zero(type): false, 0, "", nil slice/map/pointer/interface,
+  // struct of zero fields.
+  static Value Zero(const Type* type);
+
+  // --- Inspection.
+  bool valid() const { return type_ != nullptr; }
+  // Kind of the dynamic type; kInvalid for the invalid value.
+  Kind kind() const { return type_ ? type_->kind() : Kind::kInvalid; }
+  // Dynamic type. REQUIRES: valid().
+  const Type* type() const { return type_; }
+  // Type as Go's template sees it before unwrapping an interface: Any() for
+  // boxed values, else type(). REQUIRES: valid().
+  const Type* static_type() const { return boxed_ ? Type::Any() : type_; }
+  bool boxed() const { return boxed_; }
+  // A copy marked (or not) as read out of an interface{} slot.
+  Value Boxed(bool boxed = true) const;
+
+  // True for a nil interface and for nil slices, maps and pointers.
+  bool IsNil() const;
+
+  // --- Accessors. Each REQUIRES the matching kind.
+  bool AsBool() const { return scalar_.b; }
+  int64_t AsInt() const { return static_cast<int64_t>(scalar_.u); }  // signed kinds
+  uint64_t AsUint() const { return scalar_.u; }  // unsigned kinds
+  double AsFloat() const { return scalar_.f; }   // float kinds
+  std::string_view AsString() const {
+    return std::string_view(static_cast<const char*>(ref_.get()), scalar_.u);
+  }
+  // Slice elements; empty for a nil slice.
+  const ValueList& AsList() const;
+  // Map entries; empty for a nil map.
+  const ValueMap& AsMap() const;
+  // Struct fields (also for a pointer to struct).
+  const ValueList& AsFields() const;
+
+  // Element i of a slice, boxed if the element type is interface{}.
+  // REQUIRES: kind() == kSlice, i < AsList().size().
+  Value Index(size_t i) const;
+  // Map lookup: the invalid value when the key is missing; the element is
+  // boxed if the map's element type is interface{}. REQUIRES: kMap.
+  Value MapIndex(std::string_view key) const;
+  // Field i of a struct or pointer to struct, boxed if declared interface{}.
+  Value Field(size_t i) const;
+  // Number of elements of a slice or map, bytes of a string.
+  size_t Len() const;
+
+ private:
+  const Type* type_ = nullptr;
+  bool boxed_ = false;
+  union Scalar {
+    bool b;
+    uint64_t u;  // also the byte length of a string
+    double f;
+  } scalar_{};
+  // String bytes (aliased), or a ValueList / ValueMap; nullptr when nil.
+  std::shared_ptr<const void> ref_;
+};
+
+}  // namespace confwatch
+
+#endif  // CONFWATCH_TEMPLATE_VALUE_H_
