@@ -1,0 +1,5 @@
+# inotify-based directory watching (confdir, file sources).
+confwatch_module(watch
+  SOURCES ${CMAKE_SOURCE_DIR}/src/watch/dir_watcher.cc
+  TESTS ${CMAKE_SOURCE_DIR}/tests/unit/watch/dir_watcher_test.cc
+)

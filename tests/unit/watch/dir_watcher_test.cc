@@ -1,0 +1,99 @@
+#include "watch/dir_watcher.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <condition_variable>
+#include <fstream>
+#include <mutex>
+#include <set>
+#include <string>
+
+#include "absl/strings/match.h"
+#include "gtest/gtest.h"
+
+namespace confwatch {
+namespace {
+
+// Records paths reported by the watcher and lets the test wait for one.
+class Recorder {
+ public:
+  void Add(const std::string& path) {
+    std::lock_guard<std::mutex> lock(mu_);
+    paths_.insert(path);
+    cv_.notify_all();
+  }
+  bool WaitFor(const std::string& suffix) {
+    std::unique_lock<std::mutex> lock(mu_);
+    return cv_.wait_for(lock, std::chrono::seconds(5), [&] {
+      for (const auto& p : paths_) {
+        if (absl::EndsWith(p, suffix)) return true;
+      }
+      return false;
+    });
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::set<std::string> paths_;
+};
+
+std::string MakeTempDir() {
+  char tmpl[] = "/tmp/confwatch-dirwatch-XXXXXX";
+  return mkdtemp(tmpl);
+}
+
+void WriteFile(const std::string& path, const std::string& text) {
+  std::ofstream(path) << text;
+}
+
+TEST(DirWatcher, ReportsWriteRenameDeleteAndNewSubdirectories) {
+  std::string dir = MakeTempDir();
+  Recorder rec;
+  auto w = DirWatcher::Start({{dir, true}}, [&](const std::string& p) { rec.Add(p); });
+  ASSERT_TRUE(w.ok()) << w.status();
+
+  WriteFile(dir + "/a.toml", "x");
+  EXPECT_TRUE(rec.WaitFor("/a.toml"));
+
+  // Editors save by writing a temp file and renaming it over the original.
+  WriteFile(dir + "/.b.tmp", "y");
+  ASSERT_EQ(0, rename((dir + "/.b.tmp").c_str(), (dir + "/b.toml").c_str()));
+  EXPECT_TRUE(rec.WaitFor("/b.toml"));
+
+  ASSERT_EQ(0, mkdir((dir + "/sub").c_str(), 0755));
+  EXPECT_TRUE(rec.WaitFor("/sub"));
+  usleep(100 * 1000);  // the watcher adds the new directory from its own thread
+  WriteFile(dir + "/sub/c.toml", "z");
+  EXPECT_TRUE(rec.WaitFor("/sub/c.toml"));
+
+  ASSERT_EQ(0, unlink((dir + "/a.toml").c_str()));
+  w->reset();
+  std::string cmd = "rm -rf " + dir;
+  ASSERT_EQ(0, system(cmd.c_str()));
+}
+
+TEST(DirWatcher, MissingRootIsAnErrorNamingIt) {
+  auto w = DirWatcher::Start({{"/nonexistent/confwatch-dir", true}}, [](const std::string&) {});
+  ASSERT_FALSE(w.ok());
+  EXPECT_EQ("watch /nonexistent/confwatch-dir: No such file or directory", w.status().message());
+}
+
+TEST(DirWatcher, OnlyOneRunsAtATime) {
+  std::string dir = MakeTempDir();
+  auto first = DirWatcher::Start({{dir, false}}, [](const std::string&) {});
+  ASSERT_TRUE(first.ok());
+  auto second = DirWatcher::Start({{dir, false}}, [](const std::string&) {});
+  EXPECT_EQ(absl::StatusCode::kFailedPrecondition, second.status().code());
+  first->reset();
+  auto third = DirWatcher::Start({{dir, false}}, [](const std::string&) {});
+  EXPECT_TRUE(third.ok()) << "a stopped watcher frees the slot";
+  third->reset();
+  rmdir(dir.c_str());
+}
+
+}  // namespace
+}  // namespace confwatch
