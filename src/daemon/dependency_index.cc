@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "absl/strings/match.h"
+
 namespace confwatch {
 
 std::string DependencyIndex::Normalize(std::string_view key) {
@@ -41,21 +43,20 @@ std::vector<int> DependencyIndex::Affected(std::string_view key) const {
 }
 
 std::vector<std::string> DependencyIndex::WatchPrefixes() const {
-  // Keep a declared key only when no proper ancestor of it is declared too.
-  // (Sorted neighbours are not enough: "/a-b" sorts between "/a" and "/a/b".)
-  auto has_declared_ancestor = [&](const std::string& key) {
-    if (key.empty()) return false;
-    if (by_key_.contains("")) return true;
-    for (size_t i = 1; i < key.size(); ++i) {
-      if (key[i] == '/' && by_key_.contains(absl::string_view(key.data(), i))) return true;
-    }
-    return false;
-  };
+  std::vector<std::string> keys;
+  keys.reserve(by_key_.size());
+  for (const auto& [key, ids] : by_key_) keys.push_back(key);
+  std::sort(keys.begin(), keys.end());
+  // etcd watches byte prefixes, so "/a" also delivers "/a-b/x". Two watches
+  // whose ranges overlap would deliver the same key twice, in no defined
+  // order between them; a stale put could then overwrite a newer delete.
+  // Keeping only keys that no kept key is a byte prefix of makes the ranges
+  // disjoint. In sorted order every key that starts with p directly follows p.
   std::vector<std::string> out;
-  for (const auto& [key, ids] : by_key_) {
-    if (!has_declared_ancestor(key)) out.push_back(key);
+  for (const std::string& key : keys) {
+    if (!out.empty() && absl::StartsWith(key, out.back())) continue;
+    out.push_back(key);
   }
-  std::sort(out.begin(), out.end());
   return out;
 }
 

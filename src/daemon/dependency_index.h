@@ -4,8 +4,8 @@
 // per '/'-boundary ancestor. Work never grows with the number of keys in the
 // store, only with the number of resources that actually declared the key.
 //
-// Also computes the minimal set of prefixes to read and watch: a declared key
-// already covered by another declared key is not watched twice.
+// Also computes the minimal set of prefixes to read and watch, disjoint so that
+// no key arrives through two watches.
 //
 // Not thread-safe: built on configuration load, read by the event loop.
 #ifndef CONFWATCH_DAEMON_DEPENDENCY_INDEX_H_
@@ -28,8 +28,9 @@ class DependencyIndex {
   // Resources whose declared keys cover `key`, each once, in ascending id.
   std::vector<int> Affected(std::string_view key) const;
 
-  // The declared keys with every key covered by another removed, sorted.
-  // These are the prefixes to Range and Watch.
+  // The byte prefixes to Range and Watch: the declared keys minus every key
+  // that another declared key is a byte prefix of, sorted. The result's
+  // ranges are pairwise disjoint.
   std::vector<std::string> WatchPrefixes() const;
 
   // Normalized form used for matching: no trailing '/', root is "".

@@ -3,6 +3,7 @@ confwatch_module(daemon
   SOURCES
     ${CMAKE_SOURCE_DIR}/src/daemon/dependency_index.cc
     ${CMAKE_SOURCE_DIR}/src/daemon/scheduler.cc
+    ${CMAKE_SOURCE_DIR}/src/daemon/event_queue.cc
   TESTS
     ${CMAKE_SOURCE_DIR}/tests/unit/daemon/dependency_index_test.cc
     ${CMAKE_SOURCE_DIR}/tests/unit/daemon/scheduler_test.cc

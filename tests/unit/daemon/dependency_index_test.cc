@@ -46,14 +46,16 @@ TEST(DependencyIndex, RootDeclarationCoversEveryKey) {
   EXPECT_EQ((std::vector<std::string>{""}), index.WatchPrefixes());
 }
 
-TEST(DependencyIndex, WatchPrefixesDropCoveredKeys) {
+TEST(DependencyIndex, WatchPrefixesAreDisjointByteRanges) {
   DependencyIndex index;
   index.Add(0, "/a");
-  index.Add(1, "/a-b");  // sorts between /a and /a/b: must not hide /a/b's cover
+  index.Add(1, "/a-b");  // etcd's prefix "/a" delivers it already
   index.Add(2, "/a/b");
   index.Add(3, "/c/d");
   index.Add(4, "/c");
-  EXPECT_EQ((std::vector<std::string>{"/a", "/a-b", "/c"}), index.WatchPrefixes());
+  index.Add(5, "/d/x");
+  index.Add(6, "/d/y/");
+  EXPECT_EQ((std::vector<std::string>{"/a", "/c", "/d/x", "/d/y"}), index.WatchPrefixes());
 }
 
 }  // namespace
