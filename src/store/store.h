@@ -1,0 +1,99 @@
+// Store holds every watched key with its value at one etcd revision, sorted by
+// key (bytewise, as etcd orders keys), and applies watch events one at a time.
+// Lookups by key and by key range are O(log n); nothing ever walks the whole
+// store except ReplacePrefix over the prefix it replaces.
+//
+// Keys are raw etcd keys: any bytes, no normalisation (a trailing '/' or '//'
+// is part of the key). Templates never see the Store directly; they see a
+// StoreView (view.h), which restricts and re-roots it as confd does.
+//
+// Thread-safety: not thread-safe. Only the event loop touches it; a StoreView
+// over it must not be used while the Store is being modified.
+#ifndef CONFWATCH_STORE_STORE_H_
+#define CONFWATCH_STORE_STORE_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/container/btree_map.h"
+
+namespace confwatch {
+
+// One key and its value, as confd's memkv.KVPair (templates read .Key and
+// .Value).
+struct KVPair {
+  std::string key;
+  std::string value;
+
+  bool operator==(const KVPair& o) const { return key == o.key && value == o.value; }
+  bool operator!=(const KVPair& o) const { return !(*this == o); }
+};
+
+class Store {
+ public:
+  // btree_map keeps ~3x less per-entry overhead than std::map (no per-node
+  // allocation) and allows lookup by string_view.
+  using Map = absl::btree_map<std::string, std::string>;
+  using Iterator = Map::const_iterator;
+
+  Store() = default;
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+  Store(Store&&) = default;
+  Store& operator=(Store&&) = default;
+
+  // Sets key to value. Returns true when that changed something (new key or
+  // different value), false when the key already had exactly this value.
+  bool Put(std::string_view key, std::string_view value);
+
+  // Removes key. Returns true when it existed.
+  bool Delete(std::string_view key);
+
+  // Removes every key that starts with `prefix` (a plain string prefix, as an
+  // etcd range with WithPrefix: "/a" also removes "/ab"). "" removes all.
+  // Returns the removed keys in order.
+  std::vector<std::string> DeletePrefix(std::string_view prefix);
+
+  // Resynchronisation after a compaction or a lost watch: makes the keys that
+  // start with `prefix` exactly `snapshot` (a full read of that prefix).
+  // Keys outside the prefix are untouched. Returns the keys whose presence or
+  // value changed, sorted, so only affected resources are re-rendered.
+  // REQUIRES: every snapshot key starts with `prefix`. Duplicate keys in
+  // `snapshot`: the last one wins (as replaying puts would).
+  std::vector<std::string> ReplacePrefix(std::string_view prefix,
+                                         const std::vector<KVPair>& snapshot);
+
+  // Value of key, nullptr when absent. The pointer is valid until the next
+  // modification of the Store.
+  const std::string* Find(std::string_view key) const;
+
+  // First entry whose key is >= key; end() when none. Iterators are valid
+  // until the next modification of the Store.
+  Iterator LowerBound(std::string_view key) const;
+  Iterator begin() const { return map_.begin(); }
+  Iterator end() const { return map_.end(); }
+
+  size_t size() const { return map_.size(); }
+  bool empty() const { return map_.empty(); }
+
+  // The etcd revision the contents reflect (0 before the first sync).
+  // Set by whoever applies events; the Store does not interpret it.
+  int64_t revision() const { return revision_; }
+  void set_revision(int64_t revision) { revision_ = revision; }
+
+ private:
+  Map map_;
+  int64_t revision_ = 0;
+};
+
+// The smallest string greater than every string that starts with `prefix`,
+// or "" when there is none (prefix empty or all 0xff bytes): the exclusive
+// end of a prefix range, as etcd's clientv3.GetPrefixRangeEnd.
+std::string PrefixRangeEnd(std::string_view prefix);
+
+}  // namespace confwatch
+
+#endif  // CONFWATCH_STORE_STORE_H_
