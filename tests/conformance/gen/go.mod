@@ -1,0 +1,3 @@
+module confwatch/tests/conformance/gen
+
+go 1.19
