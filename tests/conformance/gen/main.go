@@ -135,6 +135,7 @@ func run(casesDir, goldenDir string) error {
 	}
 	sort.Strings(files)
 	total, errs := 0, 0
+	testNames := map[string]string{}
 	for _, f := range files {
 		text, err := os.ReadFile(f)
 		if err != nil {
@@ -151,6 +152,12 @@ func run(casesDir, goldenDir string) error {
 			Go:      runtime.Version(),
 		}
 		for _, c := range specs {
+			id := base + "/" + c.Name
+			tn := gtestName(base, c.Name)
+			if other, dup := testNames[tn]; dup {
+				return fmt.Errorf("%s and %s both become test name %s", id, other, tn)
+			}
+			testNames[tn] = id
 			g, err := generate(c)
 			if err != nil {
 				return fmt.Errorf("%s:%d: case %s: %v", f, c.Line, c.Name, err)
@@ -167,6 +174,18 @@ func run(casesDir, goldenDir string) error {
 	}
 	fmt.Printf("gen: %d cases (%d expect an error) in %d files\n", total, errs, len(files))
 	return nil
+}
+
+// gtestName is the C++ runner's TestName: group__name with every byte
+// outside [A-Za-z0-9] replaced by '_'. Two cases must not share one.
+func gtestName(group, name string) string {
+	b := []byte(group + "__" + name)
+	for i, ch := range b {
+		if !(ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z' || ch >= '0' && ch <= '9') {
+			b[i] = '_'
+		}
+	}
+	return string(b)
 }
 
 func main() {
