@@ -1,0 +1,12 @@
+# resource: confd [template] TOML -> TemplateResource; rendered output ->
+# staged, checked, atomically installed file; reload by command or signal.
+set(_res ${CMAKE_SOURCE_DIR}/src/resource)
+set(_res_tests ${CMAKE_SOURCE_DIR}/tests/unit/resource)
+confwatch_module(resource
+  SOURCES
+    ${_res}/go_duration.cc
+    ${_res}/go_path.cc
+    ${_res}/signal_name.cc
+  TESTS
+    ${_res_tests}/go_compat_test.cc
+)
