@@ -5,8 +5,6 @@ set(_res_tests ${CMAKE_SOURCE_DIR}/tests/unit/resource)
 confwatch_module(resource
   SOURCES
     ${_res}/go_duration.cc
-    ${_res}/go_path.cc
-    ${_res}/signal_name.cc
   TESTS
-    ${_res_tests}/go_compat_test.cc
+    ${_res_tests}/go_duration_test.cc
 )

@@ -1,13 +1,7 @@
-// Go-compatible helpers: time.ParseDuration, path.Join, signal names.
-// Expected values were produced by Go 1.19 itself (time.ParseDuration and
-// path.Join on the same inputs), not by this code.
-#include <csignal>
-
-#include "absl/strings/str_cat.h"
+// ParseGoDuration against Go's time.ParseDuration. Expected values were
+// produced by Go 1.19 itself on the same inputs, not by this code.
 #include "gtest/gtest.h"
 #include "resource/go_duration.h"
-#include "resource/go_path.h"
-#include "resource/signal_name.h"
 
 namespace confwatch {
 namespace {
@@ -70,50 +64,6 @@ TEST(GoDuration, RejectsWithGoMessages) {
     EXPECT_EQ(absl::StatusCode::kInvalidArgument, d.status().code());
     EXPECT_EQ(c.message, d.status().message()) << c.text;
   }
-}
-
-TEST(GoPath, JoinCleansLikeGo) {
-  EXPECT_EQ("/", GoPathJoin({"/", "", ""}));
-  EXPECT_EQ("/app/db", GoPathJoin({"/", "app", "/db/"}));
-  EXPECT_EQ("/x", GoPathJoin({"/", "/app/", "../x"}));
-  EXPECT_EQ("/app", GoPathJoin({"/app", "/"}));
-  EXPECT_EQ("/app", GoPathJoin({"/app", ""}));
-  EXPECT_EQ("../b", GoPathJoin({"a", "../../b"}));
-  EXPECT_EQ("", GoPathJoin({"", ""}));
-  EXPECT_EQ("/a/b", GoPathJoin({"/", "a//b/./c/.."}));
-  EXPECT_EQ("/app/services/*", GoPathJoin({"/app", "services/*"}));
-}
-
-TEST(GoPath, CleanEdgeCases) {
-  EXPECT_EQ(".", GoPathClean(""));
-  EXPECT_EQ("/", GoPathClean("/.."));
-  EXPECT_EQ("..", GoPathClean(".."));
-  EXPECT_EQ("../..", GoPathClean("../../"));
-  EXPECT_EQ(".", GoPathClean("a/.."));
-}
-
-TEST(SignalName, ParsesNamesWithAndWithoutSigAndNumbers) {
-  EXPECT_EQ(SIGHUP, *ParseSignal("SIGHUP"));
-  EXPECT_EQ(SIGHUP, *ParseSignal("HUP"));
-  EXPECT_EQ(SIGHUP, *ParseSignal("hup"));
-  EXPECT_EQ(SIGHUP, *ParseSignal("1"));
-  EXPECT_EQ(SIGUSR2, *ParseSignal("SIGUSR2"));
-  EXPECT_EQ(SIGWINCH, *ParseSignal("winch"));
-  EXPECT_EQ(SIGRTMAX, *ParseSignal(std::to_string(SIGRTMAX)));
-}
-
-TEST(SignalName, RejectsUnknown) {
-  for (const char* text : {"SIGFOO", "", "0", "-1", " 1", "1 ", "SIG", "999"}) {
-    absl::StatusOr<int> s = ParseSignal(text);
-    ASSERT_FALSE(s.ok()) << text;
-    EXPECT_EQ(absl::StrCat("unknown signal \"", text, "\""), s.status().message());
-  }
-}
-
-TEST(SignalName, NamesNumbers) {
-  EXPECT_EQ("SIGHUP", SignalName(SIGHUP));
-  EXPECT_EQ("SIGTERM", SignalName(SIGTERM));
-  EXPECT_EQ("signal 40", SignalName(40));
 }
 
 }  // namespace
