@@ -1,0 +1,353 @@
+// See daemon.h.
+#include "daemon/daemon.h"
+
+#include <algorithm>
+#include <random>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "daemon/log_absl.h"
+#include "spdlog/spdlog.h"
+#include "template/funcs_confd.h"
+
+namespace confwatch {
+namespace {
+
+constexpr absl::Duration kSyncRetryMin = absl::Milliseconds(250);
+
+SchedulePolicy PolicyOf(const TemplateResource& r) {
+  return SchedulePolicy{r.wait_min, r.wait_max, r.min_reload_interval};
+}
+
+std::string Msg(const absl::Status& s) { return std::string(s.message()); }
+
+}  // namespace
+
+Daemon::Daemon(DaemonOptions options, DaemonDeps deps)
+    : options_(std::move(options)),
+      deps_(deps),
+      installer_(deps.fs, deps.runner, options_.install),
+      worker_(&installer_, ReloadContext{deps.runner, deps.signaller, 0}),
+      cache_(ConfwatchFuncMap()) {}
+
+Daemon::~Daemon() {
+  StopWorker();
+  dir_watcher_.reset();
+}
+
+void Daemon::Stop() {
+  stop_ = true;
+  queue_.Push([] {});  // wake the loop
+}
+
+void Daemon::ReloadConfig() {
+  queue_.Push([this] {
+    config_reload_pending_ = true;
+    config_reload_at_ = absl::Now();
+  });
+}
+
+// ---- configuration ----
+
+absl::Status Daemon::LoadConfig() {
+  absl::StatusOr<std::shared_ptr<const ResourceSet>> set =
+      ResourceSet::Load(options_.confdir, options_.prefix, &cache_);
+  if (!set.ok()) return set.status();
+  for (const std::string& w : (*set)->warnings()) spdlog::warn("{}", w);
+  for (const absl::Status& e : (*set)->errors()) spdlog::error("{}", e.message());
+  set_ = *set;
+  ++generation_;
+  const absl::Time now = absl::Now();
+  scheduler_.Clear();
+  for (size_t i = 0; i < set_->resources().size(); ++i) {
+    scheduler_.Add(static_cast<int>(i), PolicyOf(set_->resources()[i].config), now);
+  }
+  rendered_once_.assign(set_->resources().size(), false);
+  stats_.all_rendered = set_->resources().empty();
+  spdlog::info("loaded {} template resource(s) from {}/conf.d{}", set_->resources().size(),
+               options_.confdir,
+               set_->errors().empty() ? "" : absl::StrCat(", ", set_->errors().size(), " failed"));
+  return absl::OkStatus();
+}
+
+// ---- source -> store ----
+
+absl::Status Daemon::SyncAll() {
+  std::vector<std::string> prefixes = set_->index().WatchPrefixes();
+  absl::StatusOr<SourceSnapshot> snap = deps_.source->Read(prefixes);
+  if (!snap.ok()) return snap.status();
+  prefixes_ = std::move(prefixes);
+  ApplySnapshot(prefixes_, *snap);
+  return absl::OkStatus();
+}
+
+void Daemon::ApplySnapshot(const std::vector<std::string>& prefixes, const SourceSnapshot& snap) {
+  // The prefixes are disjoint byte ranges (DependencyIndex::WatchPrefixes), so
+  // each snapshot key belongs to exactly one of them.
+  std::vector<std::vector<KVPair>> parts(prefixes.size());
+  for (const KVPair& kv : snap.kvs) {
+    for (size_t i = 0; i < prefixes.size(); ++i) {
+      if (absl::StartsWith(kv.key, prefixes[i])) {
+        parts[i].push_back(kv);
+        break;
+      }
+    }
+  }
+  std::vector<std::string> changed;
+  for (size_t i = 0; i < prefixes.size(); ++i) {
+    std::vector<std::string> c = store_.ReplacePrefix(prefixes[i], parts[i]);
+    changed.insert(changed.end(), c.begin(), c.end());
+  }
+  store_.set_revision(snap.revision);
+  stats_.revision = snap.revision;
+  MarkAffected(changed, absl::Now());
+}
+
+void Daemon::MarkAffected(const std::vector<std::string>& keys, absl::Time now) {
+  for (const std::string& key : keys) {
+    for (int id : set_->index().Affected(key)) scheduler_.MarkDirty(id, now);
+  }
+}
+
+void Daemon::OnChanges(std::vector<KeyChange> changes, int64_t revision) {
+  queue_.Push([this, changes = std::move(changes), revision] {
+    std::vector<std::string> changed;
+    for (const KeyChange& c : changes) {
+      bool did = c.deleted ? store_.Delete(c.key) : store_.Put(c.key, c.value);
+      if (did) changed.push_back(c.key);
+    }
+    store_.set_revision(revision);
+    stats_.revision = revision;
+    stats_.watch_events += static_cast<int64_t>(changes.size());
+    MarkAffected(changed, absl::Now());
+  });
+}
+
+void Daemon::OnResync(std::string prefix, SourceSnapshot snapshot) {
+  queue_.Push([this, prefix = std::move(prefix), snapshot = std::move(snapshot)] {
+    ++stats_.resyncs;
+    spdlog::warn("resynchronised {} at revision {}", prefix.empty() ? "every key" : prefix,
+                 snapshot.revision);
+    std::vector<std::string> changed = store_.ReplacePrefix(prefix, snapshot.kvs);
+    store_.set_revision(std::max(store_.revision(), snapshot.revision));
+    MarkAffected(changed, absl::Now());
+  });
+}
+
+void Daemon::OnSourceState(bool connected, std::string message) {
+  const bool was = stats_.source_connected.exchange(connected);
+  if (was == connected) return;
+  if (connected) {
+    spdlog::info("{}: {}", deps_.source->Describe(), message);
+  } else {
+    spdlog::warn("{}: {}; the last good files stay in place", deps_.source->Describe(), message);
+  }
+}
+
+absl::Status Daemon::StartFollowing() {
+  if (!deps_.source->CanFollow()) return absl::OkStatus();
+  return deps_.source->Follow(prefixes_, store_.revision(), this);
+}
+
+// ---- render and install ----
+
+std::vector<BatchItem> Daemon::RenderReady(const std::vector<int>& ids,
+                                           std::vector<absl::Status>* errors) {
+  std::vector<BatchItem> items;
+  for (int id : ids) {
+    absl::StatusOr<std::string> out = set_->Render(id, store_, &cache_);
+    ++stats_.renders;
+    const TemplateResource& r = set_->resources()[id].config;
+    if (!out.ok()) {
+      ++stats_.render_errors;
+      absl::Status e(out.status().code(), absl::StrCat(r.name, ": ", out.status().message()));
+      spdlog::error("{}; {} keeps its last good version", e.message(), r.dest);
+      if (errors) errors->push_back(e);
+      scheduler_.Finished(id, false, absl::Now());
+      continue;
+    }
+    items.push_back(BatchItem{id, &r, std::move(*out)});
+  }
+  return items;
+}
+
+void Daemon::Dispatch(absl::Time now) {
+  if (stop_) return;
+  std::vector<int> ready = scheduler_.TakeReady(now);
+  if (ready.empty()) return;
+  std::vector<BatchItem> items = RenderReady(ready, nullptr);
+  if (items.empty()) return;
+  ++batches_in_flight_;
+  // The batch points into set_; the lambda keeps that set alive even if the
+  // configuration is reloaded while it is being installed.
+  worker_queue_.Push([this, set = set_, gen = generation_, items = std::move(items)] {
+    std::vector<ItemResult> results = worker_.Process(items);
+    queue_.Push([this, gen, results = std::move(results)]() mutable {
+      OnBatchDone(gen, std::move(results));
+    });
+  });
+}
+
+void Daemon::OnBatchDone(uint64_t generation, std::vector<ItemResult> results) {
+  --batches_in_flight_;
+  const absl::Time now = absl::Now();
+  for (const ItemResult& r : results) {
+    if (r.outcome != InstallOutcome::kUnchanged && r.status.ok()) ++stats_.installs;
+    if (!r.status.ok()) ++stats_.install_errors;
+    if (r.reloaded) ++stats_.reloads;
+  }
+  stats_.reload_errors = worker_.reload_runs() - stats_.reloads;
+  if (generation != generation_) return;  // the configuration changed meanwhile
+  for (const ItemResult& r : results) {
+    scheduler_.Finished(r.id, r.status.ok(), now);
+    if (r.status.ok()) rendered_once_[r.id] = true;
+  }
+  stats_.all_rendered =
+      std::all_of(rendered_once_.begin(), rendered_once_.end(), [](bool b) { return b; });
+}
+
+void Daemon::StartWorker() {
+  worker_thread_ = std::thread([this] {
+    while (true) {
+      std::optional<EventQueue::Event> job = worker_queue_.Pop(absl::InfiniteFuture());
+      if (!job) return;  // closed and drained
+      (*job)();
+    }
+  });
+}
+
+void Daemon::StopWorker() {
+  worker_queue_.Close();
+  if (worker_thread_.joinable()) worker_thread_.join();
+}
+
+// ---- modes ----
+
+absl::Status Daemon::RunOnce() {
+  if (absl::Status s = LoadConfig(); !s.ok()) return s;
+  std::vector<std::string> failures;
+  for (const absl::Status& e : set_->errors()) failures.push_back(Msg(e));
+  if (absl::Status s = SyncAll(); !s.ok()) {
+    failures.push_back(Msg(s));
+    return absl::UnavailableError(absl::StrJoin(failures, "\n"));
+  }
+  std::vector<int> all;
+  for (size_t i = 0; i < set_->resources().size(); ++i) all.push_back(static_cast<int>(i));
+  std::vector<absl::Status> render_errors;
+  std::vector<BatchItem> items = RenderReady(all, &render_errors);
+  for (const absl::Status& e : render_errors) failures.push_back(Msg(e));
+  for (const ItemResult& r : worker_.Process(items)) {
+    if (!r.status.ok()) failures.push_back(Msg(r.status));
+  }
+  if (failures.empty()) return absl::OkStatus();
+  return absl::AbortedError(absl::StrJoin(failures, "\n"));
+}
+
+absl::Status Daemon::RunInterval() {
+  std::mt19937_64 rng(std::random_device{}());
+  std::uniform_real_distribution<double> jitter(0.9, 1.1);
+  while (!stop_) {
+    absl::Status s = RunOnce();
+    if (!s.ok()) spdlog::error("{}", s.message());
+    absl::Time next = absl::Now() + options_.interval * jitter(rng);
+    while (!stop_) {
+      std::optional<EventQueue::Event> ev = queue_.Pop(next);
+      if (!ev) break;
+      (*ev)();
+    }
+    queue_.Drain();  // interval mode re-reads everything anyway
+  }
+  return absl::OkStatus();
+}
+
+void Daemon::OnConfdirEvent(const std::string& path) {
+  queue_.Push([this, path] {
+    if (absl::StartsWith(path, options_.confdir)) {
+      config_reload_pending_ = true;
+      config_reload_at_ = absl::Now() + options_.config_debounce;
+      return;
+    }
+    // A file of the file backend changed: read it again; ReplacePrefix turns
+    // the new contents into exactly the keys that changed.
+    for (const std::string& f : deps_.source->Files()) {
+      if (path == f) {
+        if (absl::Status s = SyncAll(); !s.ok()) spdlog::error("{}", s.message());
+        return;
+      }
+    }
+  });
+}
+
+absl::Status Daemon::RunWatch() {
+  if (absl::Status s = LoadConfig(); !s.ok()) return s;
+  StartWorker();
+  if (options_.watch_confdir) {
+    std::vector<WatchRoot> roots = {{options_.confdir, true}};
+    for (const std::string& f : deps_.source->Files()) {
+      size_t slash = f.find_last_of('/');
+      roots.push_back({slash == std::string::npos ? "." : f.substr(0, slash), false});
+    }
+    absl::StatusOr<std::unique_ptr<DirWatcher>> w =
+        DirWatcher::Start(roots, [this](const std::string& p) { OnConfdirEvent(p); });
+    if (w.ok()) {
+      dir_watcher_ = std::move(*w);
+    } else {
+      spdlog::warn("not watching {} for changes: {} (SIGHUP still reloads)", options_.confdir,
+                   w.status().message());
+    }
+  }
+
+  // Initial read: retried with backoff until it works or we are stopped.
+  absl::Duration backoff = kSyncRetryMin;
+  while (!stop_) {
+    absl::Status s = SyncAll();
+    if (s.ok()) break;
+    spdlog::warn("cannot read keys: {}; retrying in {}", s.message(), absl::FormatDuration(backoff));
+    const absl::Time until = absl::Now() + backoff;
+    while (!stop_) {
+      std::optional<EventQueue::Event> ev = queue_.Pop(until);
+      if (!ev) break;
+      (*ev)();
+    }
+    backoff = std::min(backoff * 2, options_.source_retry_max);
+  }
+  if (!stop_) {
+    stats_.source_connected = true;
+    if (absl::Status s = StartFollowing(); !s.ok()) {
+      StopWorker();
+      return s;
+    }
+  }
+
+  while (!stop_ || batches_in_flight_ > 0) {
+    const absl::Time now = absl::Now();
+    if (config_reload_pending_ && now >= config_reload_at_ && !stop_) {
+      config_reload_pending_ = false;
+      config_reload_at_ = absl::InfiniteFuture();
+      ++stats_.config_reloads;
+      const std::vector<std::string> old_prefixes = prefixes_;
+      if (absl::Status s = LoadConfig(); !s.ok()) {
+        spdlog::error("configuration reload failed, keeping the previous one: {}", s.message());
+      } else if (set_->index().WatchPrefixes() != old_prefixes) {
+        // New keys to follow: read them and follow the new set from there.
+        deps_.source->StopFollowing();
+        absl::Status s2 = SyncAll();
+        if (s2.ok()) s2 = StartFollowing();
+        if (!s2.ok()) spdlog::error("{}", s2.message());
+      }
+    }
+    Dispatch(now);
+    absl::Time deadline = config_reload_at_;  // Stop() and every producer wake us
+    if (std::optional<absl::Time> next = scheduler_.NextDeadline()) deadline = std::min(deadline, *next);
+    std::optional<EventQueue::Event> ev = queue_.Pop(deadline);
+    if (ev) (*ev)();
+    for (EventQueue::Event& e : queue_.Drain()) e();
+  }
+  deps_.source->StopFollowing();
+  StopWorker();
+  dir_watcher_.reset();
+  return absl::OkStatus();
+}
+
+}  // namespace confwatch

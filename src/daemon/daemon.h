@@ -1,0 +1,155 @@
+// Daemon wires source -> store -> render -> install -> reload (DESIGN.md):
+//
+//   KeySource --Read once, then Follow--> Store (event loop thread)
+//        changed key --DependencyIndex--> dirty resources --Scheduler-->
+//        render on the loop (a consistent view) --batch--> InstallWorker
+//        thread (install, deduplicated reloads) --results--> Scheduler
+//
+// Three modes: RunOnce (onetime), RunInterval, RunWatch. In watch mode a
+// change never re-reads the source: only resources whose declared keys cover
+// the changed key re-render; a burst coalesces (one render in flight per
+// resource, one follow-up at most); a failed render or install is retried
+// with backoff; the confdir is watched with inotify so new, edited and
+// deleted resources and templates take effect live (also on ReloadConfig(),
+// i.e. SIGHUP); a compaction or lost watch resynchronises the affected
+// prefix only.
+//
+// Thread-safety: Run* are called from one thread, which becomes the event
+// loop. Stop() and ReloadConfig() may be called from any thread (signal
+// handling thread). Stats are read with stats() from any thread.
+#ifndef CONFWATCH_DAEMON_DAEMON_H_
+#define CONFWATCH_DAEMON_DAEMON_H_
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "daemon/event_queue.h"
+#include "daemon/install_worker.h"
+#include "daemon/key_source.h"
+#include "daemon/resource_set.h"
+#include "daemon/scheduler.h"
+#include "daemon/template_cache.h"
+#include "resource/file_system.h"
+#include "resource/installer.h"
+#include "resource/reloader.h"
+#include "store/store.h"
+#include "watch/dir_watcher.h"
+
+namespace confwatch {
+
+struct DaemonOptions {
+  std::string confdir = "/etc/confd";
+  std::string prefix;  // global prefix, joined before each resource's prefix
+  InstallOptions install;
+  absl::Duration interval = absl::Seconds(600);
+  // watch mode: how long the initial read may fail before we say so loudly
+  // (we keep retrying regardless).
+  absl::Duration source_retry_max = absl::Seconds(30);
+  // Collects the inotify events of one editor save into one reload.
+  absl::Duration config_debounce = absl::Milliseconds(100);
+  bool watch_confdir = true;
+};
+
+struct DaemonDeps {
+  KeySource* source = nullptr;
+  FileSystem* fs = nullptr;
+  CommandRunner* runner = nullptr;
+  ProcessSignaller* signaller = nullptr;
+};
+
+struct DaemonStats {
+  std::atomic<int64_t> renders{0};
+  std::atomic<int64_t> render_errors{0};
+  std::atomic<int64_t> installs{0};
+  std::atomic<int64_t> install_errors{0};
+  std::atomic<int64_t> reloads{0};
+  std::atomic<int64_t> reload_errors{0};
+  std::atomic<int64_t> watch_events{0};
+  std::atomic<int64_t> resyncs{0};
+  std::atomic<int64_t> config_reloads{0};
+  std::atomic<int64_t> revision{0};
+  std::atomic<bool> source_connected{false};
+  std::atomic<bool> all_rendered{false};  // every resource rendered at least once
+};
+
+class Daemon : private ChangeSink {
+ public:
+  Daemon(DaemonOptions options, DaemonDeps deps);
+  ~Daemon() override;
+  Daemon(const Daemon&) = delete;
+  Daemon& operator=(const Daemon&) = delete;
+
+  // Renders and installs every resource once. OK only when every resource
+  // loaded, rendered, installed and reloaded; otherwise the error lists each
+  // failure on its own line, naming the resource.
+  absl::Status RunOnce();
+
+  // Every `interval` (with +-10% jitter) re-reads conf.d and the source and
+  // renders everything, until Stop(). OK after a clean stop.
+  absl::Status RunInterval();
+
+  // Watches until Stop(): see the header comment. Returns OK after a clean
+  // stop; an error only when the configuration cannot be read at all.
+  absl::Status RunWatch();
+
+  // Any thread. The install in flight finishes, then Run* returns.
+  void Stop();
+  // Any thread: reload conf.d and templates as on an inotify event.
+  void ReloadConfig();
+
+  const DaemonStats& stats() const { return stats_; }
+
+ private:
+  // ChangeSink, called on the source's thread: queue onto the loop.
+  void OnChanges(std::vector<KeyChange> changes, int64_t revision) override;
+  void OnResync(std::string prefix, SourceSnapshot snapshot) override;
+  void OnSourceState(bool connected, std::string message) override;
+
+  // Loop-thread helpers.
+  absl::Status LoadConfig();
+  absl::Status SyncAll();                 // one Read of every watched prefix
+  void ApplySnapshot(const std::vector<std::string>& prefixes, const SourceSnapshot& snap);
+  void MarkAffected(const std::vector<std::string>& keys, absl::Time now);
+  std::vector<BatchItem> RenderReady(const std::vector<int>& ids, std::vector<absl::Status>* errors);
+  void Dispatch(absl::Time now);
+  void OnBatchDone(uint64_t generation, std::vector<ItemResult> results);
+  void OnConfdirEvent(const std::string& path);
+  absl::Status StartFollowing();
+  void StartWorker();
+  void StopWorker();
+
+  DaemonOptions options_;
+  DaemonDeps deps_;
+  Installer installer_;
+  InstallWorker worker_;
+  TemplateCache cache_;
+  Store store_;
+  Scheduler scheduler_;
+  std::shared_ptr<const ResourceSet> set_;
+  std::vector<std::string> prefixes_;  // what the source is read and followed at
+  uint64_t generation_ = 0;            // bumps on every configuration reload
+  std::vector<bool> rendered_once_;
+  bool config_reload_pending_ = false;
+  absl::Time config_reload_at_ = absl::InfiniteFuture();
+
+  EventQueue queue_;
+  std::atomic<bool> stop_{false};
+  std::unique_ptr<DirWatcher> dir_watcher_;
+
+  // Worker thread: batches go in, results come back through queue_.
+  EventQueue worker_queue_;
+  std::thread worker_thread_;
+  int batches_in_flight_ = 0;
+
+  DaemonStats stats_;
+};
+
+}  // namespace confwatch
+
+#endif  // CONFWATCH_DAEMON_DAEMON_H_

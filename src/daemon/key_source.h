@@ -1,0 +1,75 @@
+// KeySource is where keys come from: etcd (read once, then followed through
+// one watch stream), files (read again when inotify says they changed) or the
+// environment (read once). The daemon talks to every backend through this one
+// interface, so modes, tests and benchmarks do not care which it is.
+//
+// Thread-safety: Read and Follow are called from the event loop. A following
+// source calls its ChangeSink from its own thread(s); the sink must only queue.
+#ifndef CONFWATCH_DAEMON_KEY_SOURCE_H_
+#define CONFWATCH_DAEMON_KEY_SOURCE_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "store/store.h"
+
+namespace confwatch {
+
+// One consistent read: every key under the requested prefixes at `revision`.
+struct SourceSnapshot {
+  int64_t revision = 0;
+  std::vector<KVPair> kvs;
+};
+
+struct KeyChange {
+  std::string key;
+  std::string value;  // empty for a delete
+  bool deleted = false;
+};
+
+// Receives what a following source sees. Called from the source's thread.
+class ChangeSink {
+ public:
+  virtual ~ChangeSink() = default;
+  // Changes in revision order; `revision` is the newest one applied.
+  virtual void OnChanges(std::vector<KeyChange> changes, int64_t revision) = 0;
+  // The source lost track (compaction, a watch that could not resume) and
+  // re-read `prefix`: replace everything under it with `snapshot`.
+  virtual void OnResync(std::string prefix, SourceSnapshot snapshot) = 0;
+  // Connectivity, for logs, metrics and readiness. `message` says why.
+  virtual void OnSourceState(bool connected, std::string message) = 0;
+};
+
+class KeySource {
+ public:
+  virtual ~KeySource() = default;
+
+  // "etcd 127.0.0.1:2379", "file /etc/app.yaml", "env": for messages.
+  virtual std::string Describe() const = 0;
+
+  // Every key that starts with one of `prefixes` (byte prefixes; "" = all),
+  // read at one revision. An unreachable source is an error naming it.
+  virtual absl::StatusOr<SourceSnapshot> Read(const std::vector<std::string>& prefixes) = 0;
+
+  // True when the source pushes changes (Follow works).
+  virtual bool CanFollow() const { return false; }
+
+  // Starts delivering changes after `revision` to `sink` until StopFollowing.
+  // REQUIRES: CanFollow(); `sink` outlives the following.
+  virtual absl::Status Follow(const std::vector<std::string>& prefixes, int64_t revision,
+                              ChangeSink* sink) {
+    return absl::UnimplementedError(Describe() + " cannot be watched");
+  }
+  virtual void StopFollowing() {}
+
+  // Files whose change on disk means "Read again" (the file backend); the
+  // daemon watches their directories with inotify.
+  virtual std::vector<std::string> Files() const { return {}; }
+};
+
+}  // namespace confwatch
+
+#endif  // CONFWATCH_DAEMON_KEY_SOURCE_H_

@@ -1,0 +1,67 @@
+// See resource_set.h.
+#include "daemon/resource_set.h"
+
+#include "absl/strings/str_cat.h"
+#include "resource/resource_loader.h"
+
+namespace confwatch {
+namespace {
+
+ParseOptions DelimitersOf(const TemplateResource& r) {
+  ParseOptions options;
+  if (!r.left_delimiter.empty()) options.left_delim = r.left_delimiter;
+  if (!r.right_delimiter.empty()) options.right_delim = r.right_delimiter;
+  return options;
+}
+
+}  // namespace
+
+absl::StatusOr<std::shared_ptr<const ResourceSet>> ResourceSet::Load(const std::string& confdir,
+                                                                     const std::string& prefix,
+                                                                     TemplateCache* cache) {
+  absl::StatusOr<LoadResult> loaded = LoadResources(confdir, prefix);
+  if (!loaded.ok()) return loaded.status();
+  auto set = std::make_shared<ResourceSet>();
+  set->templates_dir_ = absl::StrCat(confdir, "/templates");
+  set->errors_ = std::move(loaded->errors);
+  set->warnings_ = std::move(loaded->warnings);
+  for (TemplateResource& r : loaded->resources) {
+    absl::StatusOr<ViewScope> scope = ViewScope::Create(r.prefix, r.keys);
+    if (!scope.ok()) {
+      set->errors_.push_back(absl::InvalidArgumentError(
+          absl::StrCat(r.config_path, ": ", scope.status().message())));
+      continue;
+    }
+    absl::StatusOr<std::shared_ptr<const Template>> tmpl = cache->Get(r.src, DelimitersOf(r));
+    if (!tmpl.ok()) {
+      set->errors_.push_back(absl::Status(
+          tmpl.status().code(), absl::StrCat(r.name, ": ", tmpl.status().message())));
+      continue;
+    }
+    const int id = static_cast<int>(set->resources_.size());
+    for (const std::string& key : r.keys) set->index_.Add(id, key);
+    set->resources_.push_back(LoadedResource{std::move(r), std::move(*scope), std::move(*tmpl)});
+  }
+  return std::shared_ptr<const ResourceSet>(std::move(set));
+}
+
+absl::StatusOr<std::string> ResourceSet::Render(size_t i, const Store& store,
+                                                TemplateCache* cache) const {
+  const LoadedResource& r = resources_[i];
+  StoreView view(store, r.scope);
+  ExecContext ctx;
+  ctx.store = &view;
+  ctx.template_name = r.tmpl->name();
+  // include "x.tmpl" names a file under <confdir>/templates.
+  ctx.load_template = [cache, dir = templates_dir_,
+                       options = DelimitersOf(r.config)](std::string_view name) {
+    return cache->Get(absl::StrCat(dir, "/", absl::string_view(name.data(), name.size())), options);
+  };
+  std::string out;
+  // confd executes every template with nil data.
+  absl::Status s = r.tmpl->Execute(Value::Nil(), ctx, &out);
+  if (!s.ok()) return s;
+  return out;
+}
+
+}  // namespace confwatch

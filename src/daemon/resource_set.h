@@ -1,0 +1,61 @@
+// ResourceSet is the loaded configuration: every template resource found
+// under <confdir>/conf.d with what is needed to render it (its parsed
+// template and its key scope), the errors of the ones that failed to load,
+// and the dependency index over all of them. A bad TOML or a template that
+// does not parse affects that resource only: it is listed in errors() and the
+// others load normally.
+//
+// Immutable once loaded; a configuration reload builds a new one.
+// Thread-safety: const access from any thread.
+#ifndef CONFWATCH_DAEMON_RESOURCE_SET_H_
+#define CONFWATCH_DAEMON_RESOURCE_SET_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "daemon/dependency_index.h"
+#include "daemon/template_cache.h"
+#include "resource/template_resource.h"
+#include "store/view.h"
+#include "template/template.h"
+
+namespace confwatch {
+
+struct LoadedResource {
+  TemplateResource config;
+  ViewScope scope;
+  std::shared_ptr<const Template> tmpl;
+};
+
+class ResourceSet {
+ public:
+  // Loads every resource under <confdir>/conf.d, templates through `cache`.
+  // Fails as a whole only when conf.d cannot be listed.
+  static absl::StatusOr<std::shared_ptr<const ResourceSet>> Load(const std::string& confdir,
+                                                                 const std::string& prefix,
+                                                                 TemplateCache* cache);
+
+  const std::vector<LoadedResource>& resources() const { return resources_; }
+  // One per resource that failed to load, each naming its file.
+  const std::vector<absl::Status>& errors() const { return errors_; }
+  const std::vector<std::string>& warnings() const { return warnings_; }
+  const DependencyIndex& index() const { return index_; }
+
+  // Renders resource `i` over `store`. On error nothing is returned but the
+  // error (Go's message, e.g. `template: a.tmpl:3:14: executing ...`).
+  absl::StatusOr<std::string> Render(size_t i, const Store& store, TemplateCache* cache) const;
+
+ private:
+  std::vector<LoadedResource> resources_;
+  std::vector<absl::Status> errors_;
+  std::vector<std::string> warnings_;
+  DependencyIndex index_;
+  std::string templates_dir_;
+};
+
+}  // namespace confwatch
+
+#endif  // CONFWATCH_DAEMON_RESOURCE_SET_H_

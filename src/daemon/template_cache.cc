@@ -1,0 +1,58 @@
+// See template_cache.h.
+#include "daemon/template_cache.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+
+namespace confwatch {
+namespace {
+
+std::string BaseName(const std::string& path) {
+  size_t slash = path.find_last_of('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+absl::Status IoError(const std::string& path, int err) {
+  return absl::NotFoundError(absl::StrCat("IO error: ", path, ": ", strerror(err)));
+}
+
+}  // namespace
+
+absl::StatusOr<std::shared_ptr<const Template>> TemplateCache::Get(const std::string& path,
+                                                                   const ParseOptions& options) {
+  struct stat st;
+  if (stat(path.c_str(), &st) != 0) return IoError(path, errno);
+  const int64_t mtime_ns = int64_t{st.st_mtim.tv_sec} * 1000000000 + st.st_mtim.tv_nsec;
+  Key key{path, options.left_delim, options.right_delim};
+  {
+    absl::MutexLock lock(&mu_);
+    auto it = entries_.find(key);
+    if (it != entries_.end() && it->second.inode == st.st_ino && it->second.size == st.st_size &&
+        it->second.mtime_ns == mtime_ns) {
+      return it->second.tmpl;
+    }
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return IoError(path, errno ? errno : EIO);
+  std::ostringstream text;
+  text << in.rdbuf();
+  absl::StatusOr<std::shared_ptr<const Template>> parsed =
+      Template::Parse(BaseName(path), text.str(), funcs_, options);
+  if (!parsed.ok()) return parsed.status();
+  absl::MutexLock lock(&mu_);
+  entries_[key] = Entry{st.st_ino, st.st_size, mtime_ns, *parsed};
+  return *parsed;
+}
+
+void TemplateCache::Clear() {
+  absl::MutexLock lock(&mu_);
+  entries_.clear();
+}
+
+}  // namespace confwatch
