@@ -88,12 +88,14 @@ class Template {
   const tmpl::ListNode* Lookup(std::string_view name) const;
   const FuncMap& funcs() const { return funcs_; }
   const ParseOptions& options() const { return options_; }
+  // The source text (error positions are computed from it).
+  const std::string& text() const { return text_; }
 
  private:
-  Template(std::string name, FuncMap funcs, ParseOptions options);
-  friend class TemplateBuilder;
+  Template(std::string name, std::string_view text, FuncMap funcs, ParseOptions options);
 
   std::string name_;
+  std::string text_;
   FuncMap funcs_;
   ParseOptions options_;
   // Every template of the set by name; the nodes are owned here.

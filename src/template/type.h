@@ -59,8 +59,9 @@ class Type {
 
   Kind kind() const { return kind_; }
   // reflect.Type.String(): the name used in messages and by %T.
-  const std::string& String() const { return name_; }
-  // True for declared (named) types: memkv.KVPair, time.Time, memkv.KVPairs.
+  const std::string& name() const { return name_; }
+  // True for defined types: predeclared ones (int, string) and declared ones
+  // (memkv.KVPair, memkv.KVPairs); false for literals ([]string, interface {}).
   bool named() const { return named_; }
   // Slice/map element, pointer target; nullptr otherwise.
   const Type* elem() const { return elem_; }

@@ -50,6 +50,7 @@ class Value {
   // Any integer type (Int8..Uintptr); `bits` is the two's-complement pattern.
   static Value Integer(const Type* type, uint64_t bits);
   static Value Float(const Type* type, double f);  // Float32 or Float64
+  static Value Complex(double real, double imag);   // complex128
   static Value StringOf(const Type* type, std::string s);  // named strings
   // A slice; `type` must have kind kSlice, elements must be assignable to its
   // element type.
@@ -61,6 +62,9 @@ class Value {
   // A struct (kind kStruct) or a non-nil pointer to one (kind kPointer, the
   // fields are the pointee's). `fields` are in declaration order.
   static Value Struct(const Type* type, ValueList fields);
+  // The same data as another type of the same kind (a named string/int type,
+  // a named slice type such as memkv.KVPairs).
+  Value Retyped(const Type* type) const;
   // Go's reflect.Zero(type): false, 0, "", nil slice/map/pointer/interface,
   // struct of zero fields.
   static Value Zero(const Type* type);
@@ -106,6 +110,11 @@ class Value {
   Value Field(size_t i) const;
   // Number of elements of a slice or map, bytes of a string.
   size_t Len() const;
+  // Address of the shared storage: identity of pointers, what %p prints.
+  const void* storage() const { return ref_.get(); }
+  // complex128 parts. REQUIRES: kind() == kComplex128.
+  double Real() const { return scalar_.f; }
+  double Imag() const;
 
  private:
   const Type* type_ = nullptr;

@@ -1,0 +1,224 @@
+// Value storage: scalars inline, everything else behind one shared_ptr so a
+// copy is a pointer copy plus a reference-count increment.
+#include "template/value.h"
+
+#include <cstring>
+
+namespace confwatch {
+namespace {
+
+const ValueList& EmptyList() {
+  static const ValueList* empty = new ValueList;
+  return *empty;
+}
+
+const ValueMap& EmptyMap() {
+  static const ValueMap* empty = new ValueMap;
+  return *empty;
+}
+
+}  // namespace
+
+Value Value::Nil() {
+  Value v;
+  v.type_ = Type::Any();
+  return v;
+}
+
+Value Value::Bool(bool b) {
+  Value v;
+  v.type_ = Type::Bool();
+  v.scalar_.b = b;
+  return v;
+}
+
+Value Value::Int(int64_t i) { return Integer(Type::Int(), static_cast<uint64_t>(i)); }
+
+Value Value::Float64(double f) { return Float(Type::Float64(), f); }
+
+Value Value::String(std::string s) { return StringOf(Type::String(), std::move(s)); }
+
+Value Value::StringOf(const Type* type, std::string s) {
+  Value v;
+  v.type_ = type;
+  auto owner = std::make_shared<const std::string>(std::move(s));
+  v.scalar_.u = owner->size();
+  v.ref_ = std::shared_ptr<const void>(owner, owner->data());
+  return v;
+}
+
+Value Value::StringRef(std::shared_ptr<const char> data, size_t size) {
+  Value v;
+  v.type_ = Type::String();
+  v.scalar_.u = size;
+  v.ref_ = std::move(data);
+  return v;
+}
+
+Value Value::Integer(const Type* type, uint64_t bits) {
+  Value v;
+  v.type_ = type;
+  // Normalise to the type's width so that int8(-1) reads back as -1 and
+  // uint8(256) as 0, as a Go conversion would.
+  int size = type->BitSize();
+  if (size < 64) {
+    uint64_t mask = (uint64_t{1} << size) - 1;
+    bits &= mask;
+    if (!type->IsUnsigned() && (bits >> (size - 1)) != 0) bits |= ~mask;
+  }
+  v.scalar_.u = bits;
+  return v;
+}
+
+Value Value::Float(const Type* type, double f) {
+  Value v;
+  v.type_ = type;
+  v.scalar_.f = type->kind() == Kind::kFloat32 ? static_cast<double>(static_cast<float>(f)) : f;
+  return v;
+}
+
+Value Value::Complex(double real, double imag) {
+  Value v;
+  v.type_ = Type::Complex128();
+  v.scalar_.f = real;
+  v.ref_ = std::make_shared<const double>(imag);
+  return v;
+}
+
+double Value::Imag() const { return ref_ ? *static_cast<const double*>(ref_.get()) : 0; }
+
+Value Value::List(const Type* type, ValueList elems) {
+  return List(type, std::make_shared<const ValueList>(std::move(elems)));
+}
+
+Value Value::List(const Type* type, std::shared_ptr<const ValueList> elems) {
+  Value v;
+  v.type_ = type;
+  v.ref_ = std::move(elems);
+  return v;
+}
+
+Value Value::StringList(std::vector<std::string> elems) {
+  ValueList list;
+  list.reserve(elems.size());
+  for (auto& s : elems) list.push_back(String(std::move(s)));
+  return List(Type::SliceOf(Type::String()), std::move(list));
+}
+
+Value Value::Map(const Type* type, ValueMap entries) {
+  return Map(type, std::make_shared<const ValueMap>(std::move(entries)));
+}
+
+Value Value::Map(const Type* type, std::shared_ptr<const ValueMap> entries) {
+  Value v;
+  v.type_ = type;
+  v.ref_ = std::move(entries);
+  return v;
+}
+
+Value Value::Struct(const Type* type, ValueList fields) {
+  Value v;
+  v.type_ = type;
+  v.ref_ = std::make_shared<const ValueList>(std::move(fields));
+  return v;
+}
+
+Value Value::Zero(const Type* type) {
+  switch (type->kind()) {
+    case Kind::kBool:
+      return Bool(false).Retyped(type);
+    case Kind::kFloat32:
+    case Kind::kFloat64:
+      return Float(type, 0);
+    case Kind::kComplex128:
+      return Complex(0, 0);
+    case Kind::kString:
+      return StringOf(type, "");
+    case Kind::kStruct: {
+      ValueList fields;
+      for (const auto& f : type->underlying()->fields()) fields.push_back(Zero(f.type));
+      return Struct(type, std::move(fields));
+    }
+    case Kind::kInterface:
+    case Kind::kReflectValue:
+      return Nil();
+    case Kind::kSlice:
+    case Kind::kMap:
+    case Kind::kPointer: {
+      Value v;
+      v.type_ = type;  // nil: no storage
+      return v;
+    }
+    default:
+      if (type->IsInteger()) return Integer(type, 0);
+      return Value();
+  }
+}
+
+Value Value::Retyped(const Type* type) const {
+  Value v = *this;
+  v.type_ = type;
+  return v;
+}
+
+Value Value::Boxed(bool boxed) const {
+  Value v = *this;
+  v.boxed_ = boxed && valid();
+  return v;
+}
+
+bool Value::IsNil() const {
+  switch (kind()) {
+    case Kind::kInterface:
+      return true;
+    case Kind::kSlice:
+    case Kind::kMap:
+    case Kind::kPointer:
+      return ref_ == nullptr;
+    default:
+      return false;
+  }
+}
+
+const ValueList& Value::AsList() const {
+  return ref_ ? *static_cast<const ValueList*>(ref_.get()) : EmptyList();
+}
+
+const ValueMap& Value::AsMap() const {
+  return ref_ ? *static_cast<const ValueMap*>(ref_.get()) : EmptyMap();
+}
+
+const ValueList& Value::AsFields() const { return AsList(); }
+
+Value Value::Index(size_t i) const {
+  const Value& e = AsList()[i];
+  return type_->elem()->kind() == Kind::kInterface ? e.Boxed() : e;
+}
+
+Value Value::MapIndex(std::string_view key) const {
+  const ValueMap& m = AsMap();
+  auto it = m.find(key);
+  if (it == m.end()) return Value();
+  return type_->elem()->kind() == Kind::kInterface ? it->second.Boxed() : it->second;
+}
+
+Value Value::Field(size_t i) const {
+  const Type* t = kind() == Kind::kPointer ? type_->elem() : type_;
+  const Value& f = AsFields()[i];
+  return t->underlying()->fields()[i].type->kind() == Kind::kInterface ? f.Boxed() : f;
+}
+
+size_t Value::Len() const {
+  switch (kind()) {
+    case Kind::kString:
+      return scalar_.u;
+    case Kind::kSlice:
+      return AsList().size();
+    case Kind::kMap:
+      return AsMap().size();
+    default:
+      return 0;
+  }
+}
+
+}  // namespace confwatch
