@@ -1,0 +1,143 @@
+// Real etcd servers for integration tests and benchmarks: Debian's
+// /usr/bin/etcd on 127.0.0.1, free ports, a temp data dir, stopped (SIGTERM,
+// then SIGKILL) when the object dies.
+//
+//   auto etcd = EtcdTestServer::Start();
+//   ASSERT_TRUE(etcd.ok()) << etcd.status();
+//   opts.endpoints = {(*etcd)->endpoint()};          // "127.0.0.1:PORT"
+//   (*etcd)->Kill();                                  // SIGKILL
+//   ASSERT_TRUE((*etcd)->Restart().ok());             // same ports, same data
+//
+//   EtcdTestOptions o;
+//   o.tls = true;                                     // https, client certs
+//   auto tls = EtcdTestServer::Start(o);
+//   opts.ca_file = (*tls)->certs()->ca_file();
+//
+//   ASSERT_TRUE((*etcd)->EnableAuth().ok());          // root + reader "web"
+//
+//   auto cluster = EtcdTestCluster::Start(3);         // static bootstrap
+//   (*cluster)->member(0)->Kill();
+//
+// Every call returns an absl::Status naming what failed and, when etcd itself
+// failed, the end of its log. A server's process gets SIGKILL if the thread
+// that started it exits (PR_SET_PDEATHSIG), so a crashed test leaves no etcd
+// behind: start servers from the test's main thread.
+//
+// Thread-safety: not thread-safe; drive a server from one thread.
+#ifndef CONFWATCH_TESTS_SUPPORT_ETCD_TEST_SERVER_H_
+#define CONFWATCH_TESTS_SUPPORT_ETCD_TEST_SERVER_H_
+
+#include <sys/types.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "tests/support/temp_dir.h"
+#include "tests/support/test_certs.h"
+
+namespace confwatch {
+
+// Users EnableAuth() creates. kTestReader may only read keys under "/app/".
+inline constexpr char kTestRootUser[] = "root";
+inline constexpr char kTestRootPassword[] = "rootpw";
+inline constexpr char kTestReader[] = "web";
+inline constexpr char kTestReaderPassword[] = "webpw";
+inline constexpr char kTestReaderPrefix[] = "/app/";
+
+struct EtcdTestOptions {
+  // Serve clients over https with certificates from a fresh TestCerts
+  // (certs()); clients must present the client certificate.
+  bool tls = false;
+  // Extra etcd flags, e.g. "--experimental-watch-progress-notify-interval=1s"
+  // or "--auth-token-ttl=1".
+  std::vector<std::string> extra_args;
+};
+
+class EtcdTestServer {
+ public:
+  // Starts a single-member etcd and waits until it serves a linearizable read
+  // (at most 30 s). Retries with new ports if one was taken meanwhile.
+  static absl::StatusOr<std::unique_ptr<EtcdTestServer>> Start(EtcdTestOptions options = {});
+
+  ~EtcdTestServer();  // Stop(), ignoring the result
+  EtcdTestServer(const EtcdTestServer&) = delete;
+  EtcdTestServer& operator=(const EtcdTestServer&) = delete;
+
+  // "127.0.0.1:PORT": the client endpoint in host:port form.
+  std::string endpoint() const;
+  // "http://127.0.0.1:PORT" or "https://..." with tls.
+  std::string url() const;
+  const std::string& data_dir() const { return data_dir_; }
+  const std::string& name() const { return name_; }
+  // Certificates when started with tls, else nullptr.
+  const TestCerts* certs() const { return certs_.get(); }
+  pid_t pid() const { return pid_; }
+  bool running() const { return pid_ > 0; }
+
+  // SIGTERM, wait up to 5 s, then SIGKILL; reaps the process. No-op when not
+  // running.
+  absl::Status Stop();
+  // SIGKILL and reap: a crash, no clean shutdown. No-op when not running.
+  void Kill();
+  // SIGSTOP / SIGCONT: the process keeps its sockets but answers nothing.
+  void Pause();
+  void Resume();
+  // Starts etcd again on the same ports and data dir and waits until it
+  // serves linearizable reads (a cluster member needs a quorum of running
+  // members for that). Stops it first if it is running.
+  absl::Status Restart();
+
+  // Creates user root (kTestRootPassword) with role root, role "app-reader"
+  // with READ on the prefix kTestReaderPrefix, user kTestReader with that role,
+  // then enables auth. After this every request needs credentials.
+  absl::Status EnableAuth();
+
+  // The last `max_bytes` of etcd's combined stdout/stderr.
+  std::string LogTail(size_t max_bytes = 4000) const;
+
+ private:
+  friend class EtcdTestCluster;
+  EtcdTestServer() = default;
+
+  std::vector<std::string> Args() const;
+  absl::Status Spawn();
+  absl::Status WaitHealthy(absl::Duration timeout);
+  std::string PeerUrl() const;
+
+  std::unique_ptr<TempDir> dir_;
+  std::shared_ptr<TestCerts> certs_;  // shared by a cluster's members
+  std::string name_ = "default";
+  std::string data_dir_;
+  std::string log_file_;
+  std::string initial_cluster_;  // empty: single member
+  std::vector<std::string> extra_args_;
+  int client_port_ = 0;
+  int peer_port_ = 0;
+  pid_t pid_ = -1;
+};
+
+// A static-bootstrap cluster of N members on loopback, each an EtcdTestServer
+// (member(i)->Kill(), ->Restart(), ->endpoint()).
+class EtcdTestCluster {
+ public:
+  // Starts all members at once and waits until each serves linearizable reads.
+  static absl::StatusOr<std::unique_ptr<EtcdTestCluster>> Start(int members = 3,
+                                                                EtcdTestOptions options = {});
+
+  int size() const { return static_cast<int>(members_.size()); }
+  EtcdTestServer* member(int i) { return members_[i].get(); }
+  // Every member's endpoint, "127.0.0.1:PORT", in member order.
+  std::vector<std::string> endpoints() const;
+
+ private:
+  EtcdTestCluster() = default;
+  std::vector<std::unique_ptr<EtcdTestServer>> members_;
+};
+
+}  // namespace confwatch
+
+#endif  // CONFWATCH_TESTS_SUPPORT_ETCD_TEST_SERVER_H_
