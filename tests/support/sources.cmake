@@ -1,9 +1,7 @@
 # Shared test fixtures (temp dirs, free ports, real etcd servers and clusters,
-# TLS certificates). Linked into every test and benchmark binary.
+# TLS certificates), included as "tests/support/...". Linked into every test
+# and benchmark binary.
 list(APPEND CW_TEST_SUPPORT
   ${CMAKE_SOURCE_DIR}/tests/support/temp_dir.cc
   ${CMAKE_SOURCE_DIR}/tests/support/test_certs.cc
   ${CMAKE_SOURCE_DIR}/tests/support/etcd_test_server.cc)
-# Fixture headers are included as "tests/support/...": targets created after
-# this point (test and bench binaries) see the repo root.
-include_directories(${CMAKE_SOURCE_DIR})
