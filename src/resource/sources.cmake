@@ -5,6 +5,14 @@ set(_res_tests ${CMAKE_SOURCE_DIR}/tests/unit/resource)
 confwatch_module(resource
   SOURCES
     ${_res}/go_duration.cc
+    ${_res}/resource_loader.cc
+    ${_res}/template_resource.cc
+    ${_res}/toml_error.cc
+    ${_res}/toml_table.cc
   TESTS
     ${_res_tests}/go_duration_test.cc
+    ${_res_tests}/resource_loader_test.cc
+  DEPS
+    store
+    process
 )
