@@ -6,28 +6,28 @@
 #include <cstdlib>
 #include <utility>
 
-#include "absl/base/const_init.h"
+#include "absl/base/call_once.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_format.h"
-#include "absl/synchronization/mutex.h"
 #include "nlohmann/json.hpp"
+#include "spdlog/formatter.h"
 #include "spdlog/logger.h"
-#include "spdlog/pattern_formatter.h"
+#include "spdlog/spdlog.h"
 #include "spdlog/sinks/stdout_sinks.h"
 
 namespace confwatch {
 namespace {
 
-// What Log() needs, swapped as a whole by InitLogging().
-struct LoggerState {
-  std::shared_ptr<spdlog::logger> logger;
-  LogFormat format = LogFormat::kText;
-  LogOrigin origin;
-};
-
-ABSL_CONST_INIT absl::Mutex state_mu(absl::kConstInit);
-ABSL_CONST_INIT std::shared_ptr<const LoggerState>* state ABSL_GUARDED_BY(state_mu) = nullptr;
 std::atomic<int> min_level{static_cast<int>(LogLevel::kInfo)};
+absl::once_flag default_init;
+
+// What Log() passes to the formatter beside the message. spdlog formats on
+// the calling thread (we use no async logger), so a thread_local carries it.
+struct CallContext {
+  LogLevel level;
+  absl::Span<const LogField> fields;
+};
+thread_local const CallContext* current_call = nullptr;
 
 LogOrigin ThisProcess() {
   LogOrigin origin;
@@ -36,29 +36,6 @@ LogOrigin ThisProcess() {
   origin.pid = getpid();
   origin.zone = absl::LocalTimeZone();
   return origin;
-}
-
-std::shared_ptr<const LoggerState> MakeState(const LoggingConfig& config) {
-  auto state = std::make_shared<LoggerState>();
-  std::shared_ptr<spdlog::sinks::sink> sink = config.sink;
-  if (sink == nullptr) sink = std::make_shared<spdlog::sinks::stderr_sink_mt>();
-  state->logger = std::make_shared<spdlog::logger>("confwatch", std::move(sink));
-  // Lines arrive fully formatted, newline included; level filtering is ours.
-  state->logger->set_formatter(std::make_unique<spdlog::pattern_formatter>(
-      "%v", spdlog::pattern_time_type::local, ""));
-  state->logger->set_level(spdlog::level::trace);
-  state->logger->flush_on(spdlog::level::trace);
-  state->format = config.format;
-  state->origin = ThisProcess();
-  return state;
-}
-
-std::shared_ptr<const LoggerState> CurrentState() {
-  absl::MutexLock lock(&state_mu);
-  if (state == nullptr) {
-    state = new std::shared_ptr<const LoggerState>(MakeState(LoggingConfig()));
-  }
-  return *state;
 }
 
 // RFC 3339 to the second, "Z" for UTC: Go's time.RFC3339, which confd uses.
@@ -126,6 +103,43 @@ std::string FormatJson(const LogOrigin& origin, absl::Time time, LogLevel level,
   return line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
+LogLevel FromSpdlog(spdlog::level::level_enum level) {
+  switch (level) {
+    case spdlog::level::trace:
+    case spdlog::level::debug: return LogLevel::kDebug;
+    case spdlog::level::info: return LogLevel::kInfo;
+    case spdlog::level::warn: return LogLevel::kWarning;
+    case spdlog::level::err: return LogLevel::kError;
+    default: return LogLevel::kFatal;
+  }
+}
+
+// Formats every line of the default spdlog logger, so spdlog::warn(...)
+// anywhere in confwatch prints the same lines as Log().
+class LineFormatter : public spdlog::formatter {
+ public:
+  LineFormatter(LogFormat format, LogOrigin origin)
+      : format_(format), origin_(std::move(origin)) {}
+
+  void format(const spdlog::details::log_msg& msg, spdlog::memory_buf_t& dest) override {
+    LogLevel level = current_call ? current_call->level : FromSpdlog(msg.level);
+    absl::Span<const LogField> fields;
+    if (current_call) fields = current_call->fields;
+    std::string line = FormatLogLine(format_, origin_, absl::FromChrono(msg.time), level,
+                                     absl::string_view(msg.payload.data(), msg.payload.size()),
+                                     fields);
+    dest.append(line.data(), line.data() + line.size());
+  }
+
+  std::unique_ptr<spdlog::formatter> clone() const override {
+    return std::make_unique<LineFormatter>(format_, origin_);
+  }
+
+ private:
+  const LogFormat format_;
+  const LogOrigin origin_;
+};
+
 spdlog::level::level_enum SpdlogLevel(LogLevel level) {
   switch (level) {
     case LogLevel::kDebug: return spdlog::level::debug;
@@ -179,27 +193,41 @@ std::string FormatLogLine(LogFormat format, const LogOrigin& origin, absl::Time 
   return FormatText(origin, time, level, message, fields);
 }
 
-void InitLogging(const LoggingConfig& config) {
-  std::shared_ptr<const LoggerState> fresh = MakeState(config);
-  SetLogLevel(config.level);
-  absl::MutexLock lock(&state_mu);
-  if (state == nullptr) {
-    state = new std::shared_ptr<const LoggerState>(std::move(fresh));
-  } else {
-    *state = std::move(fresh);
-  }
+namespace {
+
+void InstallLogger(const LoggingConfig& config) {
+  std::shared_ptr<spdlog::sinks::sink> sink = config.sink;
+  if (sink == nullptr) sink = std::make_shared<spdlog::sinks::stderr_sink_mt>();
+  auto logger = std::make_shared<spdlog::logger>("confwatch", std::move(sink));
+  logger->set_formatter(std::make_unique<LineFormatter>(config.format, ThisProcess()));
+  logger->flush_on(spdlog::level::trace);
+  logger->set_level(SpdlogLevel(config.level));
+  min_level.store(static_cast<int>(config.level));
+  spdlog::set_default_logger(std::move(logger));
 }
 
-void SetLogLevel(LogLevel level) { min_level.store(static_cast<int>(level)); }
+}  // namespace
+
+void InitLogging(const LoggingConfig& config) {
+  InstallLogger(config);
+  absl::call_once(default_init, [] {});  // an explicit configuration wins
+}
+
+void SetLogLevel(LogLevel level) {
+  min_level.store(static_cast<int>(level));
+  spdlog::default_logger()->set_level(SpdlogLevel(level));
+}
 
 bool LogEnabled(LogLevel level) { return static_cast<int>(level) >= min_level.load(); }
 
 void Log(LogLevel level, absl::string_view message, std::initializer_list<LogField> fields) {
   if (!LogEnabled(level)) return;
-  std::shared_ptr<const LoggerState> s = CurrentState();
-  std::string line = FormatLogLine(s->format, s->origin, absl::Now(), level, message,
-                                   absl::MakeConstSpan(fields.begin(), fields.size()));
-  s->logger->log(SpdlogLevel(level), spdlog::string_view_t(line.data(), line.size()));
+  absl::call_once(default_init, [] { InstallLogger(LoggingConfig()); });
+  CallContext context{level, absl::MakeConstSpan(fields.begin(), fields.size())};
+  current_call = &context;
+  spdlog::default_logger()->log(SpdlogLevel(level),
+                                spdlog::string_view_t(message.data(), message.size()));
+  current_call = nullptr;
 }
 
 }  // namespace confwatch

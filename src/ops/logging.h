@@ -15,9 +15,16 @@
 // Levels: debug < info < warning < error < fatal < panic. fatal and panic
 // only label the line: logging never exits or aborts, the caller decides.
 //
+// InitLogging() installs the logger as spdlog's default logger, so plain
+// spdlog::info("...") calls print the same lines (without fields); call it
+// first thing in main: before it, Log() goes to stderr as text at level info
+// and spdlog's own default logger to stdout in spdlog's pattern.
+//
 // Thread-safety: every function is thread-safe. InitLogging() and
-// SetLogLevel() may be called at any time (SIGHUP reload); lines already
-// being written finish in the old format.
+// SetLogLevel() may be called at any time (SIGHUP reload); a line being
+// written meanwhile finishes with the old logger. Only synchronous spdlog
+// loggers are supported (Log() hands its fields to the formatter on the
+// calling thread).
 #ifndef CONFWATCH_OPS_LOGGING_H_
 #define CONFWATCH_OPS_LOGGING_H_
 
@@ -82,8 +89,7 @@ struct LoggingConfig {
   std::shared_ptr<spdlog::sinks::sink> sink;
 };
 
-// Replaces the logging configuration. Before the first call, lines go to
-// stderr as text at level info.
+// Replaces the logging configuration (and spdlog's default logger).
 void InitLogging(const LoggingConfig& config);
 void SetLogLevel(LogLevel level);
 bool LogEnabled(LogLevel level);

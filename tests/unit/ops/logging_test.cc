@@ -10,6 +10,7 @@
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "spdlog/sinks/ostream_sink.h"
+#include "spdlog/spdlog.h"
 
 namespace confwatch {
 namespace {
@@ -185,6 +186,28 @@ TEST_F(LogTest, TextLineCarriesHostTagAndPid) {
               ::testing::MatchesRegex(absl::StrCat(
                   "[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(Z|[-+][0-9]{2}:[0-9]{2}) ",
                   host, " confwatch\\[", getpid(), "\\]: INFO Backend set to etcdv3 nodes=2\n")));
+}
+
+TEST_F(LogTest, PlainSpdlogCallsPrintTheSameLines) {
+  Init(LogLevel::kInfo, LogFormat::kJson);
+  spdlog::warn("resource {} failed", "nginx.toml");
+  spdlog::debug("below the level");
+  nlohmann::json line = nlohmann::json::parse(out_.str());
+  EXPECT_EQ("warning", line["level"]);
+  EXPECT_EQ("resource nginx.toml failed", line["msg"]);
+  EXPECT_EQ(3u, line.size());  // time, level, msg
+}
+
+TEST_F(LogTest, PanicAndFatalKeepTheirNames) {
+  Init(LogLevel::kInfo, LogFormat::kJson);
+  Log(LogLevel::kPanic, "p");
+  Log(LogLevel::kFatal, "f");
+  std::istringstream lines(out_.str());
+  std::vector<std::string> levels;
+  for (std::string line; std::getline(lines, line);) {
+    levels.push_back(nlohmann::json::parse(line)["level"].get<std::string>());
+  }
+  EXPECT_THAT(levels, ::testing::ElementsAre("panic", "fatal"));
 }
 
 }  // namespace
