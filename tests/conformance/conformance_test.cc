@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <map>
 #include <memory>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -34,8 +35,14 @@ namespace {
 constexpr char kTemplateName[] = "t.tmpl";  // confd names a template after its file
 constexpr size_t kMinimumCorpusSize = 300;
 
+// The corpus of the source tree; CONFWATCH_CONFORMANCE_DIR in the
+// environment overrides it (used to check that the runner fails on a
+// tampered golden).
 const std::string& CorpusDir() {
-  static const std::string* dir = new std::string(CONFWATCH_CONFORMANCE_DIR);
+  static const std::string* dir = [] {
+    const char* env = std::getenv("CONFWATCH_CONFORMANCE_DIR");
+    return new std::string(env != nullptr ? env : CONFWATCH_CONFORMANCE_DIR);
+  }();
   return *dir;
 }
 
@@ -136,6 +143,13 @@ std::string ViewMismatch(const Case& c, const StoreView& view) {
 }
 
 class GoTextTemplate : public testing::TestWithParam<Case> {};
+
+}  // namespace
+
+// gtest prints the parameter of a failing test; the id is what a reader needs.
+void PrintTo(const Case& c, std::ostream* os) { *os << c.Id(); }
+
+namespace {
 
 TEST_P(GoTextTemplate, RendersTheSameBytes) {
   const Case& c = GetParam();
