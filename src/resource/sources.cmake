@@ -9,9 +9,12 @@ confwatch_module(resource
     ${_res}/template_resource.cc
     ${_res}/toml_error.cc
     ${_res}/toml_table.cc
+    ${_res}/unified_diff.cc
+    ${_res}/unified_diff.cc
   TESTS
     ${_res_tests}/go_duration_test.cc
     ${_res_tests}/resource_loader_test.cc
+    ${_res_tests}/unified_diff_test.cc
   DEPS
     store
     process
