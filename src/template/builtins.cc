@@ -221,8 +221,9 @@ Result Ge(ExecContext&, Args args) {
 absl::StatusOr<int64_t> IndexArg(const Value& index, size_t cap) {
   int64_t x;
   if (!index.valid()) return Err("cannot index slice/array with nil");
-  if (!index.type()->IsInteger()) {
-    return Err("cannot index slice/array with type " + index.type()->name());
+  // A value still inside an interface{} has kind Interface: not an integer.
+  if (index.boxed() || !index.type()->IsInteger()) {
+    return Err("cannot index slice/array with type " + index.static_type()->name());
   }
   x = index.AsInt();  // uint64 reinterpreted, as Go's int64(index.Uint())
   if (x < 0 || static_cast<uint64_t>(x) > cap) return Err(absl::StrCat("index out of range: ", x));
@@ -298,7 +299,8 @@ Result Slice(ExecContext&, Args args) {
   }
   int64_t idx[3] = {0, static_cast<int64_t>(item.Len()), 0};
   for (size_t i = 0; i < nidx; ++i) {
-    absl::StatusOr<int64_t> x = IndexArg(IndirectInterface(args[i + 1]), cap);
+    // Unlike index, Go's slice does not unwrap interface{} indexes.
+    absl::StatusOr<int64_t> x = IndexArg(args[i + 1], cap);
     if (!x.ok()) return x.status();
     idx[i] = *x;
   }

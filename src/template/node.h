@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
+
 namespace confwatch {
 namespace tmpl {
 
@@ -245,6 +247,12 @@ class TemplateNode : public Node {
   std::string name;
   std::unique_ptr<PipeNode> pipe;  // null when absent
 };
+
+// Go's newNumber: fills n's numeric fields from n->text, the text of a
+// number, character constant (is_char) or complex constant (is_complex)
+// token. Errors carry Go's texts ("integer overflow: \"...\"",
+// "illegal number syntax: \"...\"", "invalid syntax", ...).
+absl::Status ParseNumber(bool is_char, bool is_complex, NumberNode* n);
 
 // Go's parse.IsEmptyTree: only whitespace text and comments.
 bool IsEmptyTree(const Node* n);

@@ -5,7 +5,6 @@
 // shared state: after the first error every method returns at once.
 #include "template/parser.h"
 
-#include <cmath>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -24,18 +23,6 @@ struct Shared {
   std::string error;       // first error; non-empty means failed
   int depth = 0;           // nesting guard shared by all trees
 };
-
-bool ExactInt64(double f, int64_t* out) {
-  if (!(f >= -9223372036854775808.0 && f < 9223372036854775808.0)) return false;
-  *out = static_cast<int64_t>(f);
-  return static_cast<double>(*out) == f;
-}
-
-bool ExactUint64(double f, uint64_t* out) {
-  if (!(f >= 0 && f < 18446744073709551616.0)) return false;
-  *out = static_cast<uint64_t>(f);
-  return static_cast<double>(*out) == f;
-}
 
 class TreeParser {
  public:
@@ -613,109 +600,12 @@ NodePtr TreeParser::UseVar(size_t pos, std::string_view name) {
   return nullptr;
 }
 
-// Go's simplifyComplex: a complex constant with a zero imaginary part is
-// also usable as a float / int / uint.
-void SimplifyComplex(NumberNode* n) {
-  n->is_float = n->imag == 0;
-  if (n->is_float) {
-    n->float64 = n->real;
-    n->is_int = ExactInt64(n->float64, &n->int64);
-    n->is_uint = ExactUint64(n->float64, &n->uint64);
-  }
-}
-
 NodePtr TreeParser::NewNumber(const Item& token) {
-  std::string text(token.val);
-  auto n = std::make_unique<NumberNode>(token.pos, text);
-  if (token.type == ItemType::kCharConstant) {
-    std::string_view rest = token.val.substr(1);
-    char32_t r;
-    bool multibyte;
-    absl::Status st = gostrconv::UnquoteChar(&rest, token.val[0], &r, &multibyte);
-    if (!st.ok()) {
-      Errorf(std::string(st.message()));
-      return nullptr;
-    }
-    if (rest != "'") {
-      Errorf("malformed character constant: " + text);
-      return nullptr;
-    }
-    n->int64 = r;
-    n->is_int = true;
-    n->uint64 = r;
-    n->is_uint = true;
-    n->float64 = r;  // odd but those are the rules.
-    n->is_float = true;
-    return n;
-  }
-  if (token.type == ItemType::kComplex) {
-    // "a+bi" / "a-bi": split at the sign that starts the imaginary part.
-    size_t split = text.find_last_of("+-");
-    while (split != std::string::npos && split > 0 &&
-           (text[split - 1] == 'e' || text[split - 1] == 'E' || text[split - 1] == 'p' ||
-            text[split - 1] == 'P')) {
-      split = text.find_last_of("+-", split - 1);
-    }
-    absl::StatusOr<double> re = gostrconv::ParseFloat(text.substr(0, split));
-    absl::StatusOr<double> im =
-        split == std::string::npos ? absl::StatusOr<double>(absl::InvalidArgumentError(""))
-                                   : gostrconv::ParseFloat(text.substr(split, text.size() - split - 1));
-    if (!re.ok() || !im.ok()) {
-      Errorf("illegal number syntax: " + gostrconv::Quote(text));
-      return nullptr;
-    }
-    n->is_complex = true;
-    n->real = *re;
-    n->imag = *im;
-    SimplifyComplex(n.get());
-    return n;
-  }
-  if (!text.empty() && text.back() == 'i') {
-    absl::StatusOr<double> f = gostrconv::ParseFloat(text.substr(0, text.size() - 1));
-    if (f.ok()) {
-      n->is_complex = true;
-      n->imag = *f;
-      SimplifyComplex(n.get());
-      return n;
-    }
-  }
-  absl::StatusOr<uint64_t> u = gostrconv::ParseUint(text, 0, 64);
-  if (u.ok()) {
-    n->is_uint = true;
-    n->uint64 = *u;
-  }
-  absl::StatusOr<int64_t> i = gostrconv::ParseInt(text, 0, 64);
-  if (i.ok()) {
-    n->is_int = true;
-    n->int64 = *i;
-    if (*i == 0) {
-      n->is_uint = true;  // in case of -0.
-      n->uint64 = u.ok() ? *u : 0;
-    }
-  }
-  if (n->is_int) {
-    n->is_float = true;
-    n->float64 = static_cast<double>(n->int64);
-  } else if (n->is_uint) {
-    n->is_float = true;
-    n->float64 = static_cast<double>(n->uint64);
-  } else {
-    absl::StatusOr<double> f = gostrconv::ParseFloat(text);
-    if (f.ok()) {
-      // If we parsed it as a float but it looks like an integer, it's a huge
-      // number too large to fit in an int. Reject it.
-      if (text.find_first_of(".eEpP") == std::string::npos) {
-        Errorf("integer overflow: " + gostrconv::Quote(text));
-        return nullptr;
-      }
-      n->is_float = true;
-      n->float64 = *f;
-      if (!n->is_int) n->is_int = ExactInt64(*f, &n->int64);
-      if (!n->is_uint) n->is_uint = ExactUint64(*f, &n->uint64);
-    }
-  }
-  if (!n->is_int && !n->is_uint && !n->is_float) {
-    Errorf("illegal number syntax: " + gostrconv::Quote(text));
+  auto n = std::make_unique<NumberNode>(token.pos, std::string(token.val));
+  absl::Status st = ParseNumber(token.type == ItemType::kCharConstant, token.type == ItemType::kComplex,
+                                n.get());
+  if (!st.ok()) {
+    Errorf(std::string(st.message()));
     return nullptr;
   }
   return n;

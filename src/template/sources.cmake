@@ -37,6 +37,7 @@ confwatch_module(template
     ${_t}/json_value.cc
     ${_t}/lexer.cc
     ${_t}/node.cc
+    ${_t}/number.cc
     ${_t}/parser.cc
     ${_t}/template.cc
     ${_t}/type.cc
