@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "absl/container/btree_map.h"
+#include "absl/container/btree_set.h"
 
 namespace confwatch {
 
@@ -61,8 +62,8 @@ class Store {
   // start with `prefix` exactly `snapshot` (a full read of that prefix).
   // Keys outside the prefix are untouched. Returns the keys whose presence or
   // value changed, sorted, so only affected resources are re-rendered.
-  // REQUIRES: every snapshot key starts with `prefix`. Duplicate keys in
-  // `snapshot`: the last one wins (as replaying puts would).
+  // Snapshot keys that do not start with `prefix` are ignored. Duplicate
+  // keys in `snapshot`: the last one wins (as replaying puts would).
   std::vector<std::string> ReplacePrefix(std::string_view prefix,
                                          const std::vector<KVPair>& snapshot);
 
@@ -76,6 +77,15 @@ class Store {
   Iterator begin() const { return map_.begin(); }
   Iterator end() const { return map_.end(); }
 
+  // Keys that are not clean absolute paths (see IsCleanAbsolutePath): a
+  // trailing '/', "//", "." or ".." elements, or no leading '/'. A view
+  // names such keys through path.Clean, which moves them away from their
+  // place in key order, so it looks them up here. Normally empty.
+  using OddSet = absl::btree_set<std::string>;
+  OddSet::const_iterator OddLowerBound(std::string_view key) const;
+  OddSet::const_iterator odd_end() const { return odd_.end(); }
+  size_t odd_size() const { return odd_.size(); }
+
   size_t size() const { return map_.size(); }
   bool empty() const { return map_.empty(); }
 
@@ -85,9 +95,16 @@ class Store {
   void set_revision(int64_t revision) { revision_ = revision; }
 
  private:
+  Map::iterator Erase(Map::iterator it);
+
   Map map_;
+  OddSet odd_;
   int64_t revision_ = 0;
 };
+
+// True when path.Clean(path) == path and path starts with '/': "/", "/a/b";
+// not "", "a", "/a/", "/a//b", "/a/./b", "/a/..".
+bool IsCleanAbsolutePath(std::string_view path);
 
 // The smallest string greater than every string that starts with `prefix`,
 // or "" when there is none (prefix empty or all 0xff bytes): the exclusive

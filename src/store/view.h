@@ -18,20 +18,19 @@
 //   '/' boundary: "/db/host" covers "/db/host" and "/db/host/x", NOT
 //   "/db/hostname". A trailing '/' on D is ignored; "" or "/" covers every
 //   key. (Same rule as DependencyIndex::Covers.)
-// * The view name of a covered store key k is k with the prefix P removed
-//   (P with trailing '/' removed): "/app" + "/db/host" -> "/db/host", and the
-//   key equal to P itself -> "/". With P empty (or "/"), k is its own name.
-//   confd computes path.Join("/", strings.TrimPrefix(k, P)); that is the same
-//   name for every key whose remainder is a clean path. Deliberate
-//   difference: confd also path.Cleans odd keys ("/app/db/" -> "/db", merging
-//   it with "/app/db" and keeping a random one of the two values); here odd
-//   keys keep their exact name ("/db/"), so no value is silently dropped.
+// * The name of a covered store key k is exactly confd's
+//   path.Join("/", strings.TrimPrefix(k, prefix)): prefix "/app" turns
+//   "/app/db/host" into "/db/host", the key "/app" itself into "/", and an odd
+//   key "/app/db/" into "/db". Names are therefore always clean absolute
+//   paths. Two keys can get the same name ("/app/db" and "/app/db/"); confd
+//   keeps a random one, we keep the clean one (else the first one found).
 //
 // ---- Queries: memkv's rules, reproduced exactly ----
 // Go's path.Clean/Dir/Base (go_path.h) and path.Match (glob.h) are used
 // where memkv uses them; all results are sorted bytewise (Go sort.Strings).
 // * Get(k): exact name. Missing: NotFound "key does not exist: <k>" (memkv
-//   KeyError text). No cleaning: Get("/db/host/") does not find "/db/host".
+//   KeyError text). The argument is not cleaned: Get("/db/host/") does not
+//   find "/db/host"; nor does Get("db/host").
 // * Exists(k): Get(k) succeeded.
 // * GetValue(k, def): the value; when missing, *def if given, else Get's
 //   error. (confd's getv "/k" "default".)
@@ -48,28 +47,30 @@
 //   - A trailing '/' does not matter: ls "/a/" == ls "/a".
 //   - Matching is per path element: ls "/deis/prefix" does not see
 //     "/deis/prefix_a/x".
-//   - A key equal to path itself (byte for byte) contributes its base
+//   - A name equal to path itself (byte for byte) contributes its base
 //     name: ls "/deis/services/key" = ["key"] (plus any children of it:
 //     "/deis/services/key/x" would add "x").
-//   - ls "/" returns only the top-level LEAF keys: "/a" gives "a", but
+//   - ls "/" returns only the top-level LEAF names: "/a" gives "a", but
 //     "/b/c" gives nothing (memkv compares Dir("/b/c") = "/b" with the
-//     path elements of "/" = ["", ""], and "b" != "").
-//   - "db" (no leading '/') finds nothing among names that start with '/'
-//     (the first elements differ: "db" vs "").
-//   - memkv strips the raw path text from each key to name the child, so a
-//     non-clean path behaves oddly and we keep that: ls "/a//b" over "/a/b/c"
-//     gives "a" (the raw "/a//b" is not a prefix of the key, only the
-//     leading "/" is removed).
-// * ListDir(path) (lsdir): like List but only children that have keys below
-//   them (directories): lsdir "/deis/services" = ["srv1"] above, not "key".
-//   - A key must start with the raw path text: lsdir "/a//b" finds nothing.
-//   - lsdir "/" is ALWAYS empty (memkv compares the elements of Dir(key),
+//     path elements of "/" = ["", ""], and "b" != ""). The key equal to the
+//     prefix (named "/") gives "/".
+//   - A relative path ("db", "") finds nothing: names are absolute.
+//   - memkv strips the raw path text from each name to name the child, so
+//     a non-clean path behaves oddly and we keep that: ls "/a//b" over
+//     "/a/b/c" gives "a" (only the leading "/" is stripped).
+// * ListDir(path) (lsdir): like List but only children that have names
+//   below them (directories): lsdir "/deis/services" = ["srv1"] above.
+//   - A name must start with the raw path text: lsdir "/a//b" finds nothing.
+//   - lsdir "/" is ALWAYS empty (memkv compares the elements of Dir(name),
 //     which never start with ["", ""]).
 //   - A trailing '/' does not matter: lsdir "/a/" == lsdir "/a".
 //
-// Known limit: a key containing "." or ".." path elements can be moved by
-// path.Clean outside the key range we search; such keys are only found
-// where their text falls. etcd keys from real registries never have them.
+// Cost: names of keys that are clean absolute paths (nearly all real keys)
+// keep key order, so a query is a lower_bound on the name range it can match
+// plus a walk of that range; ls/lsdir jump over each child's subtree after
+// its first key. Odd keys (Store::OddLowerBound) are named through
+// path.Clean, which moves them; every query also checks the odd keys the
+// scope covers, so their cost is per odd key, not per store key.
 #ifndef CONFWATCH_STORE_VIEW_H_
 #define CONFWATCH_STORE_VIEW_H_
 
@@ -86,35 +87,48 @@ namespace confwatch {
 
 class ViewScope {
  public:
-  // `prefix`: the resource's key prefix (confd's resource `prefix`, after any
-  // global prefix was applied); "" or "/" for none.
-  // `declared`: the resource's keys in store space, prefix already applied
-  // ("/app" + "/db" -> "/app/db"; "/app" + "/" -> "/app").
-  // Errors: InvalidArgument when a declared key is not the prefix itself or
-  // below it ("key /other is not under prefix /app"): its keys would have no
-  // name in the view.
+  // `prefix`: the resource's key prefix exactly as confd's t.Prefix (after
+  // any global prefix was applied); "/" for none.
+  // `declared`: the resource's keys in store space, as confd queries them:
+  // path.Join(prefix, key) ("/app" + "/db" -> "/app/db"; "/app" + "/" ->
+  // "/app").
+  // Never fails today (every declared key has a name under confd's rule);
+  // the Status is kept for callers to handle future validation.
   static absl::StatusOr<ViewScope> Create(std::string_view prefix,
                                           const std::vector<std::string>& declared);
 
   // True when the store key is visible through this scope.
   bool Covers(std::string_view store_key) const;
-  // The view name of a store key. REQUIRES: Covers(store_key).
+  // The view name of a store key: path.Join("/", TrimPrefix(key, prefix)).
   std::string ToViewName(std::string_view store_key) const;
 
-  // The prefix with trailing '/' removed ("" for none).
   const std::string& prefix() const { return prefix_; }
 
   // Covered store keys as sorted, disjoint half-open ranges [first, second);
   // second == "" means unbounded.
-  const std::vector<std::pair<std::string, std::string>>& ranges() const {
-    return ranges_;
-  }
+  using Ranges = std::vector<std::pair<std::string, std::string>>;
+  const Ranges& ranges() const { return covered_; }
 
  private:
+  friend class StoreView;
   ViewScope() = default;
 
+  // Whether a covered key in regular_ is named by plain prefix replacement
+  // (RegularName) -- true for every clean absolute key there.
+  bool IsRegular(std::string_view store_key) const;
+  // The name of a regular key, without path.Clean.
+  std::string RegularName(std::string_view store_key) const;
+  // First store key of the regular keys whose names start with
+  // `name_prefix`; false when no regular name can.
+  bool RegularStart(std::string_view name_prefix, std::string* store_key) const;
+  // The regular store key named `name`; false when none can be.
+  bool RegularKey(std::string_view name, std::string* store_key) const;
+
   std::string prefix_;
-  std::vector<std::pair<std::string, std::string>> ranges_;
+  bool slash_prefix_ = false;  // prefix ends with '/': names are "/" + rest
+  Ranges covered_;  // everything visible
+  Ranges regular_;  // covered keys that start with the prefix at a boundary
+  Ranges other_;    // covered_ minus regular_: always named via path.Clean
 };
 
 class StoreView {
@@ -142,11 +156,24 @@ class StoreView {
   std::vector<KVPair> All() const;
 
  private:
-  // Calls fn(view_name, value) for each visible key whose view name starts
-  // with `name_prefix`, in order; fn returns the store key to continue from
-  // (or "" to continue with the next key).
+  // Calls fn(name, value) for each visible key whose name starts with
+  // `name_prefix`: first the regular keys in name order (fn returns "" to go
+  // on, or a name to jump to, skipping a subtree it has already decided),
+  // then the odd ones in no useful order (the jump is ignored).
   template <typename Fn>
   void Scan(std::string_view name_prefix, Fn&& fn) const;
+  template <typename Fn>
+  void ScanRegular(std::string_view name_prefix, Fn&& fn) const;
+  template <typename Fn>
+  void ScanOdd(std::string_view name_prefix, Fn&& fn) const;
+  // Scan, collected as pairs sorted by name, one per name.
+  template <typename Keep>
+  std::vector<KVPair> Collect(std::string_view name_prefix, Keep&& keep) const;
+  // True when no key is visible.
+  bool Empty() const;
+  // When `name` is below base/<element>/, the name just past that subtree;
+  // otherwise "". Every clean name of such a subtree lists alike.
+  static std::string SubtreeEnd(std::string_view base, std::string_view name);
 
   const Store* store_;
   const ViewScope* scope_;

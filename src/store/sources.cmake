@@ -1,0 +1,14 @@
+# The key store: sorted keys at a revision, prefix views with confd's memkv
+# semantics, Go's path.Match, and the file / env key sources.
+confwatch_module(store
+  SOURCES
+    ${CMAKE_SOURCE_DIR}/src/store/go_path.cc
+    ${CMAKE_SOURCE_DIR}/src/store/glob.cc
+    ${CMAKE_SOURCE_DIR}/src/store/store.cc
+    ${CMAKE_SOURCE_DIR}/src/store/view.cc
+  TESTS
+    ${CMAKE_SOURCE_DIR}/tests/unit/store/go_path_test.cc
+    ${CMAKE_SOURCE_DIR}/tests/unit/store/glob_test.cc
+    ${CMAKE_SOURCE_DIR}/tests/unit/store/store_test.cc
+    ${CMAKE_SOURCE_DIR}/tests/unit/store/view_test.cc
+)

@@ -1,0 +1,130 @@
+// See store.h.
+#include "store/store.h"
+
+#include <map>
+
+namespace confwatch {
+namespace {
+
+// This abseil is built with its own string_view type; btree's heterogeneous
+// lookup only accepts that one.
+absl::string_view Absl(std::string_view s) { return absl::string_view(s.data(), s.size()); }
+
+bool HasPrefix(std::string_view s, std::string_view prefix) {
+  return s.substr(0, prefix.size()) == prefix;
+}
+
+}  // namespace
+
+bool IsCleanAbsolutePath(std::string_view path) {
+  if (path.empty() || path[0] != '/') return false;
+  if (path.size() == 1) return true;
+  if (path.back() == '/') return false;
+  size_t start = 1;  // each element lies between two '/' (or the end)
+  while (start <= path.size()) {
+    size_t end = path.find('/', start);
+    if (end == std::string_view::npos) end = path.size();
+    std::string_view elem = path.substr(start, end - start);
+    if (elem.empty() || elem == "." || elem == "..") return false;
+    start = end + 1;
+  }
+  return true;
+}
+
+std::string PrefixRangeEnd(std::string_view prefix) {
+  std::string end(prefix);
+  while (!end.empty()) {
+    if (static_cast<unsigned char>(end.back()) != 0xff) {
+      end.back() = static_cast<char>(static_cast<unsigned char>(end.back()) + 1);
+      return end;
+    }
+    end.pop_back();
+  }
+  return end;
+}
+
+bool Store::Put(std::string_view key, std::string_view value) {
+  auto it = map_.find(Absl(key));
+  if (it == map_.end()) {
+    map_.emplace(std::string(key), std::string(value));
+    if (!IsCleanAbsolutePath(key)) odd_.emplace(key);
+    return true;
+  }
+  if (it->second == value) return false;
+  it->second.assign(value.data(), value.size());
+  return true;
+}
+
+Store::Map::iterator Store::Erase(Map::iterator it) {
+  if (!odd_.empty()) odd_.erase(it->first);
+  return map_.erase(it);
+}
+
+bool Store::Delete(std::string_view key) {
+  auto it = map_.find(Absl(key));
+  if (it == map_.end()) return false;
+  Erase(it);
+  return true;
+}
+
+std::vector<std::string> Store::DeletePrefix(std::string_view prefix) {
+  std::vector<std::string> removed;
+  auto it = map_.lower_bound(Absl(prefix));
+  while (it != map_.end() && HasPrefix(it->first, prefix)) {
+    removed.push_back(it->first);
+    it = Erase(it);
+  }
+  return removed;
+}
+
+std::vector<std::string> Store::ReplacePrefix(std::string_view prefix,
+                                              const std::vector<KVPair>& snapshot) {
+  // Last occurrence wins; sorted so it can be merged with the store's range.
+  std::map<std::string_view, std::string_view> wanted;
+  for (const KVPair& kv : snapshot) {
+    // A key outside the prefix would break the merge below; it cannot come
+    // from a read of that prefix, so drop it rather than corrupt the store.
+    if (HasPrefix(kv.key, prefix)) wanted[kv.key] = kv.value;
+  }
+  std::vector<std::string> changed;
+  auto it = map_.lower_bound(Absl(prefix));
+  auto in_prefix = [&](const Map::iterator& i) {
+    return i != map_.end() && HasPrefix(i->first, prefix);
+  };
+  auto want = wanted.begin();
+  while (in_prefix(it) || want != wanted.end()) {
+    const bool have_store = in_prefix(it);
+    if (have_store && (want == wanted.end() || std::string_view(it->first) < want->first)) {
+      changed.push_back(it->first);  // gone from etcd
+      it = Erase(it);
+    } else if (!have_store || want->first < std::string_view(it->first)) {
+      changed.emplace_back(want->first);  // new
+      it = std::next(map_.emplace_hint(it, std::string(want->first), std::string(want->second)));
+      if (!IsCleanAbsolutePath(want->first)) odd_.emplace(want->first);
+      ++want;
+    } else {
+      if (it->second != want->second) {
+        changed.push_back(it->first);
+        it->second.assign(want->second.data(), want->second.size());
+      }
+      ++it;
+      ++want;
+    }
+  }
+  return changed;
+}
+
+const std::string* Store::Find(std::string_view key) const {
+  auto it = map_.find(Absl(key));
+  return it == map_.end() ? nullptr : &it->second;
+}
+
+Store::Iterator Store::LowerBound(std::string_view key) const {
+  return map_.lower_bound(Absl(key));
+}
+
+Store::OddSet::const_iterator Store::OddLowerBound(std::string_view key) const {
+  return odd_.lower_bound(Absl(key));
+}
+
+}  // namespace confwatch

@@ -1,0 +1,369 @@
+// See view.h for the rules; this file only makes them cheap: a query becomes
+// a range of store keys walked with lower_bound, a listing jumps over each
+// child's subtree once its first key has decided the answer, and the few odd
+// keys whose names path.Clean moves are checked one by one.
+#include "store/view.h"
+
+#include <algorithm>
+
+#include "store/glob.h"
+#include "store/go_path.h"
+
+namespace confwatch {
+namespace {
+
+using Ranges = ViewScope::Ranges;
+
+std::string_view StripTrailingSlashes(std::string_view s) {
+  while (!s.empty() && s.back() == '/') s.remove_suffix(1);
+  return s;
+}
+
+bool StartsWith(std::string_view s, std::string_view prefix) {
+  return s.substr(0, prefix.size()) == prefix;
+}
+
+// Ranges use "" as the unbounded end.
+bool Below(std::string_view key, std::string_view end) { return end.empty() || key < end; }
+std::string_view MinEnd(std::string_view a, std::string_view b) {
+  if (a.empty()) return b;
+  if (b.empty()) return a;
+  return std::min(a, b);
+}
+
+// Sorts and merges overlapping or touching ranges.
+Ranges Normalize(Ranges in) {
+  std::sort(in.begin(), in.end());
+  Ranges out;
+  for (auto& r : in) {
+    if (!out.empty() && (out.back().second.empty() || r.first <= out.back().second)) {
+      if (!out.back().second.empty() && (r.second.empty() || r.second > out.back().second)) {
+        out.back().second = r.second;
+      }
+      continue;
+    }
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+Ranges Intersect(const Ranges& a, const Ranges& b) {
+  Ranges out;
+  for (const auto& x : a) {
+    for (const auto& y : b) {
+      std::string lo = std::max(x.first, y.first);
+      std::string hi(MinEnd(x.second, y.second));
+      if (Below(lo, hi)) out.emplace_back(std::move(lo), std::move(hi));
+    }
+  }
+  return Normalize(std::move(out));
+}
+
+// a minus b.
+Ranges Subtract(const Ranges& a, const Ranges& b) {
+  Ranges out;
+  for (auto x : a) {
+    bool gone = false;
+    for (const auto& y : b) {  // b is sorted: cut pieces off x from the left
+      if (!Below(y.first, x.second) || !Below(x.first, y.second)) continue;
+      if (x.first < y.first) out.emplace_back(x.first, y.first);
+      if (y.second.empty()) {
+        gone = true;
+        break;
+      }
+      x.first = std::max(x.first, y.second);
+      if (!Below(x.first, x.second)) {
+        gone = true;
+        break;
+      }
+    }
+    if (!gone) out.push_back(std::move(x));
+  }
+  return Normalize(std::move(out));
+}
+
+// The store keys `d` covers: d itself and [d/, d0) ('0' follows '/').
+void AddSubtree(std::string_view d, Ranges* out) {
+  if (d.empty()) {
+    out->emplace_back("", "");  // everything
+    return;
+  }
+  std::string self(d);
+  out->emplace_back(self, self + '\0');
+  out->emplace_back(self + '/', self + '0');
+}
+
+bool InRanges(const Ranges& ranges, std::string_view key) {
+  auto it = std::upper_bound(ranges.begin(), ranges.end(), key,
+                             [](std::string_view k, const auto& r) { return k < r.first; });
+  return it != ranges.begin() && Below(key, std::prev(it)->second);
+}
+
+// memkv's samePrefixTerms(pathToTerms(a), pathToTerms(b)) without building
+// the term lists: for clean paths, the '/'-split of `a` is a prefix of the
+// split of `b` exactly when b == a or b starts with a + "/" (this holds for
+// "/" and "." too).
+bool SamePrefixTerms(std::string_view clean_a, std::string_view clean_b) {
+  return StartsWith(clean_b, clean_a) &&
+         (clean_b.size() == clean_a.size() || clean_b[clean_a.size()] == '/');
+}
+
+void SortUnique(std::vector<std::string>* v) {
+  std::sort(v->begin(), v->end());
+  v->erase(std::unique(v->begin(), v->end()), v->end());
+}
+
+}  // namespace
+
+absl::StatusOr<ViewScope> ViewScope::Create(std::string_view prefix,
+                                            const std::vector<std::string>& declared) {
+  ViewScope scope;
+  scope.prefix_ = std::string(prefix);
+  scope.slash_prefix_ = !prefix.empty() && prefix.back() == '/';
+  Ranges covered;
+  for (const std::string& d : declared) AddSubtree(StripTrailingSlashes(d), &covered);
+  scope.covered_ = Normalize(std::move(covered));
+  // Where clean keys are named by replacing the prefix: below a prefix that
+  // ends in '/', or the prefix itself and its subtree.
+  Ranges regular_region;
+  if (scope.slash_prefix_) {
+    regular_region.emplace_back(scope.prefix_, PrefixRangeEnd(scope.prefix_));
+  } else {
+    AddSubtree(scope.prefix_, &regular_region);
+    if (scope.prefix_.empty()) regular_region = {{"", std::string(1, '\0')}, {"/", "0"}};
+  }
+  scope.regular_ = Intersect(scope.covered_, Normalize(std::move(regular_region)));
+  scope.other_ = Subtract(scope.covered_, scope.regular_);
+  return scope;
+}
+
+bool ViewScope::Covers(std::string_view store_key) const {
+  return InRanges(covered_, store_key);
+}
+
+std::string ViewScope::ToViewName(std::string_view store_key) const {
+  std::string_view rest = store_key;
+  if (StartsWith(rest, prefix_)) rest.remove_prefix(prefix_.size());
+  return GoPathJoin({"/", rest});
+}
+
+bool ViewScope::IsRegular(std::string_view store_key) const {
+  std::string_view rest = store_key.substr(prefix_.size());
+  if (rest.empty()) return true;
+  if (!slash_prefix_) return IsCleanAbsolutePath(rest);
+  // "/" + rest must be clean: check rest as the tail of a clean path.
+  return rest[0] != '/' && IsCleanAbsolutePath(std::string("/").append(rest));
+}
+
+std::string ViewScope::RegularName(std::string_view store_key) const {
+  std::string_view rest = store_key.substr(prefix_.size());
+  if (slash_prefix_) return std::string("/").append(rest);
+  return rest.empty() ? "/" : std::string(rest);
+}
+
+bool ViewScope::RegularStart(std::string_view name_prefix, std::string* store_key) const {
+  if (name_prefix.empty() || (!slash_prefix_ && name_prefix == "/")) {
+    *store_key = prefix_;
+    return true;
+  }
+  if (name_prefix[0] != '/') return false;  // every name starts with '/'
+  *store_key = prefix_;
+  store_key->append(name_prefix.substr(slash_prefix_ ? 1 : 0));
+  return true;
+}
+
+bool ViewScope::RegularKey(std::string_view name, std::string* store_key) const {
+  if (name.empty() || name[0] != '/') return false;
+  *store_key = prefix_;
+  store_key->append(name.substr(slash_prefix_ ? 1 : 0));
+  return InRanges(regular_, *store_key) && IsRegular(*store_key);
+}
+
+template <typename Fn>
+void StoreView::ScanRegular(std::string_view name_prefix, Fn&& fn) const {
+  std::string lo;
+  if (!scope_->RegularStart(name_prefix, &lo)) return;
+  const std::string hi = PrefixRangeEnd(lo);
+  std::string cursor = lo;  // a jump may cross several scope ranges
+  for (const auto& [range_lo, range_hi] : scope_->regular_) {
+    if (!Below(range_lo, hi)) break;
+    if (!Below(cursor, range_hi)) continue;
+    const std::string_view end = MinEnd(range_hi, hi);
+    auto it = store_->LowerBound(std::max<std::string_view>(cursor, range_lo));
+    while (it != store_->end() && Below(it->first, end)) {
+      if (!scope_->IsRegular(it->first)) {  // an odd key; ScanOdd names it
+        ++it;
+        continue;
+      }
+      std::string jump = fn(scope_->RegularName(it->first), it->second);
+      if (jump.empty() || !scope_->RegularStart(jump, &cursor)) {
+        ++it;
+      } else {
+        it = store_->LowerBound(cursor);
+      }
+    }
+  }
+}
+
+template <typename Fn>
+void StoreView::ScanOdd(std::string_view name_prefix, Fn&& fn) const {
+  auto visit = [&](std::string_view key, const std::string& value) {
+    std::string name = scope_->ToViewName(key);
+    if (StartsWith(name, name_prefix)) fn(std::move(name), value);
+  };
+  if (store_->odd_size() > 0) {
+    for (const auto& [lo, hi] : scope_->regular_) {
+      for (auto it = store_->OddLowerBound(lo); it != store_->odd_end() && Below(*it, hi); ++it) {
+        if (!scope_->IsRegular(*it)) visit(*it, *store_->Find(*it));
+      }
+    }
+  }
+  for (const auto& [lo, hi] : scope_->other_) {
+    for (auto it = store_->LowerBound(lo); it != store_->end() && Below(it->first, hi); ++it) {
+      visit(it->first, it->second);
+    }
+  }
+}
+
+template <typename Fn>
+void StoreView::Scan(std::string_view name_prefix, Fn&& fn) const {
+  ScanRegular(name_prefix, fn);
+  ScanOdd(name_prefix, fn);
+}
+
+template <typename Keep>
+std::vector<KVPair> StoreView::Collect(std::string_view name_prefix, Keep&& keep) const {
+  std::vector<KVPair> out;
+  ScanRegular(name_prefix, [&](std::string name, const std::string& value) {
+    if (keep(name)) out.push_back({std::move(name), value});
+    return std::string();
+  });
+  const size_t regular = out.size();  // already in name order
+  ScanOdd(name_prefix, [&](std::string name, const std::string& value) {
+    if (keep(name)) out.push_back({std::move(name), value});
+    return std::string();
+  });
+  // One pair per name, the regular one first (stable sort keeps scan order).
+  // Regular names can repeat too: "/" is both the prefix and prefix + "/".
+  if (out.size() != regular) {
+    std::stable_sort(out.begin(), out.end(),
+                     [](const KVPair& a, const KVPair& b) { return a.key < b.key; });
+  }
+  out.erase(std::unique(out.begin(), out.end(),
+                        [](const KVPair& a, const KVPair& b) { return a.key == b.key; }),
+            out.end());
+  return out;
+}
+
+absl::StatusOr<KVPair> StoreView::Get(std::string_view key) const {
+  std::string store_key;
+  // Without a trailing '/' on the prefix, "/" names both the prefix itself
+  // (preferred, it sorts first) and prefix + "/".
+  if (key == "/" && !scope_->slash_prefix_ && InRanges(scope_->regular_, scope_->prefix_)) {
+    if (const std::string* value = store_->Find(scope_->prefix_)) return KVPair{"/", *value};
+  }
+  if (scope_->RegularKey(key, &store_key)) {
+    if (const std::string* value = store_->Find(store_key)) return KVPair{std::string(key), *value};
+  }
+  const std::string* found = nullptr;
+  ScanOdd(key, [&](const std::string& name, const std::string& value) {
+    if (found == nullptr && name == key) found = &value;
+  });
+  if (found != nullptr) return KVPair{std::string(key), *found};
+  return absl::NotFoundError("key does not exist: " + std::string(key));
+}
+
+bool StoreView::Exists(std::string_view key) const { return Get(key).ok(); }
+
+absl::StatusOr<std::string> StoreView::GetValue(std::string_view key,
+                                                const std::string* default_value) const {
+  absl::StatusOr<KVPair> kv = Get(key);
+  if (kv.ok()) return std::move(kv->value);
+  if (default_value != nullptr) return *default_value;
+  return kv.status();
+}
+
+bool StoreView::Empty() const {
+  for (const auto& [lo, hi] : scope_->covered_) {
+    auto it = store_->LowerBound(lo);
+    if (it != store_->end() && Below(it->first, hi)) return false;
+  }
+  return true;
+}
+
+absl::StatusOr<std::vector<KVPair>> StoreView::GetAll(std::string_view pattern) const {
+  if (absl::Status valid = ValidateGoPattern(pattern); !valid.ok()) {
+    // memkv only notices a bad pattern while matching a key.
+    if (Empty()) return std::vector<KVPair>();
+    return valid;
+  }
+  return Collect(GlobLiteralPrefix(pattern), [&](const std::string& name) {
+    return GoPathMatch(pattern, name).value_or(false);
+  });
+}
+
+absl::StatusOr<std::vector<std::string>> StoreView::GetAllValues(std::string_view pattern) const {
+  absl::StatusOr<std::vector<KVPair>> kvs = GetAll(pattern);
+  if (!kvs.ok()) return kvs.status();
+  std::vector<std::string> values;
+  values.reserve(kvs->size());
+  for (KVPair& kv : *kvs) values.push_back(std::move(kv.value));
+  std::sort(values.begin(), values.end());
+  return values;
+}
+
+std::vector<std::string> StoreView::List(std::string_view path) const {
+  std::vector<std::string> out;
+  if (Exists(path)) out.push_back(GoPathBase(path));
+  const std::string clean = GoPathClean(path);
+  if (clean[0] != '/') return out;  // names are absolute; Dir(name) never relative
+  // Names whose Dir lies under `clean` start with `base`.
+  const std::string base = clean == "/" ? clean : clean + "/";
+  Scan(base, [&](const std::string& name, const std::string&) {
+    if (name == path) return std::string();  // counted above, as memkv's `continue`
+    if (SamePrefixTerms(clean, GoPathDir(name))) {
+      // memkv: strings.Split(stripKey(key, filePath), "/")[0], on the raw path.
+      std::string_view rest = name;
+      if (StartsWith(rest, path)) rest.remove_prefix(path.size());
+      if (StartsWith(rest, "/")) rest.remove_prefix(1);
+      out.emplace_back(rest.substr(0, rest.find('/')));
+    }
+    return SubtreeEnd(base, name);
+  });
+  SortUnique(&out);
+  return out;
+}
+
+std::vector<std::string> StoreView::ListDir(std::string_view path) const {
+  std::vector<std::string> out;
+  const std::string clean = GoPathClean(path);
+  const std::string base = clean + "/";
+  // memkv requires the raw path as a string prefix; names with a directory
+  // below `clean` also start with `base`: scan the narrower one.
+  std::string_view scan = path;
+  if (StartsWith(base, path)) scan = base;
+  Scan(scan, [&](const std::string& name, const std::string&) {
+    // memkv: the element of Dir(name) right after the path's elements.
+    const std::string dir = GoPathDir(name);
+    if (SamePrefixTerms(clean, dir) && dir.size() > clean.size()) {
+      std::string_view below = std::string_view(dir).substr(clean.size() + 1);
+      out.emplace_back(below.substr(0, below.find('/')));
+    }
+    return SubtreeEnd(base, name);
+  });
+  SortUnique(&out);
+  return out;
+}
+
+std::string StoreView::SubtreeEnd(std::string_view base, std::string_view name) {
+  if (!StartsWith(name, base)) return "";
+  const size_t slash = name.find('/', base.size());
+  if (slash == std::string_view::npos || slash == base.size()) return "";
+  return PrefixRangeEnd(name.substr(0, slash + 1));
+}
+
+std::vector<KVPair> StoreView::All() const {
+  return Collect("", [](const std::string&) { return true; });
+}
+
+}  // namespace confwatch
