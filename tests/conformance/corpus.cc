@@ -27,10 +27,25 @@ absl::StatusOr<std::string> ReadFile(const std::string& path) {
   return text.str();
 }
 
-std::vector<std::pair<std::string, std::string>> Pairs(const json& object) {
-  std::vector<std::pair<std::string, std::string>> out;
-  for (auto it = object.begin(); it != object.end(); ++it) {
-    out.emplace_back(it.key(), it.value().get<std::string>());
+using PairList = std::vector<std::pair<std::string, std::string>>;
+
+// j[field] plus j[field + "_base64"], whose values are base64: gen moves
+// values that are not valid UTF-8 there, since a JSON string cannot hold them.
+absl::StatusOr<PairList> Pairs(const json& j, const std::string& field) {
+  PairList out;
+  if (j.contains(field)) {
+    for (auto it = j[field].begin(); it != j[field].end(); ++it) {
+      out.emplace_back(it.key(), it.value().get<std::string>());
+    }
+  }
+  const std::string b64_field = field + "_base64";
+  if (!j.contains(b64_field)) return out;
+  for (auto it = j[b64_field].begin(); it != j[b64_field].end(); ++it) {
+    std::string value;
+    if (!absl::Base64Unescape(it.value().get<std::string>(), &value)) {
+      return absl::DataLossError(absl::StrCat("bad ", b64_field, " for ", it.key()));
+    }
+    out.emplace_back(it.key(), std::move(value));
   }
   return out;
 }
@@ -59,9 +74,15 @@ absl::StatusOr<Case> ParseCase(const std::string& group, const std::string& sour
   c.template_text = j.at("template").get<std::string>();
   c.prefix = j.value("prefix", "");
   c.keys = j.at("keys").get<std::vector<std::string>>();
-  c.kvs = Pairs(j.at("kvs"));
-  for (const auto& [k, v] : Pairs(j.at("store"))) c.store[k] = v;
-  if (j.contains("env")) c.env = Pairs(j["env"]);
+  absl::StatusOr<PairList> kvs = Pairs(j, "kvs");
+  absl::StatusOr<PairList> store = Pairs(j, "store");
+  absl::StatusOr<PairList> env = Pairs(j, "env");
+  for (const auto* list : {&kvs, &store, &env}) {
+    if (!list->ok()) return list->status();
+  }
+  c.kvs = *std::move(kvs);
+  c.store.insert(store->begin(), store->end());
+  c.env = *std::move(env);
   if (absl::Status s = ReadExpectation(j, &c); !s.ok()) return s;
   return c;
 }

@@ -39,8 +39,11 @@ type goldenCase struct {
 	Prefix       string            `json:"prefix,omitempty"`
 	Keys         []string          `json:"keys"`
 	KVs          map[string]string `json:"kvs"`
+	KVsBase64    map[string]string `json:"kvs_base64,omitempty"`
 	Store        map[string]string `json:"store"`
+	StoreBase64  map[string]string `json:"store_base64,omitempty"`
 	Env          map[string]string `json:"env,omitempty"`
+	EnvBase64    map[string]string `json:"env_base64,omitempty"`
 	Output       *string           `json:"output,omitempty"`
 	OutputBase64 *string           `json:"output_base64,omitempty"`
 	Error        *string           `json:"error,omitempty"`
@@ -79,15 +82,54 @@ func render(c *caseSpec, store map[string]string) (string, error) {
 	return buf.String(), err
 }
 
-func generate(c *caseSpec) (*goldenCase, error) {
-	for _, s := range []string{c.Template} {
+// splitUTF8 returns the entries whose value is valid UTF-8 as they are and
+// the others with base64 values: encoding/json would turn invalid bytes into
+// U+FFFD, and the runner must see the exact bytes.
+func splitUTF8(m map[string]string) (plain, b64 map[string]string) {
+	plain = map[string]string{}
+	for k, v := range m {
+		if utf8.ValidString(v) {
+			plain[k] = v
+			continue
+		}
+		if b64 == nil {
+			b64 = map[string]string{}
+		}
+		b64[k] = base64Std(v)
+	}
+	return plain, b64
+}
+
+func checkUTF8(c *caseSpec) error {
+	names := []string{c.Template, c.Prefix}
+	names = append(names, c.Keys...)
+	for k := range c.KVs {
+		names = append(names, k)
+	}
+	for k := range c.Env {
+		names = append(names, k)
+	}
+	for _, s := range names {
 		if !utf8.ValidString(s) {
-			return nil, fmt.Errorf("template is not UTF-8 (use \\x escapes only in values)")
+			return fmt.Errorf("%q is not UTF-8 (only values may hold arbitrary bytes)", s)
 		}
 	}
+	return nil
+}
+
+func generate(c *caseSpec) (*goldenCase, error) {
+	if err := checkUTF8(c); err != nil {
+		return nil, err
+	}
 	store := memkv.ResourceView(c.KVs, c.Prefix, c.Keys)
-	g := &goldenCase{Name: c.Name, Line: c.Line, Template: c.Template, Prefix: c.Prefix,
-		Keys: c.Keys, KVs: c.KVs, Store: store, Env: c.Env}
+	g := &goldenCase{Name: c.Name, Line: c.Line, Template: c.Template, Prefix: c.Prefix, Keys: c.Keys}
+	g.KVs, g.KVsBase64 = splitUTF8(c.KVs)
+	g.Store, g.StoreBase64 = splitUTF8(store)
+	env, envB64 := splitUTF8(c.Env)
+	if len(env) > 0 {
+		g.Env = env
+	}
+	g.EnvBase64 = envB64
 	var first string
 	for run := 0; run < 5; run++ {
 		corpusViolation = ""
