@@ -1,0 +1,18 @@
+# app: what turns argv into a running confwatch.
+set(_app ${CMAKE_SOURCE_DIR}/src/app)
+set(_app_tests ${CMAKE_SOURCE_DIR}/tests/unit/app)
+confwatch_module(app
+  SOURCES
+    # Options: flags, environment, confd.toml -> Options.
+    ${_app}/option_specs.cc
+    ${_app}/options.cc
+    # Daemon modes and signals (lead): add here.
+  TESTS
+    # Options
+    ${_app_tests}/options_test.cc
+  DEPS
+    ops
+    process
+    resource
+    store
+)

@@ -1,0 +1,482 @@
+#include "app/options.h"
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace confwatch {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+
+class FakeEnvironment : public Environment {
+ public:
+  std::map<std::string, std::string> vars;
+  std::map<std::string, std::string> files;
+
+  std::optional<std::string> GetEnv(const std::string& name) const override {
+    auto it = vars.find(name);
+    if (it == vars.end()) return std::nullopt;
+    return it->second;
+  }
+  absl::StatusOr<std::string> ReadFile(const std::string& path) const override {
+    auto it = files.find(path);
+    if (it == files.end()) return absl::NotFoundError(path + ": no such file");
+    return it->second;
+  }
+};
+
+absl::StatusOr<Options> Parse(std::vector<std::string> args,
+                              const Environment& env = FakeEnvironment()) {
+  std::vector<const char*> argv = {"confwatch"};
+  for (const std::string& a : args) argv.push_back(a.c_str());
+  return ParseOptions(static_cast<int>(argv.size()), argv.data(), env);
+}
+
+// What `args` parse to, printed; the error message when they do not parse.
+std::string Described(std::vector<std::string> args,
+                      const Environment& env = FakeEnvironment()) {
+  absl::StatusOr<Options> o = Parse(std::move(args), env);
+  if (!o.ok()) return std::string(o.status().message());
+  return DescribeOptions(*o);
+}
+
+constexpr char kDefaultNode[] = "node=127.0.0.1:2379";
+
+TEST(ParseOptions, DefaultsAreConfds) {
+  absl::StatusOr<Options> o = Parse({});
+  ASSERT_TRUE(o.ok()) << o.status();
+  EXPECT_FALSE(o->onetime);
+  EXPECT_FALSE(o->watch);
+  EXPECT_EQ(absl::Seconds(600), o->interval);
+  EXPECT_EQ("/etc/confd", o->confdir);
+  EXPECT_EQ("etcdv3", o->backend);
+  EXPECT_THAT(o->nodes, ElementsAre("127.0.0.1:2379"));
+  EXPECT_EQ("", o->prefix);
+  EXPECT_EQ("http", o->scheme);
+  EXPECT_EQ("*", o->filter);
+  EXPECT_EQ(LogLevel::kInfo, o->log_level);
+  EXPECT_EQ(LogFormat::kText, o->log_format);
+  EXPECT_EQ(absl::Seconds(10), o->exec_wait_timeout);
+  EXPECT_EQ("", o->config_file);
+  EXPECT_THAT(o->exec_command, IsEmpty());
+  EXPECT_THAT(o->warnings, IsEmpty());
+  EXPECT_EQ(kDefaultNode, DescribeOptions(*o));
+}
+
+struct FlagCase {
+  std::vector<std::string> args;
+  std::string described;  // DescribeOptions() of the result, or the error
+};
+
+TEST(ParseOptions, FlagsTakeOneOrTwoDashesAndEqualsOrSeparateValues) {
+  const FlagCase cases[] = {
+      {{"-onetime"}, "onetime=true node=127.0.0.1:2379"},
+      {{"--onetime"}, "onetime=true node=127.0.0.1:2379"},
+      {{"-interval", "30"}, "interval=30s node=127.0.0.1:2379"},
+      {{"-interval=30"}, "interval=30s node=127.0.0.1:2379"},
+      {{"--interval", "30"}, "interval=30s node=127.0.0.1:2379"},
+      {{"--interval=30"}, "interval=30s node=127.0.0.1:2379"},
+      {{"-confdir", "/srv/confd"}, "confdir=/srv/confd node=127.0.0.1:2379"},
+      {{"--prefix=/production"}, "prefix=/production node=127.0.0.1:2379"},
+      // A separate value may start with a dash, as in Go.
+      {{"-prefix", "-odd"}, "prefix=-odd node=127.0.0.1:2379"},
+      {{"-log-level", "DEBUG", "--log-format=json"},
+       "node=127.0.0.1:2379 log-level=debug log-format=json"},
+      {{"-backend", "etcd"}, "node=127.0.0.1:2379"},  // the alias is the default
+      {{"-backend=env"}, "backend=env"},
+      {{"-exec-wait-timeout", "1m30s"}, "node=127.0.0.1:2379 exec-wait-timeout=1m30s"},
+      {{"-exec-wait-timeout", "25"}, "node=127.0.0.1:2379 exec-wait-timeout=25s"},
+      // The last of a repeated scalar wins, as in Go.
+      {{"-interval", "5", "-interval", "7"}, "interval=7s node=127.0.0.1:2379"},
+  };
+  for (const FlagCase& c : cases) {
+    EXPECT_EQ(c.described, Described(c.args)) << absl::StrJoin(c.args, " ");
+  }
+}
+
+TEST(ParseOptions, BoolFlagsTakeGoSpellingsAndNeverConsumeTheNextArgument) {
+  const FlagCase cases[] = {
+      {{"-noop", "-watch"}, "watch=true noop=true node=127.0.0.1:2379"},
+      {{"-noop=true"}, "noop=true node=127.0.0.1:2379"},
+      {{"-noop=1"}, "noop=true node=127.0.0.1:2379"},
+      {{"-noop=T"}, "noop=true node=127.0.0.1:2379"},
+      {{"-noop=True"}, "noop=true node=127.0.0.1:2379"},
+      {{"-noop", "-noop=false"}, kDefaultNode},
+      {{"-noop", "-noop=0"}, kDefaultNode},
+      {{"-noop", "-noop=F"}, kDefaultNode},
+      {{"-noop=yes"}, "-noop must be true or false, got \"yes\""},
+      // Go's flag package reads `-noop false` as -noop plus an argument.
+      {{"-noop", "false"},
+       "unexpected argument \"false\": flags come first, a command to run goes after --"},
+  };
+  for (const FlagCase& c : cases) {
+    EXPECT_EQ(c.described, Described(c.args)) << absl::StrJoin(c.args, " ");
+  }
+}
+
+TEST(ParseOptions, NodesRepeatAndSplitOnCommas) {
+  EXPECT_EQ("node=a:2379,b:2379,c:2379,d:2379,e:2379",
+            Described({"-node", "a:2379", "--node=b:2379,c:2379", "-node", " d:2379 , e:2379,"}));
+  EXPECT_EQ("backend=file file=/a.yaml,/b.yaml,/c.yaml",
+            Described({"-backend=file", "-file", "/a.yaml", "-file=/b.yaml,/c.yaml"}));
+}
+
+TEST(ParseOptions, EverythingAfterDoubleDashIsTheCommandVerbatim) {
+  absl::StatusOr<Options> o =
+      Parse({"-onetime", "--", "nginx", "-g", "daemon off;", "--", "-onetime"});
+  ASSERT_TRUE(o.ok()) << o.status();
+  EXPECT_TRUE(o->onetime);
+  EXPECT_THAT(o->exec_command, ElementsAre("nginx", "-g", "daemon off;", "--", "-onetime"));
+}
+
+TEST(ParseOptions, BadCommandLinesSayWhatIsWrong) {
+  const FlagCase cases[] = {
+      {{"-intervall", "5"}, "unknown flag -intervall (see confwatch --help)"},
+      {{"--bogus=1"}, "unknown flag --bogus (see confwatch --help)"},
+      {{"-debug"}, "unknown flag -debug (see confwatch --help)"},
+      {{"-interval", "x"}, "-interval must be a positive number of seconds, got \"x\""},
+      {{"--interval=0"}, "--interval must be a positive number of seconds, got \"0\""},
+      {{"-interval=-5"}, "-interval must be a positive number of seconds, got \"-5\""},
+      {{"-interval=1.5"}, "-interval must be a positive number of seconds, got \"1.5\""},
+      {{"-interval"}, "flag needs an argument: -interval"},
+      {{"-onetime=maybe"}, "-onetime must be true or false, got \"maybe\""},
+      {{"nginx"},
+       "unexpected argument \"nginx\": flags come first, a command to run goes after --"},
+      {{"-"}, "unexpected argument \"-\": flags come first, a command to run goes after --"},
+      {{"---x"}, "bad flag syntax: ---x"},
+      {{"-=x"}, "bad flag syntax: -=x"},
+      {{"-backend", "consul"}, "-backend must be etcdv3 (or etcd), file or env, got \"consul\""},
+      {{"-log-level", "loud"},
+       "-log-level must be debug, info, warning, error, fatal or panic, got \"loud\""},
+      {{"-log-format", "xml"}, "-log-format must be text or json, got \"xml\""},
+      {{"-exec-wait-timeout", "soon"},
+       "-exec-wait-timeout must be a duration such as 10s or 1m30s, got \"soon\""},
+      {{"-exec-wait-timeout", "-1s"},
+       "-exec-wait-timeout must be a duration such as 10s or 1m30s, got \"-1s\""},
+      {{"-backend", "file"}, "-backend file needs at least one -file"},
+      {{"-client-cert", "c.pem"}, "-client-cert and -client-key must be given together"},
+      {{"-client-key", "k.pem"}, "-client-cert and -client-key must be given together"},
+      {{"--scheme", "ftp"}, "--scheme must be http or https, got \"ftp\""},
+      {{"-metrics-addr", "9100"},
+       "-metrics-addr must be host:port such as 127.0.0.1:9100, got \"9100\""},
+  };
+  for (const FlagCase& c : cases) {
+    EXPECT_EQ(c.described, Described(c.args)) << absl::StrJoin(c.args, " ");
+  }
+}
+
+TEST(ParseOptions, EnvironmentSetsEveryOption) {
+  FakeEnvironment env;
+  env.vars = {
+      {"CONFWATCH_ONETIME", "true"},
+      {"CONFWATCH_INTERVAL", "30"},
+      {"CONFWATCH_LOG_LEVEL", "debug"},
+      {"CONFWATCH_NODE", "a:2379,b:2379"},
+      {"CONFWATCH_CLIENT_CA_KEYS", "/ca.pem"},
+      {"CONFWATCH_KEEP_STAGE_FILE", "1"},
+      {"CONFWATCH_CONFDIR", ""},  // empty counts as unset
+      {"CONFWATCH_PASSWORD", "s3cret"},
+  };
+  absl::StatusOr<Options> o = Parse({}, env);
+  ASSERT_TRUE(o.ok()) << o.status();
+  EXPECT_EQ(
+      "onetime=true interval=30s keep-stage-file=true node=a:2379,b:2379 client-ca-keys=/ca.pem "
+      "password=<redacted> log-level=debug",
+      DescribeOptions(*o));
+  EXPECT_EQ("s3cret", o->password);
+}
+
+TEST(ParseOptions, EnvironmentErrorsNameTheVariable) {
+  FakeEnvironment env;
+  env.vars = {{"CONFWATCH_INTERVAL", "abc"}};
+  EXPECT_EQ("CONFWATCH_INTERVAL must be a positive number of seconds, got \"abc\"",
+            Described({}, env));
+}
+
+TEST(ParseOptions, ConfdClientVariablesRankBelowOurs) {
+  FakeEnvironment env;
+  env.vars = {{"CONFD_CLIENT_CERT", "/confd.crt"},
+              {"CONFD_CLIENT_KEY", "/confd.key"},
+              {"CONFWATCH_CLIENT_KEY", "/ours.key"},
+              {"CONFD_CLIENT_CAKEYS", "/confd-ca.pem"}};
+  EXPECT_EQ("node=127.0.0.1:2379 client-cert=/confd.crt client-key=/ours.key "
+            "client-ca-keys=/confd-ca.pem",
+            Described({}, env));
+}
+
+TEST(ParseOptions, FlagsBeatEnvironmentBeatsFileBeatsDefaults) {
+  FakeEnvironment env;
+  env.files["/etc/confd/confd.toml"] =
+      "interval = 100\n"
+      "confdir = \"/file\"\n"
+      "prefix = \"/file\"\n"
+      "log-level = \"warning\"\n"
+      "nodes = [\"file:2379\", \"file2:2379\"]\n";
+  env.vars = {{"CONFWATCH_INTERVAL", "200"},
+              {"CONFWATCH_CONFDIR", "/env"},
+              {"CONFWATCH_NODE", "env:2379"}};
+  absl::StatusOr<Options> o = Parse({"-interval", "300"}, env);
+  ASSERT_TRUE(o.ok()) << o.status();
+  EXPECT_EQ("/etc/confd/confd.toml", o->config_file);
+  // interval: flag; confdir and node (whole list): environment; prefix and
+  // log-level: file; everything else: defaults.
+  EXPECT_EQ("interval=5m confdir=/env config-file=/etc/confd/confd.toml prefix=/file "
+            "node=env:2379 log-level=warning",
+            DescribeOptions(*o));
+}
+
+TEST(ParseOptions, AnOverriddenBadValueInTheFileIsNotAnError) {
+  FakeEnvironment env;
+  env.files["/etc/confd/confd.toml"] = "backend = \"consul\"\n";
+  EXPECT_EQ("config-file=/etc/confd/confd.toml backend=env", Described({"-backend", "env"}, env));
+}
+
+TEST(ParseOptions, ConfdExampleConfigFileIsUnderstood) {
+  // The example of confd's docs/configuration-guide.md, nodes on port 2379.
+  FakeEnvironment env;
+  env.files["/etc/confd/confd.toml"] = R"(backend = "etcd"
+client_cert = "/etc/confd/ssl/client.crt"
+client_key = "/etc/confd/ssl/client.key"
+confdir = "/etc/confd"
+log-level = "debug"
+interval = 600
+nodes = [
+  "http://127.0.0.1:2379",
+]
+noop = false
+prefix = "/production"
+scheme = "https"
+srv_domain = "etcd.example.com"
+)";
+  absl::StatusOr<Options> o = Parse({}, env);
+  ASSERT_TRUE(o.ok()) << o.status();
+  EXPECT_EQ(
+      "config-file=/etc/confd/confd.toml prefix=/production node=http://127.0.0.1:2379 "
+      "scheme=https "
+      "srv-domain=etcd.example.com srv-record=_etcd._tcp.etcd.example.com. "
+      "client-cert=/etc/confd/ssl/client.crt client-key=/etc/confd/ssl/client.key "
+      "log-level=debug",
+      DescribeOptions(*o));
+  EXPECT_THAT(o->warnings, IsEmpty());
+}
+
+TEST(ParseOptions, FileKeysMatchCaseInsensitivelyAndTakeConfdSpellings) {
+  FakeEnvironment env;
+  env.files["/etc/confd/confd.toml"] =
+      "Backend = \"ETCDV3\"\n"
+      "KeepStageFile = true\n"
+      "sync-only = true\n"
+      "client_cakeys = \"/ca.pem\"\n"
+      "basic_auth = true\n"
+      "Watch = true\n";
+  EXPECT_EQ("watch=true sync-only=true keep-stage-file=true config-file=/etc/confd/confd.toml "
+            "node=127.0.0.1:2379 client-ca-keys=/ca.pem basic-auth=true",
+            Described({}, env));
+}
+
+TEST(ParseOptions, UnknownFileKeysAreWarningsWithPosition) {
+  FakeEnvironment env;
+  env.files["/etc/confd/confd.toml"] =
+      "backend = \"etcd\"\n"
+      "intervall = 5\n"
+      "  colour = \"blue\"\n";
+  absl::StatusOr<Options> o = Parse({}, env);
+  ASSERT_TRUE(o.ok()) << o.status();
+  EXPECT_THAT(o->warnings,
+              ElementsAre("/etc/confd/confd.toml:2:1: unknown key \"intervall\" in the "
+                          "configuration file (did you mean \"interval\"?)",
+                          "/etc/confd/confd.toml:3:3: unknown key \"colour\" in the "
+                          "configuration file"));
+}
+
+TEST(ParseOptions, BadFileValuesPointAtTheValue) {
+  const struct {
+    const char* file;
+    const char* error;
+  } cases[] = {
+      {"interval = \"600\"\n",
+       "/etc/confd/confd.toml:1:12: interval: expected an integer (seconds), got string"},
+      {"\ninterval = 0\n",
+       "/etc/confd/confd.toml:2:12: interval must be a positive number of seconds, got \"0\""},
+      {"noop = \"yes\"\n", "/etc/confd/confd.toml:1:8: noop: expected a boolean, got string"},
+      {"nodes = [1]\n", "/etc/confd/confd.toml:1:10: nodes: expected a string, got integer"},
+      {"backend = \"zookeeper\"\n",
+       "/etc/confd/confd.toml:1:11: backend must be etcdv3 (or etcd), file or env, got "
+       "\"zookeeper\""},
+      {"client_cakeys = \"/a\"\nclient_ca_keys = \"/b\"\n",
+       "/etc/confd/confd.toml:2:18: client_ca_keys: sets the same option as \"client_cakeys\""},
+  };
+  for (const auto& c : cases) {
+    FakeEnvironment env;
+    env.files["/etc/confd/confd.toml"] = c.file;
+    EXPECT_EQ(c.error, Described({}, env)) << c.file;
+  }
+}
+
+TEST(ParseOptions, TomlSyntaxErrorsNameTheFile) {
+  FakeEnvironment env;
+  env.files["/etc/confd/confd.toml"] = "interval = \n";
+  absl::StatusOr<Options> o = Parse({}, env);
+  ASSERT_FALSE(o.ok());
+  EXPECT_THAT(std::string(o.status().message()), ::testing::StartsWith("/etc/confd/confd.toml:1:"));
+}
+
+TEST(ParseOptions, ConfigFileIsFoundOrNamed) {
+  FakeEnvironment env;
+  env.files["/etc/confwatch/confwatch.toml"] = "prefix = \"/ours\"\n";
+  env.files["/etc/confd/confd.toml"] = "prefix = \"/confd\"\n";
+  env.files["/srv/named.toml"] = "prefix = \"/named\"\n";
+  absl::StatusOr<Options> o = Parse({}, env);
+  ASSERT_TRUE(o.ok());
+  EXPECT_EQ("/etc/confwatch/confwatch.toml", o->config_file);
+  EXPECT_EQ("/ours", o->prefix);
+
+  o = Parse({"-config-file", "/srv/named.toml"}, env);
+  ASSERT_TRUE(o.ok());
+  EXPECT_EQ("/srv/named.toml", o->config_file);
+  EXPECT_EQ("/named", o->prefix);
+
+  FakeEnvironment with_var = env;
+  with_var.vars["CONFWATCH_CONFIG_FILE"] = "/srv/named.toml";
+  o = Parse({}, with_var);
+  ASSERT_TRUE(o.ok());
+  EXPECT_EQ("/named", o->prefix);
+
+  // An empty name reads no file at all.
+  o = Parse({"-config-file="}, env);
+  ASSERT_TRUE(o.ok());
+  EXPECT_EQ("", o->config_file);
+  EXPECT_EQ("", o->prefix);
+
+  env.files.erase("/etc/confwatch/confwatch.toml");
+  o = Parse({}, env);
+  ASSERT_TRUE(o.ok());
+  EXPECT_EQ("/etc/confd/confd.toml", o->config_file);
+  EXPECT_EQ("/confd", o->prefix);
+}
+
+TEST(ParseOptions, NamedConfigFileThatIsMissingIsAnError) {
+  EXPECT_EQ("config file /nope.toml: no such file", Described({"--config-file=/nope.toml"}));
+}
+
+TEST(ParseOptions, IgnoredConfdOptionsWarnWhereverTheyComeFrom) {
+  FakeEnvironment env;
+  env.files["/etc/confd/confd.toml"] = "table = \"t\"\n";
+  env.vars["CONFWATCH_AUTH_TYPE"] = "app-id";
+  absl::StatusOr<Options> o = Parse({"-auth-token", "x", "-client-insecure"}, env);
+  ASSERT_TRUE(o.ok()) << o.status();
+  EXPECT_THAT(o->warnings,
+              ElementsAre("-auth-token is a confd option confwatch ignores (vault and consul "
+                          "backends)",
+                          "CONFWATCH_AUTH_TYPE is a confd option confwatch ignores (vault backend)",
+                          "-client-insecure is a confd option confwatch ignores (not supported: "
+                          "trust a private CA with -client-ca-keys)",
+                          "/etc/confd/confd.toml:1:9: table is a confd option confwatch ignores "
+                          "(dynamodb backend)"));
+}
+
+TEST(ParseOptions, WatchWithOnetimeWarns) {
+  absl::StatusOr<Options> o = Parse({"-onetime", "--watch"});
+  ASSERT_TRUE(o.ok());
+  EXPECT_THAT(o->warnings, ElementsAre("--watch is ignored with -onetime"));
+}
+
+TEST(ParseOptions, SrvRecordIsDerivedFromTheBackendAsWritten) {
+  EXPECT_EQ("srv-domain=example.com srv-record=_etcd._tcp.example.com.",
+            Described({"-srv-domain", "example.com"}));
+  EXPECT_EQ("srv-domain=example.com srv-record=_etcdv3._tcp.example.com.",
+            Described({"-backend", "etcdv3", "-srv-domain", "example.com"}));
+  EXPECT_EQ("srv-record=_etcd-client._tcp.example.com",
+            Described({"-srv-record", "_etcd-client._tcp.example.com"}));
+}
+
+TEST(ParseOptions, HelpAndVersionIgnoreABrokenConfigFile) {
+  FakeEnvironment env;
+  env.files["/etc/confd/confd.toml"] = "this is not toml";
+  for (const char* flag : {"-h", "-help", "--help", "--help=true"}) {
+    absl::StatusOr<Options> o = Parse({flag}, env);
+    ASSERT_TRUE(o.ok()) << flag << ": " << o.status();
+    EXPECT_TRUE(o->help) << flag;
+  }
+  absl::StatusOr<Options> o = Parse({"--version"}, env);
+  ASSERT_TRUE(o.ok()) << o.status();
+  EXPECT_TRUE(o->version);
+  EXPECT_FALSE(Parse({}, env).ok());
+}
+
+// Every flag the brief names, with a value it must accept. Written out here,
+// not taken from the option table, so a flag missing from the table fails.
+const std::pair<const char*, const char*> kEveryFlag[] = {
+    {"onetime", ""},          {"watch", ""},
+    {"interval", "60"},       {"confdir", "/c"},
+    {"config-file", "/c.toml"}, {"backend", "etcdv3"},
+    {"node", "h:1"},          {"prefix", "/p"},
+    {"noop", ""},             {"sync-only", ""},
+    {"keep-stage-file", ""},  {"log-level", "warn"},
+    {"client-cert", "/c"},    {"client-key", "/k"},
+    {"client-ca-keys", "/a"}, {"basic-auth", ""},
+    {"username", "u"},        {"password", "p"},
+    {"srv-domain", "d"},      {"srv-record", "r"},
+    {"scheme", "https"},      {"file", "/f"},
+    {"filter", "*.yaml"},     {"version", ""},
+    {"diff", ""},             {"log-format", "json"},
+    {"check-config", ""},     {"preflight", ""},
+    {"metrics-addr", ":9100"}, {"subreaper", ""},
+    {"exec-wait-timeout", "5s"}, {"help", ""},
+    {"auth-token", "t"},      {"auth-type", "t"},
+    {"app-id", "a"},          {"user-id", "u"},
+    {"role-id", "r"},         {"secret-id", "s"},
+    {"path", "p"},            {"table", "t"},
+    {"separator", "/"},       {"secret-keyring", "/k"},
+    {"client-insecure", ""},
+};
+
+TEST(ParseOptions, EveryFlagIsAccepted) {
+  for (const auto& [name, value] : kEveryFlag) {
+    std::vector<std::string> args = {absl::StrCat("--", name, *value ? "=" : "", value)};
+    // Options that only make sense with a partner.
+    if (std::string(name) == "client-cert") args.push_back("-client-key=/k");
+    if (std::string(name) == "client-key") args.push_back("-client-cert=/c");
+    FakeEnvironment env;
+    env.files["/c.toml"] = "";
+    absl::StatusOr<Options> o = Parse(args, env);
+    EXPECT_TRUE(o.ok()) << name << ": " << o.status();
+  }
+}
+
+TEST(HelpText, ListsEveryFlagWithItsDefault) {
+  std::string help = HelpText();
+  std::vector<std::string> lines = absl::StrSplit(help, '\n');
+  for (const auto& [name, value] : kEveryFlag) {
+    std::string start = absl::StrCat("  -", name, " ");
+    bool found = false;
+    for (size_t i = 0; i < lines.size(); ++i) {
+      if (lines[i].rfind(start, 0) != 0 && lines[i] != absl::StrCat("  -", name)) continue;
+      found = true;
+      // The flag's entry runs until the next flag or section.
+      std::string entry = lines[i];
+      for (size_t j = i + 1; j < lines.size() && absl::StartsWith(lines[j], "    "); ++j) {
+        entry += lines[j];
+      }
+      EXPECT_THAT(entry, HasSubstr("(default ")) << name;
+    }
+    EXPECT_TRUE(found) << name << " missing from:\n" << help;
+  }
+  EXPECT_THAT(help, HasSubstr("-interval seconds"));
+  EXPECT_THAT(help, HasSubstr("(default 600)"));
+  EXPECT_THAT(help, HasSubstr("CONFWATCH_<FLAG>"));
+  for (const std::string& line : lines) EXPECT_LT(line.size(), 80u) << line;
+}
+
+}  // namespace
+}  // namespace confwatch
