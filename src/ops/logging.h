@@ -2,7 +2,9 @@
 //
 // Text lines look like confd's, so log scrapers written for confd keep
 // working:
-//   2026-11-23T10:00:00Z web-1 confwatch[42]: INFO Target config /etc/nginx/upstream.conf has been updated resource=nginx.toml
+//   2026-11-23T10:00:00Z web-1 confwatch[42]: INFO Target config
+//   /etc/nginx/upstream.conf has been updated resource=nginx.toml
+// (one line; wrapped here).
 // JSON lines (--log-format json) hold one object each, keys in this order:
 //   {"time":"2026-11-23T10:00:00Z","level":"info","msg":"...","resource":"nginx.toml"}
 // Time is RFC 3339 in the local time zone ("Z" for UTC), as confd prints it.

@@ -127,7 +127,8 @@ void SignalGroup(pid_t pgid, int signo) {
 int PollTimeoutMs(absl::Duration d) {
   if (d == absl::InfiniteDuration()) return -1;
   if (d <= absl::ZeroDuration()) return 0;
-  return static_cast<int>(std::min<int64_t>(absl::ToInt64Milliseconds(absl::Ceil(d, absl::Milliseconds(1))), INT_MAX));
+  int64_t ms = absl::ToInt64Milliseconds(absl::Ceil(d, absl::Milliseconds(1)));
+  return static_cast<int>(std::min<int64_t>(ms, INT_MAX));
 }
 
 // Watches one started shell: collects its output, enforces the timeout and

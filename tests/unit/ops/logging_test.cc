@@ -59,8 +59,9 @@ TEST(FormatLogLine, TimeCarriesTheZoneOffset) {
       {-(5 * 3600 + 30 * 60), "2026-11-23T04:30:00-05:30"},
   };
   for (const auto& c : cases) {
-    std::string line = FormatLogLine(LogFormat::kText, TestOrigin(absl::FixedTimeZone(c.offset_seconds)),
-                                     TestTime(), LogLevel::kInfo, "m", {});
+    LogOrigin origin = TestOrigin(absl::FixedTimeZone(c.offset_seconds));
+    std::string line =
+        FormatLogLine(LogFormat::kText, origin, TestTime(), LogLevel::kInfo, "m", {});
     EXPECT_EQ(absl::StrCat(c.expected_time, " web-1 confwatch[42]: INFO m\n"), line);
   }
 }

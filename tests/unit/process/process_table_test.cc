@@ -102,7 +102,8 @@ TEST(ProcessTable, BusyReaperNeverStealsACommandsExitStatus) {
   PosixCommandRunner runner(settings);
   int wrong = 0;
   for (int i = 0; i < 50; ++i) {
-    absl::StatusOr<CommandResult> r = runner.Run(absl::StrCat("exit ", i % 5 + 1), absl::Seconds(30));
+    absl::StatusOr<CommandResult> r =
+        runner.Run(absl::StrCat("exit ", i % 5 + 1), absl::Seconds(30));
     if (!r.ok() || r->exit_code != i % 5 + 1) ++wrong;
   }
   stop = true;
