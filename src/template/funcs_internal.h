@@ -1,0 +1,52 @@
+// Shared plumbing of the function-map files (funcs_confd.cc, funcs_net.cc,
+// funcs_regex.cc, funcs_sprig.cc): registration with a Go signature and small value helpers.
+// Not part of the public API.
+//
+// Thread-safety: pure functions.
+#ifndef CONFWATCH_TEMPLATE_FUNCS_INTERNAL_H_
+#define CONFWATCH_TEMPLATE_FUNCS_INTERNAL_H_
+
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/types/span.h"
+#include "template/function.h"
+#include "template/funcs_env.h"
+
+namespace confwatch::funcs_internal {
+
+using Args = absl::Span<const Value>;
+using Result = absl::StatusOr<Value>;
+using Impl = std::function<Result(ExecContext&, Args)>;
+
+// Registers `name` with the Go signature func(params..., ...variadic) result;
+// `variadic` may be null.
+inline void Def(FuncMap* m, std::string name, std::vector<const Type*> params,
+                const Type* variadic, const Type* result, Impl impl) {
+  Signature sig;
+  sig.params = std::move(params);
+  sig.variadic = variadic;
+  sig.result = result;
+  m->Add(std::move(name), std::move(sig), std::move(impl));
+}
+
+// Debian's abseil has its own string_view type; absl::StrCat and friends
+// need this conversion for a std::string_view.
+inline absl::string_view Absl(std::string_view s) { return absl::string_view(s.data(), s.size()); }
+
+inline const Type* StringSlice() { return Type::SliceOf(Type::String()); }
+inline std::string Str(const Value& v) { return std::string(v.AsString()); }
+
+// datetime, lookupIP, lookupIPV4, lookupIPV6, lookupSRV, fileExists
+// (funcs_net.cc).
+void AddSystemFuncs(FuncMap* m, const FuncEnv* env);
+// regexMatch, regexFind, regexReplaceAll (funcs_regex.cc).
+void AddRegexFuncs(FuncMap* m);
+
+}  // namespace confwatch::funcs_internal
+
+#endif  // CONFWATCH_TEMPLATE_FUNCS_INTERNAL_H_
