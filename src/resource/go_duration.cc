@@ -68,8 +68,7 @@ void LeadingFraction(absl::string_view* s, uint64_t* value, double* scale) {
 }
 
 // Parses one "<number><unit>" element of *s into *nanos.
-absl::Status ParseElement(absl::string_view orig, absl::string_view* s,
-                          uint64_t* nanos) {
+absl::Status ParseElement(absl::string_view orig, absl::string_view* s, uint64_t* nanos) {
   if (!((*s)[0] == '.' || IsDigit((*s)[0]))) return Invalid(orig);
   size_t before = s->size();
   uint64_t whole = 0;
@@ -88,16 +87,14 @@ absl::Status ParseElement(absl::string_view orig, absl::string_view* s,
   size_t i = 0;
   while (i < s->size() && (*s)[i] != '.' && !IsDigit((*s)[i])) ++i;
   if (i == 0) {
-    return absl::InvalidArgumentError("time: missing unit in duration " +
-                                      GoQuote(orig));
+    return absl::InvalidArgumentError("time: missing unit in duration " + GoQuote(orig));
   }
   absl::string_view unit_text = s->substr(0, i);
   s->remove_prefix(i);
   uint64_t unit = UnitNanos(unit_text);
   if (unit == 0) {
-    return absl::InvalidArgumentError("time: unknown unit " +
-                                      GoQuote(unit_text) + " in duration " +
-                                      GoQuote(orig));
+    return absl::InvalidArgumentError("time: unknown unit " + GoQuote(unit_text) +
+                                      " in duration " + GoQuote(orig));
   }
   if (whole > kMaxMagnitude / unit) return Invalid(orig);
   uint64_t v = whole * unit;

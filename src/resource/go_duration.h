@@ -7,9 +7,8 @@
 #ifndef CONFWATCH_RESOURCE_GO_DURATION_H_
 #define CONFWATCH_RESOURCE_GO_DURATION_H_
 
-#include "absl/strings/string_view.h"
-
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 
 namespace confwatch {

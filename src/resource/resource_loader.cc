@@ -17,25 +17,22 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
-#include "resource/go_duration.h"
-#include "store/go_path.h"
 #include "process/signals.h"
+#include "resource/go_duration.h"
 #include "resource/toml_error.h"
 #include "resource/toml_table.h"
+#include "store/go_path.h"
 
 namespace confwatch {
 namespace {
 
 constexpr absl::string_view kTemplateKeys[] = {
-    "src",           "dest",           "keys",
-    "prefix",        "mode",           "uid",
-    "gid",           "owner",          "group",
-    "check_cmd",     "reload_cmd",     "check_cmd_timeout",
-    "reload_cmd_timeout", "reload_signal", "pid_file",
-    "wait",          "min_reload_interval", "create_dest_dirs",
-    "backup",        "output_format",  "left_delimiter",
-    "right_delimiter",
-};
+    // confd's fields
+    "src", "dest", "keys", "prefix", "mode", "uid", "gid", "check_cmd", "reload_cmd",
+    // ours
+    "owner", "group", "check_cmd_timeout", "reload_cmd_timeout", "reload_signal",
+    "pid_file", "wait", "min_reload_interval", "create_dest_dirs", "backup",
+    "output_format", "left_delimiter", "right_delimiter"};
 
 // Largest valid uid_t / gid_t: (uid_t)-1 is reserved to mean "unchanged".
 constexpr int64_t kMaxId = 4294967294;
@@ -47,8 +44,8 @@ std::optional<uint32_t> SystemUser(const std::string& name) {
   passwd entry;
   passwd* found = nullptr;
   int rc;
-  while ((rc = getpwnam_r(name.c_str(), &entry, buffer.data(), buffer.size(),
-                          &found)) == ERANGE) {
+  while ((rc = getpwnam_r(name.c_str(), &entry, buffer.data(), buffer.size(), &found)) ==
+         ERANGE) {
     buffer.resize(buffer.size() * 2);
   }
   if (rc != 0 || found == nullptr) return std::nullopt;
@@ -60,8 +57,8 @@ std::optional<uint32_t> SystemGroup(const std::string& name) {
   group entry;
   group* found = nullptr;
   int rc;
-  while ((rc = getgrnam_r(name.c_str(), &entry, buffer.data(), buffer.size(),
-                          &found)) == ERANGE) {
+  while ((rc = getgrnam_r(name.c_str(), &entry, buffer.data(), buffer.size(), &found)) ==
+         ERANGE) {
     buffer.resize(buffer.size() * 2);
   }
   if (rc != 0 || found == nullptr) return std::nullopt;
@@ -115,8 +112,7 @@ absl::Status ReadId(const TomlTable& t, absl::string_view key,
   int64_t id = v->as_integer();
   if (id == -1) return absl::OkStatus();
   if (id < 0 || id > kMaxId) {
-    return t.Error(*v, key,
-                   absl::StrCat("must be from 0 to ", kMaxId, ", got ", id));
+    return t.Error(*v, key, absl::StrCat("must be from 0 to ", kMaxId, ", got ", id));
   }
   *out = static_cast<uint32_t>(id);
   return absl::OkStatus();
@@ -142,9 +138,9 @@ absl::Status ReadOwner(const TomlTable& t, absl::string_view key,
   }
   std::optional<uint32_t> id = lookup(name);
   if (!id.has_value()) {
-    return t.Error(*v, key,
-                   absl::StrCat("unknown ", key == "owner" ? "user" : "group",
-                                " \"", name, "\""));
+    return t.Error(
+        *v, key,
+        absl::StrCat("unknown ", key == "owner" ? "user" : "group", " \"", name, "\""));
   }
   *out = *id;
   return absl::OkStatus();
@@ -154,8 +150,7 @@ absl::Status ReadOwnership(const TomlTable& t, const ResourceLoadOptions& option
                            TemplateResource* r) {
   std::optional<uint32_t> uid, gid;
   IdLookup user = options.lookup_user ? IdLookup(options.lookup_user) : SystemUser;
-  IdLookup group =
-      options.lookup_group ? IdLookup(options.lookup_group) : SystemGroup;
+  IdLookup group = options.lookup_group ? IdLookup(options.lookup_group) : SystemGroup;
   if (absl::Status s = ReadId(t, "uid", &uid); !s.ok()) return s;
   if (absl::Status s = ReadId(t, "gid", &gid); !s.ok()) return s;
   if (absl::Status s = ReadOwner(t, "owner", "uid", user, &uid); !s.ok()) return s;
@@ -189,8 +184,8 @@ absl::Status ParseWaitString(const TomlTable& t, const toml::value& v,
   return absl::OkStatus();
 }
 
-absl::Status ParseWaitTable(const TomlTable& t, const toml::value& v,
-                            absl::Duration* min, absl::Duration* max) {
+absl::Status ParseWaitTable(const TomlTable& t, const toml::value& v, absl::Duration* min,
+                            absl::Duration* max) {
   if (!v.contains("min")) return t.Error(v, "wait", "has no min");
   absl::StatusOr<absl::Duration> lo = t.DurationOf(v.at("min"), "wait.min");
   if (!lo.ok()) return lo.status();
@@ -218,8 +213,8 @@ absl::Status ReadWait(const TomlTable& t, TemplateResource* r) {
   if (!status.ok()) return status;
   if (max < min) {
     return t.Error(*v, "wait",
-                   absl::StrCat("max ", absl::FormatDuration(max),
-                                " is less than min ", absl::FormatDuration(min)));
+                   absl::StrCat("max ", absl::FormatDuration(max), " is less than min ",
+                                absl::FormatDuration(min)));
   }
   r->wait_min = min;
   r->wait_max = max;
@@ -312,8 +307,7 @@ absl::Status ReadCommands(const TomlTable& t, const ResourceLoadOptions&,
       !s.ok()) {
     return s;
   }
-  if (absl::Status s =
-          t.GetDuration("reload_cmd_timeout", true, &r->reload_cmd_timeout);
+  if (absl::Status s = t.GetDuration("reload_cmd_timeout", true, &r->reload_cmd_timeout);
       !s.ok()) {
     return s;
   }
@@ -404,9 +398,9 @@ absl::StatusOr<TemplateResource> ParseResource(absl::string_view toml_text,
   }
   const toml::value& table = root->at("template");
   if (!table.is_table()) {
-    return TomlErrorAt(config_path, table,
-                       absl::StrCat("[template] must be a table, got ",
-                                    TomlTypeName(table)));
+    return TomlErrorAt(
+        config_path, table,
+        absl::StrCat("[template] must be a table, got ", TomlTypeName(table)));
   }
   TomlTable t(config_path, table, "[template]", kTemplateKeys);
   if (absl::Status s = t.Index(); !s.ok()) return s;
@@ -421,9 +415,10 @@ absl::StatusOr<TemplateResource> ParseResource(absl::string_view toml_text,
   return r;
 }
 
-absl::StatusOr<TemplateResource> LoadResourceFile(
-    const std::string& config_path, const std::string& name,
-    const ResourceLoadOptions& options, std::vector<std::string>* warnings) {
+absl::StatusOr<TemplateResource> LoadResourceFile(const std::string& config_path,
+                                                  const std::string& name,
+                                                  const ResourceLoadOptions& options,
+                                                  std::vector<std::string>* warnings) {
   absl::StatusOr<std::string> text = ReadWholeFile(config_path);
   if (!text.ok()) return text.status();
   return ParseResource(*text, config_path, name, options, warnings);

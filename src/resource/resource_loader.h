@@ -25,11 +25,11 @@
 #include <functional>
 #include <optional>
 #include <string>
-#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "resource/template_resource.h"
 
 namespace confwatch {
@@ -54,9 +54,10 @@ absl::StatusOr<TemplateResource> ParseResource(absl::string_view toml_text,
 
 // Reads `config_path` and parses it as above. A read failure is
 // "IO error: <config_path>: <strerror>".
-absl::StatusOr<TemplateResource> LoadResourceFile(
-    const std::string& config_path, const std::string& name,
-    const ResourceLoadOptions& options, std::vector<std::string>* warnings);
+absl::StatusOr<TemplateResource> LoadResourceFile(const std::string& config_path,
+                                                  const std::string& name,
+                                                  const ResourceLoadOptions& options,
+                                                  std::vector<std::string>* warnings);
 
 struct LoadResult {
   std::vector<TemplateResource> resources;  // the good ones, sorted by name

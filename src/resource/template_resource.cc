@@ -62,19 +62,18 @@ std::string TemplateResource::DebugString() const {
   absl::StrAppend(&out, "gid = ", Optional(gid, "%d"), "\n");
   absl::StrAppend(&out, "check_cmd = ", Quoted(check_cmd), "\n");
   absl::StrAppend(&out, "reload_cmd = ", Quoted(reload_cmd), "\n");
-  absl::StrAppend(&out, "check_cmd_timeout = ",
-                  absl::FormatDuration(check_cmd_timeout), "\n");
-  absl::StrAppend(&out, "reload_cmd_timeout = ",
-                  absl::FormatDuration(reload_cmd_timeout), "\n");
+  absl::StrAppend(&out, "check_cmd_timeout = ", absl::FormatDuration(check_cmd_timeout),
+                  "\n");
+  absl::StrAppend(&out, "reload_cmd_timeout = ", absl::FormatDuration(reload_cmd_timeout),
+                  "\n");
   absl::StrAppend(&out, "reload_signal = ",
                   reload_signal == 0 ? "none" : SignalName(reload_signal), "\n");
   absl::StrAppend(&out, "pid_file = ", Quoted(pid_file), "\n");
   absl::StrAppend(&out, "wait = ", absl::FormatDuration(wait_min), ":",
                   absl::FormatDuration(wait_max), "\n");
-  absl::StrAppend(&out, "min_reload_interval = ",
-                  absl::FormatDuration(min_reload_interval), "\n");
-  absl::StrAppend(&out, "create_dest_dirs = ", create_dest_dirs ? "true" : "false",
-                  "\n");
+  absl::StrAppend(
+      &out, "min_reload_interval = ", absl::FormatDuration(min_reload_interval), "\n");
+  absl::StrAppend(&out, "create_dest_dirs = ", create_dest_dirs ? "true" : "false", "\n");
   absl::StrAppend(&out, "backup = ", backup ? "true" : "false", "\n");
   absl::StrAppend(&out, "output_format = ", Quoted(OutputFormatName(output_format)),
                   "\n");

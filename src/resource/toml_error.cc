@@ -30,8 +30,8 @@ std::vector<Position> CaretPositions(absl::string_view what) {
     unsigned line = 0;
     if (!absl::SimpleAtoi(numbered.substr(0, bar), &line)) continue;
     absl::string_view caret = lines[i + 1];
-    if (caret.size() < bar + 3 || caret.substr(0, bar + 3).find_first_not_of(" |") !=
-                                      absl::string_view::npos) {
+    if (caret.size() < bar + 3 ||
+        caret.substr(0, bar + 3).find_first_not_of(" |") != absl::string_view::npos) {
       continue;
     }
     size_t mark = caret.find_first_of("^~", bar + 3);
@@ -63,8 +63,7 @@ std::string TomlWhere(absl::string_view file, const toml::value& value) {
 
 absl::Status TomlErrorAt(absl::string_view file, const toml::value& value,
                          absl::string_view message) {
-  return absl::InvalidArgumentError(
-      absl::StrCat(TomlWhere(file, value), ": ", message));
+  return absl::InvalidArgumentError(absl::StrCat(TomlWhere(file, value), ": ", message));
 }
 
 TomlErrorInfo DescribeTomlException(const toml::exception& e) {
@@ -86,11 +85,10 @@ TomlErrorInfo DescribeTomlException(const toml::exception& e) {
   return {pos.line, pos.column, std::string(Headline(what))};
 }
 
-absl::Status TomlExceptionToStatus(absl::string_view file,
-                                   const toml::exception& e) {
+absl::Status TomlExceptionToStatus(absl::string_view file, const toml::exception& e) {
   TomlErrorInfo info = DescribeTomlException(e);
-  return absl::InvalidArgumentError(absl::StrCat(
-      file, ":", info.line, ":", info.column, ": ", info.message));
+  return absl::InvalidArgumentError(
+      absl::StrCat(file, ":", info.line, ":", info.column, ": ", info.message));
 }
 
 absl::string_view TomlTypeName(const toml::value& value) {

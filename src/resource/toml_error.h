@@ -9,11 +9,10 @@
 #define CONFWATCH_RESOURCE_TOML_ERROR_H_
 
 #include <string>
-#include "absl/strings/string_view.h"
-
 #include <toml.hpp>
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 
 namespace confwatch {
 
@@ -35,8 +34,7 @@ struct TomlErrorInfo {
 TomlErrorInfo DescribeTomlException(const toml::exception& e);
 
 // InvalidArgument "<file>:<line>:<col>: <message>" from the above.
-absl::Status TomlExceptionToStatus(absl::string_view file,
-                                   const toml::exception& e);
+absl::Status TomlExceptionToStatus(absl::string_view file, const toml::exception& e);
 
 // "string", "integer", "array", ... as a user reads them in messages.
 absl::string_view TomlTypeName(const toml::value& value);

@@ -19,8 +19,8 @@ size_t EditDistance(absl::string_view a, absl::string_view b) {
     row[0] = i;
     for (size_t j = 1; j <= b.size(); ++j) {
       size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1,
-                         diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      row[j] = std::min(
+          {row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
       diagonal = above;
     }
   }
@@ -29,8 +29,7 @@ size_t EditDistance(absl::string_view a, absl::string_view b) {
 
 }  // namespace
 
-TomlTable::TomlTable(const std::string& file, const toml::value& table,
-                     std::string name,
+TomlTable::TomlTable(const std::string& file, const toml::value& table, std::string name,
                      absl::Span<const absl::string_view> known_keys)
     : file_(file), table_(table), name_(std::move(name)), known_keys_(known_keys) {}
 
@@ -42,8 +41,7 @@ absl::Status TomlTable::Index() {
     const Field& first = it->second;
     // Report at whichever spelling comes second in the file.
     const toml::value& later =
-        first.value->location().line() <= value.location().line() ? value
-                                                                  : *first.value;
+        first.value->location().line() <= value.location().line() ? value : *first.value;
     return TomlErrorAt(file_, later,
                        absl::StrCat("\"", folded, "\" is set twice (as \"",
                                     std::min(first.spelling, key), "\" and \"",
@@ -80,8 +78,7 @@ absl::Status TomlTable::GetString(absl::string_view key, std::string* out) const
   return absl::OkStatus();
 }
 
-absl::Status TomlTable::GetNonEmptyString(absl::string_view key,
-                                          std::string* out) const {
+absl::Status TomlTable::GetNonEmptyString(absl::string_view key, std::string* out) const {
   const toml::value* v = Find(key);
   if (v == nullptr) return absl::OkStatus();
   if (!v->is_string()) return TypeError(*v, key, "a string");
@@ -140,15 +137,13 @@ void TomlTable::WarnUnknown(std::vector<std::string>* warnings) const {
   if (warnings == nullptr) return;
   std::map<std::pair<unsigned, unsigned>, std::string> found;  // in file order
   for (const auto& [folded, field] : fields_) {
-    if (std::find(known_keys_.begin(), known_keys_.end(), folded) !=
-        known_keys_.end()) {
+    if (std::find(known_keys_.begin(), known_keys_.end(), folded) != known_keys_.end()) {
       continue;
     }
     const unsigned line = field.value->location().line();
     const unsigned column = TomlKeyColumn(*field.value, field.spelling);
-    std::string warning = absl::StrCat(file_, ":", line, ":", column,
-                                       ": unknown key \"", field.spelling,
-                                       "\" in ", name_);
+    std::string warning = absl::StrCat(file_, ":", line, ":", column, ": unknown key \"",
+                                       field.spelling, "\" in ", name_);
     for (absl::string_view known : known_keys_) {
       if (EditDistance(folded, known) <= 2) {
         absl::StrAppend(&warning, " (did you mean \"", known, "\"?)");

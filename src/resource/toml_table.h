@@ -11,13 +11,12 @@
 
 #include <map>
 #include <string>
-#include "absl/strings/string_view.h"
-#include <vector>
-
 #include <toml.hpp>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "absl/types/span.h"
 
@@ -50,8 +49,7 @@ class TomlTable {
   absl::Status GetString(absl::string_view key, std::string* out) const;
   absl::Status GetNonEmptyString(absl::string_view key, std::string* out) const;
   absl::Status GetBool(absl::string_view key, bool* out) const;
-  absl::Status GetStringArray(absl::string_view key,
-                              std::vector<std::string>* out) const;
+  absl::Status GetStringArray(absl::string_view key, std::vector<std::string>* out) const;
   // A Go duration string ("30s"); negative is an error, and so is zero when
   // `positive`.
   absl::Status GetDuration(absl::string_view key, bool positive,

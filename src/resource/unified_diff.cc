@@ -139,8 +139,8 @@ void AppendHunk(const std::vector<Op>& script, size_t begin, size_t end, size_t 
 }  // namespace
 
 std::string UnifiedDiff(absl::string_view before, absl::string_view after,
-                        absl::string_view before_label,
-                        absl::string_view after_label, int context) {
+                        absl::string_view before_label, absl::string_view after_label,
+                        int context) {
   if (before == after) return "";
   const Lines a = SplitLines(before), b = SplitLines(after);
   const std::vector<Op> script = EditScript(a, b);

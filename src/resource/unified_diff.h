@@ -23,8 +23,8 @@ inline constexpr int kMaxDiffEdits = 2000;
 // Returns "" when the texts are equal, else the unified diff of `before`
 // (labelled `before_label` on the "---" line) into `after`.
 std::string UnifiedDiff(absl::string_view before, absl::string_view after,
-                        absl::string_view before_label,
-                        absl::string_view after_label, int context = 3);
+                        absl::string_view before_label, absl::string_view after_label,
+                        int context = 3);
 
 }  // namespace confwatch
 

@@ -1,7 +1,8 @@
 // ParseGoDuration against Go's time.ParseDuration. Expected values were
 // produced by Go 1.19 itself on the same inputs, not by this code.
-#include "gtest/gtest.h"
 #include "resource/go_duration.h"
+
+#include "gtest/gtest.h"
 
 namespace confwatch {
 namespace {
@@ -53,8 +54,7 @@ TEST(GoDuration, RejectsWithGoMessages) {
       {"-", "time: invalid duration \"-\""},
       {"1s2", "time: missing unit in duration \"1s2\""},
       {"1 s", "time: unknown unit \" s\" in duration \"1 s\""},
-      {"2562047h47m16.854775808s",
-       "time: invalid duration \"2562047h47m16.854775808s\""},
+      {"2562047h47m16.854775808s", "time: invalid duration \"2562047h47m16.854775808s\""},
       {"3\xffs", "time: unknown unit \"\\xffs\" in duration \"3\\xffs\""},
       {"\"s", "time: invalid duration \"\\\"s\""},
   };

@@ -39,8 +39,7 @@ absl::StatusOr<TemplateResource> Parse(const std::string& toml,
 
 // A valid resource plus `extra` as line 4.
 std::string WithLine(const std::string& extra) {
-  return absl::StrCat("[template]\nsrc = \"a.tmpl\"\ndest = \"/etc/a\"\n", extra,
-                      "\n");
+  return absl::StrCat("[template]\nsrc = \"a.tmpl\"\ndest = \"/etc/a\"\n", extra, "\n");
 }
 
 TEST(ResourceLoader, ReadsEveryField) {
@@ -128,10 +127,9 @@ struct ModeCase {
 
 TEST(ResourceLoader, ModeIsAlwaysOctal) {
   const ModeCase cases[] = {
-      {"mode = \"0644\"", 0644}, {"mode = \"644\"", 0644},  // confd: decimal 644
-      {"mode = 644", 0644},      {"mode = 0o600", 0600},
-      {"mode = \"0o755\"", 0755}, {"mode = \"0\"", 0},
-      {"mode = 0", 0},           {"mode = \"4755\"", 04755},
+      {"mode = \"0644\"", 0644},  {"mode = \"644\"", 0644},  // confd: decimal 644
+      {"mode = 644", 0644},       {"mode = 0o600", 0600},   {"mode = \"0o755\"", 0755},
+      {"mode = \"0\"", 0},        {"mode = 0", 0},          {"mode = \"4755\"", 04755},
       {"mode = \"00640\"", 0640},
   };
   for (const ModeCase& c : cases) {
@@ -272,7 +270,8 @@ void ExpectErrors(const std::vector<ErrorCase>& cases) {
 }
 
 TEST(ResourceLoader, BadModeNamesFileLineColumn) {
-  const std::string kTail = "\" is not an octal file mode from 0000 to 07777 like \"0644\"";
+  const std::string kTail =
+      "\" is not an octal file mode from 0000 to 07777 like \"0644\"";
   ExpectErrors({
       {WithLine("mode = \"0x1A4\""), "app.toml:4:8: mode: \"0x1A4" + kTail},
       {WithLine("mode = 0x1A4"), "app.toml:4:8: mode: \"0x1A4" + kTail},
@@ -327,7 +326,8 @@ TEST(ResourceLoader, BadWait) {
       {WithLine("wait = \"1s:2s:3s\""),
        "app.toml:4:8: wait: \"1s:2s:3s\" is not \"min:max\" or \"min\""},
       {WithLine("wait = \"\""), "app.toml:4:8: wait: must not be empty"},
-      {WithLine("wait = \"soon\""), "app.toml:4:8: wait: time: invalid duration \"soon\""},
+      {WithLine("wait = \"soon\""),
+       "app.toml:4:8: wait: time: invalid duration \"soon\""},
       {WithLine("wait = \"-1s\""), "app.toml:4:8: wait: must not be negative"},
       {WithLine("wait = 5"),
        "app.toml:4:8: wait: expected a string like \"5s:30s\", got integer"},
@@ -341,7 +341,8 @@ TEST(ResourceLoader, BadTypes) {
   ExpectErrors({
       {WithLine("keys = \"/a\""),
        "app.toml:4:8: keys: expected an array of strings, got string"},
-      {WithLine("keys = [\"/a\", 1]"), "app.toml:4:15: keys: expected a string, got integer"},
+      {WithLine("keys = [\"/a\", 1]"),
+       "app.toml:4:15: keys: expected a string, got integer"},
       {WithLine("prefix = 1"), "app.toml:4:10: prefix: expected a string, got integer"},
       {WithLine("check_cmd = [\"nginx\", \"-t\"]"),
        "app.toml:4:13: check_cmd: expected a string, got array"},
@@ -381,7 +382,8 @@ TEST(ResourceLoader, MissingOrBadTemplateTable) {
        "app.toml:1:1: [template] must be a table, got array"},
       {"[template]\ndest = \"/etc/a\"\n", "app.toml:1:1: [template] has no src"},
       {"\n[template]\nsrc = \"a.tmpl\"\n", "app.toml:2:1: [template] has no dest"},
-      {"[template]\nsrc = \"\"\ndest = \"/etc/a\"\n", "app.toml:2:7: src: must not be empty"},
+      {"[template]\nsrc = \"\"\ndest = \"/etc/a\"\n",
+       "app.toml:2:7: src: must not be empty"},
       {"[template]\nsrc = \"a\"\ndest = \"/etc/nginx/\"\n",
        "app.toml:3:8: dest: \"/etc/nginx/\" names a directory, not a file"},
   });

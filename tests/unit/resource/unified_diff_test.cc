@@ -31,8 +31,7 @@ TEST(UnifiedDiff, MatchesDiffU) {
   const std::string ten = "1\n2\n3\n4\n5\n6\n7\n8\n9\n10\n";
   const std::string sixteen = ten + "11\n12\n13\n14\n15\n16\n";
   const DiffCase cases[] = {
-      {"one line changed, 3 lines of context", ten,
-       "1\n2\n3\n4\n5\nsix\n7\n8\n9\n10\n",
+      {"one line changed, 3 lines of context", ten, "1\n2\n3\n4\n5\nsix\n7\n8\n9\n10\n",
        "@@ -3,7 +3,7 @@\n 3\n 4\n 5\n-6\n+six\n 7\n 8\n 9\n"},
       {"new file", "", "a\nb\nc\n", "@@ -0,0 +1,3 @@\n+a\n+b\n+c\n"},
       {"emptied file", "a\nb\n", "", "@@ -1,2 +0,0 @@\n-a\n-b\n"},
@@ -94,7 +93,8 @@ std::string Apply(const std::string& before, const std::string& diff) {
     if (l.rfind("@@ -", 0) == 0) {
       // "@@ -start[,count] ..." : the hunk's old lines begin at start-1,
       // or right after line `start` when count is 0.
-      std::vector<std::string> range = absl::StrSplit(l.substr(4, l.find(' ', 4) - 4), ',');
+      std::vector<std::string> range =
+          absl::StrSplit(l.substr(4, l.find(' ', 4) - 4), ',');
       size_t start = 0, count = 1;
       EXPECT_TRUE(absl::SimpleAtoi(range[0], &start)) << l;
       if (range.size() == 2) {
@@ -142,8 +142,10 @@ TEST(UnifiedDiff, RandomDiffsApplyBackToTheNewText) {
       EXPECT_EQ("", diff);
       continue;
     }
-    ASSERT_EQ(after, Apply(before, diff)) << "before:\n" << before << "after:\n"
-                                          << after << "diff:\n" << diff;
+    ASSERT_EQ(after, Apply(before, diff)) << "before:\n"
+                                          << before << "after:\n"
+                                          << after << "diff:\n"
+                                          << diff;
   }
 }
 
