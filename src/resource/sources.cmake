@@ -4,15 +4,23 @@ set(_res ${CMAKE_SOURCE_DIR}/src/resource)
 set(_res_tests ${CMAKE_SOURCE_DIR}/tests/unit/resource)
 confwatch_module(resource
   SOURCES
+    ${_res}/command_status.cc
     ${_res}/go_duration.cc
+    ${_res}/installer.cc
+    ${_res}/output_format.cc
+    ${_res}/posix_file_system.cc
+    ${_res}/reloader.cc
     ${_res}/resource_loader.cc
     ${_res}/template_resource.cc
     ${_res}/toml_error.cc
     ${_res}/toml_table.cc
     ${_res}/unified_diff.cc
-    ${_res}/unified_diff.cc
   TESTS
+    ${_res_tests}/fake_file_system.cc
     ${_res_tests}/go_duration_test.cc
+    ${_res_tests}/installer_test.cc
+    ${_res_tests}/output_format_test.cc
+    ${_res_tests}/reloader_test.cc
     ${_res_tests}/resource_loader_test.cc
     ${_res_tests}/unified_diff_test.cc
   DEPS

@@ -1,0 +1,319 @@
+#include "resource/installer.h"
+
+#include <cerrno>
+#include <cstring>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "resource/command_status.h"
+#include "resource/output_format.h"
+#include "resource/unified_diff.h"
+
+namespace confwatch {
+namespace {
+
+constexpr mode_t kStageMode = 0600;
+constexpr mode_t kDirMode = 0755;
+
+absl::Status IoError(int err, absl::string_view path) {
+  return absl::ErrnoToStatus(err, absl::StrCat("IO error: ", path));
+}
+
+// Mode and owner a file must end up with.
+struct Target {
+  mode_t mode;
+  uid_t uid;
+  gid_t gid;
+};
+
+// One Install() call: the resource, the rendered bytes and what is on disk.
+class InstallJob {
+ public:
+  InstallJob(FileSystem* fs, CommandRunner* runner, const InstallOptions& options,
+             const TemplateResource& r, absl::string_view rendered)
+      : fs_(fs),
+        runner_(runner),
+        options_(options),
+        r_(r),
+        rendered_(rendered),
+        dir_(DirName(r.dest)) {}
+
+  absl::StatusOr<InstallResult> Run();
+
+ private:
+  absl::Status ReadExisting();
+  absl::Status EnsureContents();
+  Target DesiredTarget() const;
+  std::vector<std::string> Changes(const Target& target);
+  absl::Status CreateFile(const std::string& prefix, int* fd, std::string* path);
+  absl::Status WriteNewFile(const std::string& prefix, absl::string_view contents,
+                            const Target& target, bool chown_best_effort,
+                            std::string* path);
+  absl::Status Check(const std::string& stage);
+  absl::Status Backup();
+  absl::Status Replace(const Target& target, const std::string& stage,
+                       InstallResult* result);
+  absl::Status WriteInPlace(const Target& target);
+  void Remove(const std::string& path) { (void)fs_->Unlink(path); }
+
+  FileSystem* fs_;
+  CommandRunner* runner_;
+  const InstallOptions& options_;
+  const TemplateResource& r_;
+  const absl::string_view rendered_;
+  const std::string dir_;
+  // What is at dest now. Contents are read lazily: a size mismatch already
+  // proves the content changed.
+  bool exists_ = false;
+  FileInfo info_;
+  bool contents_read_ = false;
+  std::string contents_;
+};
+
+absl::Status InstallJob::ReadExisting() {
+  int err = fs_->Stat(r_.dest, &info_);
+  if (err == ENOENT || err == ENOTDIR) return absl::OkStatus();
+  if (err != 0) return IoError(err, r_.dest);
+  if (!info_.is_regular) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("IO error: ", r_.dest, ": exists and is not a regular file"));
+  }
+  exists_ = true;
+  return absl::OkStatus();
+}
+
+absl::Status InstallJob::EnsureContents() {
+  if (!exists_ || contents_read_) return absl::OkStatus();
+  if (int err = fs_->ReadFile(r_.dest, &contents_); err != 0) {
+    return IoError(err, r_.dest);
+  }
+  contents_read_ = true;
+  return absl::OkStatus();
+}
+
+Target InstallJob::DesiredTarget() const {
+  Target t;
+  // As confd: an existing file keeps its mode when the resource sets none.
+  t.mode = r_.mode.value_or(exists_ ? info_.mode : kDefaultFileMode);
+  t.uid = r_.uid.value_or(options_.default_uid);
+  t.gid = r_.gid.value_or(options_.default_gid);
+  return t;
+}
+
+std::vector<std::string> InstallJob::Changes(const Target& target) {
+  if (!exists_) return {"new file"};
+  std::vector<std::string> changes;
+  if (static_cast<size_t>(info_.size) != rendered_.size() ||
+      (EnsureContents().ok() && contents_ != rendered_)) {
+    changes.push_back("content");
+  } else if (!contents_read_) {
+    // Unreadable: cannot prove it is the same, so rewrite it.
+    changes.push_back("content");
+  }
+  if (info_.mode != target.mode) {
+    changes.push_back(absl::StrFormat("mode %04o -> %04o", info_.mode, target.mode));
+  }
+  if (info_.uid != target.uid || info_.gid != target.gid) {
+    changes.push_back(absl::StrFormat("owner %d:%d -> %d:%d", info_.uid, info_.gid,
+                                      target.uid, target.gid));
+  }
+  return changes;
+}
+
+absl::Status InstallJob::CreateFile(const std::string& prefix, int* fd,
+                                    std::string* path) {
+  // 0600 from the first moment: a secret rendered for a 0600 resource is
+  // never readable by others, not even while being written.
+  int err = fs_->CreateUnique(dir_, prefix, kStageMode, fd, path);
+  if (err == ENOENT && r_.create_dest_dirs) {
+    if (int mkdir_err = fs_->MkdirAll(dir_, kDirMode); mkdir_err != 0) {
+      return IoError(mkdir_err, dir_);
+    }
+    err = fs_->CreateUnique(dir_, prefix, kStageMode, fd, path);
+  }
+  if (err == ENOENT) {
+    return absl::NotFoundError(
+        absl::StrCat("IO error: ", dir_, ": ", std::strerror(ENOENT),
+                     " (set create_dest_dirs = true to create it)"));
+  }
+  if (err != 0) return IoError(err, dir_);
+  return absl::OkStatus();
+}
+
+absl::Status InstallJob::WriteNewFile(const std::string& prefix,
+                                      absl::string_view contents, const Target& target,
+                                      bool chown_best_effort, std::string* path) {
+  int fd = -1;
+  if (absl::Status s = CreateFile(prefix, &fd, path); !s.ok()) return s;
+  int err = fs_->Write(fd, contents);
+  if (err == 0) {
+    err = fs_->Fchown(fd, target.uid, target.gid);
+    if (chown_best_effort && err == EPERM) err = 0;
+  }
+  // chown before chmod: chown clears set-id bits. One fsync after both makes
+  // data and metadata durable together.
+  if (err == 0) err = fs_->Fchmod(fd, target.mode);
+  if (err == 0) err = fs_->Fsync(fd);
+  int close_err = fs_->Close(fd);
+  if (err == 0) err = close_err;
+  if (err != 0) {
+    Remove(*path);
+    return IoError(err, *path);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status InstallJob::Check(const std::string& stage) {
+  if (options_.sync_only || r_.check_cmd.empty()) return absl::OkStatus();
+  std::string command = ExpandCommand(r_.check_cmd, stage, r_.dest);
+  return CommandStatus(r_.name, "check_cmd", command, r_.check_cmd_timeout,
+                       runner_->Run(command, r_.check_cmd_timeout));
+}
+
+// dest.bak gets a copy of the old file, made aside and renamed over any
+// previous backup, so neither dest nor dest.bak is ever missing or partial.
+absl::Status InstallJob::Backup() {
+  if (!r_.backup || !exists_) return absl::OkStatus();
+  if (absl::Status s = EnsureContents(); !s.ok()) return s;
+  const std::string backup = r_.dest + ".bak";
+  std::string temp;
+  // Not being root must not stop the install: the copy then belongs to us,
+  // with the old mode, which exposes it to no one new.
+  if (absl::Status s = WriteNewFile(absl::StrCat(".", BaseName(backup), "."), contents_,
+                                    {info_.mode, info_.uid, info_.gid},
+                                    /*chown_best_effort=*/true, &temp);
+      !s.ok()) {
+    return s;
+  }
+  if (int err = fs_->Rename(temp, backup); err != 0) {
+    Remove(temp);
+    return IoError(err, absl::StrCat(temp, " -> ", backup));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status InstallJob::WriteInPlace(const Target& target) {
+  int fd = -1;
+  if (int err = fs_->OpenTruncate(r_.dest, &fd); err != 0) {
+    return IoError(err, r_.dest);
+  }
+  int err = fs_->Write(fd, rendered_);
+  if (err == 0) err = fs_->Fchown(fd, target.uid, target.gid);
+  if (err == 0) err = fs_->Fchmod(fd, target.mode);
+  if (err == 0) err = fs_->Fsync(fd);
+  int close_err = fs_->Close(fd);
+  if (err == 0) err = close_err;
+  if (err != 0) {
+    return absl::ErrnoToStatus(
+        err,
+        absl::StrCat("IO error: ", r_.dest, " (rewritten in place, may be incomplete)"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status InstallJob::Replace(const Target& target, const std::string& stage,
+                                 InstallResult* result) {
+  int err = fs_->Rename(stage, r_.dest);
+  if (err == 0) {
+    result->outcome = InstallOutcome::kInstalled;
+    if (int sync_err = fs_->FsyncDir(dir_); sync_err != 0) {
+      // The file is in place; only its durability across a crash is unsure.
+      result->warnings.push_back(std::string(IoError(sync_err, dir_).message()));
+    }
+    return absl::OkStatus();
+  }
+  if (err != EBUSY && err != EXDEV) {
+    Remove(stage);
+    return IoError(err, absl::StrCat(stage, " -> ", r_.dest));
+  }
+  // dest is a mount point (a file bind-mounted into a container): it can
+  // only be rewritten, not replaced.
+  result->warnings.push_back(absl::StrCat("rename ", stage, " -> ", r_.dest, ": ",
+                                          std::strerror(err), "; rewrote ", r_.dest,
+                                          " in place, which is not atomic"));
+  absl::Status status = WriteInPlace(target);
+  if (options_.keep_stage_file) {
+    result->kept_stage_file = stage;
+  } else {
+    Remove(stage);
+  }
+  if (status.ok()) result->outcome = InstallOutcome::kInstalledInPlace;
+  return status;
+}
+
+absl::StatusOr<InstallResult> InstallJob::Run() {
+  if (absl::Status s = ReadExisting(); !s.ok()) return s;
+  const Target target = DesiredTarget();
+  InstallResult result;
+  result.changes = Changes(target);
+  if (result.changes.empty()) return result;
+  if (absl::Status s = ValidateOutputFormat(
+          r_.output_format, rendered_,
+          absl::StrCat("resource ", r_.name, ": output for ", r_.dest));
+      !s.ok()) {
+    return s;
+  }
+  if (options_.noop) {
+    if (absl::Status s = EnsureContents(); !s.ok()) return s;
+    result.outcome = InstallOutcome::kWouldChange;
+    result.diff =
+        UnifiedDiff(contents_, rendered_, r_.dest, absl::StrCat(r_.dest, " (rendered)"));
+    return result;
+  }
+  std::string stage;
+  if (absl::Status s = WriteNewFile(absl::StrCat(".", BaseName(r_.dest), "."), rendered_,
+                                    target, false, &stage);
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = Check(stage); !s.ok()) {
+    if (!options_.keep_stage_file) Remove(stage);
+    return s;
+  }
+  if (absl::Status s = Backup(); !s.ok()) {
+    Remove(stage);
+    return s;
+  }
+  if (absl::Status s = Replace(target, stage, &result); !s.ok()) return s;
+  result.reload_needed = !options_.sync_only && r_.has_reload();
+  return result;
+}
+
+}  // namespace
+
+absl::string_view InstallOutcomeName(InstallOutcome outcome) {
+  switch (outcome) {
+    case InstallOutcome::kUnchanged:
+      return "unchanged";
+    case InstallOutcome::kInstalled:
+      return "installed";
+    case InstallOutcome::kInstalledInPlace:
+      return "installed in place";
+    case InstallOutcome::kWouldChange:
+      return "would change";
+  }
+  return "unknown";
+}
+
+std::string DirName(const std::string& path) {
+  size_t slash = path.find_last_of('/');
+  if (slash == std::string::npos) return ".";
+  if (slash == 0) return "/";
+  return path.substr(0, slash);
+}
+
+std::string BaseName(const std::string& path) {
+  size_t slash = path.find_last_of('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+Installer::Installer(FileSystem* fs, CommandRunner* runner, InstallOptions options)
+    : fs_(fs), runner_(runner), options_(std::move(options)) {}
+
+absl::StatusOr<InstallResult> Installer::Install(const TemplateResource& resource,
+                                                 absl::string_view rendered) {
+  return InstallJob(fs_, runner_, options_, resource, rendered).Run();
+}
+
+}  // namespace confwatch

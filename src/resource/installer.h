@@ -1,0 +1,100 @@
+// Installer puts one resource's rendered output on disk so that the file is
+// at every moment either the complete old version or the complete new one:
+//
+//   same bytes, mode and owner as dest  -> nothing (no write, no reload)
+//   otherwise: stage ".<name>.XXXXXX" in dest's directory, created 0600 before
+//   any byte is written -> write -> chown/chmod -> fsync -> output_format
+//   check -> check_cmd ({{.src}} = stage) -> dest.bak (backup = true) ->
+//   rename(stage, dest) -> fsync the directory.
+//
+// A rename that fails with EBUSY or EXDEV (dest is a file bind-mounted into a
+// container) falls back to rewriting dest in place, with a warning: the one
+// case where a reader can see a partial file, since no atomic way exists.
+// Reloading is not done here: see reloader.h, so the daemon can run a reload
+// shared by several resources once per batch.
+//
+// Errors: an OS call that fails gives "IO error: <path>: <strerror>" with
+// the code absl::ErrnoToStatus picks; output rejected by output_format or
+// check_cmd is FailedPrecondition naming the resource (and with the
+// command's output). Either way dest is untouched and the stage is removed
+// (kept after a failed check with keep_stage_file, as confd does).
+//
+// Thread-safety: Install() may run concurrently for different dests; two
+// concurrent installs of one dest race like two confd processes would.
+#ifndef CONFWATCH_RESOURCE_INSTALLER_H_
+#define CONFWATCH_RESOURCE_INSTALLER_H_
+
+#include <sys/types.h>
+#include <unistd.h>
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "process/command_runner.h"
+#include "resource/file_system.h"
+#include "resource/template_resource.h"
+
+namespace confwatch {
+
+struct InstallOptions {
+  bool noop = false;             // -noop: report what would change, write nothing
+  bool sync_only = false;        // -sync-only: install, never run check/reload
+  bool keep_stage_file = false;  // -keep-stage-file
+  // Owner of the file when the resource sets no uid/gid (confd: the
+  // process's effective ids).
+  uid_t default_uid = geteuid();
+  gid_t default_gid = getegid();
+};
+
+enum class InstallOutcome {
+  kUnchanged,         // bytes, mode and owner already right; nothing done
+  kInstalled,         // atomically renamed into place
+  kInstalledInPlace,  // rename impossible (EBUSY/EXDEV), dest rewritten
+  kWouldChange,       // noop: nothing written; `diff` says what
+};
+
+// "unchanged", "installed", "installed in place", "would change".
+absl::string_view InstallOutcomeName(InstallOutcome outcome);
+
+struct InstallResult {
+  InstallOutcome outcome = InstallOutcome::kUnchanged;
+  // The file changed and the resource has a reload to run (never in noop or
+  // sync-only mode).
+  bool reload_needed = false;
+  // What differed: "new file", "content", "mode 0644 -> 0600",
+  // "owner 0:0 -> 33:33".
+  std::vector<std::string> changes;
+  // noop: `diff -u` of dest and the rendered output ("" when only mode or
+  // owner differ).
+  std::string diff;
+  std::vector<std::string> warnings;
+  std::string kept_stage_file;  // keep_stage_file after an in-place write
+};
+
+class Installer {
+ public:
+  // `fs` and `runner` must outlive the Installer.
+  Installer(FileSystem* fs, CommandRunner* runner, InstallOptions options);
+
+  Installer(const Installer&) = delete;
+  Installer& operator=(const Installer&) = delete;
+
+  // Makes resource.dest hold `rendered` with the resource's mode and owner.
+  absl::StatusOr<InstallResult> Install(const TemplateResource& resource,
+                                        absl::string_view rendered);
+
+ private:
+  FileSystem* fs_;
+  CommandRunner* runner_;
+  const InstallOptions options_;
+};
+
+// "/etc/nginx" for "/etc/nginx/nginx.conf", "/" for "/x", "." for "x".
+std::string DirName(const std::string& path);
+std::string BaseName(const std::string& path);
+
+}  // namespace confwatch
+
+#endif  // CONFWATCH_RESOURCE_INSTALLER_H_

@@ -1,0 +1,57 @@
+#include "resource/reloader.h"
+
+#include "absl/strings/str_cat.h"
+#include "process/signals.h"
+#include "resource/command_status.h"
+
+namespace confwatch {
+namespace {
+
+std::string ExpandedReloadCommand(const TemplateResource& r) {
+  return ExpandCommand(r.reload_cmd, r.dest, r.dest);
+}
+
+absl::Status WithResource(const TemplateResource& r, const absl::Status& status) {
+  if (status.ok()) return status;
+  return absl::Status(status.code(),
+                      absl::StrCat("resource ", r.name, ": reload_signal ",
+                                   SignalName(r.reload_signal), ": ", status.message()));
+}
+
+}  // namespace
+
+absl::Status SystemProcessSignaller::SignalPidFile(const std::string& pid_file,
+                                                   int signal) {
+  return confwatch::SignalPidFile(pid_file, signal);
+}
+
+absl::Status SystemProcessSignaller::SignalPid(pid_t pid, int signal) {
+  return confwatch::SignalPid(pid, signal);
+}
+
+std::string ReloadKey(const TemplateResource& r) {
+  if (!r.reload_cmd.empty()) return absl::StrCat("cmd:", ExpandedReloadCommand(r));
+  if (r.reload_signal == 0) return "";
+  std::string key = absl::StrCat("signal:", SignalName(r.reload_signal), ":");
+  if (r.pid_file.empty()) return absl::StrCat(key, "child");
+  return absl::StrCat(key, "pid_file:", r.pid_file);
+}
+
+absl::Status Reload(const TemplateResource& r, const ReloadContext& ctx) {
+  if (!r.reload_cmd.empty()) {
+    std::string command = ExpandedReloadCommand(r);
+    return CommandStatus(r.name, "reload_cmd", command, r.reload_cmd_timeout,
+                         ctx.runner->Run(command, r.reload_cmd_timeout));
+  }
+  if (r.reload_signal == 0) return absl::OkStatus();
+  if (!r.pid_file.empty()) {
+    return WithResource(r, ctx.signaller->SignalPidFile(r.pid_file, r.reload_signal));
+  }
+  if (ctx.child_pid <= 0) {
+    return WithResource(r, absl::FailedPreconditionError(
+                               "no pid_file and no supervised child to signal"));
+  }
+  return WithResource(r, ctx.signaller->SignalPid(ctx.child_pid, r.reload_signal));
+}
+
+}  // namespace confwatch

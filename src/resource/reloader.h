@@ -1,0 +1,59 @@
+// Reload tells the consumer of an installed file to pick it up: either the
+// resource's reload_cmd (through CommandRunner, with reload_cmd_timeout) or
+// its reload_signal, sent to the pid in pid_file or, without a pid_file, to
+// the child confwatch supervises in exec mode. It is separate from Install()
+// so the daemon can run a reload that several resources share (one nginx,
+// five upstream files) once per batch, keyed by ReloadKey().
+//
+// Thread-safety: Reload() is safe to call concurrently if the runner and the
+// signaller are (the real ones are).
+#ifndef CONFWATCH_RESOURCE_RELOADER_H_
+#define CONFWATCH_RESOURCE_RELOADER_H_
+
+#include <sys/types.h>
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "process/command_runner.h"
+#include "resource/template_resource.h"
+
+namespace confwatch {
+
+// Signals a process, behind an interface so tests need not kill anything.
+class ProcessSignaller {
+ public:
+  virtual ~ProcessSignaller() = default;
+  // Sends `signal` to the pid read from `pid_file`.
+  virtual absl::Status SignalPidFile(const std::string& pid_file, int signal) = 0;
+  virtual absl::Status SignalPid(pid_t pid, int signal) = 0;
+};
+
+// The real one: process/signals.h.
+class SystemProcessSignaller : public ProcessSignaller {
+ public:
+  absl::Status SignalPidFile(const std::string& pid_file, int signal) override;
+  absl::Status SignalPid(pid_t pid, int signal) override;
+};
+
+struct ReloadContext {
+  CommandRunner* runner = nullptr;        // runs reload_cmd
+  ProcessSignaller* signaller = nullptr;  // sends reload_signal
+  pid_t child_pid = 0;                    // exec mode: the supervised child; 0 when none
+};
+
+// The resource's reload as a comparable string: equal keys are the same
+// action. "cmd:<reload_cmd with {{.src}}/{{.dest}} expanded>",
+// "signal:SIGHUP:pid_file:/run/nginx.pid", "signal:SIGHUP:child", or "" when
+// the resource has no reload.
+std::string ReloadKey(const TemplateResource& resource);
+
+// Runs the reload; OK when the resource has none. In reload_cmd, {{.src}}
+// and {{.dest}} both expand to dest: the staged file has become dest by now.
+// Errors name the resource; a failed command is FailedPrecondition with its
+// output.
+absl::Status Reload(const TemplateResource& resource, const ReloadContext& context);
+
+}  // namespace confwatch
+
+#endif  // CONFWATCH_RESOURCE_RELOADER_H_

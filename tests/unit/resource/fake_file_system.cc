@@ -1,0 +1,171 @@
+#include "fake_file_system.h"
+
+#include <cerrno>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "resource/installer.h"
+
+namespace confwatch {
+
+int FakeFileSystem::Take(int* field) {
+  int err = *field;
+  *field = 0;
+  return err;
+}
+
+std::string FakeFileSystem::PathOf(int fd) const {
+  auto it = open_.find(fd);
+  return it == open_.end() ? "" : it->second;
+}
+
+void FakeFileSystem::AddDir(const std::string& dir) {
+  for (std::string d = dir; d != "/" && d != "."; d = DirName(d)) dirs_.insert(d);
+}
+
+void FakeFileSystem::AddFile(const std::string& path, const std::string& contents,
+                             mode_t mode, uid_t uid, gid_t gid) {
+  AddDir(DirName(path));
+  files_[path] = File{contents, mode, uid, gid};
+}
+
+const FakeFileSystem::File* FakeFileSystem::GetFile(const std::string& path) const {
+  auto it = files_.find(path);
+  return it == files_.end() ? nullptr : &it->second;
+}
+
+std::vector<std::string> FakeFileSystem::FilePaths() const {
+  std::vector<std::string> paths;
+  for (const auto& [path, file] : files_) paths.push_back(path);
+  return paths;
+}
+
+int FakeFileSystem::Stat(const std::string& path, FileInfo* info) {
+  calls.push_back("stat " + path);
+  if (int err = Take(&fail_next_stat)) return err;
+  if (dirs_.count(path)) {
+    *info = FileInfo{};
+    info->mode = 0755;
+    info->is_directory = true;
+    return 0;
+  }
+  const File* f = GetFile(path);
+  if (f == nullptr) return ENOENT;
+  info->mode = f->mode;
+  info->uid = f->uid;
+  info->gid = f->gid;
+  info->size = static_cast<off_t>(f->contents.size());
+  info->is_regular = true;
+  info->is_directory = false;
+  return 0;
+}
+
+int FakeFileSystem::ReadFile(const std::string& path, std::string* contents) {
+  calls.push_back("read " + path);
+  if (int err = Take(&fail_next_read)) return err;
+  const File* f = GetFile(path);
+  if (f == nullptr) return dirs_.count(path) ? EISDIR : ENOENT;
+  *contents = f->contents;
+  return 0;
+}
+
+int FakeFileSystem::CreateUnique(const std::string& dir, const std::string& prefix,
+                                 mode_t mode, int* fd, std::string* path) {
+  std::string candidate = absl::StrFormat("%s/%s%06d", dir, prefix, next_unique_++);
+  calls.push_back(absl::StrFormat("create %s %04o", candidate, mode));
+  if (int err = Take(&fail_next_create)) return err;
+  if (!dirs_.count(dir)) return ENOENT;
+  files_[candidate] = File{"", mode, process_uid, process_gid};
+  *fd = next_fd_++;
+  open_[*fd] = candidate;
+  *path = candidate;
+  return 0;
+}
+
+int FakeFileSystem::OpenTruncate(const std::string& path, int* fd) {
+  calls.push_back("open-truncate " + path);
+  if (int err = Take(&fail_next_open)) return err;
+  auto it = files_.find(path);
+  if (it == files_.end()) return ENOENT;
+  it->second.contents.clear();
+  *fd = next_fd_++;
+  open_[*fd] = path;
+  return 0;
+}
+
+int FakeFileSystem::Write(int fd, absl::string_view data) {
+  const std::string path = PathOf(fd);
+  const File* f = GetFile(path);
+  calls.push_back(
+      absl::StrFormat("write %s mode=%04o %d bytes", path, f ? f->mode : 0, data.size()));
+  if (f == nullptr) return EBADF;
+  if (int err = Take(&fail_next_write)) {
+    files_[path].contents.append(data.data(), data.size() / 2);
+    return err;
+  }
+  files_[path].contents.append(data.data(), data.size());
+  return 0;
+}
+
+int FakeFileSystem::Fsync(int fd) {
+  calls.push_back("fsync " + PathOf(fd));
+  return Take(&fail_next_fsync);
+}
+
+int FakeFileSystem::Fchmod(int fd, mode_t mode) {
+  const std::string path = PathOf(fd);
+  calls.push_back(absl::StrFormat("fchmod %s %04o", path, mode));
+  if (int err = Take(&fail_next_fchmod)) return err;
+  files_[path].mode = mode;
+  return 0;
+}
+
+int FakeFileSystem::Fchown(int fd, uid_t uid, gid_t gid) {
+  const std::string path = PathOf(fd);
+  calls.push_back(absl::StrFormat("fchown %s %d:%d", path, uid, gid));
+  if (int err = Take(&fail_next_fchown)) return err;
+  File& f = files_[path];
+  if (process_uid != 0 && uid != f.uid) return EPERM;
+  f.uid = uid;
+  f.gid = gid;
+  return 0;
+}
+
+int FakeFileSystem::Close(int fd) {
+  calls.push_back("close " + PathOf(fd));
+  open_.erase(fd);
+  return Take(&fail_next_close);
+}
+
+int FakeFileSystem::Rename(const std::string& from, const std::string& to) {
+  calls.push_back("rename " + from + " " + to);
+  if (int err = Take(&fail_next_rename)) return err;
+  auto it = files_.find(from);
+  if (it == files_.end()) return ENOENT;
+  if (!dirs_.count(DirName(to))) return ENOENT;
+  File moved = it->second;
+  files_.erase(it);
+  files_[to] = moved;
+  return 0;
+}
+
+int FakeFileSystem::Unlink(const std::string& path) {
+  calls.push_back("unlink " + path);
+  if (int err = Take(&fail_next_unlink)) return err;
+  return files_.erase(path) ? 0 : ENOENT;
+}
+
+int FakeFileSystem::FsyncDir(const std::string& dir) {
+  calls.push_back("fsyncdir " + dir);
+  if (int err = Take(&fail_next_fsync_dir)) return err;
+  return dirs_.count(dir) ? 0 : ENOENT;
+}
+
+int FakeFileSystem::MkdirAll(const std::string& dir, mode_t mode) {
+  calls.push_back(absl::StrFormat("mkdir -p %s %04o", dir, mode));
+  if (int err = Take(&fail_next_mkdir)) return err;
+  AddDir(dir);
+  return 0;
+}
+
+}  // namespace confwatch

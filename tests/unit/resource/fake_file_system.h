@@ -1,0 +1,97 @@
+// FakeFileSystem: an in-memory FileSystem for installer tests. It records
+// every call as one line of text ("create /etc/.app.conf.000001 0600"), so a
+// test can assert the exact order of operations, and it fails the next call
+// of a kind on request (`fail_next_rename = EXDEV`), so a test can produce the
+// disk-full and cross-device errors a real disk will not give on demand.
+// Stage names are deterministic: the prefix plus a counter, "000001".
+//
+// Thread-safety: not thread-safe; one test, one thread.
+#ifndef CONFWATCH_TESTS_UNIT_RESOURCE_FAKE_FILE_SYSTEM_H_
+#define CONFWATCH_TESTS_UNIT_RESOURCE_FAKE_FILE_SYSTEM_H_
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "resource/file_system.h"
+
+namespace confwatch {
+
+class FakeFileSystem : public FileSystem {
+ public:
+  struct File {
+    std::string contents;
+    mode_t mode = 0644;
+    uid_t uid = 0;
+    gid_t gid = 0;
+  };
+
+  // Setup: directories (with parents) and files (their directory must exist).
+  void AddDir(const std::string& dir);
+  void AddFile(const std::string& path, const std::string& contents, mode_t mode = 0644,
+               uid_t uid = 1000, gid_t gid = 1000);
+
+  // nullptr when there is no such file.
+  const File* GetFile(const std::string& path) const;
+  bool HasDir(const std::string& dir) const { return dirs_.count(dir) > 0; }
+  // Every file path, sorted.
+  std::vector<std::string> FilePaths() const;
+
+  // FileSystem.
+  int Stat(const std::string& path, FileInfo* info) override;
+  int ReadFile(const std::string& path, std::string* contents) override;
+  int CreateUnique(const std::string& dir, const std::string& prefix, mode_t mode,
+                   int* fd, std::string* path) override;
+  int OpenTruncate(const std::string& path, int* fd) override;
+  int Write(int fd, absl::string_view data) override;
+  int Fsync(int fd) override;
+  int Fchmod(int fd, mode_t mode) override;
+  int Fchown(int fd, uid_t uid, gid_t gid) override;
+  int Close(int fd) override;
+  int Rename(const std::string& from, const std::string& to) override;
+  int Unlink(const std::string& path) override;
+  int FsyncDir(const std::string& dir) override;
+  int MkdirAll(const std::string& dir, mode_t mode) override;
+
+  // One line per call, in order.
+  std::vector<std::string> calls;
+
+  // The next call of that kind fails with this errno (then the field resets
+  // to 0). A failed write still writes the first half of its data, as a
+  // disk filling up mid-write does.
+  int fail_next_stat = 0;
+  int fail_next_read = 0;
+  int fail_next_create = 0;
+  int fail_next_open = 0;
+  int fail_next_write = 0;
+  int fail_next_fsync = 0;
+  int fail_next_fchmod = 0;
+  int fail_next_fchown = 0;
+  int fail_next_close = 0;
+  int fail_next_rename = 0;
+  int fail_next_unlink = 0;
+  int fail_next_fsync_dir = 0;
+  int fail_next_mkdir = 0;
+
+  // Files created get these ids. Unless process_uid is 0 (root), fchown to
+  // another uid fails with EPERM, as for an unprivileged process.
+  uid_t process_uid = 1000;
+  gid_t process_gid = 1000;
+
+ private:
+  // Returns and clears *field.
+  static int Take(int* field);
+  // The path open as `fd`, "" if none.
+  std::string PathOf(int fd) const;
+
+  std::set<std::string> dirs_{"/"};
+  std::map<std::string, File> files_;
+  std::map<int, std::string> open_;  // fd -> path
+  int next_fd_ = 3;
+  int next_unique_ = 1;
+};
+
+}  // namespace confwatch
+
+#endif  // CONFWATCH_TESTS_UNIT_RESOURCE_FAKE_FILE_SYSTEM_H_

@@ -1,0 +1,538 @@
+// Installer against the fake filesystem and command runner: what is written,
+// in which order, with which mode, and what is left on disk when something
+// fails. Stage files are named by the fake: ".app.conf.000001", "...002".
+#include "resource/installer.h"
+
+#include <cerrno>
+#include <string>
+#include <vector>
+
+#include "fake_command_runner.h"
+#include "fake_file_system.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace confwatch {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+
+constexpr char kDest[] = "/etc/app/app.conf";
+constexpr char kStage[] = "/etc/app/.app.conf.000001";
+
+TemplateResource Resource() {
+  TemplateResource r;
+  r.name = "app.toml";
+  r.src = "/etc/confd/templates/app.tmpl";
+  r.dest = kDest;
+  return r;
+}
+
+class InstallerTest : public ::testing::Test {
+ protected:
+  InstallerTest() { fs_.AddDir("/etc/app"); }
+
+  absl::StatusOr<InstallResult> Install(const TemplateResource& r,
+                                        const std::string& rendered,
+                                        InstallOptions options = {}) {
+    options.default_uid = 1000;
+    options.default_gid = 1000;
+    Installer installer(&fs_, &runner_, options);
+    return installer.Install(r, rendered);
+  }
+
+  std::string Contents(const std::string& path) {
+    const FakeFileSystem::File* f = fs_.GetFile(path);
+    return f == nullptr ? "<missing>" : f->contents;
+  }
+
+  FakeFileSystem fs_;
+  FakeCommandRunner runner_;
+};
+
+TEST_F(InstallerTest, UnchangedFileIsNotRewritten) {
+  fs_.AddFile(kDest, "same\n", 0644, 1000, 1000);
+  TemplateResource r = Resource();
+  r.check_cmd = "check {{.src}}";
+  r.reload_cmd = "reload";
+  absl::StatusOr<InstallResult> result = Install(r, "same\n");
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(InstallOutcome::kUnchanged, result->outcome);
+  EXPECT_FALSE(result->reload_needed);
+  EXPECT_THAT(result->changes, IsEmpty());
+  EXPECT_THAT(fs_.calls, ElementsAre("stat /etc/app/app.conf", "read /etc/app/app.conf"));
+  EXPECT_THAT(runner_.commands, IsEmpty());
+}
+
+TEST_F(InstallerTest, SizeChangeIsSeenWithoutReadingTheOldFile) {
+  fs_.AddFile(kDest, "old\n", 0644, 1000, 1000);
+  absl::StatusOr<InstallResult> result = Install(Resource(), "longer\n");
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_THAT(result->changes, ElementsAre("content"));
+  EXPECT_EQ("stat /etc/app/app.conf", fs_.calls[0]);
+  EXPECT_EQ("create /etc/app/.app.conf.000001 0600", fs_.calls[1]);
+}
+
+struct MetadataCase {
+  const char* name;
+  mode_t old_mode;
+  uid_t old_uid;
+  gid_t old_gid;
+  std::optional<mode_t> mode;
+  std::optional<uid_t> uid;
+  std::optional<gid_t> gid;
+  std::vector<std::string> changes;  // empty: unchanged
+  mode_t final_mode;
+};
+
+TEST_F(InstallerTest, ModeOrOwnerChangeAloneRewrites) {
+  const MetadataCase cases[] = {
+      {"mode only", 0600, 1000, 1000, 0644, {}, {}, {"mode 0600 -> 0644"}, 0644},
+      {"unset mode keeps the existing one", 0600, 1000, 1000, {}, {}, {}, {}, 0600},
+      {"owner differs from the process",
+       0644,
+       0,
+       0,
+       {},
+       {},
+       {},
+       {"owner 0:0 -> 1000:1000"},
+       0644},
+      {"explicit gid", 0644, 1000, 1000, {}, {}, 4, {"owner 1000:1000 -> 1000:4"}, 0644},
+      {"mode and owner",
+       0640,
+       1000,
+       33,
+       0644,
+       {},
+       {},
+       {"mode 0640 -> 0644", "owner 1000:33 -> 1000:1000"},
+       0644},
+  };
+  for (const MetadataCase& c : cases) {
+    fs_ = FakeFileSystem();
+    fs_.AddFile(kDest, "same\n", c.old_mode, c.old_uid, c.old_gid);
+    fs_.process_uid = 0;  // root: any chown works
+    TemplateResource r = Resource();
+    r.mode = c.mode;
+    r.uid = c.uid;
+    r.gid = c.gid;
+    absl::StatusOr<InstallResult> result = Install(r, "same\n");
+    ASSERT_TRUE(result.ok()) << c.name << ": " << result.status();
+    EXPECT_EQ(c.changes, result->changes) << c.name;
+    EXPECT_EQ(c.changes.empty() ? InstallOutcome::kUnchanged : InstallOutcome::kInstalled,
+              result->outcome)
+        << c.name;
+    const FakeFileSystem::File* f = fs_.GetFile(kDest);
+    ASSERT_NE(nullptr, f);
+    EXPECT_EQ(c.final_mode, f->mode) << c.name;
+    EXPECT_EQ("same\n", f->contents) << c.name;
+  }
+}
+
+TEST_F(InstallerTest, StageCreated0600BeforeWriteThenRenamedAndDirSynced) {
+  TemplateResource r = Resource();
+  r.mode = 0644;
+  absl::StatusOr<InstallResult> result = Install(r, "hello\n");
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(InstallOutcome::kInstalled, result->outcome);
+  EXPECT_THAT(result->changes, ElementsAre("new file"));
+  EXPECT_THAT(
+      fs_.calls,
+      ElementsAre("stat /etc/app/app.conf", "create /etc/app/.app.conf.000001 0600",
+                  "write /etc/app/.app.conf.000001 mode=0600 6 bytes",
+                  "fchown /etc/app/.app.conf.000001 1000:1000",
+                  "fchmod /etc/app/.app.conf.000001 0644",
+                  "fsync /etc/app/.app.conf.000001", "close /etc/app/.app.conf.000001",
+                  "rename /etc/app/.app.conf.000001 /etc/app/app.conf",
+                  "fsyncdir /etc/app"));
+  EXPECT_THAT(fs_.FilePaths(), ElementsAre(kDest));
+  EXPECT_EQ("hello\n", Contents(kDest));
+  EXPECT_EQ(0644u, fs_.GetFile(kDest)->mode);
+}
+
+TEST_F(InstallerTest, SecretResourceIsNever0644) {
+  TemplateResource r = Resource();
+  r.mode = 0600;
+  ASSERT_TRUE(Install(r, "password=x\n").ok());
+  for (const std::string& call : fs_.calls) {
+    EXPECT_EQ(std::string::npos, call.find("0644")) << call;
+  }
+  EXPECT_EQ(0600u, fs_.GetFile(kDest)->mode);
+}
+
+TEST_F(InstallerTest, NewFileWithoutModeGets0644) {
+  ASSERT_TRUE(Install(Resource(), "x\n").ok());
+  EXPECT_EQ(0644u, fs_.GetFile(kDest)->mode);
+  EXPECT_EQ(1000u, fs_.GetFile(kDest)->uid);
+}
+
+TEST_F(InstallerTest, CheckFailureKeepsOldFileAndShowsOutput) {
+  fs_.AddFile(kDest, "old\n");
+  TemplateResource r = Resource();
+  r.check_cmd = "nginx -t -c {{.src}}";
+  runner_.result = CommandResult{1, 0, false, "nginx: [emerg] unexpected \"}\"\n"};
+  absl::StatusOr<InstallResult> result = Install(r, "new\n");
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(absl::StatusCode::kFailedPrecondition, result.status().code());
+  EXPECT_EQ(
+      "resource app.toml: check_cmd \"nginx -t -c /etc/app/.app.conf.000001\" exited "
+      "with status 1: nginx: [emerg] unexpected \"}\"",
+      result.status().message());
+  EXPECT_EQ("old\n", Contents(kDest));
+  EXPECT_THAT(fs_.FilePaths(), ElementsAre(kDest));  // stage removed
+}
+
+TEST_F(InstallerTest, CheckFailureWithKeepStageFileKeepsStage) {
+  TemplateResource r = Resource();
+  r.check_cmd = "false";
+  runner_.result = CommandResult{1, 0, false, ""};
+  InstallOptions options;
+  options.keep_stage_file = true;
+  absl::StatusOr<InstallResult> result = Install(r, "new\n", options);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ("resource app.toml: check_cmd \"false\" exited with status 1",
+            result.status().message());
+  EXPECT_EQ("new\n", Contents(kStage));
+  EXPECT_EQ(nullptr, fs_.GetFile(kDest));
+}
+
+TEST_F(InstallerTest, CheckTimeoutSignalAndStartFailureMessages) {
+  struct {
+    absl::StatusOr<CommandResult> result;
+    absl::StatusCode code;
+    std::string message;
+  } cases[] = {
+      {CommandResult{0, 0, true, "still checking"}, absl::StatusCode::kFailedPrecondition,
+       "resource app.toml: check_cmd \"check\" timed out after 5s: still checking"},
+      {CommandResult{0, 9, false, ""}, absl::StatusCode::kFailedPrecondition,
+       "resource app.toml: check_cmd \"check\" was killed by SIGKILL"},
+      {absl::ResourceExhaustedError("fork: Resource temporarily unavailable"),
+       absl::StatusCode::kResourceExhausted,
+       "resource app.toml: check_cmd \"check\": fork: Resource temporarily unavailable"},
+  };
+  for (const auto& c : cases) {
+    fs_ = FakeFileSystem();
+    fs_.AddFile(kDest, "old\n");
+    runner_.result = c.result;
+    TemplateResource r = Resource();
+    r.check_cmd = "check";
+    r.check_cmd_timeout = absl::Seconds(5);
+    absl::StatusOr<InstallResult> result = Install(r, "new\n");
+    ASSERT_FALSE(result.ok()) << c.message;
+    EXPECT_EQ(c.code, result.status().code());
+    EXPECT_EQ(c.message, result.status().message());
+    EXPECT_EQ("old\n", Contents(kDest));
+    EXPECT_THAT(fs_.FilePaths(), ElementsAre(kDest));
+  }
+}
+
+TEST_F(InstallerTest, SrcAndDestSubstitutedInCheckCommand) {
+  TemplateResource r = Resource();
+  r.mode = 0640;
+  r.check_cmd = "test -s {{.src}} && diff {{ .dest }} {{.src}} || {{.other}}";
+  r.check_cmd_timeout = absl::Seconds(7);
+  std::string staged_at_check;
+  mode_t mode_at_check = 0;
+  runner_.on_run = [&](const std::string&) -> absl::StatusOr<CommandResult> {
+    // The check sees the complete file with its final mode.
+    staged_at_check = Contents(kStage);
+    mode_at_check = fs_.GetFile(kStage)->mode;
+    return CommandResult{};
+  };
+  ASSERT_TRUE(Install(r, "content\n").ok());
+  EXPECT_THAT(runner_.commands,
+              ElementsAre("test -s /etc/app/.app.conf.000001 && diff /etc/app/app.conf "
+                          "/etc/app/.app.conf.000001 || {{.other}}"));
+  EXPECT_THAT(runner_.timeouts, ElementsAre(absl::Seconds(7)));
+  EXPECT_EQ("content\n", staged_at_check);
+  EXPECT_EQ(0640u, mode_at_check);
+}
+
+TEST_F(InstallerTest, ReloadNeededOnlyWhenInstalledWithAReload) {
+  TemplateResource r = Resource();
+  absl::StatusOr<InstallResult> result = Install(r, "a\n");
+  ASSERT_TRUE(result.ok());
+  EXPECT_FALSE(result->reload_needed);  // no reload configured
+
+  r.reload_cmd = "systemctl reload app";
+  result = Install(r, "b\n");
+  ASSERT_TRUE(result.ok());
+  EXPECT_TRUE(result->reload_needed);
+  EXPECT_THAT(runner_.commands, IsEmpty());  // Install never reloads
+
+  result = Install(r, "b\n");
+  ASSERT_TRUE(result.ok());
+  EXPECT_FALSE(result->reload_needed);  // unchanged
+}
+
+TEST_F(InstallerTest, SyncOnlyInstallsWithoutCheckOrReload) {
+  TemplateResource r = Resource();
+  r.check_cmd = "check {{.src}}";
+  r.reload_cmd = "reload";
+  InstallOptions options;
+  options.sync_only = true;
+  absl::StatusOr<InstallResult> result = Install(r, "a\n", options);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(InstallOutcome::kInstalled, result->outcome);
+  EXPECT_FALSE(result->reload_needed);
+  EXPECT_THAT(runner_.commands, IsEmpty());
+  EXPECT_EQ("a\n", Contents(kDest));
+}
+
+TEST_F(InstallerTest, ExdevOrEbusyFallsBackToInPlace) {
+  for (int err : {EXDEV, EBUSY}) {
+    fs_ = FakeFileSystem();
+    fs_.AddFile(kDest, "old contents\n", 0644, 1000, 1000);
+    fs_.fail_next_rename = err;
+    TemplateResource r = Resource();
+    r.reload_cmd = "reload";
+    absl::StatusOr<InstallResult> result = Install(r, "new\n");
+    ASSERT_TRUE(result.ok()) << result.status();
+    EXPECT_EQ(InstallOutcome::kInstalledInPlace, result->outcome);
+    EXPECT_TRUE(result->reload_needed);
+    EXPECT_THAT(result->warnings,
+                ElementsAre("rename /etc/app/.app.conf.000001 -> /etc/app/app.conf: " +
+                            std::string(strerror(err)) +
+                            "; rewrote /etc/app/app.conf in place, which is not atomic"));
+    EXPECT_EQ("new\n", Contents(kDest));
+    EXPECT_THAT(fs_.FilePaths(), ElementsAre(kDest));
+    const std::vector<std::string> tail(fs_.calls.end() - 7, fs_.calls.end());
+    EXPECT_THAT(
+        tail, ElementsAre("open-truncate /etc/app/app.conf",
+                          "write /etc/app/app.conf mode=0644 4 bytes",
+                          "fchown /etc/app/app.conf 1000:1000",
+                          "fchmod /etc/app/app.conf 0644", "fsync /etc/app/app.conf",
+                          "close /etc/app/app.conf", "unlink /etc/app/.app.conf.000001"));
+  }
+}
+
+TEST_F(InstallerTest, InPlaceWithKeepStageFileReportsIt) {
+  fs_.AddFile(kDest, "old\n");
+  fs_.fail_next_rename = EXDEV;
+  InstallOptions options;
+  options.keep_stage_file = true;
+  absl::StatusOr<InstallResult> result = Install(Resource(), "new\n", options);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(kStage, result->kept_stage_file);
+  EXPECT_EQ("new\n", Contents(kStage));
+}
+
+TEST_F(InstallerTest, OtherRenameErrorFailsAndKeepsOldFile) {
+  fs_.AddFile(kDest, "old\n");
+  fs_.fail_next_rename = EACCES;
+  absl::StatusOr<InstallResult> result = Install(Resource(), "new\n");
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(absl::StatusCode::kPermissionDenied, result.status().code());
+  EXPECT_EQ("IO error: /etc/app/.app.conf.000001 -> /etc/app/app.conf: Permission denied",
+            result.status().message());
+  EXPECT_EQ("old\n", Contents(kDest));
+  EXPECT_THAT(fs_.FilePaths(), ElementsAre(kDest));
+}
+
+struct IoFailureCase {
+  const char* name;
+  int FakeFileSystem::*field;
+  int err;
+  absl::StatusCode code;
+  std::string message;
+};
+
+TEST_F(InstallerTest, EnospcAndOtherIoErrorsLeaveOldFileAndRemoveStage) {
+  const IoFailureCase cases[] = {
+      {"write", &FakeFileSystem::fail_next_write, ENOSPC,
+       absl::StatusCode::kResourceExhausted,
+       "IO error: /etc/app/.app.conf.000001: No space left on device"},
+      {"fsync", &FakeFileSystem::fail_next_fsync, EIO, absl::StatusCode::kUnknown,
+       "IO error: /etc/app/.app.conf.000001: Input/output error"},
+      {"close", &FakeFileSystem::fail_next_close, EDQUOT,
+       absl::StatusCode::kResourceExhausted,
+       "IO error: /etc/app/.app.conf.000001: Disk quota exceeded"},
+      {"fchown", &FakeFileSystem::fail_next_fchown, EPERM,
+       absl::StatusCode::kPermissionDenied,
+       "IO error: /etc/app/.app.conf.000001: Operation not permitted"},
+      {"create", &FakeFileSystem::fail_next_create, EACCES,
+       absl::StatusCode::kPermissionDenied, "IO error: /etc/app: Permission denied"},
+      {"stat", &FakeFileSystem::fail_next_stat, EACCES,
+       absl::StatusCode::kPermissionDenied,
+       "IO error: /etc/app/app.conf: Permission denied"},
+  };
+  for (const IoFailureCase& c : cases) {
+    fs_ = FakeFileSystem();
+    fs_.AddFile(kDest, "old\n");
+    fs_.*(c.field) = c.err;
+    absl::StatusOr<InstallResult> result = Install(Resource(), "new contents\n");
+    ASSERT_FALSE(result.ok()) << c.name;
+    EXPECT_EQ(c.code, result.status().code()) << c.name;
+    EXPECT_EQ(c.message, result.status().message()) << c.name;
+    EXPECT_EQ("old\n", Contents(kDest)) << c.name;
+    EXPECT_THAT(fs_.FilePaths(), ElementsAre(kDest)) << c.name;
+  }
+}
+
+TEST_F(InstallerTest, MissingDestDirIsAnErrorUnlessCreateDestDirs) {
+  TemplateResource r = Resource();
+  r.dest = "/srv/new/app.conf";
+  absl::StatusOr<InstallResult> result = Install(r, "x\n");
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(absl::StatusCode::kNotFound, result.status().code());
+  EXPECT_EQ(
+      "IO error: /srv/new: No such file or directory (set create_dest_dirs = true to "
+      "create it)",
+      result.status().message());
+
+  r.create_dest_dirs = true;
+  result = Install(r, "x\n");
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_TRUE(fs_.HasDir("/srv/new"));
+  EXPECT_EQ("x\n", Contents("/srv/new/app.conf"));
+  EXPECT_NE(fs_.calls.end(),
+            std::find(fs_.calls.begin(), fs_.calls.end(), "mkdir -p /srv/new 0755"));
+}
+
+TEST_F(InstallerTest, BackupKeepsPrevious) {
+  fs_.AddFile(kDest, "version 1\n", 0640, 1000, 33);
+  fs_.AddFile("/etc/app/app.conf.bak", "version 0\n", 0600, 1000, 1000);
+  TemplateResource r = Resource();
+  r.backup = true;
+  r.mode = 0644;
+  absl::StatusOr<InstallResult> result = Install(r, "version 2\n");
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ("version 2\n", Contents(kDest));
+  const FakeFileSystem::File* bak = fs_.GetFile("/etc/app/app.conf.bak");
+  ASSERT_NE(nullptr, bak);
+  EXPECT_EQ("version 1\n", bak->contents);
+  EXPECT_EQ(0640u, bak->mode);  // the old file's mode and owner
+  EXPECT_EQ(33u, bak->gid);
+  EXPECT_THAT(fs_.FilePaths(), ElementsAre(kDest, "/etc/app/app.conf.bak"));
+  // The backup is complete before dest is replaced.
+  auto at = [&](const std::string& call) {
+    return std::find(fs_.calls.begin(), fs_.calls.end(), call) - fs_.calls.begin();
+  };
+  EXPECT_LT(at("rename /etc/app/.app.conf.bak.000002 /etc/app/app.conf.bak"),
+            at("rename /etc/app/.app.conf.000001 /etc/app/app.conf"));
+}
+
+TEST_F(InstallerTest, BackupOfForeignFileWhenNotRootBelongsToUs) {
+  fs_.AddFile(kDest, "old\n", 0640, 0, 0);  // root's, we are uid 1000
+  TemplateResource r = Resource();
+  r.backup = true;
+  absl::StatusOr<InstallResult> result = Install(r, "new\n");
+  ASSERT_TRUE(result.ok()) << result.status();
+  const FakeFileSystem::File* bak = fs_.GetFile("/etc/app/app.conf.bak");
+  ASSERT_NE(nullptr, bak);
+  EXPECT_EQ("old\n", bak->contents);
+  EXPECT_EQ(0640u, bak->mode);
+  EXPECT_EQ(1000u, bak->uid);
+}
+
+TEST_F(InstallerTest, NoBackupForANewFile) {
+  TemplateResource r = Resource();
+  r.backup = true;
+  ASSERT_TRUE(Install(r, "new\n").ok());
+  EXPECT_THAT(fs_.FilePaths(), ElementsAre(kDest));
+}
+
+TEST_F(InstallerTest, BackupFailureKeepsOldFile) {
+  fs_.AddFile(kDest, "old\n");
+  fs_.fail_next_rename = EIO;  // the first rename is the backup's
+  TemplateResource r = Resource();
+  r.backup = true;
+  absl::StatusOr<InstallResult> result = Install(r, "new\n");
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(
+      "IO error: /etc/app/.app.conf.bak.000002 -> /etc/app/app.conf.bak: "
+      "Input/output error",
+      result.status().message());
+  EXPECT_EQ("old\n", Contents(kDest));
+  EXPECT_THAT(fs_.FilePaths(), ElementsAre(kDest));
+}
+
+TEST_F(InstallerTest, NoopProducesDiffAndWritesNothing) {
+  fs_.AddFile(kDest, "a\nb\nc\n");
+  TemplateResource r = Resource();
+  r.check_cmd = "check";
+  r.reload_cmd = "reload";
+  InstallOptions options;
+  options.noop = true;
+  absl::StatusOr<InstallResult> result = Install(r, "a\nB\nc\n", options);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(InstallOutcome::kWouldChange, result->outcome);
+  EXPECT_FALSE(result->reload_needed);
+  EXPECT_EQ(
+      "--- /etc/app/app.conf\n+++ /etc/app/app.conf (rendered)\n@@ -1,3 +1,3 @@\n a\n"
+      "-b\n+B\n c\n",
+      result->diff);
+  EXPECT_THAT(fs_.calls, ElementsAre("stat /etc/app/app.conf", "read /etc/app/app.conf"));
+  EXPECT_THAT(runner_.commands, IsEmpty());
+}
+
+TEST_F(InstallerTest, NoopOnNewFileAndOnModeOnlyChange) {
+  InstallOptions options;
+  options.noop = true;
+  absl::StatusOr<InstallResult> result = Install(Resource(), "x\n", options);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(
+      "--- /etc/app/app.conf\n+++ /etc/app/app.conf (rendered)\n@@ -0,0 +1 @@\n+x\n",
+      result->diff);
+  EXPECT_THAT(result->changes, ElementsAre("new file"));
+
+  fs_.AddFile(kDest, "x\n", 0666, 1000, 1000);
+  TemplateResource r = Resource();
+  r.mode = 0644;
+  result = Install(r, "x\n", options);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(InstallOutcome::kWouldChange, result->outcome);
+  EXPECT_EQ("", result->diff);
+  EXPECT_THAT(result->changes, ElementsAre("mode 0666 -> 0644"));
+  EXPECT_EQ(0666u, fs_.GetFile(kDest)->mode);
+}
+
+TEST_F(InstallerTest, OutputFormatIsValidatedBeforeAnythingIsWritten) {
+  fs_.AddFile(kDest, "{}\n");
+  TemplateResource r = Resource();
+  r.output_format = OutputFormat::kJson;
+  r.check_cmd = "check";
+  absl::StatusOr<InstallResult> result = Install(r, "{\"a\": 1,}\n");
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(absl::StatusCode::kFailedPrecondition, result.status().code());
+  EXPECT_EQ(
+      "resource app.toml: output for /etc/app/app.conf: not valid json: "
+      "[json.exception.parse_error.101] parse error at line 1, column 9: syntax "
+      "error while parsing object key - unexpected '}'; expected string literal",
+      result.status().message());
+  EXPECT_THAT(runner_.commands, IsEmpty());
+  EXPECT_THAT(fs_.FilePaths(), ElementsAre(kDest));
+  EXPECT_EQ("{}\n", Contents(kDest));
+
+  result = Install(r, "{\"a\": 1}\n");
+  ASSERT_TRUE(result.ok()) << result.status();
+}
+
+TEST_F(InstallerTest, DestThatIsADirectoryIsRefused) {
+  fs_.AddDir(kDest);
+  absl::StatusOr<InstallResult> result = Install(Resource(), "x\n");
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ("IO error: /etc/app/app.conf: exists and is not a regular file",
+            result.status().message());
+}
+
+TEST_F(InstallerTest, DirectoryFsyncFailureIsAWarning) {
+  fs_.fail_next_fsync_dir = EIO;
+  absl::StatusOr<InstallResult> result = Install(Resource(), "x\n");
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(InstallOutcome::kInstalled, result->outcome);
+  EXPECT_THAT(result->warnings, ElementsAre("IO error: /etc/app: Input/output error"));
+}
+
+TEST(InstallerPaths, DirAndBaseName) {
+  EXPECT_EQ("/etc/nginx", DirName("/etc/nginx/nginx.conf"));
+  EXPECT_EQ("/", DirName("/x"));
+  EXPECT_EQ(".", DirName("x"));
+  EXPECT_EQ("nginx.conf", BaseName("/etc/nginx/nginx.conf"));
+  EXPECT_EQ("x", BaseName("x"));
+}
+
+}  // namespace
+}  // namespace confwatch

@@ -1,0 +1,65 @@
+// ValidateOutputFormat: valid output of each format passes, invalid output is
+// FailedPrecondition with the parser's position.
+#include "resource/output_format.h"
+
+#include "gtest/gtest.h"
+
+namespace confwatch {
+namespace {
+
+struct FormatCase {
+  OutputFormat format;
+  const char* text;
+};
+
+TEST(OutputFormat, AcceptsValidDocuments) {
+  const FormatCase cases[] = {
+      {OutputFormat::kAny, "not { json"},
+      {OutputFormat::kJson, "{\"upstreams\": [\"10.0.0.1:80\"], \"n\": 1.5}\n"},
+      {OutputFormat::kJson, "[]"},
+      {OutputFormat::kYaml, "a: 1\nb:\n  - x\n  - y\n"},
+      {OutputFormat::kYaml, "a: 1\n---\nb: 2\n"},  // several documents
+      {OutputFormat::kYaml, ""},
+      {OutputFormat::kToml, "[db]\nhost = \"10.0.0.1\"\nport = 5432\n"},
+      {OutputFormat::kToml, ""},
+  };
+  for (const FormatCase& c : cases) {
+    EXPECT_TRUE(ValidateOutputFormat(c.format, c.text, "out").ok())
+        << OutputFormatName(c.format) << ": " << c.text;
+  }
+}
+
+struct InvalidCase {
+  OutputFormat format;
+  const char* text;
+  const char* message;
+};
+
+TEST(OutputFormat, RejectsInvalidWithPosition) {
+  const InvalidCase cases[] = {
+      {OutputFormat::kJson, "{\"a\": 1,}",
+       "out: not valid json: [json.exception.parse_error.101] parse error at line 1, "
+       "column 9: syntax error while parsing object key - unexpected '}'; expected "
+       "string literal"},
+      {OutputFormat::kJson, "",
+       "out: not valid json: [json.exception.parse_error.101] parse error at line 1, "
+       "column 1: syntax error while parsing value - unexpected end of input; "
+       "expected '[', '{', or a literal"},
+      {OutputFormat::kYaml, "a: 1\nb: [x, y\n",
+       "out: not valid yaml: line 3, column 1: end of sequence flow not found"},
+      {OutputFormat::kYaml, "a: 1\n  b: 2\n",
+       "out: not valid yaml: line 2, column 4: illegal map value"},
+      {OutputFormat::kToml, "[db]\nport = 54 32\n",
+       "out: not valid toml: line 2, column 11: invalid line format"},
+      {OutputFormat::kToml, "a = 1\na = 2\n",
+       "out: not valid toml: line 2, column 5: value (\"a\") already exists."},
+  };
+  for (const InvalidCase& c : cases) {
+    absl::Status s = ValidateOutputFormat(c.format, c.text, "out");
+    EXPECT_EQ(absl::StatusCode::kFailedPrecondition, s.code()) << c.text;
+    EXPECT_EQ(c.message, std::string(s.message())) << c.text;
+  }
+}
+
+}  // namespace
+}  // namespace confwatch
