@@ -422,8 +422,13 @@ void Printer::PrintArg(const Value& arg0, char32_t verb) {
     return;
   }
   // Go switches on the exact predeclared types first; they have no
-  // methods, so going through HandleMethods and PrintValue prints the same.
-  if (!HandleMethods(verb)) PrintValue(arg, verb, 0);
+  // methods, so going through HandleMethods and PrintValue prints the same,
+  // except that an exact []byte is called "[]byte" rather than "[]uint8".
+  if (arg.type() == Type::SliceOf(Type::Uint8())) {
+    FmtBytes(arg, verb, "[]byte");
+  } else if (!HandleMethods(verb)) {
+    PrintValue(arg, verb, 0);
+  }
   arg_ = nullptr;
 }
 

@@ -46,7 +46,12 @@ confwatch_module(template
     ${_t}/value.cc
     ${TEMPLATE_FUNC_SOURCES}
   TESTS
+    ${_u}/exec_test.cc
+    ${_u}/fmt_test.cc
+    ${_u}/lexer_test.cc
+    ${_u}/parser_test.cc
     ${_u}/smoke_test.cc
+    ${_u}/test_funcs.cc
     ${TEMPLATE_FUNC_TESTS}
   DEPS store
 )
