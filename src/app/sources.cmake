@@ -6,11 +6,16 @@ confwatch_module(app
     # Options: flags, environment, confd.toml -> Options.
     ${_app}/option_specs.cc
     ${_app}/options.cc
-    # Daemon modes and signals (lead): add here.
+    # Daemon modes and signals (lead).
+    ${_app}/run.cc
   TESTS
     # Options
     ${_app_tests}/options_test.cc
   DEPS
+    daemon
+    etcd
+    template
+    watch
     ops
     process
     resource

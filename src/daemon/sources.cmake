@@ -3,13 +3,15 @@ confwatch_module(daemon
   SOURCES
     ${CMAKE_SOURCE_DIR}/src/daemon/daemon.cc
     ${CMAKE_SOURCE_DIR}/src/daemon/dependency_index.cc
+    ${CMAKE_SOURCE_DIR}/src/daemon/etcd_key_source.cc
     ${CMAKE_SOURCE_DIR}/src/daemon/event_queue.cc
     ${CMAKE_SOURCE_DIR}/src/daemon/install_worker.cc
     ${CMAKE_SOURCE_DIR}/src/daemon/resource_set.cc
     ${CMAKE_SOURCE_DIR}/src/daemon/scheduler.cc
     ${CMAKE_SOURCE_DIR}/src/daemon/template_cache.cc
   TESTS
+    ${CMAKE_SOURCE_DIR}/tests/unit/daemon/daemon_test.cc
     ${CMAKE_SOURCE_DIR}/tests/unit/daemon/dependency_index_test.cc
     ${CMAKE_SOURCE_DIR}/tests/unit/daemon/scheduler_test.cc
-  DEPS store template resource process watch
+  DEPS store template resource process watch etcd
 )

@@ -1,0 +1,23 @@
+// confwatch: argv -> Options -> Run. See app/run.h for the exit codes.
+#include <iostream>
+
+#include "app/options.h"
+#include "app/run.h"
+
+int main(int argc, char** argv) {
+  absl::StatusOr<confwatch::Options> options =
+      confwatch::ParseOptions(argc, argv, confwatch::SystemEnvironment());
+  if (!options.ok()) {
+    std::cerr << "confwatch: " << options.status().message() << "\n";
+    return confwatch::kExitUsage;
+  }
+  if (options->help) {
+    std::cout << confwatch::HelpText();
+    return confwatch::kExitOk;
+  }
+  if (options->version) {
+    std::cout << "confwatch " << CONFWATCH_VERSION << "\n";
+    return confwatch::kExitOk;
+  }
+  return confwatch::Run(*options);
+}

@@ -1,0 +1,262 @@
+// Unit tests of the daemon's logic over a fake key source and a recording
+// command runner, on the real filesystem in a temp dir. The same behaviour
+// against a real etcd is proven in tests/integration/daemon_*_test.cc.
+#include "daemon/daemon.h"
+
+#include <stdlib.h>
+#include <sys/stat.h>
+
+#include <chrono>
+#include <fstream>
+#include <functional>
+#include <mutex>
+#include <sstream>
+#include <thread>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+#include "tests/unit/daemon/fake_key_source.h"
+
+namespace confwatch {
+namespace {
+
+// Records every command; fails those containing `fail_if`; can be slow.
+class RecordingRunner : public CommandRunner {
+ public:
+  absl::StatusOr<CommandResult> Run(const std::string& command, absl::Duration timeout) override {
+    if (delay > absl::ZeroDuration()) absl::SleepFor(delay);
+    std::lock_guard<std::mutex> lock(mu_);
+    commands_.push_back(command);
+    CommandResult r;
+    if (!fail_if.empty() && absl::StrContains(command, fail_if)) {
+      r.exit_code = 1;
+      r.output = "check says no";
+    }
+    return r;
+  }
+  int Count(const std::string& needle) {
+    std::lock_guard<std::mutex> lock(mu_);
+    int n = 0;
+    for (const auto& c : commands_) n += absl::StrContains(c, needle);
+    return n;
+  }
+  std::string fail_if;
+  absl::Duration delay = absl::ZeroDuration();
+
+ private:
+  std::mutex mu_;
+  std::vector<std::string> commands_;
+};
+
+class NoSignals : public ProcessSignaller {
+ public:
+  absl::Status SignalPidFile(const std::string&, int) override { return absl::OkStatus(); }
+  absl::Status SignalPid(pid_t, int) override { return absl::OkStatus(); }
+};
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return "<missing>";
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+void WriteFile(const std::string& path, const std::string& text) {
+  std::ofstream(path, std::ios::trunc) << text;
+}
+
+// Polls `cond` until it holds or 10 s pass (a bound for a hung daemon, not a
+// speed assertion).
+bool Eventually(const std::function<bool()>& cond) {
+  for (int i = 0; i < 1000; ++i) {
+    if (cond()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return cond();
+}
+
+class DaemonTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/confwatch-daemon-XXXXXX";
+    dir_ = mkdtemp(tmpl);
+    mkdir((dir_ + "/conf.d").c_str(), 0755);
+    mkdir((dir_ + "/templates").c_str(), 0755);
+    mkdir((dir_ + "/out").c_str(), 0755);
+  }
+  void TearDown() override {
+    if (daemon_) {
+      daemon_->Stop();
+      if (thread_.joinable()) thread_.join();
+    }
+    system(("rm -rf " + dir_).c_str());
+  }
+
+  void AddResource(const std::string& name, const std::string& keys, const std::string& tmpl,
+                   const std::string& extra = "") {
+    WriteFile(dir_ + "/templates/" + name + ".tmpl", tmpl);
+    WriteFile(dir_ + "/conf.d/" + name + ".toml",
+              absl::StrCat("[template]\nsrc = \"", name, ".tmpl\"\ndest = \"", Out(name),
+                           "\"\nkeys = [", keys, "]\n", extra));
+  }
+  std::string Out(const std::string& name) { return dir_ + "/out/" + name; }
+
+  Daemon& MakeDaemon() {
+    DaemonOptions o;
+    o.confdir = dir_;
+    o.config_debounce = absl::Milliseconds(20);
+    daemon_ = std::make_unique<Daemon>(o, DaemonDeps{&source_, &fs_, &runner_, &signals_});
+    return *daemon_;
+  }
+  void StartWatch() {
+    MakeDaemon();
+    thread_ = std::thread([this] { watch_status_ = daemon_->RunWatch(); });
+    ASSERT_TRUE(Eventually([&] { return source_.following(); }));
+  }
+
+  std::string dir_;
+  FakeKeySource source_;
+  PosixFileSystem fs_;
+  RecordingRunner runner_;
+  NoSignals signals_;
+  std::unique_ptr<Daemon> daemon_;
+  std::thread thread_;
+  absl::Status watch_status_;
+};
+
+TEST_F(DaemonTest, OnetimeRendersEveryResourceAndNamesEachFailure) {
+  source_.Set("/app/db/host", "db1");
+  AddResource("good", R"("/app/db")", "host={{getv \"/app/db/host\"}}\n");
+  AddResource("missing", R"("/app/db")", "{{getv \"/app/db/port\"}}");
+  AddResource("broken", R"("/app/db")", "{{if}}");
+  WriteFile(dir_ + "/conf.d/bad.toml", "[template\nsrc=");
+  absl::Status s = MakeDaemon().RunOnce();
+  EXPECT_EQ("host=db1\n", ReadFile(Out("good")));
+  EXPECT_EQ("<missing>", ReadFile(Out("missing")));
+  ASSERT_FALSE(s.ok());
+  EXPECT_TRUE(absl::StrContains(s.message(), "missing.toml: template: missing.tmpl:1:2: executing "
+                                             "\"missing.tmpl\" at <getv \"/app/db/port\">: error "
+                                             "calling getv: key does not exist: /app/db/port"))
+      << s.message();
+  EXPECT_TRUE(absl::StrContains(s.message(), "broken.toml: template: broken.tmpl:1: missing value for if"))
+      << s.message();
+  EXPECT_TRUE(absl::StrContains(s.message(), "bad.toml:")) << s.message();
+}
+
+TEST_F(DaemonTest, OnetimeWithUnreachableSourceFailsNamingIt) {
+  source_.FailNextReads(1);
+  AddResource("a", R"("/x")", "x");
+  absl::Status s = MakeDaemon().RunOnce();
+  EXPECT_TRUE(absl::StrContains(s.message(), "fake: connection refused")) << s.message();
+  EXPECT_EQ("<missing>", ReadFile(Out("a")));
+}
+
+TEST_F(DaemonTest, WatchFollowsChangesAndRendersOnlyAffectedResources) {
+  source_.Set("/svc/web/a", "10.0.0.1:80");
+  AddResource("web", R"("/svc/web")", "{{range getvs \"/svc/web/*\"}}server {{.}};\n{{end}}");
+  AddResource("db", R"("/cfg/db")", "{{range gets \"/cfg/db/*\"}}{{.Key}}={{.Value}}\n{{end}}");
+  StartWatch();
+  ASSERT_TRUE(Eventually([&] { return daemon_->stats().all_rendered.load(); }));
+  EXPECT_EQ("server 10.0.0.1:80;\n", ReadFile(Out("web")));
+  const int64_t renders = daemon_->stats().renders;
+
+  source_.PushPut("/svc/web/b", "10.0.0.2:80");
+  ASSERT_TRUE(Eventually(
+      [&] { return ReadFile(Out("web")) == "server 10.0.0.1:80;\nserver 10.0.0.2:80;\n"; }));
+  source_.PushDelete("/svc/web/a");
+  ASSERT_TRUE(Eventually([&] { return ReadFile(Out("web")) == "server 10.0.0.2:80;\n"; }));
+  EXPECT_EQ(renders + 2, daemon_->stats().renders) << "db must not re-render for web's keys";
+
+  source_.PushPut("/svc/webx", "not ours");  // byte prefix of the watch, not our subtree
+  source_.PushPut("/cfg/db/host", "h");
+  ASSERT_TRUE(Eventually([&] { return ReadFile(Out("db")) == "/cfg/db/host=h\n"; }));
+  EXPECT_EQ(renders + 3, daemon_->stats().renders);
+}
+
+TEST_F(DaemonTest, BurstCoalescesIntoFewReloadsAndEndsInFinalState) {
+  AddResource("web", R"("/svc")", "{{getv \"/svc/n\"}}", "reload_cmd = \"reload-web\"\n");
+  runner_.delay = absl::Milliseconds(20);
+  source_.Set("/svc/n", "0");
+  StartWatch();
+  ASSERT_TRUE(Eventually([&] { return ReadFile(Out("web")) == "0"; }));
+  for (int i = 1; i <= 300; ++i) source_.PushPut("/svc/n", std::to_string(i));
+  ASSERT_TRUE(Eventually([&] { return ReadFile(Out("web")) == "300"; }));
+  ASSERT_TRUE(Eventually([&] { return !daemon_->stats().all_rendered ? false : runner_.Count("reload-web") >= 2; }));
+  // One initial reload plus, while one install is in flight, one queued
+  // follow-up at a time: far fewer than 300.
+  EXPECT_LE(runner_.Count("reload-web"), 10);
+}
+
+TEST_F(DaemonTest, SharedReloadRunsOncePerBatch) {
+  for (const char* name : {"a", "b", "c"}) {
+    AddResource(name, R"("/up")", "{{range getvs \"/up/*\"}}{{.}}{{end}}",
+                "reload_cmd = \"nginx -s reload\"\n");
+  }
+  source_.Set("/up/1", "x");
+  absl::Status s = MakeDaemon().RunOnce();
+  ASSERT_TRUE(s.ok()) << s;
+  EXPECT_EQ(1, runner_.Count("nginx -s reload"));
+}
+
+TEST_F(DaemonTest, FailingCheckKeepsOldFileAndRetries) {
+  source_.Set("/k/v", "good");
+  AddResource("r", R"("/k")", "{{getv \"/k/v\"}}", "check_cmd = \"check {{.src}}\"\n");
+  StartWatch();
+  ASSERT_TRUE(Eventually([&] { return ReadFile(Out("r")) == "good"; }));
+  runner_.fail_if = "check";
+  source_.PushPut("/k/v", "bad");
+  ASSERT_TRUE(Eventually([&] { return daemon_->stats().install_errors.load() >= 2; }))
+      << "a failed check is retried with backoff";
+  EXPECT_EQ("good", ReadFile(Out("r")));
+  runner_.fail_if = "";
+  ASSERT_TRUE(Eventually([&] { return ReadFile(Out("r")) == "bad"; })) << "recovers on retry";
+}
+
+TEST_F(DaemonTest, ResyncAfterCompactionRendersWhatWasMissed) {
+  source_.Set("/svc/a", "1");
+  AddResource("r", R"("/svc")", "{{range gets \"/svc/*\"}}{{.Key}}{{end}}");
+  StartWatch();
+  ASSERT_TRUE(Eventually([&] { return ReadFile(Out("r")) == "/svc/a"; }));
+  source_.SetSilently("/svc/b", "2");  // lost: happened while we were compacted away
+  source_.PushResync("/svc");
+  ASSERT_TRUE(Eventually([&] { return ReadFile(Out("r")) == "/svc/a/svc/b"; }));
+  EXPECT_EQ(1, daemon_->stats().resyncs);
+}
+
+TEST_F(DaemonTest, LiveConfigEditsTakeEffectAndABrokenTemplateHurtsOnlyItself) {
+  source_.Set("/k/v", "1");
+  AddResource("a", R"("/k")", "a={{getv \"/k/v\"}}");
+  AddResource("b", R"("/k")", "b={{getv \"/k/v\"}}");
+  StartWatch();
+  ASSERT_TRUE(Eventually([&] { return ReadFile(Out("a")) == "a=1" && ReadFile(Out("b")) == "b=1"; }));
+  WriteFile(dir_ + "/templates/a.tmpl", "a={{getv \"/k/v\"");  // broken
+  AddResource("c", R"("/k")", "c={{getv \"/k/v\"}}");          // new
+  ASSERT_TRUE(Eventually([&] { return ReadFile(Out("c")) == "c=1"; }));
+  source_.PushPut("/k/v", "2");
+  ASSERT_TRUE(Eventually([&] { return ReadFile(Out("b")) == "b=2" && ReadFile(Out("c")) == "c=2"; }));
+  EXPECT_EQ("a=1", ReadFile(Out("a"))) << "the broken one keeps its last good file";
+  WriteFile(dir_ + "/templates/a.tmpl", "a={{getv \"/k/v\"}}!");  // fixed
+  ASSERT_TRUE(Eventually([&] { return ReadFile(Out("a")) == "a=2!"; }));
+}
+
+TEST_F(DaemonTest, WatchRetriesAnUnreachableSourceAtStart) {
+  source_.FailNextReads(2);
+  source_.Set("/k/v", "up");
+  AddResource("r", R"("/k")", "{{getv \"/k/v\"}}");
+  StartWatch();
+  ASSERT_TRUE(Eventually([&] { return ReadFile(Out("r")) == "up"; }));
+  EXPECT_EQ(3, source_.reads());
+}
+
+TEST_F(DaemonTest, StopReturnsOk) {
+  AddResource("r", R"("/k")", "x");
+  StartWatch();
+  daemon_->Stop();
+  thread_.join();
+  EXPECT_TRUE(watch_status_.ok()) << watch_status_;
+}
+
+}  // namespace
+}  // namespace confwatch

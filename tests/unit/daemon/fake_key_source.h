@@ -1,0 +1,119 @@
+// FakeKeySource: an in-memory KeySource for unit tests of the daemon's logic.
+// Tests set keys, make the next Read fail, and push changes through the sink
+// the daemon registered with Follow(), as the etcd watch thread would.
+// Thread-safety: all methods lock; Push* may be called from the test thread
+// while the daemon runs on another.
+#ifndef CONFWATCH_TESTS_UNIT_DAEMON_FAKE_KEY_SOURCE_H_
+#define CONFWATCH_TESTS_UNIT_DAEMON_FAKE_KEY_SOURCE_H_
+
+#include <map>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "daemon/key_source.h"
+
+namespace confwatch {
+
+class FakeKeySource : public KeySource {
+ public:
+  std::string Describe() const override { return "fake"; }
+  bool CanFollow() const override { return true; }
+
+  absl::StatusOr<SourceSnapshot> Read(const std::vector<std::string>& prefixes) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++reads_;
+    if (fail_reads_ > 0) {
+      --fail_reads_;
+      return absl::UnavailableError("fake: connection refused");
+    }
+    SourceSnapshot snap;
+    snap.revision = revision_;
+    for (const auto& [k, v] : keys_) {
+      for (const std::string& p : prefixes) {
+        if (absl::StartsWith(k, p)) {
+          snap.kvs.push_back({k, v});
+          break;
+        }
+      }
+    }
+    return snap;
+  }
+
+  absl::Status Follow(const std::vector<std::string>& prefixes, int64_t revision,
+                      ChangeSink* sink) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    sink_ = sink;
+    followed_ = prefixes;
+    return absl::OkStatus();
+  }
+  void StopFollowing() override {
+    std::lock_guard<std::mutex> lock(mu_);
+    sink_ = nullptr;
+  }
+
+  // Sets a key before the daemon starts (no event).
+  void Set(const std::string& key, const std::string& value) {
+    std::lock_guard<std::mutex> lock(mu_);
+    keys_[key] = value;
+  }
+  // A put or delete as the watch stream would deliver it.
+  void PushPut(const std::string& key, const std::string& value) {
+    std::lock_guard<std::mutex> lock(mu_);
+    keys_[key] = value;
+    Deliver({KeyChange{key, value, false}});
+  }
+  void PushDelete(const std::string& key) {
+    std::lock_guard<std::mutex> lock(mu_);
+    keys_.erase(key);
+    Deliver({KeyChange{key, "", true}});
+  }
+  // A compaction: the daemon receives a fresh read of `prefix`.
+  void PushResync(const std::string& prefix) {
+    std::lock_guard<std::mutex> lock(mu_);
+    SourceSnapshot snap;
+    snap.revision = ++revision_;
+    for (const auto& [k, v] : keys_) {
+      if (absl::StartsWith(k, prefix)) snap.kvs.push_back({k, v});
+    }
+    if (sink_) sink_->OnResync(prefix, std::move(snap));
+  }
+  // Changes the store without an event (lost while "compacted").
+  void SetSilently(const std::string& key, const std::string& value) { Set(key, value); }
+
+  void FailNextReads(int n) {
+    std::lock_guard<std::mutex> lock(mu_);
+    fail_reads_ = n;
+  }
+  int reads() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return reads_;
+  }
+  bool following() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return sink_ != nullptr;
+  }
+  std::vector<std::string> followed() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return followed_;
+  }
+
+ private:
+  void Deliver(std::vector<KeyChange> changes) {
+    ++revision_;
+    if (sink_) sink_->OnChanges(std::move(changes), revision_);
+  }
+
+  std::mutex mu_;
+  std::map<std::string, std::string> keys_;
+  int64_t revision_ = 1;
+  int fail_reads_ = 0;
+  int reads_ = 0;
+  ChangeSink* sink_ = nullptr;
+  std::vector<std::string> followed_;
+};
+
+}  // namespace confwatch
+
+#endif  // CONFWATCH_TESTS_UNIT_DAEMON_FAKE_KEY_SOURCE_H_
