@@ -23,6 +23,9 @@ confwatch_module(resource
     ${_res_tests}/reloader_test.cc
     ${_res_tests}/resource_loader_test.cc
     ${_res_tests}/unified_diff_test.cc
+  INTEGRATION
+    ${CMAKE_SOURCE_DIR}/tests/integration/install_confdir_test.cc
+    ${CMAKE_SOURCE_DIR}/tests/integration/install_posix_test.cc
   DEPS
     store
     process

@@ -1,0 +1,190 @@
+// The installer on a real filesystem in a temp dir, with the real
+// PosixFileSystem and /bin/sh check commands: real rename, real mode bits
+// (also under a restrictive umask), real inode replacement, real chown.
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "process/posix_command_runner.h"
+#include "resource/file_system.h"
+#include "resource/installer.h"
+#include "tests/support/temp_dir.h"
+
+namespace confwatch {
+namespace {
+
+using ::testing::ElementsAre;
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+struct stat StatOf(const std::string& path) {
+  struct stat st {};
+  EXPECT_EQ(0, stat(path.c_str(), &st)) << path;
+  return st;
+}
+
+std::vector<std::string> Entries(const std::string& dir) {
+  std::vector<std::string> names;
+  for (const auto& e : std::filesystem::directory_iterator(dir)) {
+    names.push_back(e.path().filename().string());
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+class InstallPosixTest : public ::testing::Test {
+ protected:
+  TemplateResource Resource() {
+    TemplateResource r;
+    r.name = "app.toml";
+    r.dest = dir_.Path("app.conf");
+    return r;
+  }
+  absl::StatusOr<InstallResult> Install(const TemplateResource& r,
+                                        const std::string& rendered,
+                                        InstallOptions options = {}) {
+    Installer installer(&fs_, &runner_, options);
+    return installer.Install(r, rendered);
+  }
+
+  TempDir dir_;
+  PosixFileSystem fs_;
+  PosixCommandRunner runner_;
+};
+
+TEST_F(InstallPosixTest, InstallsWithExactModeEvenUnderRestrictiveUmask) {
+  const mode_t old_umask = umask(0077);
+  TemplateResource r = Resource();
+  r.mode = 0644;
+  absl::StatusOr<InstallResult> result = Install(r, "hello\n");
+  umask(old_umask);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(InstallOutcome::kInstalled, result->outcome);
+  EXPECT_EQ("hello\n", ReadAll(r.dest));
+  EXPECT_EQ(0644u, StatOf(r.dest).st_mode & 07777);
+  EXPECT_THAT(Entries(dir_.path()), ElementsAre("app.conf"));
+}
+
+TEST_F(InstallPosixTest, UnchangedKeepsInodeChangedReplacesIt) {
+  TemplateResource r = Resource();
+  r.mode = 0640;
+  ASSERT_TRUE(Install(r, "v1\n").ok());
+  const ino_t first = StatOf(r.dest).st_ino;
+  // A reader holding the old file keeps seeing the complete old version.
+  std::ifstream reader(r.dest);
+
+  absl::StatusOr<InstallResult> again = Install(r, "v1\n");
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(InstallOutcome::kUnchanged, again->outcome);
+  EXPECT_EQ(first, StatOf(r.dest).st_ino);
+
+  ASSERT_TRUE(Install(r, "v2\n").ok());
+  EXPECT_NE(first, StatOf(r.dest).st_ino);
+  EXPECT_EQ("v2\n", ReadAll(r.dest));
+  std::string old_line;
+  std::getline(reader, old_line);
+  EXPECT_EQ("v1", old_line);
+}
+
+TEST_F(InstallPosixTest, RealCheckCommandSeesStageAndCanReject) {
+  TemplateResource r = Resource();
+  ASSERT_TRUE(Install(r, "listen 80;\n").ok());
+  r.check_cmd = "grep -q '^listen' {{.src}} && test {{.dest}} = " + r.dest +
+                " || { echo \"bad config in {{.src}}\"; exit 3; }";
+  absl::StatusOr<InstallResult> ok = Install(r, "listen 8080;\n");
+  ASSERT_TRUE(ok.ok()) << ok.status();
+  EXPECT_EQ("listen 8080;\n", ReadAll(r.dest));
+
+  absl::StatusOr<InstallResult> rejected = Install(r, "oops\n");
+  ASSERT_FALSE(rejected.ok());
+  EXPECT_EQ(absl::StatusCode::kFailedPrecondition, rejected.status().code());
+  const std::string message(rejected.status().message());
+  EXPECT_THAT(message, ::testing::HasSubstr("exited with status 3: bad config in " +
+                                            dir_.Path(".app.conf.")));
+  EXPECT_EQ("listen 8080;\n", ReadAll(r.dest));
+  EXPECT_THAT(Entries(dir_.path()), ElementsAre("app.conf"));
+}
+
+TEST_F(InstallPosixTest, CreatesDestDirsAndKeepsBackup) {
+  TemplateResource r = Resource();
+  r.dest = dir_.Path("a/b/app.conf");
+  r.create_dest_dirs = true;
+  r.backup = true;
+  ASSERT_TRUE(Install(r, "one\n").ok());
+  ASSERT_TRUE(Install(r, "two\n").ok());
+  EXPECT_EQ("two\n", ReadAll(r.dest));
+  EXPECT_EQ("one\n", ReadAll(r.dest + ".bak"));
+  EXPECT_THAT(Entries(dir_.Path("a/b")), ElementsAre("app.conf", "app.conf.bak"));
+}
+
+TEST_F(InstallPosixTest, MissingDirWithoutCreateDestDirsFails) {
+  TemplateResource r = Resource();
+  r.dest = dir_.Path("missing/app.conf");
+  absl::StatusOr<InstallResult> result = Install(r, "x\n");
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ("IO error: " + dir_.Path("missing") +
+                ": No such file or directory (set create_dest_dirs = true to create it)",
+            std::string(result.status().message()));
+}
+
+TEST_F(InstallPosixTest, OwnerIsAppliedWhenRoot) {
+  if (geteuid() != 0) GTEST_SKIP() << "chown to another user needs root";
+  TemplateResource r = Resource();
+  r.uid = 65534;
+  r.gid = 65534;
+  r.mode = 0600;
+  ASSERT_TRUE(Install(r, "secret\n").ok());
+  struct stat st = StatOf(r.dest);
+  EXPECT_EQ(65534u, st.st_uid);
+  EXPECT_EQ(65534u, st.st_gid);
+  EXPECT_EQ(0600u, st.st_mode & 07777);
+  absl::StatusOr<InstallResult> again = Install(r, "secret\n");
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(InstallOutcome::kUnchanged, again->outcome);
+}
+
+TEST(PosixFileSystem, CreateUniqueNeverReusesAName) {
+  TempDir dir;
+  PosixFileSystem fs;
+  std::vector<std::string> paths;
+  for (int i = 0; i < 50; ++i) {
+    int fd = -1;
+    std::string path;
+    ASSERT_EQ(0, fs.CreateUnique(dir.path(), ".x.", 0600, &fd, &path));
+    EXPECT_EQ(0, fs.Close(fd));
+    EXPECT_EQ(0600u, StatOf(path).st_mode & 07777);
+    paths.push_back(path);
+  }
+  std::sort(paths.begin(), paths.end());
+  EXPECT_EQ(paths.end(), std::adjacent_find(paths.begin(), paths.end()));
+}
+
+TEST(PosixFileSystem, ErrorsAreErrnoValues) {
+  TempDir dir;
+  PosixFileSystem fs;
+  FileInfo info;
+  EXPECT_EQ(ENOENT, fs.Stat(dir.Path("nope"), &info));
+  int fd = -1;
+  std::string path;
+  EXPECT_EQ(ENOENT, fs.CreateUnique(dir.Path("nope"), ".x.", 0600, &fd, &path));
+  EXPECT_EQ(ENOENT, fs.OpenTruncate(dir.Path("nope"), &fd));
+  EXPECT_EQ(ENOENT, fs.Rename(dir.Path("nope"), dir.Path("other")));
+  EXPECT_EQ(0, fs.MkdirAll(dir.Path("x/y/z"), 0755));
+  EXPECT_EQ(0, fs.MkdirAll(dir.Path("x/y/z"), 0755));
+  EXPECT_EQ(0, fs.FsyncDir(dir.Path("x/y")));
+}
+
+}  // namespace
+}  // namespace confwatch
