@@ -121,7 +121,16 @@ absl::StatusOr<ViewScope> ViewScope::Create(std::string_view prefix,
   scope.prefix_ = std::string(prefix);
   scope.slash_prefix_ = !prefix.empty() && prefix.back() == '/';
   Ranges covered;
-  for (const std::string& d : declared) AddSubtree(StripTrailingSlashes(d), &covered);
+  for (const std::string& d : declared) {
+    std::string_view trimmed = StripTrailingSlashes(d);
+    if (trimmed.empty() && !d.empty()) {
+      // "/" is the root of the absolute keys only, as confd's etcd read of
+      // "/" WithPrefix: OpenIM-style "openim:///..." keys are not below it.
+      covered.emplace_back("/", "0");
+    } else {
+      AddSubtree(trimmed, &covered);
+    }
+  }
   scope.covered_ = Normalize(std::move(covered));
   // Where clean keys are named by replacing the prefix: below a prefix that
   // ends in '/', or the prefix itself and its subtree.

@@ -16,8 +16,9 @@
 // ---- Which keys, and their names (ViewScope) ----
 // * A declared key D covers the store key D itself and every key below it at a
 //   '/' boundary: "/db/host" covers "/db/host" and "/db/host/x", NOT
-//   "/db/hostname". A trailing '/' on D is ignored; "" or "/" covers every
-//   key. (Same rule as DependencyIndex::Covers.)
+//   "/db/hostname". A trailing '/' on D is ignored. "/" covers every key
+//   that starts with '/' (confd reads "/" WithPrefix, so keys like
+//   "openim:///x" stay invisible); "" covers every key.
 // * The name of a covered store key k is exactly confd's
 //   path.Join("/", strings.TrimPrefix(k, prefix)): prefix "/app" turns
 //   "/app/db/host" into "/db/host", the key "/app" itself into "/", and an odd

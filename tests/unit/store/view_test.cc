@@ -240,12 +240,19 @@ TEST(ViewScope, TrailingSlashOnADeclaredKeyIsIgnored) {
   EXPECT_FALSE(scope.Covers("/dbx"));
 }
 
-TEST(ViewScope, RootCoversEverything) {
-  for (const char* root : {"/", ""}) {
+TEST(ViewScope, SlashCoversEveryAbsoluteKey) {
+  for (const char* root : {"/", "//"}) {
     ViewScope scope = ViewScope::Create("", {root}).value();
     EXPECT_TRUE(scope.Covers("/anything/at/all"));
-    EXPECT_TRUE(scope.Covers("openim:///svc/1.2.3.4:80"));
+    EXPECT_TRUE(scope.Covers("/"));
+    EXPECT_FALSE(scope.Covers("openim:///svc/1.2.3.4:80"));  // as confd's read of "/"
   }
+}
+
+TEST(ViewScope, EmptyDeclaredKeyCoversEverything) {
+  ViewScope scope = ViewScope::Create("", {""}).value();
+  EXPECT_TRUE(scope.Covers("/anything/at/all"));
+  EXPECT_TRUE(scope.Covers("openim:///svc/1.2.3.4:80"));
 }
 
 TEST(ViewScope, OverlappingDeclarationsMerge) {
@@ -384,7 +391,8 @@ TEST(StoreView, OpenImKeysWithAPrefixEndingInTheSchemeSlashes) {
 }
 
 TEST(StoreView, OpenImKeysWithoutAPrefixAreCleanedAsConfdDoes) {
-  ViewFixture f(Kvs{{"openim:///msg/10.0.0.1:10130", "10.0.0.1:10130"}}, "/", {"/"});
+  // Declared "" (not "/") so that keys without a leading '/' are covered.
+  ViewFixture f(Kvs{{"openim:///msg/10.0.0.1:10130", "10.0.0.1:10130"}}, "/", {""});
   EXPECT_THAT(f.view().All(),
               ElementsAre(KVPair{"/openim:/msg/10.0.0.1:10130", "10.0.0.1:10130"}));
   EXPECT_THAT(f.view().ListDir("/openim:"), ElementsAre("msg"));
