@@ -22,9 +22,10 @@
 // Go behaviours kept on purpose: `reverse (gets ...)` returns the list
 // unchanged (confd's type switch does not match memkv.KVPairs), `seq 3 1` is
 // a nil []int that prints "[]" and marshals to null, sortByLength is Go's
-// unstable sort.Sort. One difference: Go's reverse and sortByLength reorder
-// the caller's slice in place; here values are immutable, so a variable
-// passed to them keeps its order.
+// unstable sort.Sort. Differences: Go's reverse and sortByLength reorder the
+// caller's slice in place; here values are immutable, so a variable passed
+// to them keeps its order. `seq` refuses more than a million elements (Go
+// would try to allocate them).
 //
 // Thread-safety: the returned FuncMap is immutable and may be used by many
 // executions at once. REQUIRES: `env` outlives the FuncMap.

@@ -381,11 +381,54 @@ class Decoder {
 
 // ---------------------------------------------------------------- encoding
 
+// Iterative, like the decoder: a value nested as deep as JSON allows must not
+// exhaust the C++ stack.
 class Encoder {
  public:
   explicit Encoder(std::string_view indent) : indent_(indent) {}
 
-  absl::Status Encode(const Value& v, int depth) {
+  absl::Status Encode(const Value& root) {
+    std::vector<Open> stack;
+    Value next = root;
+    while (true) {
+      if (absl::Status s = EncodeOne(next, &stack); !s.ok()) return s;
+      // Find the next element to write, closing finished containers.
+      while (true) {
+        if (stack.empty()) return absl::OkStatus();
+        Open& top = stack.back();
+        if (top.index < top.count) {
+          if (top.index > 0) out_.push_back(',');
+          Newline(stack.size());
+          next = Member(&top);
+          break;
+        }
+        Newline(stack.size() - 1);
+        out_.push_back(top.close);
+        stack.pop_back();
+      }
+    }
+  }
+
+  std::string Take() { return std::move(out_); }
+
+ private:
+  // A list, map or struct whose elements are being written.
+  struct Open {
+    Value v;
+    size_t count;
+    size_t index = 0;
+    char close;
+    ValueMap::const_iterator it;  // maps: the next entry
+  };
+
+  void Newline(size_t depth) {
+    if (indent_.empty()) return;
+    out_.push_back('\n');
+    for (size_t i = 0; i < depth; ++i) out_.append(indent_);
+  }
+
+  // Writes a scalar, or opens a container (pushed when it has elements).
+  absl::Status EncodeOne(const Value& v, std::vector<Open>* stack) {
     if (!v.valid()) {
       out_.append("null");
       return absl::OkStatus();
@@ -397,10 +440,10 @@ class Encoder {
       case Kind::kString: EncodeString(v.AsString()); return absl::OkStatus();
       case Kind::kFloat32:
       case Kind::kFloat64: return EncodeFloat(v.AsFloat(), v.kind() == Kind::kFloat32);
-      case Kind::kSlice: return EncodeList(v, depth);
-      case Kind::kMap: return EncodeMap(v, depth);
+      case Kind::kSlice:
+      case Kind::kMap:
       case Kind::kStruct:
-      case Kind::kPointer: return EncodeStruct(v, depth);
+      case Kind::kPointer: OpenContainer(v, stack); return absl::OkStatus();
       default:
         break;
     }
@@ -416,71 +459,51 @@ class Encoder {
         absl::StrCat("json: unsupported type: ", v.type()->name()));
   }
 
-  std::string Take() { return std::move(out_); }
-
- private:
-  void Newline(int depth) {
-    if (indent_.empty()) return;
-    out_.push_back('\n');
-    for (int i = 0; i < depth; ++i) out_.append(indent_);
-  }
-
-  absl::Status EncodeList(const Value& v, int depth) {
+  // nil slices, maps and pointers are null; empty containers stay on one
+  // line even when indenting, as Go's Indent leaves them.
+  void OpenContainer(const Value& v, std::vector<Open>* stack) {
     if (v.IsNil()) {
       out_.append("null");
-      return absl::OkStatus();
+      return;
     }
-    out_.push_back('[');
-    for (size_t i = 0; i < v.Len(); ++i) {
-      if (i > 0) out_.push_back(',');
-      Newline(depth + 1);
-      if (absl::Status s = Encode(v.Index(i), depth + 1); !s.ok()) return s;
+    Open open{v, 0, 0, ']', {}};
+    if (v.kind() == Kind::kSlice) {
+      open.count = v.Len();
+    } else if (v.kind() == Kind::kMap) {
+      open.count = v.Len();
+      open.close = '}';
+      open.it = v.AsMap().begin();
+    } else {
+      const Type* t = v.kind() == Kind::kPointer ? v.type()->elem() : v.type();
+      open.count = t->fields().size();
+      open.close = '}';
     }
-    if (v.Len() > 0) Newline(depth);
-    out_.push_back(']');
-    return absl::OkStatus();
+    out_.push_back(open.close == ']' ? '[' : '{');
+    if (open.count == 0) {
+      out_.push_back(open.close);
+      return;
+    }
+    stack->push_back(std::move(open));
   }
 
-  absl::Status EncodeMap(const Value& v, int depth) {
-    if (v.IsNil()) {
-      out_.append("null");
-      return absl::OkStatus();
+  // Writes the key of the next member (maps, structs) and returns its value.
+  Value Member(Open* top) {
+    size_t i = top->index++;
+    if (top->v.kind() == Kind::kSlice) return top->v.Index(i);
+    std::string_view key;
+    Value elem;
+    if (top->v.kind() == Kind::kMap) {
+      key = top->it->first;
+      elem = top->v.MapIndex(key);
+      ++top->it;
+    } else {
+      const Type* t = top->v.kind() == Kind::kPointer ? top->v.type()->elem() : top->v.type();
+      key = t->fields()[i].name;
+      elem = top->v.Field(i);
     }
-    out_.push_back('{');
-    bool first = true;
-    for (const auto& [key, elem] : v.AsMap()) {
-      if (!first) out_.push_back(',');
-      first = false;
-      Newline(depth + 1);
-      if (absl::Status s = EncodeMember(key, v.MapIndex(key), depth); !s.ok()) return s;
-    }
-    if (!first) Newline(depth);
-    out_.push_back('}');
-    return absl::OkStatus();
-  }
-
-  absl::Status EncodeMember(std::string_view key, const Value& v, int depth) {
     EncodeString(key);
     out_.append(indent_.empty() ? ":" : ": ");
-    return Encode(v, depth + 1);
-  }
-
-  absl::Status EncodeStruct(const Value& v, int depth) {
-    if (v.IsNil()) {
-      out_.append("null");
-      return absl::OkStatus();
-    }
-    const std::vector<StructField>& fields =
-        v.kind() == Kind::kPointer ? v.type()->elem()->fields() : v.type()->fields();
-    out_.push_back('{');
-    for (size_t i = 0; i < fields.size(); ++i) {
-      if (i > 0) out_.push_back(',');
-      Newline(depth + 1);
-      if (absl::Status s = EncodeMember(fields[i].name, v.Field(i), depth); !s.ok()) return s;
-    }
-    if (!fields.empty()) Newline(depth);
-    out_.push_back('}');
-    return absl::OkStatus();
+    return elem;
   }
 
   absl::Status EncodeTime(const Value& v) {
@@ -571,7 +594,7 @@ absl::StatusOr<Value> GoJsonUnmarshal(std::string_view data, const Type* target,
 
 absl::StatusOr<std::string> GoJsonMarshal(const Value& v, std::string_view indent) {
   Encoder encoder(indent);
-  if (absl::Status s = encoder.Encode(v, 0); !s.ok()) return s;
+  if (absl::Status s = encoder.Encode(v); !s.ok()) return s;
   return encoder.Take();
 }
 

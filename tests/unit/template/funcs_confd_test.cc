@@ -287,6 +287,14 @@ TEST(ConfdFuncs, MatchGoForEveryFunction) {
   }
 }
 
+TEST(ConfdFuncs, SplitIntoRunesKeepsTheLastOneRaw) {
+  // Go's explode turns an invalid byte into U+FFFD except in the last
+  // element (Go 1.19 output, base64 "W++/vV1bYV1b/10=").
+  FakeFuncEnv env;
+  Renderer r(env, {});
+  EXPECT_EQ("[\xEF\xBF\xBD][a][\xFF]", r.Render(R"({{range split "\xffa\xff" ""}}[{{.}}]{{end}})"));
+}
+
 TEST(ConfdFuncs, GetenvReadsTheEnvironmentWithOptionalDefault) {
   FakeFuncEnv env;
   env.env = {{"NAME", "hello"}, {"EMPTY", ""}};

@@ -145,6 +145,11 @@ TEST(GoJsonUnmarshal, DeepNestingStopsAtGoLimit) {
   std::string deep(10000, '[');
   deep += std::string(10000, ']');
   EXPECT_TRUE(GoJsonUnmarshal(deep, Type::Any()).ok());
+  // The deepest value JSON can give marshals back without exhausting the
+  // stack either.
+  absl::StatusOr<Value> v = GoJsonUnmarshal(deep, Type::Any());
+  ASSERT_TRUE(v.ok());
+  EXPECT_EQ(deep, *GoJsonMarshal(*v));
   std::string deeper(10001, '[');
   EXPECT_EQ("invalid character '[' exceeded max depth",
             GoJsonUnmarshal(deeper, Type::Any()).status().message());
