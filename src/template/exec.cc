@@ -262,7 +262,11 @@ absl::Status State::WalkTemplate(const Value& dot, const TemplateNode* t) {
 
 absl::Status State::PrintValue(const Node* n, const Value& v) {
   At(n);
-  gofmt::AppendPrint(out_, PrintableValue(v), &ctx_);
+  if (v.valid() && v.kind() != Kind::kPointer) {
+    gofmt::AppendPrint(out_, v, &ctx_);  // already printable: no copy
+  } else {
+    gofmt::AppendPrint(out_, PrintableValue(v), &ctx_);
+  }
   return absl::OkStatus();
 }
 
@@ -282,7 +286,11 @@ Result State::EvalPipeline(const Value& dot, const PipeNode* pipe) {
     have = true;
     // If the object has type interface{}, dig down one level to the thing
     // inside.
-    value = IndirectInterface(value);
+    if (value.kind() == Kind::kInterface) {
+      value = Value();
+    } else if (value.boxed()) {
+      value = value.Boxed(false);
+    }
   }
   for (const auto& variable : pipe->decl) {
     if (pipe->is_assign) {

@@ -5,6 +5,10 @@
 # CONFWATCH_TEMPLATE_FUNCS=OFF builds the engine alone (development of the
 # engine while the function map is being edited).
 option(CONFWATCH_TEMPLATE_FUNCS "Include the confd/sprig function map" ON)
+set(_template_deps "")
+if(CONFWATCH_TEMPLATE_FUNCS)
+  set(_template_deps store)  # confd's get*/ls*/exists read a StoreView
+endif()
 set(TEMPLATE_FUNC_SOURCES "")
 set(TEMPLATE_FUNC_TESTS "")
 if(CONFWATCH_TEMPLATE_FUNCS)
@@ -53,5 +57,5 @@ confwatch_module(template
     ${_u}/smoke_test.cc
     ${_u}/test_funcs.cc
     ${TEMPLATE_FUNC_TESTS}
-  DEPS store
+  DEPS ${_template_deps}
 )

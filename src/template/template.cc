@@ -50,8 +50,10 @@ absl::Status Template::ExecuteTemplate(std::string_view name, const Value& dot, 
   // Render into a scratch buffer so that a failing execution leaves *out
   // untouched (Go would have written the partial output).
   std::string scratch;
+  scratch.reserve(size_hint_.load(std::memory_order_relaxed));
   absl::Status st = tmpl::ExecuteTree(*this, name, dot, ctx, &scratch);
   if (!st.ok()) return st;
+  size_hint_.store(scratch.size(), std::memory_order_relaxed);
   if (out->empty()) {
     out->swap(scratch);
   } else {

@@ -23,6 +23,7 @@
 #ifndef CONFWATCH_TEMPLATE_TEMPLATE_H_
 #define CONFWATCH_TEMPLATE_TEMPLATE_H_
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <string>
@@ -100,6 +101,10 @@ class Template {
   ParseOptions options_;
   // Every template of the set by name; the nodes are owned here.
   std::map<std::string, std::unique_ptr<tmpl::ListNode>, std::less<>> trees_;
+  // Size of the last successful render: the next one reserves that much so
+  // that a large output is not copied while it grows. Only a hint; racy
+  // updates from concurrent renders are harmless.
+  mutable std::atomic<size_t> size_hint_{0};
 };
 
 }  // namespace confwatch

@@ -1,0 +1,18 @@
+# Template engine benchmarks:
+#   template_bench   {{range getvs "/svc/*"}}server {{.}};{{end}} over 100k keys
+#                    (engine alone and through the real store + confd getvs):
+#                    time per render and peak RSS.
+# With CONFWATCH_MODULE_TESTS=ON it is built from the store and template
+# modules only, so unrelated half-written modules do not block it.
+if(CONFWATCH_MODULE_TESTS)
+  get_property(cw_bench_store GLOBAL PROPERTY CW_SOURCES_store)
+  get_property(cw_bench_template GLOBAL PROPERTY CW_SOURCES_template)
+  add_executable(template_bench ${CMAKE_SOURCE_DIR}/tests/bench/template_bench.cc
+    ${cw_bench_store} ${cw_bench_template})
+  confwatch_target_setup(template_bench)
+  target_link_libraries(template_bench PRIVATE ${CW_THIRD_PARTY})
+else()
+  add_executable(template_bench ${CMAKE_SOURCE_DIR}/tests/bench/template_bench.cc)
+  confwatch_target_setup(template_bench)
+  target_link_libraries(template_bench PRIVATE confwatch_core)
+endif()
