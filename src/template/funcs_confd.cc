@@ -323,7 +323,9 @@ void AddDataFuncs(FuncMap* m) {
 // confd's Reverse: only []string and []memkv.KVPair are reversed; anything
 // else, memkv.KVPairs from `gets` included, comes back as it is.
 Result Reverse(const Value& v) {
-  if (!v.valid() || (v.type() != StringSlice() && v.type() != KVPairSlice())) return v;
+  if (!v.valid() || (v.type() != StringSlice() && v.type() != KVPairSlice()) || v.IsNil()) {
+    return v;  // a nil slice stays nil (toJson: null)
+  }
   ValueList elems(v.AsList().rbegin(), v.AsList().rend());
   return Value::List(v.type(), std::move(elems));
 }

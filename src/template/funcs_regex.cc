@@ -10,6 +10,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "re2/re2.h"
 #include "template/funcs_internal.h"
 #include "template/go_strconv.h"
@@ -44,14 +45,46 @@ std::string GoErrorCode(RE2::ErrorCode code) {
 }
 
 // regexp.Compile: the compiled pattern or Go's *syntax.Error text.
-absl::StatusOr<std::unique_ptr<RE2>> Compile(std::string_view pattern) {
+absl::StatusOr<std::shared_ptr<const RE2>> CompileUncached(std::string_view pattern) {
   RE2::Options options;
   options.set_log_errors(false);
   options.set_max_mem(int64_t{64} << 20);  // Go has no such limit; be generous
-  auto re = std::make_unique<RE2>(pattern, options);
+  auto re = std::make_shared<const RE2>(re2::StringPiece(pattern.data(), pattern.size()), options);
   if (re->ok()) return re;
   return absl::InvalidArgumentError(absl::StrCat(
       "error parsing regexp: ", GoErrorCode(re->error_code()), ": `", re->error_arg(), "`"));
+}
+
+// Compiled patterns shared by every render: a template calls a regex
+// function with the same literal pattern for each element it ranges over,
+// and compiling costs far more than matching. RE2 objects are thread-safe.
+// Bounded: when full it is simply emptied (patterns are nearly always
+// literals, so it refills with the few that are in use).
+class RegexCache {
+ public:
+  absl::StatusOr<std::shared_ptr<const RE2>> Get(std::string_view pattern) {
+    {
+      absl::MutexLock lock(&mu_);
+      auto it = cache_.find(pattern);
+      if (it != cache_.end()) return it->second;
+    }
+    absl::StatusOr<std::shared_ptr<const RE2>> re = CompileUncached(pattern);
+    if (!re.ok()) return re;
+    absl::MutexLock lock(&mu_);
+    if (cache_.size() >= kMaxEntries) cache_.clear();
+    cache_.emplace(std::string(pattern), *re);
+    return re;
+  }
+
+ private:
+  static constexpr size_t kMaxEntries = 256;
+  absl::Mutex mu_;
+  std::map<std::string, std::shared_ptr<const RE2>, std::less<>> cache_ ABSL_GUARDED_BY(mu_);
+};
+
+absl::StatusOr<std::shared_ptr<const RE2>> Compile(std::string_view pattern) {
+  static RegexCache* cache = new RegexCache();
+  return cache->Get(pattern);
 }
 
 // regexp.MustCompile's panic text, which text/template reports.
@@ -166,11 +199,11 @@ void AddRegexFuncs(FuncMap* m) {
   const Type* s = Type::String();
   // sprig's regexMatch ignores a compile error: a bad pattern never matches.
   Def(m, "regexMatch", {s, s}, nullptr, Type::Bool(), [](ExecContext&, Args a) -> Result {
-    absl::StatusOr<std::unique_ptr<RE2>> re = Compile(a[0].AsString());
+    absl::StatusOr<std::shared_ptr<const RE2>> re = Compile(a[0].AsString());
     return Value::Bool(re.ok() && RE2::PartialMatch(a[1].AsString(), **re));
   });
   Def(m, "regexFind", {s, s}, nullptr, s, [](ExecContext&, Args a) -> Result {
-    absl::StatusOr<std::unique_ptr<RE2>> re = Compile(a[0].AsString());
+    absl::StatusOr<std::shared_ptr<const RE2>> re = Compile(a[0].AsString());
     if (!re.ok()) return MustCompileError(a[0].AsString(), re.status());
     re2::StringPiece match;
     if (!(*re)->Match(a[1].AsString(), 0, a[1].Len(), RE2::UNANCHORED, &match, 1)) {
@@ -179,7 +212,7 @@ void AddRegexFuncs(FuncMap* m) {
     return Value::String(std::string(match.data(), match.size()));
   });
   Def(m, "regexReplaceAll", {s, s, s}, nullptr, s, [](ExecContext&, Args a) -> Result {
-    absl::StatusOr<std::unique_ptr<RE2>> re = Compile(a[0].AsString());
+    absl::StatusOr<std::shared_ptr<const RE2>> re = Compile(a[0].AsString());
     if (!re.ok()) return MustCompileError(a[0].AsString(), re.status());
     return Value::String(ReplaceAll(**re, a[1].AsString(), a[2].AsString()));
   });

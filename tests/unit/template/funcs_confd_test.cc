@@ -375,6 +375,15 @@ TEST(ConfdFuncs, ReverseDoesNotChangeTheVariableItWasGiven) {
   EXPECT_EQ("[b a] [a b]", r.Render(R"({{$l := ls "/"}}{{reverse $l}} {{$l}})"));
 }
 
+TEST(ConfdFuncs, ReverseAndSortKeepNilSlicesNil) {
+  // lookupIP's nil result stays nil through Go's reverse and sort.Sort.
+  FakeFuncEnv env;
+  Renderer r(env, {});
+  EXPECT_EQ("null null [] []", r.Render(R"({{toJson (reverse (lookupIP "x"))}} )"
+                                        R"({{toJson (sortByLength (lookupIP "x"))}} )"
+                                        R"({{reverse (lookupIP "x")}} {{sortByLength (lookupIP "x")}})"));
+}
+
 TEST(ConfdFuncs, SeqRefusesAbsurdRanges) {
   FakeFuncEnv env;
   Renderer r(env, {});
