@@ -297,7 +297,7 @@ const Environment& SystemEnvironment() {
   return *env;
 }
 
-absl::StatusOr<Options> ParseOptions(int argc, const char* const* argv,
+absl::StatusOr<Options> LoadOptions(int argc, const char* const* argv,
                                      const Environment& env) {
   Options options;
   Settings flags;

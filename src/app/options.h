@@ -32,7 +32,7 @@
 //    there, so `confd -onetime x -noop` ignores -noop); the command to run in
 //    exec mode goes after `--`.
 //
-// Thread-safety: ParseOptions() and HelpText() are thread-safe if the
+// Thread-safety: LoadOptions() and HelpText() are thread-safe if the
 // Environment is. Options is a plain value.
 #ifndef CONFWATCH_APP_OPTIONS_H_
 #define CONFWATCH_APP_OPTIONS_H_
@@ -102,7 +102,7 @@ struct Options {
   std::vector<std::string> warnings;
 };
 
-// Where ParseOptions() reads environment variables and files: the real
+// Where LoadOptions() reads environment variables and files: the real
 // process in production, a fake in tests.
 class Environment {
  public:
@@ -123,13 +123,14 @@ inline constexpr const char* kDefaultConfigFiles[] = {"/etc/confwatch/confwatch.
                                                       "/etc/confd/confd.toml"};
 
 // Parses argv[1..argc-1] (argv[0] is the program), the environment and the
-// config file into Options. With -help or -version only the flags are
+// config file into Options. (Not "ParseOptions": that is the template
+// parser's options struct.) With -help or -version only the flags are
 // looked at, so a broken config file cannot hide the help. Errors say which
 // flag, variable or file:line:col was wrong, e.g.
 //   -interval must be a positive number of seconds, got "x"
 //   unknown flag -intervall (see confwatch --help)
 //   /etc/confd/confd.toml:3:12: interval must be a positive number of seconds, got "0"
-absl::StatusOr<Options> ParseOptions(int argc, const char* const* argv,
+absl::StatusOr<Options> LoadOptions(int argc, const char* const* argv,
                                      const Environment& env);
 
 // The text of --help: every flag with its help line and default.

@@ -39,7 +39,7 @@ absl::StatusOr<Options> Parse(std::vector<std::string> args,
                               const Environment& env = FakeEnvironment()) {
   std::vector<const char*> argv = {"confwatch"};
   for (const std::string& a : args) argv.push_back(a.c_str());
-  return ParseOptions(static_cast<int>(argv.size()), argv.data(), env);
+  return LoadOptions(static_cast<int>(argv.size()), argv.data(), env);
 }
 
 // What `args` parse to, printed; the error message when they do not parse.
@@ -52,7 +52,7 @@ std::string Described(std::vector<std::string> args,
 
 constexpr char kDefaultNode[] = "node=127.0.0.1:2379";
 
-TEST(ParseOptions, DefaultsAreConfds) {
+TEST(LoadOptions, DefaultsAreConfds) {
   absl::StatusOr<Options> o = Parse({});
   ASSERT_TRUE(o.ok()) << o.status();
   EXPECT_FALSE(o->onetime);
@@ -78,7 +78,7 @@ struct FlagCase {
   std::string described;  // DescribeOptions() of the result, or the error
 };
 
-TEST(ParseOptions, FlagsTakeOneOrTwoDashesAndEqualsOrSeparateValues) {
+TEST(LoadOptions, FlagsTakeOneOrTwoDashesAndEqualsOrSeparateValues) {
   const FlagCase cases[] = {
       {{"-onetime"}, "onetime=true node=127.0.0.1:2379"},
       {{"--onetime"}, "onetime=true node=127.0.0.1:2379"},
@@ -104,7 +104,7 @@ TEST(ParseOptions, FlagsTakeOneOrTwoDashesAndEqualsOrSeparateValues) {
   }
 }
 
-TEST(ParseOptions, BoolFlagsTakeGoSpellingsAndNeverConsumeTheNextArgument) {
+TEST(LoadOptions, BoolFlagsTakeGoSpellingsAndNeverConsumeTheNextArgument) {
   const FlagCase cases[] = {
       {{"-noop", "-watch"}, "watch=true noop=true node=127.0.0.1:2379"},
       {{"-noop=true"}, "noop=true node=127.0.0.1:2379"},
@@ -124,14 +124,14 @@ TEST(ParseOptions, BoolFlagsTakeGoSpellingsAndNeverConsumeTheNextArgument) {
   }
 }
 
-TEST(ParseOptions, NodesRepeatAndSplitOnCommas) {
+TEST(LoadOptions, NodesRepeatAndSplitOnCommas) {
   EXPECT_EQ("node=a:2379,b:2379,c:2379,d:2379,e:2379",
             Described({"-node", "a:2379", "--node=b:2379,c:2379", "-node", " d:2379 , e:2379,"}));
   EXPECT_EQ("backend=file file=/a.yaml,/b.yaml,/c.yaml",
             Described({"-backend=file", "-file", "/a.yaml", "-file=/b.yaml,/c.yaml"}));
 }
 
-TEST(ParseOptions, EverythingAfterDoubleDashIsTheCommandVerbatim) {
+TEST(LoadOptions, EverythingAfterDoubleDashIsTheCommandVerbatim) {
   absl::StatusOr<Options> o =
       Parse({"-onetime", "--", "nginx", "-g", "daemon off;", "--", "-onetime"});
   ASSERT_TRUE(o.ok()) << o.status();
@@ -139,7 +139,7 @@ TEST(ParseOptions, EverythingAfterDoubleDashIsTheCommandVerbatim) {
   EXPECT_THAT(o->exec_command, ElementsAre("nginx", "-g", "daemon off;", "--", "-onetime"));
 }
 
-TEST(ParseOptions, BadCommandLinesSayWhatIsWrong) {
+TEST(LoadOptions, BadCommandLinesSayWhatIsWrong) {
   const FlagCase cases[] = {
       {{"-intervall", "5"}, "unknown flag -intervall (see confwatch --help)"},
       {{"--bogus=1"}, "unknown flag --bogus (see confwatch --help)"},
@@ -175,7 +175,7 @@ TEST(ParseOptions, BadCommandLinesSayWhatIsWrong) {
   }
 }
 
-TEST(ParseOptions, EnvironmentSetsEveryOption) {
+TEST(LoadOptions, EnvironmentSetsEveryOption) {
   FakeEnvironment env;
   env.vars = {
       {"CONFWATCH_ONETIME", "true"},
@@ -196,14 +196,14 @@ TEST(ParseOptions, EnvironmentSetsEveryOption) {
   EXPECT_EQ("s3cret", o->password);
 }
 
-TEST(ParseOptions, EnvironmentErrorsNameTheVariable) {
+TEST(LoadOptions, EnvironmentErrorsNameTheVariable) {
   FakeEnvironment env;
   env.vars = {{"CONFWATCH_INTERVAL", "abc"}};
   EXPECT_EQ("CONFWATCH_INTERVAL must be a positive number of seconds, got \"abc\"",
             Described({}, env));
 }
 
-TEST(ParseOptions, ConfdClientVariablesRankBelowOurs) {
+TEST(LoadOptions, ConfdClientVariablesRankBelowOurs) {
   FakeEnvironment env;
   env.vars = {{"CONFD_CLIENT_CERT", "/confd.crt"},
               {"CONFD_CLIENT_KEY", "/confd.key"},
@@ -214,7 +214,7 @@ TEST(ParseOptions, ConfdClientVariablesRankBelowOurs) {
             Described({}, env));
 }
 
-TEST(ParseOptions, FlagsBeatEnvironmentBeatsFileBeatsDefaults) {
+TEST(LoadOptions, FlagsBeatEnvironmentBeatsFileBeatsDefaults) {
   FakeEnvironment env;
   env.files["/etc/confd/confd.toml"] =
       "interval = 100\n"
@@ -235,13 +235,13 @@ TEST(ParseOptions, FlagsBeatEnvironmentBeatsFileBeatsDefaults) {
             DescribeOptions(*o));
 }
 
-TEST(ParseOptions, AnOverriddenBadValueInTheFileIsNotAnError) {
+TEST(LoadOptions, AnOverriddenBadValueInTheFileIsNotAnError) {
   FakeEnvironment env;
   env.files["/etc/confd/confd.toml"] = "backend = \"consul\"\n";
   EXPECT_EQ("config-file=/etc/confd/confd.toml backend=env", Described({"-backend", "env"}, env));
 }
 
-TEST(ParseOptions, ConfdExampleConfigFileIsUnderstood) {
+TEST(LoadOptions, ConfdExampleConfigFileIsUnderstood) {
   // The example of confd's docs/configuration-guide.md, nodes on port 2379.
   FakeEnvironment env;
   env.files["/etc/confd/confd.toml"] = R"(backend = "etcd"
@@ -270,7 +270,7 @@ srv_domain = "etcd.example.com"
   EXPECT_THAT(o->warnings, IsEmpty());
 }
 
-TEST(ParseOptions, FileKeysMatchCaseInsensitivelyAndTakeConfdSpellings) {
+TEST(LoadOptions, FileKeysMatchCaseInsensitivelyAndTakeConfdSpellings) {
   FakeEnvironment env;
   env.files["/etc/confd/confd.toml"] =
       "Backend = \"ETCDV3\"\n"
@@ -284,7 +284,7 @@ TEST(ParseOptions, FileKeysMatchCaseInsensitivelyAndTakeConfdSpellings) {
             Described({}, env));
 }
 
-TEST(ParseOptions, UnknownFileKeysAreWarningsWithPosition) {
+TEST(LoadOptions, UnknownFileKeysAreWarningsWithPosition) {
   FakeEnvironment env;
   env.files["/etc/confd/confd.toml"] =
       "backend = \"etcd\"\n"
@@ -299,7 +299,7 @@ TEST(ParseOptions, UnknownFileKeysAreWarningsWithPosition) {
                           "configuration file"));
 }
 
-TEST(ParseOptions, BadFileValuesPointAtTheValue) {
+TEST(LoadOptions, BadFileValuesPointAtTheValue) {
   const struct {
     const char* file;
     const char* error;
@@ -323,7 +323,7 @@ TEST(ParseOptions, BadFileValuesPointAtTheValue) {
   }
 }
 
-TEST(ParseOptions, TomlSyntaxErrorsNameTheFile) {
+TEST(LoadOptions, TomlSyntaxErrorsNameTheFile) {
   FakeEnvironment env;
   env.files["/etc/confd/confd.toml"] = "interval = \n";
   absl::StatusOr<Options> o = Parse({}, env);
@@ -331,7 +331,7 @@ TEST(ParseOptions, TomlSyntaxErrorsNameTheFile) {
   EXPECT_THAT(std::string(o.status().message()), ::testing::StartsWith("/etc/confd/confd.toml:1:"));
 }
 
-TEST(ParseOptions, ConfigFileIsFoundOrNamed) {
+TEST(LoadOptions, ConfigFileIsFoundOrNamed) {
   FakeEnvironment env;
   env.files["/etc/confwatch/confwatch.toml"] = "prefix = \"/ours\"\n";
   env.files["/etc/confd/confd.toml"] = "prefix = \"/confd\"\n";
@@ -365,11 +365,11 @@ TEST(ParseOptions, ConfigFileIsFoundOrNamed) {
   EXPECT_EQ("/confd", o->prefix);
 }
 
-TEST(ParseOptions, NamedConfigFileThatIsMissingIsAnError) {
+TEST(LoadOptions, NamedConfigFileThatIsMissingIsAnError) {
   EXPECT_EQ("config file /nope.toml: no such file", Described({"--config-file=/nope.toml"}));
 }
 
-TEST(ParseOptions, IgnoredConfdOptionsWarnWhereverTheyComeFrom) {
+TEST(LoadOptions, IgnoredConfdOptionsWarnWhereverTheyComeFrom) {
   FakeEnvironment env;
   env.files["/etc/confd/confd.toml"] = "table = \"t\"\n";
   env.vars["CONFWATCH_AUTH_TYPE"] = "app-id";
@@ -385,13 +385,13 @@ TEST(ParseOptions, IgnoredConfdOptionsWarnWhereverTheyComeFrom) {
                           "(dynamodb backend)"));
 }
 
-TEST(ParseOptions, WatchWithOnetimeWarns) {
+TEST(LoadOptions, WatchWithOnetimeWarns) {
   absl::StatusOr<Options> o = Parse({"-onetime", "--watch"});
   ASSERT_TRUE(o.ok());
   EXPECT_THAT(o->warnings, ElementsAre("--watch is ignored with -onetime"));
 }
 
-TEST(ParseOptions, SrvRecordIsDerivedFromTheBackendAsWritten) {
+TEST(LoadOptions, SrvRecordIsDerivedFromTheBackendAsWritten) {
   EXPECT_EQ("srv-domain=example.com srv-record=_etcd._tcp.example.com.",
             Described({"-srv-domain", "example.com"}));
   EXPECT_EQ("srv-domain=example.com srv-record=_etcdv3._tcp.example.com.",
@@ -400,7 +400,7 @@ TEST(ParseOptions, SrvRecordIsDerivedFromTheBackendAsWritten) {
             Described({"-srv-record", "_etcd-client._tcp.example.com"}));
 }
 
-TEST(ParseOptions, HelpAndVersionIgnoreABrokenConfigFile) {
+TEST(LoadOptions, HelpAndVersionIgnoreABrokenConfigFile) {
   FakeEnvironment env;
   env.files["/etc/confd/confd.toml"] = "this is not toml";
   for (const char* flag : {"-h", "-help", "--help", "--help=true"}) {
@@ -441,7 +441,7 @@ const std::pair<const char*, const char*> kEveryFlag[] = {
     {"client-insecure", ""},
 };
 
-TEST(ParseOptions, EveryFlagIsAccepted) {
+TEST(LoadOptions, EveryFlagIsAccepted) {
   for (const auto& [name, value] : kEveryFlag) {
     std::vector<std::string> args = {absl::StrCat("--", name, *value ? "=" : "", value)};
     // Options that only make sense with a partner.
