@@ -9,10 +9,16 @@
 namespace confwatch {
 namespace {
 
-// Keys per Range page. Every page costs etcd a walk of the prefix's index
-// entries (3.4 counts the whole range each time), so pages should be big;
-// the message size limit is lifted, so a page of big values still fits.
-constexpr int64_t kRangePageKeys = 2000;
+// Range pages. etcd (3.4, 3.5) walks every index entry from a page's first key
+// to the end of the range for each page, to count them, so many small pages
+// cost quadratic time: 100k keys in pages of 1000 take several times longer
+// than in one Range. Pages are therefore sized by bytes: the first one by
+// count (it may hold 1 MB values), the next ones from the average key+value
+// size seen so far, aiming at kPageBytes per response.
+constexpr int64_t kFirstPageKeys = 1000;
+constexpr int64_t kMinPageKeys = 100;
+constexpr int64_t kMaxPageKeys = 50000;
+constexpr int64_t kPageBytes = 2 << 20;
 // etcd's default --max-txn-ops.
 constexpr size_t kMaxTxnOps = 128;
 // A snapshot whose revision gets compacted while it is read starts over;
@@ -62,7 +68,8 @@ absl::StatusOr<Snapshot> EtcdClient::RangeOnce(const std::string& prefix, int64_
   etcdserverpb::RangeRequest req;
   req.set_key(range.key);
   req.set_range_end(range.range_end);
-  req.set_limit(kRangePageKeys);
+  req.set_limit(kFirstPageKeys);
+  int64_t bytes = 0;
   for (bool first = true;; first = false) {
     req.set_revision(snap.revision);
     etcdserverpb::RangeResponse resp;
@@ -79,8 +86,13 @@ absl::StatusOr<Snapshot> EtcdClient::RangeOnce(const std::string& prefix, int64_
       return s;
     }
     if (first && snap.revision == 0) snap.revision = resp.header().revision();
-    for (mvccpb::KeyValue& kv : *resp.mutable_kvs()) snap.kvs.push_back(FromProto(kv));
+    for (mvccpb::KeyValue& kv : *resp.mutable_kvs()) {
+      bytes += static_cast<int64_t>(kv.key().size() + kv.value().size());
+      snap.kvs.push_back(FromProto(kv));
+    }
     if (!resp.more() || resp.kvs_size() == 0) return snap;
+    int64_t average = std::max<int64_t>(1, bytes / static_cast<int64_t>(snap.kvs.size()));
+    req.set_limit(std::clamp(kPageBytes / average, kMinPageKeys, kMaxPageKeys));
     // The next page starts just after the last key: the key plus a 0 byte.
     req.set_key(snap.kvs.back().key + std::string(1, '\0'));
   }

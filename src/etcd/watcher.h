@@ -64,6 +64,8 @@ class Watcher {
   // REQUIRES: `handler` outlives the Watcher.
   Watcher(std::shared_ptr<Connection> connection, WatchHandler* handler);
   // Ends the stream and joins the thread: no callback runs after it returns.
+  // May first wait for a connection attempt in progress (at most dial_timeout
+  // per endpoint).
   ~Watcher();
   Watcher(const Watcher&) = delete;
   Watcher& operator=(const Watcher&) = delete;
