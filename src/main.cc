@@ -6,7 +6,7 @@
 
 int main(int argc, char** argv) {
   absl::StatusOr<confwatch::Options> options =
-      confwatch::ParseOptions(argc, argv, confwatch::SystemEnvironment());
+      confwatch::LoadOptions(argc, argv, confwatch::SystemEnvironment());
   if (!options.ok()) {
     std::cerr << "confwatch: " << options.status().message() << "\n";
     return confwatch::kExitUsage;

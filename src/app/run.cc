@@ -141,6 +141,14 @@ int Run(const Options& options) {
   for (const std::string& w : options.warnings) spdlog::warn("{}", w);
   if (options.check_config) return CheckConfig(options);
 
+  // Block the daemon's signals before any thread exists (gRPC starts its own
+  // threads early), so every thread inherits the mask and only the signal
+  // thread receives them. onetime keeps the default actions: SIGTERM simply
+  // ends it, and a file on disk is still never partial.
+  if (!options.onetime) {
+    sigset_t set = DaemonSignals();
+    pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  }
   absl::StatusOr<std::unique_ptr<KeySource>> source = MakeKeySource(options);
   if (!source.ok()) {
     spdlog::error("{}", source.status().message());
@@ -169,12 +177,6 @@ int Run(const Options& options) {
     return s.code() == absl::StatusCode::kUnavailable ? kExitSourceUnavailable
                                                       : kExitResourceFailed;
   }
-  // Block the daemon's signals before the daemon starts any thread, so every
-  // thread inherits the mask and only the signal thread receives them.
-  // (onetime keeps the default actions: SIGTERM simply ends it; a file on
-  // disk is still never partial.)
-  sigset_t set = DaemonSignals();
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);
   SignalThread signals(&daemon);
   absl::Status s = options.watch ? daemon.RunWatch() : daemon.RunInterval();
   if (!s.ok()) {

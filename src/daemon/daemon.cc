@@ -1,6 +1,8 @@
 // See daemon.h.
 #include "daemon/daemon.h"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <random>
 
@@ -263,7 +265,8 @@ absl::Status Daemon::RunInterval() {
 
 void Daemon::OnConfdirEvent(const std::string& path) {
   queue_.Push([this, path] {
-    if (absl::StartsWith(path, options_.confdir)) {
+    if (absl::StartsWith(path, options_.confdir + "/conf.d") ||
+        absl::StartsWith(path, options_.confdir + "/templates")) {
       config_reload_pending_ = true;
       config_reload_at_ = absl::Now() + options_.config_debounce;
       return;
@@ -283,7 +286,13 @@ absl::Status Daemon::RunWatch() {
   if (absl::Status s = LoadConfig(); !s.ok()) return s;
   StartWorker();
   if (options_.watch_confdir) {
-    std::vector<WatchRoot> roots = {{options_.confdir, true}};
+    // conf.d and templates only: a dest may well live under the confdir, and
+    // installing it must not look like a configuration change.
+    std::vector<WatchRoot> roots = {{options_.confdir + "/conf.d", true}};
+    struct stat st;
+    if (stat((options_.confdir + "/templates").c_str(), &st) == 0) {
+      roots.push_back({options_.confdir + "/templates", true});
+    }
     for (const std::string& f : deps_.source->Files()) {
       size_t slash = f.find_last_of('/');
       roots.push_back({slash == std::string::npos ? "." : f.substr(0, slash), false});
