@@ -89,5 +89,47 @@ TEST(EtcdCluster, ClientCarriesOnWhenItsMemberIsKilled) {
   EXPECT_NE(connected.back(), endpoints[0]);
 }
 
+TEST(EtcdCluster, MemberCutOffFromItsClusterEndsTheWatchStream) {
+  auto cluster = EtcdTestCluster::Start(3);
+  ASSERT_TRUE(cluster.ok()) << cluster.status();
+  std::vector<std::string> endpoints = (*cluster)->endpoints();
+  auto client = Connect(endpoints);
+  ASSERT_NE(client, nullptr);
+  absl::StatusOr<Snapshot> snap = client->RangePrefix("/svc/");
+  ASSERT_TRUE(snap.ok());
+  RecordingHandler h;
+  auto watcher = client->Watch(&h);
+  ASSERT_TRUE(watcher->Add("/svc/", snap->revision + 1).ok());
+  ASSERT_TRUE(h.WaitForConnects(1));
+  ASSERT_EQ(h.connected_to().front(), endpoints[0]);
+
+  // Member 0 stays up but hears from nobody: it loses its leader, and etcd
+  // ends streams that asked for one ("hasleader") instead of leaving them
+  // silently stale.
+  (*cluster)->member(1)->Pause();
+  (*cluster)->member(2)->Pause();
+  const std::string no_leader = absl::StrCat("etcd ", endpoints[0], ": watching: etcdserver: no leader");
+  bool ended = false;
+  for (int i = 0; i < 200 && !ended; ++i) {
+    for (const absl::Status& s : h.disconnects()) ended |= s.message() == no_leader;
+    absl::SleepFor(absl::Milliseconds(100));
+  }
+  EXPECT_TRUE(ended) << "no disconnect said: " << no_leader;
+
+  (*cluster)->member(1)->Resume();
+  (*cluster)->member(2)->Resume();
+  auto writer = Connect({endpoints[1]});
+  absl::StatusOr<int64_t> rev;
+  for (int i = 0; i < 50; ++i) {
+    rev = writer->Put("/svc/after", "healed");
+    if (rev.ok()) break;
+    absl::SleepFor(absl::Milliseconds(200));
+  }
+  ASSERT_TRUE(rev.ok()) << rev.status();
+  ASSERT_TRUE(h.WaitForRevision(*rev));
+  EXPECT_EQ(h.events().size(), 1u);
+  EXPECT_EQ(h.events().back().kv.value, "healed");
+}
+
 }  // namespace
 }  // namespace confwatch
