@@ -93,7 +93,6 @@ class Printer {
   Value value_;                 // the reflect.Value being printed, if any
   bool reordered_ = false;
   bool good_arg_num_ = true;
-  bool panicking_ = false;
   bool erroring_ = false;
 };
 

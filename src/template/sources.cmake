@@ -55,6 +55,7 @@ confwatch_module(template
     ${_u}/lexer_test.cc
     ${_u}/parser_test.cc
     ${_u}/smoke_test.cc
+    ${_u}/strconv_test.cc
     ${_u}/test_funcs.cc
     ${TEMPLATE_FUNC_TESTS}
   DEPS ${_template_deps}
