@@ -8,29 +8,19 @@
 #include "absl/time/clock.h"
 #include "etcd/etcd_client.h"
 #include "gtest/gtest.h"
-#include "tests/integration/etcd_recording_handler.h"
+#include "tests/integration/etcd_test_util.h"
 #include "tests/support/etcd_test_server.h"
 
 namespace confwatch {
 namespace {
-
-std::unique_ptr<EtcdClient> Connect(const std::vector<std::string>& endpoints) {
-  EtcdOptions o;
-  o.endpoints = endpoints;
-  o.dial_timeout = absl::Seconds(1);
-  o.request_timeout = absl::Seconds(3);
-  absl::StatusOr<std::unique_ptr<EtcdClient>> c = EtcdClient::Create(o);
-  EXPECT_TRUE(c.ok()) << c.status();
-  return c.ok() ? *std::move(c) : nullptr;
-}
 
 TEST(EtcdCluster, ClientCarriesOnWhenItsMemberIsKilled) {
   auto cluster = EtcdTestCluster::Start(3);
   ASSERT_TRUE(cluster.ok()) << cluster.status();
   std::vector<std::string> endpoints = (*cluster)->endpoints();
   // The watching client starts on member 0; the writer only uses 1 and 2.
-  auto client = Connect(endpoints);
-  auto writer = Connect({endpoints[1], endpoints[2]});
+  auto client = ConnectForTest(endpoints);
+  auto writer = ConnectForTest({endpoints[1], endpoints[2]});
   ASSERT_NE(client, nullptr);
   ASSERT_NE(writer, nullptr);
   absl::StatusOr<MemberStatus> st = client->Status();
@@ -93,7 +83,7 @@ TEST(EtcdCluster, MemberCutOffFromItsClusterEndsTheWatchStream) {
   auto cluster = EtcdTestCluster::Start(3);
   ASSERT_TRUE(cluster.ok()) << cluster.status();
   std::vector<std::string> endpoints = (*cluster)->endpoints();
-  auto client = Connect(endpoints);
+  auto client = ConnectForTest(endpoints);
   ASSERT_NE(client, nullptr);
   absl::StatusOr<Snapshot> snap = client->RangePrefix("/svc/");
   ASSERT_TRUE(snap.ok());
@@ -118,7 +108,7 @@ TEST(EtcdCluster, MemberCutOffFromItsClusterEndsTheWatchStream) {
 
   (*cluster)->member(1)->Resume();
   (*cluster)->member(2)->Resume();
-  auto writer = Connect({endpoints[1]});
+  auto writer = ConnectForTest({endpoints[1]});
   absl::StatusOr<int64_t> rev;
   for (int i = 0; i < 50; ++i) {
     rev = writer->Put("/svc/after", "healed");

@@ -2,8 +2,6 @@
 // stubs so that they do not depend on confwatch's client.
 #include <signal.h>
 
-#include <fstream>
-#include <sstream>
 #include <thread>
 
 #include "etcdserverpb/rpc.grpc.pb.h"
@@ -14,25 +12,9 @@
 namespace confwatch {
 namespace {
 
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-std::shared_ptr<grpc::ChannelCredentials> Creds(const TestCerts* certs) {
-  if (certs == nullptr) return grpc::InsecureChannelCredentials();
-  grpc::SslCredentialsOptions o;
-  o.pem_root_certs = Slurp(certs->ca_file());
-  o.pem_cert_chain = Slurp(certs->client_cert_file());
-  o.pem_private_key = Slurp(certs->client_key_file());
-  return grpc::SslCredentials(o);
-}
-
 grpc::Status Put(const std::string& endpoint, const TestCerts* certs, const std::string& key,
                  const std::string& value, etcdserverpb::PutResponse* resp) {
-  auto kv = etcdserverpb::KV::NewStub(grpc::CreateChannel(endpoint, Creds(certs)));
+  auto kv = etcdserverpb::KV::NewStub(grpc::CreateChannel(endpoint, TestClientCredentials(certs)));
   grpc::ClientContext ctx;
   ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
   etcdserverpb::PutRequest req;

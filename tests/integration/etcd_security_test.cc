@@ -3,7 +3,7 @@
 #include "absl/time/clock.h"
 #include "etcd/etcd_client.h"
 #include "gtest/gtest.h"
-#include "tests/integration/etcd_recording_handler.h"
+#include "tests/integration/etcd_test_util.h"
 #include "tests/support/etcd_test_server.h"
 
 namespace confwatch {

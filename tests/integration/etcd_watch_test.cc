@@ -12,21 +12,11 @@
 #include "etcdserverpb/rpc.grpc.pb.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
-#include "tests/integration/etcd_recording_handler.h"
+#include "tests/integration/etcd_test_util.h"
 #include "tests/support/etcd_test_server.h"
 
 namespace confwatch {
 namespace {
-
-std::unique_ptr<EtcdClient> Connect(const std::vector<std::string>& endpoints) {
-  EtcdOptions o;
-  o.endpoints = endpoints;
-  o.dial_timeout = absl::Seconds(1);
-  o.request_timeout = absl::Seconds(3);
-  absl::StatusOr<std::unique_ptr<EtcdClient>> c = EtcdClient::Create(o);
-  EXPECT_TRUE(c.ok()) << c.status();
-  return c.ok() ? *std::move(c) : nullptr;
-}
 
 // "put /k=v @rev" / "del /k @rev": one line per event.
 std::string Print(const std::vector<Event>& events) {
@@ -54,7 +44,7 @@ std::vector<Event> History(EtcdClient& client, const std::string& prefix, int64_
 TEST(Watcher, DeliversPutsAndDeletesInRevisionOrder) {
   auto etcd = EtcdTestServer::Start();
   ASSERT_TRUE(etcd.ok()) << etcd.status();
-  auto client = Connect({(*etcd)->endpoint()});
+  auto client = ConnectForTest({(*etcd)->endpoint()});
   ASSERT_NE(client, nullptr);
   absl::StatusOr<Snapshot> snap = client->RangePrefix("/w/");
   ASSERT_TRUE(snap.ok());
@@ -85,7 +75,7 @@ TEST(Watcher, DeliversPutsAndDeletesInRevisionOrder) {
 TEST(Watcher, ManyPrefixesShareOneStreamAndStartWhereAsked) {
   auto etcd = EtcdTestServer::Start();
   ASSERT_TRUE(etcd.ok()) << etcd.status();
-  auto client = Connect({(*etcd)->endpoint()});
+  auto client = ConnectForTest({(*etcd)->endpoint()});
   ASSERT_NE(client, nullptr);
   absl::StatusOr<int64_t> first = client->Put("/a/1", "old");
   ASSERT_TRUE(first.ok());
@@ -121,8 +111,8 @@ TEST(Watcher, ManyPrefixesShareOneStreamAndStartWhereAsked) {
 TEST(Watcher, EveryEventExactlyOnceAcrossAnEtcdCrash) {
   auto etcd = EtcdTestServer::Start();
   ASSERT_TRUE(etcd.ok()) << etcd.status();
-  auto watch_client = Connect({(*etcd)->endpoint()});
-  auto write_client = Connect({(*etcd)->endpoint()});
+  auto watch_client = ConnectForTest({(*etcd)->endpoint()});
+  auto write_client = ConnectForTest({(*etcd)->endpoint()});
   ASSERT_NE(watch_client, nullptr);
   ASSERT_NE(write_client, nullptr);
   absl::StatusOr<Snapshot> snap = watch_client->RangePrefix("/x/");
@@ -168,7 +158,7 @@ TEST(Watcher, EveryEventExactlyOnceAcrossAnEtcdCrash) {
 TEST(Watcher, CompactedStartRevisionIsReported) {
   auto etcd = EtcdTestServer::Start();
   ASSERT_TRUE(etcd.ok()) << etcd.status();
-  auto client = Connect({(*etcd)->endpoint()});
+  auto client = ConnectForTest({(*etcd)->endpoint()});
   ASSERT_NE(client, nullptr);
   absl::StatusOr<int64_t> first = client->Put("/c/a", "1");
   ASSERT_TRUE(first.ok());
@@ -197,7 +187,7 @@ TEST(Watcher, IdleWatchGetsProgressNotifications) {
   o.extra_args = {"--experimental-watch-progress-notify-interval=500ms"};
   auto etcd = EtcdTestServer::Start(o);
   ASSERT_TRUE(etcd.ok()) << etcd.status();
-  auto client = Connect({(*etcd)->endpoint()});
+  auto client = ConnectForTest({(*etcd)->endpoint()});
   ASSERT_NE(client, nullptr);
   RecordingHandler h;
   auto watcher = client->Watch(&h);
@@ -244,7 +234,7 @@ TEST(Watcher, RevisionTooLargeForOneMessageArrivesWhole) {
   o.extra_args = {"--max-request-bytes=150000"};
   auto etcd = EtcdTestServer::Start(o);
   ASSERT_TRUE(etcd.ok()) << etcd.status();
-  auto client = Connect({(*etcd)->endpoint()});
+  auto client = ConnectForTest({(*etcd)->endpoint()});
   ASSERT_NE(client, nullptr);
   std::vector<std::pair<std::string, std::string>> kvs;
   for (int i = 0; i < 1000; ++i) {

@@ -36,7 +36,9 @@ bool Reaped(pid_t pid) {
   return waitpid(pid, &status, WNOHANG) == pid;
 }
 
-std::shared_ptr<grpc::ChannelCredentials> ClientCredentials(const TestCerts* certs) {
+}  // namespace
+
+std::shared_ptr<grpc::ChannelCredentials> TestClientCredentials(const TestCerts* certs) {
   if (certs == nullptr) return grpc::InsecureChannelCredentials();
   grpc::SslCredentialsOptions ssl;
   ssl.pem_root_certs = ReadFile(certs->ca_file());
@@ -44,6 +46,8 @@ std::shared_ptr<grpc::ChannelCredentials> ClientCredentials(const TestCerts* cer
   ssl.pem_private_key = ReadFile(certs->client_key_file());
   return grpc::SslCredentials(ssl);
 }
+
+namespace {
 
 std::unique_ptr<grpc::ClientContext> Deadline(absl::Duration d) {
   auto ctx = std::make_unique<grpc::ClientContext>();
@@ -65,29 +69,49 @@ absl::Status Call(const char* what, Stub* stub,
 
 }  // namespace
 
+namespace {
+
+// Fresh certificates when the options ask for TLS, else null.
+absl::StatusOr<std::shared_ptr<TestCerts>> CertsFor(const EtcdTestOptions& options) {
+  if (!options.tls) return nullptr;
+  absl::StatusOr<std::unique_ptr<TestCerts>> certs = TestCerts::Generate();
+  if (!certs.ok()) return certs.status();
+  return std::shared_ptr<TestCerts>(*std::move(certs));
+}
+
+}  // namespace
+
+std::unique_ptr<EtcdTestServer> EtcdTestServer::Make(std::string name,
+                                                     std::shared_ptr<TestCerts> certs,
+                                                     const EtcdTestOptions& options) {
+  std::unique_ptr<EtcdTestServer> server(new EtcdTestServer());
+  server->dir_ = std::make_unique<TempDir>();
+  server->certs_ = std::move(certs);
+  server->extra_args_ = options.extra_args;
+  server->name_ = std::move(name);
+  server->data_dir_ = server->dir_->Path("data");
+  server->log_file_ = server->dir_->Path("etcd.log");
+  server->client_port_ = FreePort();
+  server->peer_port_ = FreePort();
+  return server;
+}
+
+bool EtcdTestServer::PortWasTaken() const {
+  return LogTail(100000).find("address already in use") != std::string::npos;
+}
+
 absl::StatusOr<std::unique_ptr<EtcdTestServer>> EtcdTestServer::Start(EtcdTestOptions options) {
-  std::shared_ptr<TestCerts> certs;
-  if (options.tls) {
-    auto generated = TestCerts::Generate();
-    if (!generated.ok()) return generated.status();
-    certs = std::move(*generated);
-  }
+  absl::StatusOr<std::shared_ptr<TestCerts>> certs = CertsFor(options);
+  if (!certs.ok()) return certs.status();
   absl::Status last;
   for (int attempt = 0; attempt < kStartAttempts; ++attempt) {
-    std::unique_ptr<EtcdTestServer> server(new EtcdTestServer());
-    server->dir_ = std::make_unique<TempDir>();
-    server->certs_ = certs;
-    server->extra_args_ = options.extra_args;
-    server->data_dir_ = server->dir_->Path("data");
-    server->log_file_ = server->dir_->Path("etcd.log");
-    server->client_port_ = FreePort();
-    server->peer_port_ = FreePort();
+    std::unique_ptr<EtcdTestServer> server = Make("default", *certs, options);
     last = server->Spawn();
     if (last.ok()) last = server->WaitHealthy(kStartTimeout);
     if (last.ok()) return server;
     // Only a port grabbed by someone else between FreePort() and etcd's bind
     // is worth another try.
-    if (server->LogTail(100000).find("address already in use") == std::string::npos) break;
+    if (!server->PortWasTaken()) break;
   }
   return last;
 }
@@ -172,7 +196,7 @@ absl::Status EtcdTestServer::WaitHealthy(absl::Duration timeout) {
     // A fresh channel per probe: etcd accepts connections only once it has a
     // leader, and a reused channel would sit in gRPC's reconnect backoff.
     auto kv = etcdserverpb::KV::NewStub(
-        grpc::CreateChannel(endpoint(), ClientCredentials(certs_.get())));
+        grpc::CreateChannel(endpoint(), TestClientCredentials(certs_.get())));
     etcdserverpb::RangeRequest req;
     req.set_key("health");
     etcdserverpb::RangeResponse resp;
@@ -235,7 +259,7 @@ absl::Status EtcdTestServer::Restart() {
 
 absl::Status EtcdTestServer::EnableAuth() {
   auto auth = etcdserverpb::Auth::NewStub(
-      grpc::CreateChannel(endpoint(), ClientCredentials(certs_.get())));
+      grpc::CreateChannel(endpoint(), TestClientCredentials(certs_.get())));
   etcdserverpb::AuthUserAddRequest root;
   root.set_name(kTestRootUser);
   root.set_password(kTestRootPassword);
@@ -277,28 +301,15 @@ std::string EtcdTestServer::LogTail(size_t max_bytes) const {
 
 absl::StatusOr<std::unique_ptr<EtcdTestCluster>> EtcdTestCluster::Start(int members,
                                                                         EtcdTestOptions options) {
-  std::shared_ptr<TestCerts> certs;
-  if (options.tls) {
-    auto generated = TestCerts::Generate();
-    if (!generated.ok()) return generated.status();
-    certs = std::move(*generated);
-  }
+  absl::StatusOr<std::shared_ptr<TestCerts>> certs = CertsFor(options);
+  if (!certs.ok()) return certs.status();
   absl::Status last;
   for (int attempt = 0; attempt < kStartAttempts; ++attempt) {
     std::unique_ptr<EtcdTestCluster> cluster(new EtcdTestCluster());
     std::vector<std::string> peers;
     for (int i = 0; i < members; ++i) {
-      std::unique_ptr<EtcdTestServer> m(new EtcdTestServer());
-      m->dir_ = std::make_unique<TempDir>();
-      m->certs_ = certs;
-      m->extra_args_ = options.extra_args;
-      m->name_ = absl::StrCat("m", i);
-      m->data_dir_ = m->dir_->Path("data");
-      m->log_file_ = m->dir_->Path("etcd.log");
-      m->client_port_ = FreePort();
-      m->peer_port_ = FreePort();
-      peers.push_back(m->name_ + "=" + m->PeerUrl());
-      cluster->members_.push_back(std::move(m));
+      cluster->members_.push_back(EtcdTestServer::Make(absl::StrCat("m", i), *certs, options));
+      peers.push_back(cluster->members_.back()->name_ + "=" + cluster->members_.back()->PeerUrl());
     }
     last = absl::OkStatus();
     for (auto& m : cluster->members_) {
@@ -310,9 +321,7 @@ absl::StatusOr<std::unique_ptr<EtcdTestCluster>> EtcdTestCluster::Start(int memb
     }
     if (last.ok()) return cluster;
     bool port_taken = false;
-    for (auto& m : cluster->members_) {
-      port_taken |= m->LogTail(100000).find("address already in use") != std::string::npos;
-    }
+    for (auto& m : cluster->members_) port_taken |= m->PortWasTaken();
     if (!port_taken) break;
   }
   return last;

@@ -36,6 +36,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "grpcpp/security/credentials.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_certs.h"
 
@@ -56,6 +57,10 @@ struct EtcdTestOptions {
   // or "--auth-token-ttl=1".
   std::vector<std::string> extra_args;
 };
+
+// Credentials for a raw gRPC channel to a test server: insecure when `certs`
+// is null, else its CA and client certificate.
+std::shared_ptr<grpc::ChannelCredentials> TestClientCredentials(const TestCerts* certs);
 
 class EtcdTestServer {
  public:
@@ -103,6 +108,9 @@ class EtcdTestServer {
   friend class EtcdTestCluster;
   EtcdTestServer() = default;
 
+  static std::unique_ptr<EtcdTestServer> Make(std::string name, std::shared_ptr<TestCerts> certs,
+                                              const EtcdTestOptions& options);
+  bool PortWasTaken() const;
   std::vector<std::string> Args() const;
   absl::Status Spawn();
   absl::Status WaitHealthy(absl::Duration timeout);

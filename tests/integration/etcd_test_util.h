@@ -1,10 +1,11 @@
-// RecordingHandler: a WatchHandler for tests that records everything a
-// Watcher delivers and lets the test thread wait for it.
-//
-// Thread-safety: callbacks come from the Watcher's thread; every accessor
-// locks, so the test thread may read and wait at any time.
-#ifndef CONFWATCH_TESTS_INTEGRATION_ETCD_RECORDING_HANDLER_H_
-#define CONFWATCH_TESTS_INTEGRATION_ETCD_RECORDING_HANDLER_H_
+// Helpers for the etcd client's integration tests:
+//  * ConnectForTest(): an EtcdClient with short timeouts.
+//  * RecordingHandler: a WatchHandler that records everything a Watcher
+//    delivers and lets the test thread wait for it. Callbacks come from the
+//    Watcher's thread; every accessor locks, so the test thread may read and
+//    wait at any time.
+#ifndef CONFWATCH_TESTS_INTEGRATION_ETCD_TEST_UTIL_H_
+#define CONFWATCH_TESTS_INTEGRATION_ETCD_TEST_UTIL_H_
 
 #include <map>
 #include <string>
@@ -14,9 +15,23 @@
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "etcd/etcd_client.h"
 #include "etcd/watcher.h"
+#include "gtest/gtest.h"
 
 namespace confwatch {
+
+// A client for `endpoints` that gives up on an endpoint after 1 s and on a
+// request after 5 s. Null, with a test failure, if Create refuses.
+inline std::unique_ptr<EtcdClient> ConnectForTest(const std::vector<std::string>& endpoints) {
+  EtcdOptions o;
+  o.endpoints = endpoints;
+  o.dial_timeout = absl::Seconds(1);
+  o.request_timeout = absl::Seconds(5);
+  absl::StatusOr<std::unique_ptr<EtcdClient>> c = EtcdClient::Create(o);
+  EXPECT_TRUE(c.ok()) << c.status();
+  return c.ok() ? *std::move(c) : nullptr;
+}
 
 class RecordingHandler : public WatchHandler {
  public:
@@ -130,4 +145,4 @@ class RecordingHandler : public WatchHandler {
 
 }  // namespace confwatch
 
-#endif  // CONFWATCH_TESTS_INTEGRATION_ETCD_RECORDING_HANDLER_H_
+#endif  // CONFWATCH_TESTS_INTEGRATION_ETCD_TEST_UTIL_H_
