@@ -54,9 +54,11 @@ confwatch_module(template
     ${_u}/fmt_test.cc
     ${_u}/lexer_test.cc
     ${_u}/parser_test.cc
+    ${_u}/robustness_test.cc
     ${_u}/smoke_test.cc
     ${_u}/strconv_test.cc
     ${_u}/test_funcs.cc
+    ${_u}/value_test.cc
     ${TEMPLATE_FUNC_TESTS}
   DEPS ${_template_deps}
 )

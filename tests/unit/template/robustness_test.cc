@@ -1,0 +1,144 @@
+// Behaviour at the edges: runaway recursion, huge templates, invalid UTF-8,
+// concurrent executions, missingkey options, output handling, and the
+// ExecuteTemplate entry point. Go-derived messages were checked against Go
+// 1.19 (template.Option("missingkey=...") etc.).
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
+#include "template/json_value.h"
+#include "template/template.h"
+#include "test_funcs.h"
+
+namespace confwatch {
+namespace {
+
+std::shared_ptr<const Template> MustParse(std::string_view text, const ParseOptions& opt = {}) {
+  auto t = Template::Parse("t.tmpl", text, testing_funcs::TestFuncs(), opt);
+  EXPECT_TRUE(t.ok()) << t.status();
+  return t.ok() ? *t : nullptr;
+}
+
+Value Data(const char* json) { return ValueFromJson(nlohmann::json::parse(json)); }
+
+TEST(Robustness, RunawayRecursionStopsWithGosMessage) {
+  auto t = MustParse("{{define \"r\"}}x{{template \"r\" .}}{{end}}{{template \"r\" 1}}");
+  ExecContext ctx;
+  std::string out = "before";
+  absl::Status st = t->Execute(Value(), ctx, &out);
+  EXPECT_TRUE(absl::IsResourceExhausted(st)) << st;
+  EXPECT_EQ(absl::StrCat("template: t.tmpl:1:26: executing \"r\" at <{{template \"r\" .}}>: "
+                         "exceeded maximum template depth (", kMaxExecDepth, ")"),
+            st.message());
+  EXPECT_EQ("before", out);
+  EXPECT_EQ(0, ctx.depth);
+}
+
+TEST(Robustness, RecursionBelowTheLimitWorks) {
+  auto t = MustParse(
+      "{{define \"count\"}}{{if .}}{{len .}} {{template \"count\" slice . 1}}{{end}}{{end}}"
+      "{{template \"count\" .}}");
+  ExecContext ctx;
+  std::string out;
+  ASSERT_TRUE(t->Execute(Data(R"(["a","b","c"])"), ctx, &out).ok());
+  EXPECT_EQ("3 2 1 ", out);
+}
+
+TEST(Robustness, TenMegabyteTemplate) {
+  std::string text;
+  const std::string line = "line {{.a}} {{len .l}}\n";
+  size_t lines = 0;
+  for (; text.size() < 10 * 1024 * 1024; ++lines) text += line;
+  auto t = MustParse(text);
+  ExecContext ctx;
+  std::string out;
+  ASSERT_TRUE(t->Execute(Data(R"({"a":"A","l":[1,2]})"), ctx, &out).ok());
+  EXPECT_EQ(lines * 9, out.size());  // "line A 2\n" per line
+}
+
+TEST(Robustness, InvalidUtf8PassesThroughTextAndStrings) {
+  auto t = MustParse("\xff{{\"\xfe\"}}{{printf \"%q\" \"\xfd\"}}");
+  ExecContext ctx;
+  std::string out;
+  ASSERT_TRUE(t->Execute(Value(), ctx, &out).ok());
+  // Text is copied byte for byte; a string literal's invalid byte becomes
+  // U+FFFD (strconv.Unquote), which %q keeps as is (it is printable).
+  EXPECT_EQ("\xff\xef\xbf\xbd\"\xef\xbf\xbd\"", out);
+}
+
+TEST(Robustness, OneTemplateExecutesOnManyThreads) {
+  auto t = MustParse("{{range $i, $e := .l}}{{$i}}={{$e}} {{end}}{{printf \"%05.1f\" .f}}");
+  Value data = Data(R"({"l":["a","b","c"],"f":3.14159})");
+  std::vector<std::thread> threads;
+  std::vector<int> bad(4, 0);
+  for (int n = 0; n < 4; ++n) {
+    threads.emplace_back([&, n] {
+      for (int i = 0; i < 200; ++i) {
+        ExecContext ctx;
+        std::string out;
+        if (!t->Execute(data, ctx, &out).ok() || out != "0=a 1=b 2=c 003.1") ++bad[n];
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(std::vector<int>(4, 0), bad);
+}
+
+TEST(Robustness, MissingKeyZero) {
+  ParseOptions opt;
+  opt.missing_key = ParseOptions::MissingKey::kZero;
+  auto t = MustParse("{{.nope}}|{{.m.nope}}|{{(m).nope}}|", opt);
+  ExecContext ctx;
+  std::string out;
+  ASSERT_TRUE(t->Execute(Data(R"({"m":{"a":1}})"), ctx, &out).ok());
+  // The zero value of interface{} prints as <no value>; of string as "".
+  EXPECT_EQ("<no value>|<no value>||", out);
+}
+
+TEST(Robustness, MissingKeyError) {
+  ParseOptions opt;
+  opt.missing_key = ParseOptions::MissingKey::kError;
+  ExecContext ctx;
+  std::string out;
+  absl::Status st = MustParse("{{.m.nope}}", opt)->Execute(Data(R"({"m":{"a":1}})"), ctx, &out);
+  EXPECT_EQ("template: t.tmpl:1:4: executing \"t.tmpl\" at <.m.nope>: map has no entry for key \"nope\"",
+            st.message());
+  st = MustParse("{{.x}}", opt)->Execute(Value(), ctx, &out);
+  EXPECT_EQ("template: t.tmpl:1:2: executing \"t.tmpl\" at <.x>: nil data; no entry for key \"x\"",
+            st.message());
+}
+
+TEST(Robustness, ExecuteAppendsAndErrorsLeaveOutputAlone) {
+  auto t = MustParse("{{.a}}");
+  ExecContext ctx;
+  std::string out = "x=";
+  ASSERT_TRUE(t->Execute(Data(R"({"a":"1"})"), ctx, &out).ok());
+  EXPECT_EQ("x=1", out);
+  auto failing = MustParse("partial {{e}}");
+  EXPECT_FALSE(failing->Execute(Value(), ctx, &out).ok());
+  EXPECT_EQ("x=1", out);
+}
+
+TEST(Robustness, ExecuteTemplateByName) {
+  auto t = MustParse("main{{define \"sub\"}}sub {{.}}{{end}}");
+  ExecContext ctx;
+  std::string out;
+  ASSERT_TRUE(t->ExecuteTemplate("sub", Value::Int(7), ctx, &out).ok());
+  EXPECT_EQ("sub 7", out);
+  absl::Status st = t->ExecuteTemplate("nope", Value(), ctx, &out);
+  EXPECT_EQ("template: no template \"nope\" associated with template \"t.tmpl\"", st.message());
+}
+
+TEST(Robustness, DefinesOnlyRendersNothing) {
+  auto t = MustParse("{{define \"x\"}}X{{end}}");
+  ExecContext ctx;
+  std::string out;
+  ASSERT_TRUE(t->Execute(Value(), ctx, &out).ok());
+  EXPECT_EQ("", out);
+}
+
+}  // namespace
+}  // namespace confwatch
