@@ -83,10 +83,11 @@ std::string Item::String() const {
   }
   if (type > ItemType::kKeyword) return absl::StrCat("<", std::string(val), ">");
   if (val.size() > 10) {
-    // %.10q: the first 10 runes, quoted.
+    // Go: len(val) > 10 bytes prints %.10q... (the first 10 runes, quoted,
+    // then "..." even when nothing was cut).
     size_t i = 0;
     for (int n = 0; n < 10 && i < val.size(); ++n) i += utf8::DecodeRune(val.substr(i)).width;
-    if (i < val.size()) return gostrconv::Quote(val.substr(0, i)) + "...";
+    return gostrconv::Quote(val.substr(0, i)) + "...";
   }
   return gostrconv::Quote(val);
 }

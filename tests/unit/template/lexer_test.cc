@@ -237,6 +237,16 @@ TEST(Lexer, ItemStringMatchesGo) {
   EXPECT_EQ("<end>", lex.NextItem().String());
 }
 
+TEST(Lexer, ItemStringMarksLongValuesEvenWhenNotCut) {
+  // Go tests len(val) > 10 in bytes but cuts at 10 runes: a 10-rune value
+  // of more than 10 bytes is printed whole, followed by "...". (Found by
+  // the fuzzer, checked against Go.)
+  Lexer lex("{{\"\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\"}}", LexOptions());
+  lex.NextItem();
+  EXPECT_EQ("\"\\\"\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\\\"\"...",
+            lex.NextItem().String());
+}
+
 }  // namespace
 }  // namespace tmpl
 }  // namespace confwatch
