@@ -108,6 +108,14 @@ bool SamePrefixTerms(std::string_view clean_a, std::string_view clean_b) {
          (clean_b.size() == clean_a.size() || clean_b[clean_a.size()] == '/');
 }
 
+// path.Dir of a name; names are clean absolute paths, so no cleaning and no
+// allocation is needed.
+std::string_view CleanDir(std::string_view clean_name) {
+  const size_t slash = clean_name.rfind('/');
+  if (slash == std::string_view::npos) return ".";
+  return slash == 0 ? clean_name.substr(0, 1) : clean_name.substr(0, slash);
+}
+
 void SortUnique(std::vector<std::string>* v) {
   std::sort(v->begin(), v->end());
   v->erase(std::unique(v->begin(), v->end()), v->end());
@@ -164,10 +172,12 @@ bool ViewScope::IsRegular(std::string_view store_key) const {
   return rest[0] != '/' && IsCleanAbsolutePath(std::string("/").append(rest));
 }
 
-std::string ViewScope::RegularName(std::string_view store_key) const {
+std::string_view ViewScope::RegularName(std::string_view store_key, std::string* buf) const {
   std::string_view rest = store_key.substr(prefix_.size());
-  if (slash_prefix_) return std::string("/").append(rest);
-  return rest.empty() ? "/" : std::string(rest);
+  if (!slash_prefix_) return rest.empty() ? "/" : rest;
+  buf->assign("/");
+  buf->append(rest);
+  return *buf;
 }
 
 bool ViewScope::RegularStart(std::string_view name_prefix, std::string* store_key) const {
@@ -194,6 +204,7 @@ void StoreView::ScanRegular(std::string_view name_prefix, Fn&& fn) const {
   if (!scope_->RegularStart(name_prefix, &lo)) return;
   const std::string hi = PrefixRangeEnd(lo);
   std::string cursor = lo;  // a jump may cross several scope ranges
+  std::string name_buf;
   for (const auto& [range_lo, range_hi] : scope_->regular_) {
     if (!Below(range_lo, hi)) break;
     if (!Below(cursor, range_hi)) continue;
@@ -204,7 +215,7 @@ void StoreView::ScanRegular(std::string_view name_prefix, Fn&& fn) const {
         ++it;
         continue;
       }
-      std::string jump = fn(scope_->RegularName(it->first), it->second);
+      std::string jump = fn(scope_->RegularName(it->first, &name_buf), it->second);
       if (jump.empty() || !scope_->RegularStart(jump, &cursor)) {
         ++it;
       } else {
@@ -217,8 +228,8 @@ void StoreView::ScanRegular(std::string_view name_prefix, Fn&& fn) const {
 template <typename Fn>
 void StoreView::ScanOdd(std::string_view name_prefix, Fn&& fn) const {
   auto visit = [&](std::string_view key, const std::string& value) {
-    std::string name = scope_->ToViewName(key);
-    if (StartsWith(name, name_prefix)) fn(std::move(name), value);
+    const std::string name = scope_->ToViewName(key);
+    if (StartsWith(name, name_prefix)) fn(std::string_view(name), value);
   };
   if (store_->odd_size() > 0) {
     for (const auto& [lo, hi] : scope_->regular_) {
@@ -243,13 +254,13 @@ void StoreView::Scan(std::string_view name_prefix, Fn&& fn) const {
 template <typename Keep>
 std::vector<KVPair> StoreView::Collect(std::string_view name_prefix, Keep&& keep) const {
   std::vector<KVPair> out;
-  ScanRegular(name_prefix, [&](std::string name, const std::string& value) {
-    if (keep(name)) out.push_back({std::move(name), value});
+  ScanRegular(name_prefix, [&](std::string_view name, const std::string& value) {
+    if (keep(name)) out.push_back({std::string(name), value});
     return std::string();
   });
   const size_t regular = out.size();  // already in name order
-  ScanOdd(name_prefix, [&](std::string name, const std::string& value) {
-    if (keep(name)) out.push_back({std::move(name), value});
+  ScanOdd(name_prefix, [&](std::string_view name, const std::string& value) {
+    if (keep(name)) out.push_back({std::string(name), value});
     return std::string();
   });
   // One pair per name, the regular one first (stable sort keeps scan order).
@@ -275,7 +286,7 @@ absl::StatusOr<KVPair> StoreView::Get(std::string_view key) const {
     if (const std::string* value = store_->Find(store_key)) return KVPair{std::string(key), *value};
   }
   const std::string* found = nullptr;
-  ScanOdd(key, [&](const std::string& name, const std::string& value) {
+  ScanOdd(key, [&](std::string_view name, const std::string& value) {
     if (found == nullptr && name == key) found = &value;
   });
   if (found != nullptr) return KVPair{std::string(key), *found};
@@ -306,12 +317,22 @@ absl::StatusOr<std::vector<KVPair>> StoreView::GetAll(std::string_view pattern) 
     if (Empty()) return std::vector<KVPair>();
     return valid;
   }
-  return Collect(GlobLiteralPrefix(pattern), [&](const std::string& name) {
+  return Collect(GlobLiteralPrefix(pattern), [&](std::string_view name) {
     return GoPathMatch(pattern, name).value_or(false);
   });
 }
 
 absl::StatusOr<std::vector<std::string>> StoreView::GetAllValues(std::string_view pattern) const {
+  if (store_->odd_size() == 0 && scope_->other_.empty() && ValidateGoPattern(pattern).ok()) {
+    // Every visible key is regular and names are unique: no pairs needed.
+    std::vector<std::string> values;
+    ScanRegular(GlobLiteralPrefix(pattern), [&](std::string_view name, const std::string& value) {
+      if (GoPathMatch(pattern, name).value_or(false)) values.push_back(value);
+      return std::string();
+    });
+    std::sort(values.begin(), values.end());
+    return values;
+  }
   absl::StatusOr<std::vector<KVPair>> kvs = GetAll(pattern);
   if (!kvs.ok()) return kvs.status();
   std::vector<std::string> values;
@@ -328,9 +349,9 @@ std::vector<std::string> StoreView::List(std::string_view path) const {
   if (clean[0] != '/') return out;  // names are absolute; Dir(name) never relative
   // Names whose Dir lies under `clean` start with `base`.
   const std::string base = clean == "/" ? clean : clean + "/";
-  Scan(base, [&](const std::string& name, const std::string&) {
+  Scan(base, [&](std::string_view name, const std::string&) {
     if (name == path) return std::string();  // counted above, as memkv's `continue`
-    if (SamePrefixTerms(clean, GoPathDir(name))) {
+    if (SamePrefixTerms(clean, CleanDir(name))) {
       // memkv: strings.Split(stripKey(key, filePath), "/")[0], on the raw path.
       std::string_view rest = name;
       if (StartsWith(rest, path)) rest.remove_prefix(path.size());
@@ -351,11 +372,11 @@ std::vector<std::string> StoreView::ListDir(std::string_view path) const {
   // below `clean` also start with `base`: scan the narrower one.
   std::string_view scan = path;
   if (StartsWith(base, path)) scan = base;
-  Scan(scan, [&](const std::string& name, const std::string&) {
+  Scan(scan, [&](std::string_view name, const std::string&) {
     // memkv: the element of Dir(name) right after the path's elements.
-    const std::string dir = GoPathDir(name);
+    const std::string_view dir = CleanDir(name);
     if (SamePrefixTerms(clean, dir) && dir.size() > clean.size()) {
-      std::string_view below = std::string_view(dir).substr(clean.size() + 1);
+      std::string_view below = dir.substr(clean.size() + 1);
       out.emplace_back(below.substr(0, below.find('/')));
     }
     return SubtreeEnd(base, name);
@@ -372,7 +393,7 @@ std::string StoreView::SubtreeEnd(std::string_view base, std::string_view name) 
 }
 
 std::vector<KVPair> StoreView::All() const {
-  return Collect("", [](const std::string&) { return true; });
+  return Collect("", [](std::string_view) { return true; });
 }
 
 }  // namespace confwatch

@@ -117,8 +117,9 @@ class ViewScope {
   // Whether a covered key in regular_ is named by plain prefix replacement
   // (RegularName) -- true for every clean absolute key there.
   bool IsRegular(std::string_view store_key) const;
-  // The name of a regular key, without path.Clean.
-  std::string RegularName(std::string_view store_key) const;
+  // The name of a regular key, without path.Clean; may point into store_key
+  // or *buf.
+  std::string_view RegularName(std::string_view store_key, std::string* buf) const;
   // First store key of the regular keys whose names start with
   // `name_prefix`; false when no regular name can.
   bool RegularStart(std::string_view name_prefix, std::string* store_key) const;

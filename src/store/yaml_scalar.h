@@ -1,0 +1,37 @@
+// How confd's file backend turns one YAML scalar into a key's value. confd
+// unmarshals with gopkg.in/yaml.v2 into interface{}, which resolves a PLAIN
+// (unquoted) scalar by YAML 1.1 rules, then prints it in nodeWalk:
+//   null ("", "~", "null", "Null", "NULL")           -> no key at all
+//   bool (y Y yes Yes YES on On ON true True TRUE,
+//         n N no No NO off Off OFF false False FALSE) -> "true" / "false"
+//   int  (strconv.ParseInt(s without '_', 0, 64): "0x1F", "0o17", "017",
+//         "0b101", "+5", "1_000")                    -> decimal ("31", "15")
+//   float (".5", "1e3", "1.", ".inf", ".nan", ...)    -> FormatFloat(f, 'f', -1)
+//                                                        ("0.5", "1000", "+Inf")
+//   anything else (incl. timestamps)                  -> the text itself
+// Quoted and block scalars are always strings.
+//
+// Deliberate difference: an integer above int64 but within uint64 (yaml.v2
+// gives uint64, which confd's nodeWalk has no case for and silently drops) is
+// kept, in decimal.
+//
+// Thread-safety: pure functions.
+#ifndef CONFWATCH_STORE_YAML_SCALAR_H_
+#define CONFWATCH_STORE_YAML_SCALAR_H_
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace confwatch {
+
+// The value confd stores for a plain scalar, nullopt for null (no key).
+std::optional<std::string> ResolvePlainYamlScalar(std::string_view plain);
+
+// Go's strconv.FormatFloat(f, 'f', -1, 64): the shortest digits that read
+// back as f, never an exponent; "NaN", "+Inf", "-Inf".
+std::string FormatGoFloat(double f);
+
+}  // namespace confwatch
+
+#endif  // CONFWATCH_STORE_YAML_SCALAR_H_
