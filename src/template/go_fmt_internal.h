@@ -57,6 +57,9 @@ class Fmt {
   std::string* buf_;
 };
 
+// A nil `any`: the nil interface or the invalid value.
+inline bool IsNilAny(const Value& v) { return !v.valid() || v.kind() == Kind::kInterface; }
+
 inline constexpr const char* kLowerDigits = "0123456789abcdefx";
 inline constexpr const char* kUpperDigits = "0123456789ABCDEFX";
 

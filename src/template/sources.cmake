@@ -34,9 +34,11 @@ confwatch_module(template
   SOURCES
     ${_t}/builtins.cc
     ${_t}/exec.cc
+    ${_t}/exec_eval.cc
     ${_t}/function.cc
     ${_t}/go_fmt_format.cc
     ${_t}/go_fmt_print.cc
+    ${_t}/go_fmt_printf.cc
     ${_t}/go_strconv.cc
     ${_t}/json_value.cc
     ${_t}/lexer.cc
