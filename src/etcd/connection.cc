@@ -197,7 +197,7 @@ absl::StatusOr<std::string> Connection::Token(EndpointChannel& ch) {
   if (options_.username.empty()) return std::string();
   {
     absl::MutexLock l(&mu_);
-    if (!token_.empty()) return token_;
+    if (!token_.empty() || auth_not_enabled_) return token_;
   }
   etcdserverpb::AuthenticateRequest req;
   req.set_name(options_.username);
@@ -206,17 +206,19 @@ absl::StatusOr<std::string> Connection::Token(EndpointChannel& ch) {
   grpc::ClientContext ctx;
   ctx.set_deadline(absl::ToChronoTime(absl::Now() + options_.request_timeout));
   grpc::Status s = ch.auth->Authenticate(&ctx, req, &resp);
-  // A server without auth ignores tokens; go on without one.
-  if (IsAuthNotEnabled(s)) return std::string();
-  if (!s.ok()) return AuthError(s, ch.endpoint.address, options_.username);
+  if (!s.ok() && !IsAuthNotEnabled(s)) return AuthError(s, ch.endpoint.address, options_.username);
   absl::MutexLock l(&mu_);
+  // A server without auth ignores tokens: remember that and go on without.
+  auth_not_enabled_ = !s.ok();
   token_ = resp.token();
   return token_;
 }
 
 void Connection::InvalidateToken(const std::string& stale) {
   absl::MutexLock l(&mu_);
-  if (token_ == stale) token_.clear();
+  if (token_ != stale) return;
+  token_.clear();
+  auth_not_enabled_ = false;
 }
 
 absl::Status Connection::Call(
@@ -235,7 +237,9 @@ absl::Status Connection::Call(
     if (!token->empty()) ctx.AddMetadata("token", *token);
     grpc::Status s = rpc(**ch, &ctx);
     if (s.ok()) return absl::OkStatus();
-    if (IsInvalidAuthToken(s) && !reauthenticated) {
+    // Also "user name is empty": auth was enabled after we found it off.
+    if ((IsInvalidAuthToken(s) || (IsUserEmpty(s) && !options_.username.empty())) &&
+        !reauthenticated) {
       reauthenticated = true;
       InvalidateToken(*token);
       continue;

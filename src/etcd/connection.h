@@ -68,8 +68,8 @@ class Connection {
   // The auth token to send ("" without a username), authenticating on `ch`
   // first when there is none yet. Errors as AuthError().
   absl::StatusOr<std::string> Token(EndpointChannel& ch);
-  // `stale` was refused as invalid: forget it (unless another thread has
-  // already replaced it) so the next Token() authenticates again.
+  // `stale` was refused: forget it (unless another thread has already
+  // replaced it) so the next Token() authenticates again.
   void InvalidateToken(const std::string& stale);
 
   // Runs one unary request: picks an endpoint, attaches the token and a
@@ -96,6 +96,7 @@ class Connection {
   size_t current_ ABSL_GUARDED_BY(mu_) = 0;
   std::vector<std::shared_ptr<EndpointChannel>> channels_ ABSL_GUARDED_BY(mu_);
   std::string token_ ABSL_GUARDED_BY(mu_);
+  bool auth_not_enabled_ ABSL_GUARDED_BY(mu_) = false;  // Authenticate said so
 };
 
 }  // namespace confwatch

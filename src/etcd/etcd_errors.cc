@@ -99,6 +99,10 @@ grpc::Status WatchCancelStatus(const std::string& reason) {
                       reason.empty() ? "watch canceled by etcd" : reason);
 }
 
+bool IsUserEmpty(const grpc::Status& s) {
+  return s.error_code() == grpc::StatusCode::INVALID_ARGUMENT && s.error_message() == kUserEmpty;
+}
+
 std::string PrintableKey(absl::string_view key) { return absl::CHexEscape(key); }
 
 absl::Status RequestError(const grpc::Status& s, absl::string_view endpoint,

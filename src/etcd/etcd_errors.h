@@ -48,6 +48,8 @@ bool IsEndpointFailure(const grpc::Status& s);
 bool IsCompacted(const grpc::Status& s);
 // The answer to Authenticate when auth is disabled on the server.
 bool IsAuthNotEnabled(const grpc::Status& s);
+// A request without a token to a server with auth enabled.
+bool IsUserEmpty(const grpc::Status& s);
 
 // The status a watch's cancel_reason stands for: etcd's own code and
 // description when the reason carries them ("rpc error: code = ... desc =

@@ -196,9 +196,10 @@ void Watcher::Deliver(std::vector<WatchSet::Action> actions, const std::string& 
 bool Watcher::RetryWithNewToken(const WatchSet::Action& failed, const grpc::Status& why) {
   // etcd checks a watch's permission with the stream's token when the watch
   // is created; a token that expired since the stream opened reads as
-  // "invalid auth token" (or, in older 3.4 releases, "permission denied").
-  // A stream with a fresh token tells the two apart.
-  bool maybe_token = IsInvalidAuthToken(why) ||
+  // "invalid auth token" (or, in older 3.4 releases, "permission denied"),
+  // a stream opened before auth was enabled as "user name is empty". A
+  // stream with a fresh token tells these apart from a real refusal.
+  bool maybe_token = IsInvalidAuthToken(why) || IsUserEmpty(why) ||
                      why.error_code() == grpc::StatusCode::PERMISSION_DENIED;
   if (!maybe_token || connection_->options().username.empty()) return false;
   absl::MutexLock l(&mu_);

@@ -114,6 +114,20 @@ TEST(EtcdAuth, ExpiredTokenIsRenewedTransparently) {
   EXPECT_EQ(h.events()[0].kv.key, "/app/a");
 }
 
+TEST(EtcdAuth, CredentialsWorkBeforeAndAfterAuthIsEnabled) {
+  auto etcd = EtcdTestServer::Start();
+  ASSERT_TRUE(etcd.ok()) << etcd.status();
+  auto web = ConnectAs(**etcd, kTestReader, kTestReaderPassword);
+  ASSERT_TRUE(web.ok());
+  // Auth off: the server says so to Authenticate, and requests go without a token.
+  ASSERT_TRUE((*web)->Put("/app/a", "1").ok());
+  ASSERT_TRUE((*etcd)->EnableAuth().ok());
+  // Auth on: the client now needs (and gets) a token.
+  absl::StatusOr<std::optional<KeyValue>> got = (*web)->Get("/app/a");
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_TRUE(got->has_value());
+}
+
 class EtcdTls : public ::testing::Test {
  protected:
   void SetUp() override {

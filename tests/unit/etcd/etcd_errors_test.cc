@@ -105,6 +105,8 @@ TEST(Classification, FollowsEtcdsErrorDescriptions) {
       G(grpc::StatusCode::OUT_OF_RANGE, "etcdserver: mvcc: required revision has been compacted")));
   EXPECT_FALSE(IsCompacted(
       G(grpc::StatusCode::OUT_OF_RANGE, "etcdserver: mvcc: required revision is a future revision")));
+  EXPECT_TRUE(IsUserEmpty(G(grpc::StatusCode::INVALID_ARGUMENT, "etcdserver: user name is empty")));
+  EXPECT_FALSE(IsUserEmpty(G(grpc::StatusCode::INVALID_ARGUMENT, "etcdserver: key is not provided")));
   EXPECT_TRUE(IsAuthNotEnabled(
       G(grpc::StatusCode::FAILED_PRECONDITION, "etcdserver: authentication is not enabled")));
 }
