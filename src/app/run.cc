@@ -12,6 +12,7 @@
 #include "absl/strings/str_join.h"
 #include "daemon/daemon.h"
 #include "daemon/etcd_key_source.h"
+#include "daemon/local_key_sources.h"
 #include "daemon/log_absl.h"
 #include "daemon/resource_set.h"
 #include "ops/logging.h"
@@ -132,6 +133,13 @@ absl::StatusOr<std::unique_ptr<KeySource>> MakeKeySource(const Options& options)
     if (!client.ok()) return client.status();
     return std::unique_ptr<KeySource>(new EtcdKeySource(std::move(*client)));
   }
+  if (options.backend == "file") {
+    if (options.files.empty()) {
+      return absl::InvalidArgumentError("-backend file needs at least one -file");
+    }
+    return std::unique_ptr<KeySource>(new FileKeySource(options.files, options.filter));
+  }
+  if (options.backend == "env") return std::unique_ptr<KeySource>(new EnvKeySource());
   return absl::InvalidArgumentError(
       absl::StrCat("-backend ", options.backend, " is not supported: use etcdv3, file or env"));
 }
@@ -139,6 +147,16 @@ absl::StatusOr<std::unique_ptr<KeySource>> MakeKeySource(const Options& options)
 int Run(const Options& options) {
   InitLogging(LoggingConfig{options.log_level, options.log_format, nullptr});
   for (const std::string& w : options.warnings) spdlog::warn("{}", w);
+  if (!options.exec_command.empty()) {
+    spdlog::error("exec mode (-- command) is not implemented in this version");
+    return kExitUsage;
+  }
+  if (!options.srv_domain.empty() || !options.srv_record.empty()) {
+    spdlog::warn("SRV discovery of nodes is not implemented in this version; using -node");
+  }
+  if (!options.metrics_addr.empty() || options.subreaper) {
+    spdlog::warn("-metrics-addr and -subreaper are not implemented in this version; ignored");
+  }
   if (options.check_config) return CheckConfig(options);
 
   // Block the daemon's signals before any thread exists (gRPC starts its own

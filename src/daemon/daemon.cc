@@ -274,7 +274,7 @@ void Daemon::OnConfdirEvent(const std::string& path) {
     // A file of the file backend changed: read it again; ReplacePrefix turns
     // the new contents into exactly the keys that changed.
     for (const std::string& f : deps_.source->Files()) {
-      if (path == f) {
+      if (path == f || absl::StartsWith(path, f + "/")) {
         if (absl::Status s = SyncAll(); !s.ok()) spdlog::error("{}", s.message());
         return;
       }
@@ -294,8 +294,14 @@ absl::Status Daemon::RunWatch() {
       roots.push_back({options_.confdir + "/templates", true});
     }
     for (const std::string& f : deps_.source->Files()) {
-      size_t slash = f.find_last_of('/');
-      roots.push_back({slash == std::string::npos ? "." : f.substr(0, slash), false});
+      // A directory of data files is watched whole; a single file through its
+      // directory (editors replace files by rename).
+      if (stat(f.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+        roots.push_back({f, true});
+      } else {
+        size_t slash = f.find_last_of('/');
+        roots.push_back({slash == std::string::npos ? "." : f.substr(0, slash), false});
+      }
     }
     absl::StatusOr<std::unique_ptr<DirWatcher>> w =
         DirWatcher::Start(roots, [this](const std::string& p) { OnConfdirEvent(p); });
