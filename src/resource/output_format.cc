@@ -19,6 +19,12 @@ absl::Status Invalid(absl::string_view label, OutputFormat format,
       absl::StrCat(label, ": not valid ", OutputFormatName(format), ": ", detail));
 }
 
+absl::Status TomlInvalid(absl::string_view label, const TomlErrorInfo& info) {
+  return Invalid(
+      label, OutputFormat::kToml,
+      absl::StrCat("line ", info.line, ", column ", info.column, ": ", info.message));
+}
+
 absl::Status CheckJson(absl::string_view text, absl::string_view label) {
   try {
     nlohmann::json parsed = nlohmann::json::parse(text.begin(), text.end());
@@ -42,6 +48,8 @@ absl::Status CheckYaml(absl::string_view text, absl::string_view label) {
 }
 
 absl::Status CheckToml(absl::string_view text, absl::string_view label) {
+  if (std::optional<TomlErrorInfo> bad = FindInvalidUtf8(text))
+    return TomlInvalid(label, *bad);
   try {
     std::istringstream in{std::string(text)};
     (void)toml::parse(in, std::string(label));

@@ -352,6 +352,10 @@ void WarnUnknownTopLevel(const std::string& file, const toml::value& root,
 }
 
 absl::StatusOr<toml::value> ParseToml(absl::string_view text, const std::string& file) {
+  if (std::optional<TomlErrorInfo> bad = FindInvalidUtf8(text)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(file, ":", bad->line, ":", bad->column, ": ", bad->message));
+  }
   try {
     std::istringstream in{std::string(text)};
     return toml::parse(in, file);

@@ -12,10 +12,12 @@ namespace {
 
 std::string Quoted(absl::string_view s) { return absl::StrCat("\"", s, "\""); }
 
-template <typename T>
-std::string Optional(const std::optional<T>& v, const char* format) {
-  if (!v.has_value()) return "unset";
-  return absl::StrFormat(format, *v);
+std::string OptionalMode(const std::optional<mode_t>& mode) {
+  return mode.has_value() ? absl::StrFormat("%04o", *mode) : "unset";
+}
+
+std::string OptionalId(const std::optional<uint32_t>& id) {
+  return id.has_value() ? absl::StrCat(*id) : "unset";
 }
 
 // Length of a `{{ .name }}` placeholder starting at text[pos], 0 if none.
@@ -57,9 +59,9 @@ std::string TemplateResource::DebugString() const {
   absl::StrAppend(&out, "dest = ", Quoted(dest), "\n");
   absl::StrAppend(&out, "prefix = ", Quoted(prefix), "\n");
   absl::StrAppend(&out, "keys = [", absl::StrJoin(quoted_keys, ", "), "]\n");
-  absl::StrAppend(&out, "mode = ", Optional(mode, "%04o"), "\n");
-  absl::StrAppend(&out, "uid = ", Optional(uid, "%d"), "\n");
-  absl::StrAppend(&out, "gid = ", Optional(gid, "%d"), "\n");
+  absl::StrAppend(&out, "mode = ", OptionalMode(mode), "\n");
+  absl::StrAppend(&out, "uid = ", OptionalId(uid), "\n");
+  absl::StrAppend(&out, "gid = ", OptionalId(gid), "\n");
   absl::StrAppend(&out, "check_cmd = ", Quoted(check_cmd), "\n");
   absl::StrAppend(&out, "reload_cmd = ", Quoted(reload_cmd), "\n");
   absl::StrAppend(&out, "check_cmd_timeout = ", absl::FormatDuration(check_cmd_timeout),

@@ -8,6 +8,7 @@
 #ifndef CONFWATCH_RESOURCE_TOML_ERROR_H_
 #define CONFWATCH_RESOURCE_TOML_ERROR_H_
 
+#include <optional>
 #include <string>
 #include <toml.hpp>
 
@@ -35,6 +36,12 @@ TomlErrorInfo DescribeTomlException(const toml::exception& e);
 
 // InvalidArgument "<file>:<line>:<col>: <message>" from the above.
 absl::Status TomlExceptionToStatus(absl::string_view file, const toml::exception& e);
+
+// TOML documents must be UTF-8, and toml11 3.7 reads past its buffer on some
+// invalid sequences (the literal string "'\xff'"), so text is checked before
+// toml11 sees it. Returns the first bad byte, "invalid UTF-8 (byte 0xff)",
+// nullopt when the text is valid.
+std::optional<TomlErrorInfo> FindInvalidUtf8(absl::string_view text);
 
 // "string", "integer", "array", ... as a user reads them in messages.
 absl::string_view TomlTypeName(const toml::value& value);

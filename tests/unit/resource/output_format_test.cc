@@ -22,6 +22,7 @@ TEST(OutputFormat, AcceptsValidDocuments) {
       {OutputFormat::kYaml, ""},
       {OutputFormat::kToml, "[db]\nhost = \"10.0.0.1\"\nport = 5432\n"},
       {OutputFormat::kToml, ""},
+      {OutputFormat::kToml, "name = \"caf\xc3\xa9\"\n"},
   };
   for (const FormatCase& c : cases) {
     EXPECT_TRUE(ValidateOutputFormat(c.format, c.text, "out").ok())
@@ -53,6 +54,8 @@ TEST(OutputFormat, RejectsInvalidWithPosition) {
        "out: not valid toml: line 2, column 11: invalid line format"},
       {OutputFormat::kToml, "a = 1\na = 2\n",
        "out: not valid toml: line 2, column 5: value (\"a\") already exists."},
+      {OutputFormat::kToml, "a = \"\xc3\x28\"\n",
+       "out: not valid toml: line 1, column 6: invalid UTF-8 (byte 0xc3)"},
   };
   for (const InvalidCase& c : cases) {
     absl::Status s = ValidateOutputFormat(c.format, c.text, "out");

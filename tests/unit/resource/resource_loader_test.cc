@@ -398,6 +398,10 @@ TEST(ResourceLoader, SyntaxErrorsCarryPositions) {
        "app.toml:3:7: value (\"src\") already exists."},
       {"[template]\nsrc = \"a\"\ndest = \"/x\"\nDest = \"/y\"\n",
        "app.toml:4:8: \"dest\" is set twice (as \"Dest\" and \"dest\")"},
+      // Checked before toml11, which reads past its buffer on this one.
+      {"'\xff'", "app.toml:1:2: invalid UTF-8 (byte 0xff)"},
+      {"[template]\nsrc = 'a\xff'\n", "app.toml:2:9: invalid UTF-8 (byte 0xff)"},
+      {"# caf\xc3\xa9\n\xed\xa0\x80", "app.toml:2:1: invalid UTF-8 (byte 0xed)"},
   });
 }
 
