@@ -10,7 +10,7 @@ PACKAGES=(
   libabsl-dev libtoml11-dev libinotifytools0-dev nlohmann-json3-dev
   libcli11-dev libspdlog-dev libcpp-httplib-dev libyaml-cpp-dev
   libgtest-dev libgmock-dev
-  etcd-server etcd-client nginx openssl curl procps util-linux
+  etcd-server etcd-client nginx openssl curl procps util-linux python3
 )
 
 missing=()
