@@ -1,0 +1,655 @@
+// End-to-end tests of the confwatch binary against a real etcd: the binary
+// runs as a subprocess (stderr captured to a file, stopped with SIGTERM by its
+// pid), keys are written with the real EtcdClient, and the tests poll the
+// rendered files with generous bounds. Nothing here asserts speed.
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <functional>
+#include <optional>
+#include <set>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "etcd/etcd_client.h"
+#include "gtest/gtest.h"
+#include "tests/integration/etcd_test_util.h"
+#include "tests/support/etcd_test_server.h"
+#include "tests/support/temp_dir.h"
+
+extern char** environ;
+
+namespace confwatch {
+namespace {
+
+constexpr auto kWait = std::chrono::seconds(10);
+
+std::optional<std::string> ReadWholeFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// Polls `done` every 50 ms until it holds or `bound` passes.
+bool PollUntil(const std::function<bool()>& done,
+               std::chrono::milliseconds bound = kWait) {
+  auto deadline = std::chrono::steady_clock::now() + bound;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (done()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return done();
+}
+
+// Waits until `path` holds exactly `want`; on timeout the assertion shows what
+// the file held last.
+::testing::AssertionResult FileBecomes(const std::string& path, const std::string& want,
+                                       std::chrono::milliseconds bound = kWait) {
+  if (PollUntil([&] { return ReadWholeFile(path) == want; }, bound)) {
+    return ::testing::AssertionSuccess();
+  }
+  std::optional<std::string> got = ReadWholeFile(path);
+  return ::testing::AssertionFailure()
+         << path << " never became:\n[" << want << "]\nlast content:\n["
+         << (got ? *got : "<missing>") << "]";
+}
+
+int CountLines(const std::string& path) {
+  std::optional<std::string> s = ReadWholeFile(path);
+  if (!s) return 0;
+  return static_cast<int>(std::count(s->begin(), s->end(), '\n'));
+}
+
+void WriteFile(const std::string& path, const std::string& contents) {
+  absl::Status s = WriteTestFile(path, contents);
+  ASSERT_TRUE(s.ok()) << s;
+}
+
+// Replaces `path` by rename, the way editors and installers do, so the
+// watcher never reads half a file.
+void ReplaceFile(const std::string& path, const std::string& contents) {
+  std::string tmp = path + ".swp-tmp";
+  WriteFile(tmp, contents);
+  ASSERT_EQ(0, rename(tmp.c_str(), path.c_str())) << path;
+}
+
+// A confdir (conf.d + templates) in a temp dir; outputs go to out/.
+class Confdir {
+ public:
+  Confdir() {
+    mkdir(dir_.Path("conf.d").c_str(), 0755);
+    mkdir(dir_.Path("templates").c_str(), 0755);
+    mkdir(dir_.Path("out").c_str(), 0755);
+  }
+  std::string path() const { return dir_.path(); }
+  std::string Out(const std::string& name) const { return dir_.Path("out/" + name); }
+  std::string Toml(const std::string& name) const { return dir_.Path("conf.d/" + name); }
+  std::string Tmpl(const std::string& name) const { return dir_.Path("templates/" + name); }
+  std::string Scratch(const std::string& name) const { return dir_.Path(name); }
+
+  // A [template] resource: keys is the TOML array body, extra is more lines.
+  void AddResource(const std::string& toml, const std::string& src, const std::string& dest,
+                   const std::string& keys, const std::string& extra = "") {
+    ReplaceFile(Toml(toml), absl::StrCat("[template]\nsrc = \"", src, "\"\ndest = \"", Out(dest),
+                                         "\"\nkeys = [", keys, "]\n", extra));
+  }
+  void AddTemplate(const std::string& name, const std::string& text) {
+    ReplaceFile(Tmpl(name), text);
+  }
+
+ private:
+  TempDir dir_;
+};
+
+// The confwatch binary as a child process; stderr and stdout go to a log file.
+class ConfwatchProcess {
+ public:
+  ConfwatchProcess(const Confdir& confdir, std::vector<std::string> args)
+      : log_path_(confdir.Scratch("confwatch.log")) {
+    std::vector<std::string> argv = {std::string(CONFWATCH_BINARY_DIR) + "/confwatch",
+                                     "-confdir", confdir.path()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    Spawn(argv);
+  }
+  ~ConfwatchProcess() { Stop(); }
+  ConfwatchProcess(const ConfwatchProcess&) = delete;
+  ConfwatchProcess& operator=(const ConfwatchProcess&) = delete;
+
+  pid_t pid() const { return pid_; }
+  std::string Log() const { return ReadWholeFile(log_path_).value_or(""); }
+
+  // Exit code once the process exits within `bound`; nullopt if it is still
+  // running then (it is left running).
+  std::optional<int> WaitExit(std::chrono::milliseconds bound) {
+    if (pid_ <= 0) return exit_code_;
+    PollUntil([&] { return Reap(WNOHANG); }, bound);
+    return pid_ <= 0 ? exit_code_ : std::nullopt;
+  }
+
+  // SIGTERM, up to 10 s for a clean exit, then SIGKILL. Returns the exit code
+  // (128 + signal when killed).
+  int Stop() {
+    if (pid_ <= 0) return exit_code_.value_or(-1);
+    kill(pid_, SIGTERM);
+    if (!WaitExit(std::chrono::seconds(10))) {
+      ADD_FAILURE() << "confwatch ignored SIGTERM for 10 s\n" << Log();
+      kill(pid_, SIGKILL);
+      Reap(0);
+    }
+    return exit_code_.value_or(-1);
+  }
+
+ private:
+  void Spawn(const std::vector<std::string>& argv) {
+    std::vector<char*> cargv;
+    for (const std::string& a : argv) cargv.push_back(const_cast<char*>(a.c_str()));
+    cargv.push_back(nullptr);
+    int fd = open(log_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    ASSERT_GE(fd, 0) << log_path_;
+    pid_ = fork();
+    ASSERT_GE(pid_, 0);
+    if (pid_ == 0) {
+      prctl(PR_SET_PDEATHSIG, SIGKILL);  // a crashed test leaves no confwatch
+      dup2(fd, 1);
+      dup2(fd, 2);
+      setenv("HOSTNAME", "localhost", 1);
+      execv(cargv[0], cargv.data());
+      _exit(127);
+    }
+    close(fd);
+  }
+
+  bool Reap(int flags) {
+    int status = 0;
+    pid_t r = waitpid(pid_, &status, flags);
+    if (r != pid_) return false;
+    exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    pid_ = -1;
+    return true;
+  }
+
+  std::string log_path_;
+  pid_t pid_ = -1;
+  std::optional<int> exit_code_;
+};
+
+class DaemonTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto etcd = EtcdTestServer::Start();
+    ASSERT_TRUE(etcd.ok()) << etcd.status();
+    etcd_ = *std::move(etcd);
+    client_ = ConnectForTest({etcd_->endpoint()});
+    ASSERT_NE(client_, nullptr);
+  }
+
+  void Put(const std::string& key, const std::string& value, int64_t lease = 0) {
+    absl::StatusOr<int64_t> r = client_->Put(key, value, lease);
+    ASSERT_TRUE(r.ok()) << key << ": " << r.status();
+  }
+  void Delete(const std::string& key) {
+    absl::StatusOr<int64_t> r = client_->Delete(key);
+    ASSERT_TRUE(r.ok()) << key << ": " << r.status();
+  }
+  std::unique_ptr<ConfwatchProcess> Watch(const Confdir& c) {
+    return std::make_unique<ConfwatchProcess>(
+        c, std::vector<std::string>{"-node", etcd_->endpoint(), "-watch"});
+  }
+
+  std::unique_ptr<EtcdTestServer> etcd_;
+  std::unique_ptr<EtcdClient> client_;
+};
+
+// confd's integration scenario (integration/etcdv3/test.sh + confdir +
+// expect/): the same keys and the same kinds of templates, run once.
+TEST_F(DaemonTest, OnetimeRendersConfdIntegrationScenarioByteExact) {
+  std::vector<std::pair<std::string, std::string>> data = {
+      {"/key", "foobar"},
+      {"/database/host", "127.0.0.1"},
+      {"/database/password", "p@sSw0rd"},
+      {"/database/port", "3306"},
+      {"/database/username", "confd"},
+      {"/upstream/app1", "10.0.1.10:8080"},
+      {"/upstream/app2", "10.0.1.11:8080"},
+      {"/prefix/database/host", "127.0.0.1"},
+      {"/prefix/database/password", "p@sSw0rd"},
+      {"/prefix/database/port", "3306"},
+      {"/prefix/database/username", "confd"},
+      {"/prefix/upstream/app1", "10.0.1.10:8080"},
+      {"/prefix/upstream/app2", "10.0.1.11:8080"},
+  };
+  ASSERT_TRUE(client_->PutMany(data).ok());
+
+  Confdir c;
+  c.AddTemplate("basic.conf.tmpl",
+                "hostname: {{getenv \"HOSTNAME\"}}\n[database]\n"
+                "host={{getv \"/database/host\"}}\npassword={{getv \"/database/password\"}}\n"
+                "port={{getv \"/database/port\"}}\nusername={{getv \"/database/username\"}}\n");
+  c.AddTemplate("exists-test.conf.tmpl",
+                "{{if exists \"/key\"}}\n    value: {{getv \"/key\"}}\n{{end}}\n\n"
+                "{{if exists \"/doesnotexist\"}}\n    This line will not be printed\n"
+                "    value: {{getv \"/key\"}}\n{{end}}\n");
+  c.AddTemplate("iteration.conf.tmpl",
+                "upstream app {\n{{range gets \"/upstream/*\"}}\n    server {{.Value}};\n{{end}}\n}\n"
+                "\nserver {\n    location / {\n        proxy_pass http://app;\n    }\n}\n");
+  c.AddResource("basic.toml", "basic.conf.tmpl", "basic.conf", "\"/database\"", "mode = \"0644\"\n");
+  c.AddResource("exists.toml", "exists-test.conf.tmpl", "exists-test.conf", "\"/key\"");
+  c.AddResource("iteration.toml", "iteration.conf.tmpl", "iteration.conf", "\"/upstream\"");
+  // manykeys: the same four keys declared over and over, as confd's file does.
+  std::string many;
+  for (int i = 0; i < 40; ++i) {
+    absl::StrAppend(&many, "\"/database/host\", \"/database/password\", \"/database/port\", ",
+                    "\"/database/username\",\n");
+  }
+  c.AddResource("manykeys.toml", "basic.conf.tmpl", "manykeys.conf", many);
+  // confd's prefix/ confdir: the resource prefix is prepended to every key.
+  c.AddResource("prefix-basic.toml", "basic.conf.tmpl", "prefix-basic.conf", "\"/database\"",
+                "prefix = \"/prefix\"\n");
+  c.AddResource("prefix-iteration.toml", "iteration.conf.tmpl", "prefix-iteration.conf",
+                "\"/upstream\"", "prefix = \"/prefix\"\n");
+
+  ConfwatchProcess p(c, {"-node", etcd_->endpoint(), "-onetime"});
+  std::optional<int> code = p.WaitExit(std::chrono::seconds(60));
+  ASSERT_TRUE(code.has_value()) << "onetime did not exit\n" << p.Log();
+  EXPECT_EQ(0, *code) << p.Log();
+
+  const std::string basic =
+      "hostname: localhost\n[database]\nhost=127.0.0.1\npassword=p@sSw0rd\nport=3306\n"
+      "username=confd\n";
+  const std::string iteration =
+      "upstream app {\n\n    server 10.0.1.10:8080;\n\n    server 10.0.1.11:8080;\n\n}\n"
+      "\nserver {\n    location / {\n        proxy_pass http://app;\n    }\n}\n";
+  EXPECT_EQ(basic, ReadWholeFile(c.Out("basic.conf")));
+  EXPECT_EQ("\n    value: foobar\n\n\n\n", ReadWholeFile(c.Out("exists-test.conf")));
+  EXPECT_EQ(iteration, ReadWholeFile(c.Out("iteration.conf")));
+  EXPECT_EQ(basic, ReadWholeFile(c.Out("manykeys.conf")));
+  EXPECT_EQ(basic, ReadWholeFile(c.Out("prefix-basic.conf")));
+  EXPECT_EQ(iteration, ReadWholeFile(c.Out("prefix-iteration.conf")));
+  struct stat st;
+  ASSERT_EQ(0, stat(c.Out("basic.conf").c_str(), &st));
+  EXPECT_EQ(0644u, st.st_mode & 07777);
+}
+
+// Instances come and go under a watched prefix; one bound to a lease that is
+// never kept alive disappears when the lease expires.
+TEST_F(DaemonTest, WatchFollowsInstancesAndLeaseExpiry) {
+  Confdir c;
+  c.AddTemplate("up.tmpl", "{{range gets \"/svc/web/*\"}}{{base .Key}} {{.Value}}\n{{end}}");
+  c.AddResource("up.toml", "up.tmpl", "up.conf", "\"/svc/web\"");
+  Put("/svc/web/a", "10.0.0.1:80");
+  auto p = Watch(c);
+  EXPECT_TRUE(FileBecomes(c.Out("up.conf"), "a 10.0.0.1:80\n")) << p->Log();
+
+  Put("/svc/web/b", "10.0.0.2:80");
+  EXPECT_TRUE(FileBecomes(c.Out("up.conf"), "a 10.0.0.1:80\nb 10.0.0.2:80\n")) << p->Log();
+  Delete("/svc/web/a");
+  EXPECT_TRUE(FileBecomes(c.Out("up.conf"), "b 10.0.0.2:80\n")) << p->Log();
+
+  absl::StatusOr<LeaseGrant> lease = client_->GrantLease(2);
+  ASSERT_TRUE(lease.ok()) << lease.status();
+  Put("/svc/web/c", "10.0.0.3:80", lease->id);
+  EXPECT_TRUE(FileBecomes(c.Out("up.conf"), "b 10.0.0.2:80\nc 10.0.0.3:80\n")) << p->Log();
+  // TTL 2 s plus etcd's lease checkpointing and our render: 12 s is generous.
+  EXPECT_TRUE(FileBecomes(c.Out("up.conf"), "b 10.0.0.2:80\n", std::chrono::seconds(12)))
+      << p->Log();
+  EXPECT_EQ(0, p->Stop()) << p->Log();
+}
+
+TEST_F(DaemonTest, FailedCheckKeepsOldFileAndLogsCommandOutput) {
+  Confdir c;
+  c.AddTemplate("flags.tmpl", "flag={{getv \"/flags/x\"}}\n");
+  c.AddResource("flagcheck.toml", "flags.tmpl", "flags.conf", "\"/flags\"",
+                "check_cmd = \"grep -q good {{.src}} || { echo no-good-in-staged-file; "
+                "exit 1; }\"\n");
+  Put("/flags/x", "good-1");
+  auto p = Watch(c);
+  ASSERT_TRUE(FileBecomes(c.Out("flags.conf"), "flag=good-1\n")) << p->Log();
+
+  Put("/flags/x", "bad");
+  ASSERT_TRUE(PollUntil([&] { return p->Log().find("no-good-in-staged-file") != std::string::npos; }))
+      << p->Log();
+  std::string log = p->Log();
+  size_t at = log.find("no-good-in-staged-file");
+  size_t line_start = log.rfind('\n', at) + 1;
+  std::string line = log.substr(line_start, log.find('\n', at) - line_start);
+  EXPECT_NE(std::string::npos, line.find("flagcheck")) << line;
+  EXPECT_NE(std::string::npos, line.find("check_cmd")) << line;
+  EXPECT_EQ("flag=good-1\n", ReadWholeFile(c.Out("flags.conf")));
+
+  Put("/flags/x", "good-2");
+  EXPECT_TRUE(FileBecomes(c.Out("flags.conf"), "flag=good-2\n")) << p->Log();
+  EXPECT_EQ(0, p->Stop()) << p->Log();
+}
+
+TEST_F(DaemonTest, SharedReloadCommandRunsOncePerChange) {
+  Confdir c;
+  std::string counter = c.Scratch("reloads");
+  std::string reload = absl::StrCat("reload_cmd = \"echo r >> ", counter, "\"\n");
+  for (const char* n : {"one", "two", "three"}) {
+    c.AddTemplate(absl::StrCat(n, ".tmpl"), absl::StrCat(n, "={{getv \"/shared/v\"}}\n"));
+    c.AddResource(absl::StrCat(n, ".toml"), absl::StrCat(n, ".tmpl"), absl::StrCat(n, ".conf"),
+                  "\"/shared\"", reload);
+  }
+  Put("/shared/v", "1");
+  auto p = Watch(c);
+  for (const char* n : {"one", "two", "three"}) {
+    ASSERT_TRUE(FileBecomes(c.Out(absl::StrCat(n, ".conf")), absl::StrCat(n, "=1\n"))) << p->Log();
+  }
+  // Let the initial reload(s) finish before taking the baseline.
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  int before = CountLines(counter);
+
+  Put("/shared/v", "2");
+  for (const char* n : {"one", "two", "three"}) {
+    ASSERT_TRUE(FileBecomes(c.Out(absl::StrCat(n, ".conf")), absl::StrCat(n, "=2\n"))) << p->Log();
+  }
+  ASSERT_TRUE(PollUntil([&] { return CountLines(counter) > before; })) << p->Log();
+  std::this_thread::sleep_for(std::chrono::seconds(2));  // room for a wrong second reload
+  EXPECT_EQ(before + 1, CountLines(counter)) << p->Log();
+  EXPECT_EQ(0, p->Stop()) << p->Log();
+}
+
+// Puts v0..v999 to one key while confwatch watches it with `extra_toml` in
+// the resource; returns how many times reload_cmd ran for the burst.
+int RunBurst(EtcdTestServer* etcd, EtcdClient* client, const std::string& extra_toml) {
+  Confdir c;
+  std::string counter = c.Scratch("reloads");
+  c.AddTemplate("burst.tmpl", "value={{getv \"/burst/v\"}}\n");
+  c.AddResource("burst.toml", "burst.tmpl", "burst.conf", "\"/burst\"",
+                absl::StrCat("reload_cmd = \"echo r >> ", counter, "\"\n", extra_toml));
+  EXPECT_TRUE(client->Put("/burst/v", "start").ok());
+  ConfwatchProcess p(c, {"-node", etcd->endpoint(), "-watch"});
+  EXPECT_TRUE(FileBecomes(c.Out("burst.conf"), "value=start\n")) << p.Log();
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  int before = CountLines(counter);
+
+  for (int i = 0; i < 1000; ++i) {
+    absl::StatusOr<int64_t> r = client->Put("/burst/v", absl::StrCat("v", i));
+    EXPECT_TRUE(r.ok()) << r.status();
+  }
+  // With wait = "...:3s" the last render may come up to 3 s after the burst.
+  EXPECT_TRUE(FileBecomes(c.Out("burst.conf"), "value=v999\n")) << p.Log();
+  std::this_thread::sleep_for(std::chrono::seconds(2));  // trailing reloads land
+  EXPECT_EQ("value=v999\n", ReadWholeFile(c.Out("burst.conf")));
+  EXPECT_EQ(0, p.Stop()) << p.Log();
+  return CountLines(counter) - before;
+}
+
+// The quiescence window (wait = "min:max") makes "a handful of reloads" a
+// property of confwatch rather than of the machine's speed: at most one
+// render per 3 s of burst.
+TEST_F(DaemonTest, BurstOfPutsWithWaitEndsWithLastValueAndFewReloads) {
+  int reloads = RunBurst(etcd_.get(), client_.get(), "wait = \"200ms:3s\"\n");
+  std::printf("reloads for 1000 puts to one key, wait 200ms:3s: %d\n", reloads);
+  EXPECT_GE(reloads, 1);
+  EXPECT_LE(reloads, 20);
+}
+
+// Without a wait, renders still coalesce (one in flight, one follow-up): the
+// count depends on how fast renders are next to puts, so only "fewer than one
+// per put" is asserted; the number is printed.
+TEST_F(DaemonTest, BurstOfPutsWithoutWaitCoalescesReloads) {
+  int reloads = RunBurst(etcd_.get(), client_.get(), "");
+  std::printf("reloads for 1000 puts to one key, no wait: %d\n", reloads);
+  EXPECT_GE(reloads, 1);
+  EXPECT_LT(reloads, 1000);
+}
+
+TEST_F(DaemonTest, LiveConfdirEditsAffectOnlyTheirResource) {
+  Confdir c;
+  c.AddTemplate("a.tmpl", "a={{getv \"/live/x\"}}\n");
+  c.AddTemplate("b.tmpl", "b={{getv \"/live/x\"}}\n");
+  c.AddResource("a.toml", "a.tmpl", "a.conf", "\"/live\"");
+  c.AddResource("b.toml", "b.tmpl", "b.conf", "\"/live\"");
+  Put("/live/x", "1");
+  Put("/other/y", "y1");
+  auto p = Watch(c);
+  ASSERT_TRUE(FileBecomes(c.Out("a.conf"), "a=1\n")) << p->Log();
+  ASSERT_TRUE(FileBecomes(c.Out("b.conf"), "b=1\n")) << p->Log();
+
+  // Edit a.toml: new dest and new keys; it renders there without a restart.
+  c.AddTemplate("a2.tmpl", "a2={{getv \"/live/x\"}} {{getv \"/other/y\"}}\n");
+  c.AddResource("a.toml", "a2.tmpl", "a2.conf", "\"/live\", \"/other\"");
+  EXPECT_TRUE(FileBecomes(c.Out("a2.conf"), "a2=1 y1\n")) << p->Log();
+  Put("/other/y", "y2");
+  EXPECT_TRUE(FileBecomes(c.Out("a2.conf"), "a2=1 y2\n")) << p->Log();
+
+  // Break b's template: an error naming it, b.conf keeps its last content,
+  // a keeps following changes.
+  size_t log_before = p->Log().size();
+  c.AddTemplate("b.tmpl", "b={{getv \"/live/x\"\n");
+  EXPECT_TRUE(PollUntil([&] { return p->Log().find("b.tmpl", log_before) != std::string::npos; }))
+      << p->Log();
+  Put("/live/x", "2");
+  EXPECT_TRUE(FileBecomes(c.Out("a2.conf"), "a2=2 y2\n")) << p->Log();
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  EXPECT_EQ("b=1\n", ReadWholeFile(c.Out("b.conf")));
+
+  // A new resource renders without a restart.
+  c.AddTemplate("c.tmpl", "c={{getv \"/live/x\"}}\n");
+  c.AddResource("c.toml", "c.tmpl", "c.conf", "\"/live\"");
+  EXPECT_TRUE(FileBecomes(c.Out("c.conf"), "c=2\n")) << p->Log();
+  EXPECT_EQ(0, p->Stop()) << p->Log();
+}
+
+TEST_F(DaemonTest, WatchResumesAfterEtcdCrashWithoutLosingUpdates) {
+  Confdir c;
+  c.AddTemplate("kr.tmpl", "{{range gets \"/kr/*\"}}{{base .Key}}={{.Value}}\n{{end}}");
+  c.AddResource("kr.toml", "kr.tmpl", "kr.conf", "\"/kr\"");
+  Put("/kr/k0", "before");
+  auto p = Watch(c);
+  ASSERT_TRUE(FileBecomes(c.Out("kr.conf"), "k0=before\n")) << p->Log();
+
+  etcd_->Kill();
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  EXPECT_EQ("k0=before\n", ReadWholeFile(c.Out("kr.conf")));  // last good file stays
+  absl::Status s = etcd_->Restart();
+  ASSERT_TRUE(s.ok()) << s;
+  client_ = ConnectForTest({etcd_->endpoint()});
+  ASSERT_NE(client_, nullptr);
+  std::string want = "k0=before\n";
+  for (int i = 1; i <= 5; ++i) {
+    Put(absl::StrCat("/kr/k", i), absl::StrCat("after", i));
+    absl::StrAppend(&want, "k", i, "=after", i, "\n");
+  }
+  EXPECT_TRUE(FileBecomes(c.Out("kr.conf"), want, std::chrono::seconds(30))) << p->Log();
+  EXPECT_EQ(0, p->Stop()) << p->Log();
+}
+
+TEST(DaemonUnreachable, OnetimeExitsWithSourceUnavailableNamingEndpoint) {
+  Confdir c;
+  c.AddTemplate("t.tmpl", "{{getv \"/a\"}}\n");
+  c.AddResource("t.toml", "t.tmpl", "t.conf", "\"/a\"");
+  std::string endpoint = absl::StrCat("127.0.0.1:", FreePort());
+  ConfwatchProcess p(c, {"-node", endpoint, "-onetime"});
+  // A hang bound, not a speed claim.
+  std::optional<int> code = p.WaitExit(std::chrono::seconds(60));
+  ASSERT_TRUE(code.has_value()) << "onetime still running after 60 s\n" << p.Log();
+  EXPECT_EQ(3, *code) << p.Log();
+  EXPECT_NE(std::string::npos, p.Log().find(endpoint)) << p.Log();
+  EXPECT_FALSE(ReadWholeFile(c.Out("t.conf")).has_value());
+}
+
+// A loopback HTTP server that answers every request with `body`; stands in
+// for a service instance behind nginx. Serves on its own thread until
+// destroyed.
+class TinyHttpServer {
+ public:
+  explicit TinyHttpServer(std::string body) : body_(std::move(body)) {
+    fd_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof(a);
+    if (fd_ < 0 || bind(fd_, reinterpret_cast<sockaddr*>(&a), len) != 0 || listen(fd_, 64) != 0 ||
+        getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len) != 0) {
+      ADD_FAILURE() << "TinyHttpServer: cannot listen";
+      return;
+    }
+    port_ = ntohs(a.sin_port);
+    thread_ = std::thread([this] { Serve(); });
+  }
+  ~TinyHttpServer() {
+    stop_ = true;
+    if (thread_.joinable()) thread_.join();
+    if (fd_ >= 0) close(fd_);
+  }
+  TinyHttpServer(const TinyHttpServer&) = delete;
+  TinyHttpServer& operator=(const TinyHttpServer&) = delete;
+
+  std::string address() const { return absl::StrCat("127.0.0.1:", port_); }
+
+ private:
+  void Serve() {
+    while (!stop_) {
+      pollfd p{fd_, POLLIN, 0};
+      if (poll(&p, 1, 100) <= 0) continue;
+      int c = accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC);
+      if (c < 0) continue;
+      std::string req;
+      char buf[1024];
+      while (req.find("\r\n\r\n") == std::string::npos) {
+        pollfd q{c, POLLIN, 0};
+        if (poll(&q, 1, 2000) <= 0) break;
+        ssize_t n = read(c, buf, sizeof(buf));
+        if (n <= 0) break;
+        req.append(buf, n);
+      }
+      std::string resp = absl::StrCat("HTTP/1.1 200 OK\r\nContent-Length: ", body_.size(),
+                                      "\r\nConnection: close\r\n\r\n", body_);
+      (void)!write(c, resp.data(), resp.size());
+      close(c);
+    }
+  }
+
+  std::string body_;
+  int fd_ = -1;
+  int port_ = 0;
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
+
+// GET / on 127.0.0.1:port; the body, or "" when the request failed.
+std::string HttpGet(int port) {
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  a.sin_port = htons(port);
+  std::string resp;
+  if (connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a)) == 0) {
+    std::string req = "GET / HTTP/1.0\r\nHost: test\r\n\r\n";
+    (void)!write(fd, req.data(), req.size());
+    char buf[1024];
+    for (;;) {
+      pollfd q{fd, POLLIN, 0};
+      if (poll(&q, 1, 5000) <= 0) break;
+      ssize_t n = read(fd, buf, sizeof(buf));
+      if (n <= 0) break;
+      resp.append(buf, n);
+    }
+  }
+  close(fd);
+  size_t body = resp.find("\r\n\r\n");
+  if (resp.rfind("HTTP/1.1 200", 0) != 0 || body == std::string::npos) return "";
+  return resp.substr(body + 4);
+}
+
+// The bodies answered by `n` requests through nginx, as a sorted set.
+std::set<std::string> Answers(int port, int n) {
+  std::set<std::string> seen;
+  for (int i = 0; i < n; ++i) seen.insert(HttpGet(port));
+  return seen;
+}
+
+constexpr char kNginx[] = "/usr/sbin/nginx";
+
+// A real nginx whose upstream list confwatch renders: check_cmd tests the
+// staged file in a copy of nginx.conf, reload_cmd reloads nginx; deleting an
+// instance's key takes it out of rotation.
+TEST_F(DaemonTest, NginxUpstreamFollowsInstancesThroughCheckAndReload) {
+  if (access(kNginx, X_OK) != 0) GTEST_SKIP() << kNginx << " is not installed";
+  TempDir ng;
+  ASSERT_EQ(0, mkdir(ng.Path("tmp").c_str(), 0755));
+  int port = FreePort();
+  std::string conf_in = absl::StrCat(
+      "worker_processes 1;\npid ", ng.Path("nginx.pid"), ";\nerror_log ", ng.Path("error.log"),
+      ";\nevents { worker_connections 64; }\nhttp {\n  access_log off;\n",
+      "  client_body_temp_path ", ng.Path("tmp"), ";\n  proxy_temp_path ", ng.Path("tmp"),
+      ";\n  fastcgi_temp_path ", ng.Path("tmp"), ";\n  uwsgi_temp_path ", ng.Path("tmp"),
+      ";\n  scgi_temp_path ", ng.Path("tmp"), ";\n  include UPSTREAM_PATH;\n",
+      "  server {\n    listen 127.0.0.1:", port,
+      ";\n    location / { proxy_pass http://backends; }\n  }\n}\n");
+  Confdir c;
+  std::string upstream = c.Out("upstream.conf");
+  WriteFile(ng.Path("nginx.conf.in"), conf_in);
+  std::string conf = conf_in;
+  conf.replace(conf.find("UPSTREAM_PATH"), 13, upstream);
+  WriteFile(ng.Path("nginx.conf"), conf);
+  std::string nginx_args =
+      absl::StrCat(" -p ", ng.path(), "/ -e ", ng.Path("error.log"), " -c ");
+
+  c.AddTemplate("upstream.tmpl",
+                "upstream backends {\n{{range gets \"/nginx/backends/*\"}}"
+                "  server {{.Value}};\n{{end}}}\n");
+  c.AddResource(
+      "nginx.toml", "upstream.tmpl", "upstream.conf", "\"/nginx/backends\"",
+      absl::StrCat("check_cmd = \"sed 's#UPSTREAM_PATH#{{.src}}#' ", ng.Path("nginx.conf.in"),
+                   " > ", ng.Path("check.conf"), " && ", kNginx, nginx_args, ng.Path("check.conf"),
+                   " -t\"\nreload_cmd = \"", kNginx, nginx_args, ng.Path("nginx.conf"),
+                   " -s reload\"\n"));
+  TinyHttpServer a("backend-a"), b("backend-b");
+  Put("/nginx/backends/a", a.address());
+  Put("/nginx/backends/b", b.address());
+  auto p = Watch(c);
+  ASSERT_TRUE(FileBecomes(upstream, absl::StrCat("upstream backends {\n  server ", a.address(),
+                                                 ";\n  server ", b.address(), ";\n}\n")))
+      << p->Log();
+
+  // nginx daemonizes; its master's pid is in the pid file.
+  ASSERT_EQ(0, std::system(absl::StrCat(kNginx, nginx_args, ng.Path("nginx.conf")).c_str()))
+      << ReadWholeFile(ng.Path("error.log")).value_or("");
+  pid_t nginx_pid = 0;
+  ASSERT_TRUE(PollUntil([&] {
+    nginx_pid = std::atoi(ReadWholeFile(ng.Path("nginx.pid")).value_or("0").c_str());
+    return nginx_pid > 0;
+  }));
+  EXPECT_TRUE(PollUntil([&] {
+    return Answers(port, 6) == std::set<std::string>{"backend-a", "backend-b"};
+  })) << ReadWholeFile(ng.Path("error.log")).value_or("");
+
+  Delete("/nginx/backends/b");
+  EXPECT_TRUE(FileBecomes(upstream, absl::StrCat("upstream backends {\n  server ", a.address(),
+                                                 ";\n}\n")))
+      << p->Log();
+  EXPECT_TRUE(PollUntil([&] { return Answers(port, 6) == std::set<std::string>{"backend-a"}; }))
+      << p->Log() << ReadWholeFile(ng.Path("error.log")).value_or("");
+  EXPECT_NE(std::string::npos, p->Log().find("reloaded")) << p->Log();
+
+  kill(nginx_pid, SIGTERM);
+  EXPECT_TRUE(PollUntil([&] { return kill(nginx_pid, 0) != 0; }));
+  EXPECT_EQ(0, p->Stop()) << p->Log();
+}
+
+}  // namespace
+}  // namespace confwatch
