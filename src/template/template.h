@@ -16,7 +16,12 @@
 //     kMaxParseDepth with "max expression depth exceeded" (Go 1.19 has no
 //     limit; later Go versions added the same guard).
 //   - range over an integer (Go 1.22) is not supported, as in Go 1.19:
-//     "range can't iterate over 3".
+//     "range can't iterate over 3"; nor is {{else with}} (Go 1.23): it is the
+//     parse error Go 1.19 gives ("unexpected <with> in else").
+//   - There are no function values, so the builtin `call` only reports its
+//     errors; slices have no spare capacity (`slice x 0 n` stops at len).
+//   - %p and pointers nested in containers print this process's addresses,
+//     as Go prints its own (never stable).
 //
 // Thread-safety: a Template is immutable after Parse(); one instance may be
 // executed by many threads at once (each with its own ExecContext).

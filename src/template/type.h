@@ -125,6 +125,10 @@ class Type {
   // {"Value", String()}}).
   static Type* NewStruct(std::string name, std::vector<StructField> fields);
   // Attaches method `name`; `fn`'s first declared parameter is the receiver.
+  // The executor passes the receiver dereferenced (a *T receiver arrives as
+  // the T value) and checks the remaining arguments against the rest of the
+  // signature. A String() or Error() method taking only the receiver and
+  // returning a string is used by fmt, as Go's Stringer.
   // REQUIRES: called during start-up, before any concurrent use.
   void AddMethod(std::string name, std::shared_ptr<const Function> fn);
 
