@@ -6,6 +6,7 @@
 #include "template/parser.h"
 
 
+#include "absl/base/attributes.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "template/go_strconv.h"
@@ -35,7 +36,7 @@ class TreeParser {
 
  private:
   bool failed() const { return !s_->error.empty(); }
-  void Errorf(const std::string& msg) {
+  ABSL_ATTRIBUTE_NOINLINE void Errorf(const std::string& msg) {
     if (failed()) return;
     s_->error = absl::StrFormat("template: %s:%d: %s", s_->parse_name, token_[0].line, msg);
   }
@@ -56,27 +57,33 @@ class TreeParser {
   Item PeekNonSpace();
   Item Expect(ItemType expected, const char* context);
   Item ExpectOneOf(ItemType e1, ItemType e2, const char* context);
-  void Unexpected(const Item& token, const std::string& context);
+  ABSL_ATTRIBUTE_NOINLINE void Unexpected(const Item& token, std::string_view context);
 
-  void Add();
+  ABSL_ATTRIBUTE_NOINLINE void Add();
   // Returns the list and stores the terminating {{end}}/{{else}} in *next.
   std::unique_ptr<ListNode> ItemList(NodePtr* next);
   NodePtr TextOrAction();
   NodePtr Action();
-  NodePtr BreakControl(const Item& token, bool is_break);
-  std::unique_ptr<PipeNode> Pipeline(const std::string& context, ItemType end);
-  void CheckPipeline(const PipeNode& pipe, const std::string& context);
+  ABSL_ATTRIBUTE_NOINLINE NodePtr BreakControl(const Item& token, bool is_break);
+  std::unique_ptr<PipeNode> Pipeline(std::string_view context, ItemType end);
+  // The "$x :=" / "$x =" / "$i, $e :=" prefix of a pipeline.
+  ABSL_ATTRIBUTE_NOINLINE bool ParseDecls(PipeNode* pipe, std::string_view context);
+  void CheckPipeline(const PipeNode& pipe, std::string_view context);
   NodePtr ParseControl(NodeType type, bool allow_else_if, const char* context);
-  NodePtr EndControl();
-  NodePtr ElseControl();
-  NodePtr BlockControl();
-  NodePtr TemplateControl();
-  bool ParseTemplateName(const Item& token, const char* context, std::string* name);
+  ABSL_ATTRIBUTE_NOINLINE NodePtr EndControl();
+  ABSL_ATTRIBUTE_NOINLINE NodePtr ElseControl();
+  ABSL_ATTRIBUTE_NOINLINE NodePtr BlockControl();
+  ABSL_ATTRIBUTE_NOINLINE NodePtr TemplateControl();
+  ABSL_ATTRIBUTE_NOINLINE bool ParseTemplateName(const Item& token, const char* context, std::string* name);
   std::unique_ptr<CommandNode> Command();
   NodePtr Operand();
+  // Term followed by .Field.Field: Go's chain handling in operand().
+  ABSL_ATTRIBUTE_NOINLINE NodePtr Chain(NodePtr node);
   NodePtr Term();
-  NodePtr NewNumber(const Item& token);
-  NodePtr UseVar(size_t pos, std::string_view name);
+  ABSL_ATTRIBUTE_NOINLINE NodePtr NewNumber(const Item& token);
+  ABSL_ATTRIBUTE_NOINLINE NodePtr NewString(const Item& token);
+  ABSL_ATTRIBUTE_NOINLINE NodePtr NewIdentifier(const Item& token);
+  ABSL_ATTRIBUTE_NOINLINE NodePtr UseVar(size_t pos, std::string_view name);
 
   std::string name_;
   Shared* s_;
@@ -130,7 +137,7 @@ Item TreeParser::ExpectOneOf(ItemType e1, ItemType e2, const char* context) {
   return token;
 }
 
-void TreeParser::Unexpected(const Item& token, const std::string& context) {
+void TreeParser::Unexpected(const Item& token, std::string_view context) {
   if (token.type == ItemType::kError) {
     std::string extra;
     if (action_line_ != 0 && action_line_ != token.line) {
@@ -143,7 +150,7 @@ void TreeParser::Unexpected(const Item& token, const std::string& context) {
     Errorf(token.String() + extra);
     return;
   }
-  Errorf(absl::StrCat("unexpected ", token.String(), " in ", context));
+  Errorf(absl::StrCat("unexpected ", token.String(), " in ", std::string(context)));
 }
 
 void TreeParser::Add() {
@@ -279,9 +286,7 @@ NodePtr TreeParser::BreakControl(const Item& keyword, bool is_break) {
   return std::make_unique<ContinueNode>(keyword.pos, keyword.line);
 }
 
-std::unique_ptr<PipeNode> TreeParser::Pipeline(const std::string& context, ItemType end) {
-  Item token = PeekNonSpace();
-  auto pipe = std::make_unique<PipeNode>(token.pos, token.line);
+bool TreeParser::ParseDecls(PipeNode* pipe, std::string_view context) {
   // Are there declarations or assignments?
   for (bool again = true; again && !failed();) {
     again = false;
@@ -312,17 +317,24 @@ std::unique_ptr<PipeNode> TreeParser::Pipeline(const std::string& context, ItemT
             continue;
           default:
             Errorf("range can only initialize variables");
-            return nullptr;
+            return false;
         }
       }
-      Errorf("too many declarations in " + context);
-      return nullptr;
+      Errorf(absl::StrCat("too many declarations in ", std::string(context)));
+      return false;
     } else if (token_after_variable.type == ItemType::kSpace) {
       Backup3(v, token_after_variable);
     } else {
       Backup2(v);
     }
   }
+  return !failed();
+}
+
+std::unique_ptr<PipeNode> TreeParser::Pipeline(std::string_view context, ItemType end) {
+  Item token = PeekNonSpace();
+  auto pipe = std::make_unique<PipeNode>(token.pos, token.line);
+  if (!ParseDecls(pipe.get(), context)) return nullptr;
   while (!failed()) {
     Item token = NextNonSpace();
     if (token.type == end) {
@@ -356,8 +368,8 @@ std::unique_ptr<PipeNode> TreeParser::Pipeline(const std::string& context, ItemT
   return nullptr;
 }
 
-void TreeParser::CheckPipeline(const PipeNode& pipe, const std::string& context) {
-  if (pipe.cmds.empty()) return Errorf("missing value for " + context);
+void TreeParser::CheckPipeline(const PipeNode& pipe, std::string_view context) {
+  if (pipe.cmds.empty()) return Errorf(absl::StrCat("missing value for ", std::string(context)));
   // Only the first command of a pipeline can start with a non-executable
   // operand.
   for (size_t i = 1; i < pipe.cmds.size(); ++i) {
@@ -512,47 +524,45 @@ std::unique_ptr<CommandNode> TreeParser::Command() {
 NodePtr TreeParser::Operand() {
   NodePtr node = Term();
   if (!node || failed()) return nullptr;
-  if (Peek().type == ItemType::kField) {
-    auto chain = std::make_unique<ChainNode>(Peek().pos, nullptr);
-    std::vector<std::string> fields;
-    while (Peek().type == ItemType::kField) fields.emplace_back(Next().val.substr(1));
-    chain->field = std::move(fields);
-    // Compatibility with original API: if the term is of type NodeField or
-    // NodeVariable, just put more fields on the original.
-    switch (node->type()) {
-      case NodeType::kField:
-      case NodeType::kVariable: {
-        chain->node = std::move(node);
-        std::string text = chain->String();
-        if (chain->node->type() == NodeType::kField) {
-          return std::make_unique<FieldNode>(chain->pos(), text);
-        }
-        return std::make_unique<VariableNode>(chain->pos(), text);
-      }
-      case NodeType::kBool:
-      case NodeType::kString:
-      case NodeType::kNumber:
-      case NodeType::kNil:
-      case NodeType::kDot:
-        Errorf("unexpected . after term " + gostrconv::Quote(node->String()));
-        return nullptr;
-      default:
-        chain->node = std::move(node);
-        return chain;
-    }
-  }
+  if (Peek().type == ItemType::kField) return Chain(std::move(node));
   return node;
+}
+
+NodePtr TreeParser::Chain(NodePtr node) {
+  auto chain = std::make_unique<ChainNode>(Peek().pos, nullptr);
+  std::vector<std::string> fields;
+  while (Peek().type == ItemType::kField) fields.emplace_back(Next().val.substr(1));
+  chain->field = std::move(fields);
+  // Compatibility with original API: if the term is of type NodeField or
+  // NodeVariable, just put more fields on the original.
+  switch (node->type()) {
+    case NodeType::kField:
+    case NodeType::kVariable: {
+      chain->node = std::move(node);
+      std::string text = chain->String();
+      if (chain->node->type() == NodeType::kField) {
+        return std::make_unique<FieldNode>(chain->pos(), text);
+      }
+      return std::make_unique<VariableNode>(chain->pos(), text);
+    }
+    case NodeType::kBool:
+    case NodeType::kString:
+    case NodeType::kNumber:
+    case NodeType::kNil:
+    case NodeType::kDot:
+      Errorf("unexpected . after term " + gostrconv::Quote(node->String()));
+      return nullptr;
+    default:
+      chain->node = std::move(node);
+      return chain;
+  }
 }
 
 NodePtr TreeParser::Term() {
   Item token = NextNonSpace();
   switch (token.type) {
     case ItemType::kIdentifier:
-      if (!s_->config->has_function(token.val)) {
-        Errorf(absl::StrCat("function ", gostrconv::Quote(token.val), " not defined"));
-        return nullptr;
-      }
-      return std::make_unique<IdentifierNode>(token.pos, std::string(token.val));
+      return NewIdentifier(token);
     case ItemType::kDot:
       return std::make_unique<DotNode>(token.pos);
     case ItemType::kNil:
@@ -577,18 +587,29 @@ NodePtr TreeParser::Term() {
       return pipe;
     }
     case ItemType::kString:
-    case ItemType::kRawString: {
-      absl::StatusOr<std::string> s = gostrconv::Unquote(token.val);
-      if (!s.ok()) {
-        Errorf(std::string(s.status().message()));
-        return nullptr;
-      }
-      return std::make_unique<StringNode>(token.pos, std::string(token.val), *std::move(s));
-    }
+    case ItemType::kRawString:
+      return NewString(token);
     default:
       Backup();
       return nullptr;
   }
+}
+
+NodePtr TreeParser::NewIdentifier(const Item& token) {
+  if (!s_->config->has_function(token.val)) {
+    Errorf(absl::StrCat("function ", gostrconv::Quote(token.val), " not defined"));
+    return nullptr;
+  }
+  return std::make_unique<IdentifierNode>(token.pos, std::string(token.val));
+}
+
+NodePtr TreeParser::NewString(const Item& token) {
+  absl::StatusOr<std::string> s = gostrconv::Unquote(token.val);
+  if (!s.ok()) {
+    Errorf(std::string(s.status().message()));
+    return nullptr;
+  }
+  return std::make_unique<StringNode>(token.pos, std::string(token.val), *std::move(s));
 }
 
 NodePtr TreeParser::UseVar(size_t pos, std::string_view name) {

@@ -15,6 +15,8 @@
 //   - Expression nesting ((((...)))) and control nesting stop at
 //     kMaxParseDepth with "max expression depth exceeded" (Go 1.19 has no
 //     limit; later Go versions added the same guard).
+//   Both limits are sized so that the deepest template they allow parses
+//   and executes within 1 MiB of thread stack.
 //   - range over an integer (Go 1.22) is not supported, as in Go 1.19:
 //     "range can't iterate over 3"; nor is {{else with}} (Go 1.23): it is the
 //     parse error Go 1.19 gives ("unexpected <with> in else").

@@ -2,6 +2,8 @@
 // concurrent executions, missingkey options, output handling, and the
 // ExecuteTemplate entry point. Go-derived messages were checked against Go
 // 1.19 (template.Option("missingkey=...") etc.).
+#include <pthread.h>
+
 #include <string>
 #include <thread>
 #include <vector>
@@ -45,6 +47,47 @@ TEST(Robustness, RecursionBelowTheLimitWorks) {
   std::string out;
   ASSERT_TRUE(t->Execute(Data(R"(["a","b","c"])"), ctx, &out).ok());
   EXPECT_EQ("3 2 1 ", out);
+}
+
+// Runs fn on a thread with a `kb` KiB stack; false if it could not start.
+bool RunWithStack(size_t kb, void (*fn)()) {
+  pthread_attr_t attr;
+  pthread_attr_init(&attr);
+  pthread_attr_setstacksize(&attr, kb * 1024);
+  pthread_t thread;
+  auto trampoline = [](void* f) -> void* {
+    reinterpret_cast<void (*)()>(f)();
+    return nullptr;
+  };
+  bool ok = pthread_create(&thread, &attr, trampoline, reinterpret_cast<void*>(fn)) == 0;
+  if (ok) pthread_join(thread, nullptr);
+  pthread_attr_destroy(&attr);
+  return ok;
+}
+
+TEST(Robustness, NestingLimitsFitInOneMegabyteOfStack) {
+  // Worker threads may have small stacks: the deepest template the limits
+  // allow must parse and run in 1 MiB (a crash here is the failure).
+  ASSERT_TRUE(RunWithStack(1024, [] {
+    int depth = kMaxParseDepth - 1;
+    std::string parens = "{{" + std::string(depth, '(') + "1" + std::string(depth, ')') + "}}";
+    std::string ifs;
+    for (int i = 0; i < depth; ++i) ifs += "{{if 1}}";
+    ifs += "x";
+    for (int i = 0; i < depth; ++i) ifs += "{{end}}";
+    for (const std::string& text : {parens, ifs}) {
+      auto t = Template::Parse("deep", text, FuncMap());
+      EXPECT_TRUE(t.ok()) << t.status();
+      ExecContext ctx;
+      std::string out;
+      EXPECT_TRUE(t.ok() && (*t)->Execute(Value(), ctx, &out).ok());
+    }
+    auto recursive = Template::Parse("main", "{{define \"r\"}}{{template \"r\"}}{{end}}{{template \"r\"}}",
+                                     FuncMap());
+    ExecContext ctx;
+    std::string out;
+    EXPECT_TRUE(absl::IsResourceExhausted((*recursive)->Execute(Value(), ctx, &out)));
+  }));
 }
 
 TEST(Robustness, TenMegabyteTemplate) {
