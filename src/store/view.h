@@ -45,7 +45,8 @@
 // * List(path) (ls): the distinct names of the entries directly below
 //   path, leaves and directories alike: ls "/deis/services" over
 //   ".../services/key" and ".../services/srv1/node1" = ["key", "srv1"].
-//   - A trailing '/' does not matter: ls "/a/" == ls "/a".
+//   - A trailing '/' does not change the children: ls "/a/" lists what
+//     ls "/a" lists, except the name "/a" itself (see the next rule but one).
 //   - Matching is per path element: ls "/deis/prefix" does not see
 //     "/deis/prefix_a/x".
 //   - A name equal to path itself (byte for byte) contributes its base

@@ -9,7 +9,6 @@
 #include <cstdint>
 #include <cstdlib>
 #include <limits>
-#include <regex>
 #include <set>
 
 namespace confwatch {
@@ -91,6 +90,36 @@ std::optional<double> ParseDouble(const std::string& s) {
   if (s.empty() || end != s.c_str() + s.size()) return std::nullopt;
   if (errno == ERANGE && std::isinf(v)) return std::nullopt;
   return v;
+}
+
+size_t SkipDigits(std::string_view s, size_t i) {
+  while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
+  return i;
+}
+
+// yaml.v2's yamlStyleFloat:
+// ^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$
+bool IsYamlStyleFloat(std::string_view s) {
+  size_t i = 0;
+  if (i < s.size() && (s[i] == '-' || s[i] == '+')) ++i;
+  if (i < s.size() && s[i] == '.') {
+    const size_t start = ++i;
+    i = SkipDigits(s, i);
+    if (i == start) return false;
+  } else {
+    const size_t start = i;
+    i = SkipDigits(s, i);
+    if (i == start) return false;
+    if (i < s.size() && s[i] == '.') i = SkipDigits(s, i + 1);
+  }
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    if (i < s.size() && (s[i] == '-' || s[i] == '+')) ++i;
+    const size_t start = i;
+    i = SkipDigits(s, i);
+    if (i == start) return false;
+  }
+  return i == s.size();
 }
 
 // Go's strconv underscoreOK for a decimal number: every '_' sits between
@@ -176,9 +205,7 @@ std::optional<std::string> ResolvePlainYamlScalar(std::string_view in) {
   std::string plain(in);
   plain.erase(std::remove(plain.begin(), plain.end(), '_'), plain.end());
   if (std::optional<std::string> i = ParseGoInteger(plain)) return i;
-  static const std::regex* yaml_float =
-      new std::regex(R"(^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$)");
-  if (std::regex_match(plain, *yaml_float)) {
+  if (IsYamlStyleFloat(plain)) {
     if (std::optional<double> f = ParseDouble(plain)) return FormatGoFloat(*f);
   }
   return std::string(in);
