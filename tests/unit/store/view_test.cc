@@ -378,6 +378,13 @@ TEST(StoreView, ListSkipsAcrossSeparateDeclarations) {
   EXPECT_THAT(f.view().List("/"), IsEmpty());
 }
 
+TEST(StoreView, ThePrefixAndThePrefixWithASlashAreBothNamedRoot) {
+  ViewFixture f(Kvs{{"/app", "plain"}, {"/app/", "slash"}, {"/app/x", "1"}}, "/app", {"/app"});
+  EXPECT_EQ("plain", f.view().GetValue("/").value());
+  EXPECT_THAT(f.view().All(), ElementsAre(KVPair{"/", "plain"}, KVPair{"/x", "1"}));
+  EXPECT_THAT(f.view().GetAllValues("/").value(), ElementsAre("plain"));
+}
+
 TEST(StoreView, OpenImKeysWithAPrefixEndingInTheSchemeSlashes) {
   // OpenIM keys have no leading '/'; a prefix "openim://" leaves clean names.
   ViewFixture f(Kvs{{"openim:///msg/10.0.0.1:10130", "10.0.0.1:10130"},
