@@ -9,7 +9,7 @@ PACKAGES=(
   protobuf-compiler protobuf-compiler-grpc libprotobuf-dev libgrpc++-dev
   libabsl-dev libtoml11-dev libinotifytools0-dev nlohmann-json3-dev
   libcli11-dev libspdlog-dev libcpp-httplib-dev libyaml-cpp-dev
-  libgtest-dev libgmock-dev
+  libgtest-dev libgmock-dev libre2-dev
   etcd-server etcd-client nginx openssl curl procps util-linux python3
 )
 
