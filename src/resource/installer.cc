@@ -104,13 +104,10 @@ Target InstallJob::DesiredTarget() const {
 std::vector<std::string> InstallJob::Changes(const Target& target) {
   if (!exists_) return {"new file"};
   std::vector<std::string> changes;
-  if (static_cast<size_t>(info_.size) != rendered_.size() ||
-      (EnsureContents().ok() && contents_ != rendered_)) {
-    changes.push_back("content");
-  } else if (!contents_read_) {
-    // Unreadable: cannot prove it is the same, so rewrite it.
-    changes.push_back("content");
-  }
+  // An unreadable dest cannot be proven equal, so it counts as changed.
+  const bool same_content = static_cast<size_t>(info_.size) == rendered_.size() &&
+                            EnsureContents().ok() && contents_ == rendered_;
+  if (!same_content) changes.push_back("content");
   if (info_.mode != target.mode) {
     changes.push_back(absl::StrFormat("mode %04o -> %04o", info_.mode, target.mode));
   }

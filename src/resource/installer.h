@@ -10,6 +10,7 @@
 // A rename that fails with EBUSY or EXDEV (dest is a file bind-mounted into a
 // container) falls back to rewriting dest in place, with a warning: the one
 // case where a reader can see a partial file, since no atomic way exists.
+// A dest that is a symlink is replaced by a regular file, as confd does.
 // Reloading is not done here: see reloader.h, so the daemon can run a reload
 // shared by several resources once per batch.
 //

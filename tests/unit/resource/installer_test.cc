@@ -74,6 +74,15 @@ TEST_F(InstallerTest, SizeChangeIsSeenWithoutReadingTheOldFile) {
   EXPECT_EQ("create /etc/app/.app.conf.000001 0600", fs_.calls[1]);
 }
 
+TEST_F(InstallerTest, UnreadableDestOfSameSizeIsRewritten) {
+  fs_.AddFile(kDest, "same\n", 0644, 1000, 1000);
+  fs_.fail_next_read = EACCES;
+  absl::StatusOr<InstallResult> result = Install(Resource(), "same\n");
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(InstallOutcome::kInstalled, result->outcome);
+  EXPECT_THAT(result->changes, ElementsAre("content"));
+}
+
 struct MetadataCase {
   const char* name;
   mode_t old_mode;
