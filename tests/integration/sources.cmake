@@ -6,3 +6,16 @@ confwatch_module(daemon_integration
     ${CMAKE_SOURCE_DIR}/tests/integration/daemon_watch_test.cc
   DEPS daemon app etcd store template resource process watch ops
 )
+
+# The tests exec the confwatch binary: building a test binary builds it too.
+# Deferred because the targets are created after this fragment is included.
+function(confwatch_daemon_integration_needs_binary)
+  foreach(t confwatch_integration_tests daemon_integration_tests)
+    if(TARGET ${t} AND TARGET confwatch)
+      add_dependencies(${t} confwatch)
+    endif()
+  endforeach()
+endfunction()
+if(CMAKE_VERSION VERSION_GREATER_EQUAL 3.19)
+  cmake_language(DEFER CALL confwatch_daemon_integration_needs_binary)
+endif()
