@@ -46,7 +46,8 @@ struct ExecContext {
   std::function<absl::StatusOr<std::shared_ptr<const Template>>(
       std::string_view name)>
       load_template;
-  // Name of the top-level template being executed (for messages).
+  // Name of the template set being executed (Template::name(), the file's
+  // base name for confd); set by Template::Execute / ExecuteTemplate.
   std::string template_name;
   // Current {{template}} nesting depth; maintained by the executor.
   int depth = 0;

@@ -49,6 +49,7 @@ absl::Status Template::ExecuteTemplate(std::string_view name, const Value& dot, 
   }
   // Render into a scratch buffer so that a failing execution leaves *out
   // untouched (Go would have written the partial output).
+  ctx.template_name = name_;
   std::string scratch;
   scratch.reserve(size_hint_.load(std::memory_order_relaxed));
   absl::Status st = tmpl::ExecuteTree(*this, name, dot, ctx, &scratch);

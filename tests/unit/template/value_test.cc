@@ -40,7 +40,7 @@ TEST(Type, AssignabilityFollowsGo) {
   EXPECT_TRUE(Type::Int()->AssignableTo(Type::Any()));
   EXPECT_FALSE(Type::Int()->AssignableTo(Type::Int64()));  // distinct named types
   EXPECT_FALSE(Type::String()->AssignableTo(Type::SliceOf(Type::String())));
-  Type* my_string = Type::NewNamed("main.S", Type::String());
+  static Type* my_string = Type::NewNamed("main.S", Type::String());  // types are immortal
   EXPECT_FALSE(my_string->AssignableTo(Type::String()));
   EXPECT_TRUE(Type::String()->AssignableTo(Type::ReflectValue()));
 }
