@@ -283,7 +283,7 @@ Result ExecState::EvalCommand(const Value& dot, const CommandNode* cmd, const Va
     case NodeType::kNumber:
       return IdealConstant(static_cast<const NumberNode*>(first_word));
     case NodeType::kString:
-      return Value::String(static_cast<const StringNode*>(first_word)->text);
+      return static_cast<const StringNode*>(first_word)->value;
     default:
       return Errorf("can't evaluate command " + gostrconv::Quote(first_word->String()));
   }

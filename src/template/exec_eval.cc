@@ -328,7 +328,8 @@ Result ExecState::EvalConstant(const Type* typ, const Node* n) {
       return Errorf("expected float; found " + n->String());
     case Kind::kString:
       if (n->type() == NodeType::kString) {
-        return Value::StringOf(typ, static_cast<const StringNode*>(n)->text);
+        const auto* str = static_cast<const StringNode*>(n);
+        return typ == Type::String() ? str->value : Value::StringOf(typ, str->text);
       }
       return Errorf("expected string; found " + n->String());
     default:
@@ -362,7 +363,7 @@ Result ExecState::EvalEmptyInterface(const Value& dot, const Node* n) {
     case NodeType::kNumber:
       return IdealConstant(static_cast<const NumberNode*>(n));
     case NodeType::kString:
-      return Value::String(static_cast<const StringNode*>(n)->text);
+      return static_cast<const StringNode*>(n)->value;
     case NodeType::kVariable:
       return EvalVariableNode(dot, static_cast<const VariableNode*>(n), nullptr, nullptr);
     case NodeType::kPipe:

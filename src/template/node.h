@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "template/value.h"
 
 namespace confwatch {
 namespace tmpl {
@@ -188,10 +189,15 @@ class NumberNode : public Node {
 class StringNode : public Node {
  public:
   StringNode(size_t pos, std::string quoted, std::string text)
-      : Node(NodeType::kString, pos), quoted(std::move(quoted)), text(std::move(text)) {}
+      : Node(NodeType::kString, pos),
+        quoted(std::move(quoted)),
+        text(std::move(text)),
+        value(Value::String(this->text)) {}
   void WriteTo(std::string* out) const override { *out += quoted; }
   std::string quoted;
   std::string text;
+  // `text` as a Go string, built once: evaluating the literal copies no bytes.
+  Value value;
 };
 
 class EndNode : public Node {
