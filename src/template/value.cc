@@ -99,9 +99,22 @@ Value Value::List(const Type* type, std::shared_ptr<const ValueList> elems) {
 }
 
 Value Value::StringList(std::vector<std::string> elems) {
+  // One buffer for all the bytes, each element a view into it: a 100k-key
+  // getvs costs one allocation for the strings instead of 100k.
+  size_t total = 0;
+  for (const auto& s : elems) total += s.size();
+  auto buffer = std::make_shared<std::string>();
+  buffer->reserve(total);
+  for (const auto& s : elems) buffer->append(s);
+  const char* base = buffer->data();
+  std::shared_ptr<const void> owner = std::move(buffer);
   ValueList list;
   list.reserve(elems.size());
-  for (auto& s : elems) list.push_back(String(std::move(s)));
+  size_t offset = 0;
+  for (const auto& s : elems) {
+    list.push_back(StringRef(std::shared_ptr<const char>(owner, base + offset), s.size()));
+    offset += s.size();
+  }
   return List(Type::SliceOf(Type::String()), std::move(list));
 }
 

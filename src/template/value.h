@@ -56,7 +56,8 @@ class Value {
   // element type.
   static Value List(const Type* type, ValueList elems);
   static Value List(const Type* type, std::shared_ptr<const ValueList> elems);
-  static Value StringList(std::vector<std::string> elems);  // []string
+  // []string; the elements share one buffer (one allocation for all bytes).
+  static Value StringList(std::vector<std::string> elems);
   static Value Map(const Type* type, ValueMap entries);
   static Value Map(const Type* type, std::shared_ptr<const ValueMap> entries);
   // A struct (kind kStruct) or a non-nil pointer to one (kind kPointer, the
