@@ -242,7 +242,14 @@ void EtcdTestServer::Kill() {
 }
 
 void EtcdTestServer::Pause() {
-  if (pid_ > 0) kill(pid_, SIGSTOP);
+  if (pid_ <= 0) return;
+  kill(pid_, SIGSTOP);
+  // kill() returns before the stop takes effect; a request sent right after
+  // could still be answered. We are etcd's parent, so wait for the stop.
+  int status = 0;
+  if (waitpid(pid_, &status, WUNTRACED) == pid_ && !WIFSTOPPED(status)) {
+    pid_ = -1;  // it exited instead; it is reaped now
+  }
 }
 
 void EtcdTestServer::Resume() {
