@@ -44,6 +44,9 @@ inline std::string Str(const Value& v) { return std::string(v.AsString()); }
 // datetime, lookupIP, lookupIPV4, lookupIPV6, lookupSRV, fileExists
 // (funcs_net.cc).
 void AddSystemFuncs(FuncMap* m, const FuncEnv* env);
+// The SRV records of a DNS response (what res_search returned), targets
+// with their trailing dot as Go reports them (funcs_net.cc).
+absl::StatusOr<std::vector<SrvRecord>> ParseSrvAnswer(const unsigned char* msg, int len);
 // regexMatch, regexFind, regexReplaceAll (funcs_regex.cc).
 void AddRegexFuncs(FuncMap* m);
 

@@ -1,10 +1,10 @@
 // Go-exact JSON decoding and encoding for template values; see funcs_json.h.
 //
-// The decoder is one recursive-descent pass that reproduces the messages of
-// Go's scanner (encoding/json/scanner.go) state by state. Go validates the
-// whole input before decoding, so a syntax error anywhere wins over a type
-// error; here syntax errors abort at once and type errors are remembered
-// (first one wins), which gives the same result.
+// The decoder is one pass (iterative, with an explicit stack) that
+// reproduces the messages of Go's scanner (encoding/json/scanner.go) state by
+// state. Go validates the whole input before decoding, so a syntax error
+// anywhere wins over a type error; here syntax errors abort at once and type
+// errors are remembered (first one wins), which gives the same result.
 #include "template/funcs_json.h"
 
 #include <cctype>
@@ -89,8 +89,8 @@ class Decoder {
 
   void TypeError(std::string_view what, const Type* target) {
     if (type_error_.empty()) {
-      type_error_ = absl::StrCat("json: cannot unmarshal ", std::string(what), " into Go value of type ",
-                                 target->name());
+      type_error_ = absl::StrCat("json: cannot unmarshal ", std::string(what),
+                                 " into Go value of type ", target->name());
     }
   }
 

@@ -79,7 +79,10 @@ std::string FormatAddr(const sockaddr* sa) {
 // One 16-bit big-endian field of a DNS message.
 uint16_t Get16(const unsigned char* p) { return static_cast<uint16_t>((p[0] << 8) | p[1]); }
 
-// Reads the SRV answers of a DNS response.
+}  // namespace
+
+namespace funcs_internal {
+
 absl::StatusOr<std::vector<SrvRecord>> ParseSrvAnswer(const unsigned char* msg, int len) {
   const unsigned char* end = msg + len;
   if (len < HFIXEDSZ) return absl::InternalError("short DNS answer");
@@ -110,6 +113,12 @@ absl::StatusOr<std::vector<SrvRecord>> ParseSrvAnswer(const unsigned char* msg, 
   }
   return out;
 }
+
+}  // namespace funcs_internal
+
+namespace {
+
+using funcs_internal::ParseSrvAnswer;
 
 class SystemEnv : public FuncEnv {
  public:

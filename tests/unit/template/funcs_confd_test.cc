@@ -13,6 +13,7 @@
 #include <string>
 
 #include "funcs_test_util.h"
+#include "template/funcs_internal.h"
 #include "gtest/gtest.h"
 
 namespace confwatch {
@@ -422,6 +423,34 @@ TEST(ConfdFuncs, MapHasConfdsNamesAndTypes) {
   EXPECT_EQ("memkv.KVPair", KVPairType()->name());
   EXPECT_EQ("memkv.KVPairs", KVPairsType()->name());
   EXPECT_EQ("*net.SRV", SrvPointerType()->name());
+}
+
+TEST(SystemFuncEnv, SrvAnswersAreDecodedWithCompressedNames) {
+  // A response to _http._tcp.example.com SRV with two answers: one whose
+  // target reuses "example.com" from the question through a compression
+  // pointer, one with the root as target. RDATA is priority, weight, port.
+  const unsigned char msg[] = {
+      0x12, 0x34, 0x81, 0x80, 0, 1, 0, 2, 0, 0, 0, 0,  // header: 1 question, 2 answers
+      5, '_', 'h', 't', 't', 'p', 4, '_', 't', 'c', 'p',  // offset 12
+      7, 'e', 'x', 'a', 'm', 'p', 'l', 'e', 3, 'c', 'o', 'm', 0,  // "example.com" at 23
+      0, 33, 0, 1,  // QTYPE SRV, QCLASS IN
+      0xC0, 12, 0, 33, 0, 1, 0, 0, 0, 60, 0, 12,  // name -> question, TTL 60, RDLENGTH 12
+      0, 10, 0, 5, 0x1F, 0x90, 3, 'w', 'e', 'b', 0xC0, 23,  // prio 10 weight 5 port 8080 web.example.com
+      0xC0, 12, 0, 33, 0, 1, 0, 0, 0, 60, 0, 7,
+      0, 1, 0, 2, 0, 53, 0,  // prio 1 weight 2 port 53, target "."
+  };
+  absl::StatusOr<std::vector<SrvRecord>> records =
+      funcs_internal::ParseSrvAnswer(msg, static_cast<int>(sizeof(msg)));
+  ASSERT_TRUE(records.ok()) << records.status();
+  ASSERT_EQ(2u, records->size());
+  EXPECT_EQ("web.example.com.", (*records)[0].target);
+  EXPECT_EQ(8080, (*records)[0].port);
+  EXPECT_EQ(10, (*records)[0].priority);
+  EXPECT_EQ(5, (*records)[0].weight);
+  EXPECT_EQ(".", (*records)[1].target);
+  EXPECT_EQ(53, (*records)[1].port);
+  // Truncated answers are errors, not reads past the end.
+  EXPECT_FALSE(funcs_internal::ParseSrvAnswer(msg, static_cast<int>(sizeof(msg)) - 3).ok());
 }
 
 // SystemFuncEnv against the real system, with inputs that need no network.
