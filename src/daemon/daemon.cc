@@ -31,7 +31,9 @@ Daemon::Daemon(DaemonOptions options, DaemonDeps deps)
       deps_(deps),
       installer_(deps.fs, deps.runner, options_.install),
       worker_(&installer_, ReloadContext{deps.runner, deps.signaller, 0}),
-      cache_(ConfwatchFuncMap()) {}
+      cache_(ConfwatchFuncMap()) {
+  worker_.set_on_files_changed(deps_.on_files_changed);
+}
 
 Daemon::~Daemon() {
   StopWorker();

@@ -61,6 +61,10 @@ struct DaemonDeps {
   FileSystem* fs = nullptr;
   CommandRunner* runner = nullptr;
   ProcessSignaller* signaller = nullptr;
+  // Called on the install thread after a batch that changed at least one file
+  // on disk, once its reloads ran, with the dests that changed. Exec mode
+  // signals or restarts its child here. May be empty.
+  FilesChangedCallback on_files_changed;
 };
 
 struct DaemonStats {

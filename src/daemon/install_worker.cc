@@ -54,6 +54,16 @@ std::vector<ItemResult> InstallWorker::Process(const std::vector<BatchItem>& bat
       if (!s.ok()) results[i].status = s;
     }
   }
+  if (on_files_changed_) {
+    std::vector<std::string> changed;
+    for (size_t i = 0; i < batch.size(); ++i) {
+      if (results[i].outcome == InstallOutcome::kInstalled ||
+          results[i].outcome == InstallOutcome::kInstalledInPlace) {
+        changed.push_back(batch[i].resource->dest);
+      }
+    }
+    if (!changed.empty()) on_files_changed_(changed);
+  }
   return results;
 }
 

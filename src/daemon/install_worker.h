@@ -10,6 +10,7 @@
 #ifndef CONFWATCH_DAEMON_INSTALL_WORKER_H_
 #define CONFWATCH_DAEMON_INSTALL_WORKER_H_
 
+#include <functional>
 #include <memory>
 #include <set>
 #include <string>
@@ -21,6 +22,9 @@
 #include "resource/template_resource.h"
 
 namespace confwatch {
+
+// Receives the dests a batch changed on disk (see InstallWorker::Process).
+using FilesChangedCallback = std::function<void(const std::vector<std::string>& dests)>;
 
 struct BatchItem {
   int id = 0;
@@ -44,6 +48,8 @@ class InstallWorker {
   std::vector<ItemResult> Process(const std::vector<BatchItem>& batch);
 
   void set_child_pid(pid_t pid) { reload_.child_pid = pid; }
+  // Called at the end of Process() when at least one file changed on disk.
+  void set_on_files_changed(FilesChangedCallback cb) { on_files_changed_ = std::move(cb); }
   int64_t reload_runs() const { return reload_runs_; }
 
  private:
@@ -51,6 +57,7 @@ class InstallWorker {
   ReloadContext reload_;
   std::set<std::string> failed_reloads_;  // reload keys still owed
   int64_t reload_runs_ = 0;
+  FilesChangedCallback on_files_changed_;
 };
 
 }  // namespace confwatch

@@ -250,6 +250,41 @@ TEST_F(DaemonTest, WatchRetriesAnUnreachableSourceAtStart) {
   EXPECT_EQ(3, source_.reads());
 }
 
+TEST_F(DaemonTest, FilesChangedCallbackNamesOnlyChangedDests) {
+  source_.Set("/k/a", "1");
+  source_.Set("/k/b", "1");
+  AddResource("a", R"("/k/a")", "{{getv \"/k/a\"}}");
+  AddResource("b", R"("/k/b")", "{{getv \"/k/b\"}}");
+  std::mutex mu;
+  std::vector<std::string> seen;
+  DaemonOptions o;
+  o.confdir = dir_;
+  DaemonDeps deps{&source_, &fs_, &runner_, &signals_};
+  deps.on_files_changed = [&](const std::vector<std::string>& dests) {
+    std::lock_guard<std::mutex> lock(mu);
+    for (const std::string& d : dests) seen.push_back(d);
+  };
+  daemon_ = std::make_unique<Daemon>(o, deps);
+  thread_ = std::thread([this] { watch_status_ = daemon_->RunWatch(); });
+  ASSERT_TRUE(Eventually([&] { return source_.following(); }));
+  ASSERT_TRUE(Eventually([&] {
+    std::lock_guard<std::mutex> lock(mu);
+    return seen.size() == 2;
+  })) << "both files are new at start";
+  source_.PushPut("/k/b", "2");
+  ASSERT_TRUE(Eventually([&] { return ReadFile(Out("b")) == "2"; }));
+  source_.PushPut("/k/a", "1");  // same value: nothing changes on disk
+  source_.PushPut("/k/b", "3");
+  ASSERT_TRUE(Eventually([&] { return ReadFile(Out("b")) == "3"; }));
+  ASSERT_TRUE(Eventually([&] {
+    std::lock_guard<std::mutex> lock(mu);
+    return seen.size() == 4;
+  }));
+  std::lock_guard<std::mutex> lock(mu);
+  EXPECT_EQ(Out("b"), seen[2]);
+  EXPECT_EQ(Out("b"), seen[3]);
+}
+
 TEST_F(DaemonTest, StopReturnsOk) {
   AddResource("r", R"("/k")", "x");
   StartWatch();
