@@ -33,6 +33,7 @@ Daemon::Daemon(DaemonOptions options, DaemonDeps deps)
       worker_(&installer_, ReloadContext{deps.runner, deps.signaller, 0}),
       cache_(ConfwatchFuncMap()) {
   worker_.set_on_files_changed(deps_.on_files_changed);
+  worker_.set_stats(&stats_);
 }
 
 Daemon::~Daemon() {
@@ -199,9 +200,7 @@ void Daemon::OnBatchDone(uint64_t generation, std::vector<ItemResult> results) {
   for (const ItemResult& r : results) {
     if (r.outcome != InstallOutcome::kUnchanged && r.status.ok()) ++stats_.installs;
     if (!r.status.ok()) ++stats_.install_errors;
-    if (r.reloaded) ++stats_.reloads;
   }
-  stats_.reload_errors = worker_.reload_runs() - stats_.reloads;
   if (generation != generation_) return;  // the configuration changed meanwhile
   for (const ItemResult& r : results) {
     scheduler_.Finished(r.id, r.status.ok(), now);
@@ -214,9 +213,17 @@ void Daemon::OnBatchDone(uint64_t generation, std::vector<ItemResult> results) {
 void Daemon::StartWorker() {
   worker_thread_ = std::thread([this] {
     while (true) {
-      std::optional<EventQueue::Event> job = worker_queue_.Pop(absl::InfiniteFuture());
-      if (!job) return;  // closed and drained
-      (*job)();
+      const absl::Time due = worker_.NextReloadDue().value_or(absl::InfiniteFuture());
+      std::optional<EventQueue::Event> job = worker_queue_.Pop(due);
+      if (job) {
+        (*job)();
+      } else if (worker_queue_.closed()) {
+        // Closed and drained: the files are on disk, so their consumers hear
+        // of them before we go.
+        worker_.FlushReloads();
+        return;
+      }
+      worker_.RunDue(absl::Now());
     }
   });
 }
@@ -286,6 +293,9 @@ void Daemon::OnConfdirEvent(const std::string& path) {
 
 absl::Status Daemon::RunWatch() {
   if (absl::Status s = LoadConfig(); !s.ok()) return s;
+  if (options_.reload_coalesce > absl::ZeroDuration()) {
+    worker_.set_reload_coalescing(options_.reload_coalesce, kReloadMaxDelayFactor * options_.reload_coalesce);
+  }
   StartWorker();
   if (options_.watch_confdir) {
     // conf.d and templates only: a dest may well live under the confdir, and
@@ -320,6 +330,13 @@ absl::Status Daemon::RunWatch() {
   while (!stop_) {
     absl::Status s = SyncAll();
     if (s.ok()) break;
+    if (s.code() == absl::StatusCode::kUnauthenticated) {
+      // Wrong credentials do not heal by waiting: say so and stop, so that a
+      // supervisor (systemd, kubelet) shows the failure instead of a daemon
+      // that silently renders nothing.
+      StopWorker();
+      return s;
+    }
     spdlog::warn("cannot read keys: {}; retrying in {}", s.message(), absl::FormatDuration(backoff));
     const absl::Time until = absl::Now() + backoff;
     while (!stop_) {

@@ -29,6 +29,7 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "daemon/daemon_stats.h"
 #include "daemon/event_queue.h"
 #include "daemon/install_worker.h"
 #include "daemon/key_source.h"
@@ -54,7 +55,13 @@ struct DaemonOptions {
   // Collects the inotify events of one editor save into one reload.
   absl::Duration config_debounce = absl::Milliseconds(100);
   bool watch_confdir = true;
+  // Watch mode: a reload requested within this long of the previous run of
+  // the same reload waits until changes settle (see reload_coalescer.h), at
+  // most kReloadMaxDelayFactor times this long. Zero: every install reloads.
+  absl::Duration reload_coalesce = absl::Milliseconds(100);
 };
+
+inline constexpr int kReloadMaxDelayFactor = 10;
 
 struct DaemonDeps {
   KeySource* source = nullptr;
@@ -65,21 +72,6 @@ struct DaemonDeps {
   // on disk, once its reloads ran, with the dests that changed. Exec mode
   // signals or restarts its child here. May be empty.
   FilesChangedCallback on_files_changed;
-};
-
-struct DaemonStats {
-  std::atomic<int64_t> renders{0};
-  std::atomic<int64_t> render_errors{0};
-  std::atomic<int64_t> installs{0};
-  std::atomic<int64_t> install_errors{0};
-  std::atomic<int64_t> reloads{0};
-  std::atomic<int64_t> reload_errors{0};
-  std::atomic<int64_t> watch_events{0};
-  std::atomic<int64_t> resyncs{0};
-  std::atomic<int64_t> config_reloads{0};
-  std::atomic<int64_t> revision{0};
-  std::atomic<bool> source_connected{false};
-  std::atomic<bool> all_rendered{false};  // every resource rendered at least once
 };
 
 class Daemon : private ChangeSink {

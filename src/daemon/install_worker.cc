@@ -40,15 +40,12 @@ std::vector<ItemResult> InstallWorker::Process(const std::vector<BatchItem>& bat
   }
   for (const auto& [key, items] : reloads) {
     const TemplateResource& first = *batch[items.front()].resource;
-    ++reload_runs_;
-    absl::Status s = Reload(first, reload_);
-    if (s.ok()) {
-      failed_reloads_.erase(key);
-      spdlog::info("{}: reloaded", first.name);
-    } else {
-      failed_reloads_.insert(key);
-      spdlog::error("{}", s.message());
+    if (coalescer_ && !coalescer_->Request(key, absl::Now())) {
+      waiting_.insert_or_assign(key, first);
+      for (size_t i : items) results[i].reload_waiting = true;
+      continue;
     }
+    absl::Status s = RunReload(key, first);
     for (size_t i : items) {
       results[i].reloaded = s.ok();
       if (!s.ok()) results[i].status = s;
@@ -65,6 +62,51 @@ std::vector<ItemResult> InstallWorker::Process(const std::vector<BatchItem>& bat
     if (!changed.empty()) on_files_changed_(changed);
   }
   return results;
+}
+
+absl::Status InstallWorker::RunReload(const std::string& key, const TemplateResource& resource) {
+  const absl::Time started = absl::Now();
+  absl::Status s = Reload(resource, reload_);
+  if (stats_) ++(s.ok() ? stats_->reloads : stats_->reload_errors);
+  if (s.ok()) {
+    failed_reloads_.erase(key);
+    waiting_.erase(key);
+    spdlog::info("{}: reloaded", resource.name);
+  } else {
+    failed_reloads_.insert(key);
+    spdlog::error("{}", s.message());
+  }
+  if (coalescer_) {
+    // A failure waits for its backoff; keep what to run then.
+    if (!s.ok()) waiting_.insert_or_assign(key, resource);
+    coalescer_->Finished(key, s.ok(), started);
+  }
+  return s;
+}
+
+void InstallWorker::RunDue(absl::Time now) {
+  if (!coalescer_) return;
+  for (const std::string& key : coalescer_->TakeDue(now)) {
+    auto it = waiting_.find(key);
+    if (it == waiting_.end()) continue;  // cannot happen: Request() stored it
+    const TemplateResource resource = it->second;
+    RunReload(key, resource);
+  }
+}
+
+std::optional<absl::Time> InstallWorker::NextReloadDue() const {
+  if (!coalescer_) return std::nullopt;
+  return coalescer_->NextDue();
+}
+
+void InstallWorker::FlushReloads() {
+  if (!coalescer_) return;
+  for (const std::string& key : coalescer_->TakeAll()) {
+    auto it = waiting_.find(key);
+    if (it == waiting_.end()) continue;
+    const TemplateResource resource = it->second;
+    RunReload(key, resource);  // once: a failure is logged, not retried
+  }
 }
 
 }  // namespace confwatch

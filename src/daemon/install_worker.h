@@ -5,18 +5,29 @@
 // when the file is by then unchanged (the new file is installed, but its
 // consumer has not seen it yet).
 //
-// Thread-safety: Process() is called by one thread at a time (the daemon's
-// worker thread, or the caller in onetime/interval mode).
+// With reload coalescing on (watch mode), a ReloadCoalescer decides when each
+// reload runs: a lone change reloads at once, a burst reloads once more after
+// it settles; RunDue() runs the reloads whose wait is over and FlushReloads()
+// runs every waiting one (shutdown).
+//
+// Thread-safety: Process(), RunDue(), NextReloadDue() and FlushReloads() are
+// called by one thread at a time (the daemon's worker thread, or the caller
+// in onetime/interval mode). The counters may be read from any thread.
 #ifndef CONFWATCH_DAEMON_INSTALL_WORKER_H_
 #define CONFWATCH_DAEMON_INSTALL_WORKER_H_
 
 #include <functional>
+#include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "daemon/daemon_stats.h"
+#include "daemon/reload_coalescer.h"
 #include "resource/installer.h"
 #include "resource/reloader.h"
 #include "resource/template_resource.h"
@@ -37,26 +48,47 @@ struct ItemResult {
   absl::Status status;  // install or reload failure, naming the resource
   InstallOutcome outcome = InstallOutcome::kUnchanged;
   bool reloaded = false;
+  bool reload_waiting = false;  // coalesced: runs later (RunDue)
 };
 
 class InstallWorker {
  public:
   InstallWorker(Installer* installer, ReloadContext reload) : installer_(installer), reload_(reload) {}
 
+  // Coalesce reloads from now on (see reload_coalescer.h); quiet = 0: off.
+  void set_reload_coalescing(absl::Duration quiet, absl::Duration max_delay) {
+    coalescer_.emplace(quiet, max_delay);
+  }
+
   // Installs every item, then runs each needed reload once. One result per
   // item, in order. A failed reload fails every item that needed it.
   std::vector<ItemResult> Process(const std::vector<BatchItem>& batch);
 
+  // Runs the coalesced reloads whose wait is over at `now`.
+  void RunDue(absl::Time now);
+  // When RunDue() next has work; nullopt when no reload waits.
+  std::optional<absl::Time> NextReloadDue() const;
+  // Runs every waiting reload once, now.
+  void FlushReloads();
+
   void set_child_pid(pid_t pid) { reload_.child_pid = pid; }
   // Called at the end of Process() when at least one file changed on disk.
   void set_on_files_changed(FilesChangedCallback cb) { on_files_changed_ = std::move(cb); }
-  int64_t reload_runs() const { return reload_runs_; }
+  // Reload runs are counted into stats->reloads / reload_errors.
+  void set_stats(DaemonStats* stats) { stats_ = stats; }
 
  private:
   Installer* installer_;
   ReloadContext reload_;
+  // Runs one reload and records its outcome; the log names `resource`.
+  absl::Status RunReload(const std::string& key, const TemplateResource& resource);
+
   std::set<std::string> failed_reloads_;  // reload keys still owed
-  int64_t reload_runs_ = 0;
+  std::optional<ReloadCoalescer> coalescer_;
+  // A copy of a resource per waiting reload key: the batch's resources may
+  // be gone (configuration reloaded) by the time the reload runs.
+  std::map<std::string, TemplateResource> waiting_;
+  DaemonStats* stats_ = nullptr;
   FilesChangedCallback on_files_changed_;
 };
 

@@ -7,12 +7,14 @@ confwatch_module(daemon
     ${CMAKE_SOURCE_DIR}/src/daemon/event_queue.cc
     ${CMAKE_SOURCE_DIR}/src/daemon/install_worker.cc
     ${CMAKE_SOURCE_DIR}/src/daemon/local_key_sources.cc
+    ${CMAKE_SOURCE_DIR}/src/daemon/reload_coalescer.cc
     ${CMAKE_SOURCE_DIR}/src/daemon/resource_set.cc
     ${CMAKE_SOURCE_DIR}/src/daemon/scheduler.cc
     ${CMAKE_SOURCE_DIR}/src/daemon/template_cache.cc
   TESTS
     ${CMAKE_SOURCE_DIR}/tests/unit/daemon/daemon_test.cc
     ${CMAKE_SOURCE_DIR}/tests/unit/daemon/dependency_index_test.cc
+    ${CMAKE_SOURCE_DIR}/tests/unit/daemon/reload_coalescer_test.cc
     ${CMAKE_SOURCE_DIR}/tests/unit/daemon/scheduler_test.cc
   DEPS store template resource process watch etcd
 )

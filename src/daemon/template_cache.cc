@@ -9,14 +9,10 @@
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
+#include "resource/installer.h"  // BaseName
 
 namespace confwatch {
 namespace {
-
-std::string BaseName(const std::string& path) {
-  size_t slash = path.find_last_of('/');
-  return slash == std::string::npos ? path : path.substr(slash + 1);
-}
 
 absl::Status IoError(const std::string& path, int err) {
   return absl::NotFoundError(absl::StrCat("IO error: ", path, ": ", strerror(err)));

@@ -1,7 +1,7 @@
 // End-to-end tests of the confwatch binary against a real etcd: the binary
-// runs as a subprocess (stderr captured to a file, stopped with SIGTERM by its
-// pid), keys are written with the real EtcdClient, and the tests poll the
-// rendered files with generous bounds. Nothing here asserts speed.
+// runs as a subprocess (tests/integration/confwatch_process.h), keys are
+// written with the real EtcdClient, and the tests poll the rendered files with
+// generous bounds. Nothing here asserts speed.
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -31,6 +31,7 @@
 #include "absl/strings/str_split.h"
 #include "etcd/etcd_client.h"
 #include "gtest/gtest.h"
+#include "tests/integration/confwatch_process.h"
 #include "tests/integration/etcd_test_util.h"
 #include "tests/support/etcd_test_server.h"
 #include "tests/support/temp_dir.h"
@@ -39,161 +40,6 @@ extern char** environ;
 
 namespace confwatch {
 namespace {
-
-constexpr auto kWait = std::chrono::seconds(10);
-
-std::optional<std::string> ReadWholeFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-// Polls `done` every 50 ms until it holds or `bound` passes.
-bool PollUntil(const std::function<bool()>& done,
-               std::chrono::milliseconds bound = kWait) {
-  auto deadline = std::chrono::steady_clock::now() + bound;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (done()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return done();
-}
-
-// Waits until `path` holds exactly `want`; on timeout the assertion shows what
-// the file held last.
-::testing::AssertionResult FileBecomes(const std::string& path, const std::string& want,
-                                       std::chrono::milliseconds bound = kWait) {
-  if (PollUntil([&] { return ReadWholeFile(path) == want; }, bound)) {
-    return ::testing::AssertionSuccess();
-  }
-  std::optional<std::string> got = ReadWholeFile(path);
-  return ::testing::AssertionFailure()
-         << path << " never became:\n[" << want << "]\nlast content:\n["
-         << (got ? *got : "<missing>") << "]";
-}
-
-int CountLines(const std::string& path) {
-  std::optional<std::string> s = ReadWholeFile(path);
-  if (!s) return 0;
-  return static_cast<int>(std::count(s->begin(), s->end(), '\n'));
-}
-
-void WriteFile(const std::string& path, const std::string& contents) {
-  absl::Status s = WriteTestFile(path, contents);
-  ASSERT_TRUE(s.ok()) << s;
-}
-
-// Replaces `path` by rename, the way editors and installers do, so the
-// watcher never reads half a file.
-void ReplaceFile(const std::string& path, const std::string& contents) {
-  std::string tmp = path + ".swp-tmp";
-  WriteFile(tmp, contents);
-  ASSERT_EQ(0, rename(tmp.c_str(), path.c_str())) << path;
-}
-
-// A confdir (conf.d + templates) in a temp dir; outputs go to out/.
-class Confdir {
- public:
-  Confdir() {
-    mkdir(dir_.Path("conf.d").c_str(), 0755);
-    mkdir(dir_.Path("templates").c_str(), 0755);
-    mkdir(dir_.Path("out").c_str(), 0755);
-  }
-  std::string path() const { return dir_.path(); }
-  std::string Out(const std::string& name) const { return dir_.Path("out/" + name); }
-  std::string Toml(const std::string& name) const { return dir_.Path("conf.d/" + name); }
-  std::string Tmpl(const std::string& name) const { return dir_.Path("templates/" + name); }
-  std::string Scratch(const std::string& name) const { return dir_.Path(name); }
-
-  // A [template] resource: keys is the TOML array body, extra is more lines.
-  void AddResource(const std::string& toml, const std::string& src, const std::string& dest,
-                   const std::string& keys, const std::string& extra = "") {
-    ReplaceFile(Toml(toml), absl::StrCat("[template]\nsrc = \"", src, "\"\ndest = \"", Out(dest),
-                                         "\"\nkeys = [", keys, "]\n", extra));
-  }
-  void AddTemplate(const std::string& name, const std::string& text) {
-    ReplaceFile(Tmpl(name), text);
-  }
-
- private:
-  TempDir dir_;
-};
-
-// The confwatch binary as a child process; stderr and stdout go to a log file.
-class ConfwatchProcess {
- public:
-  ConfwatchProcess(const Confdir& confdir, std::vector<std::string> args)
-      : log_path_(confdir.Scratch("confwatch.log")) {
-    std::vector<std::string> argv = {std::string(CONFWATCH_BINARY_DIR) + "/confwatch",
-                                     "-confdir", confdir.path()};
-    argv.insert(argv.end(), args.begin(), args.end());
-    Spawn(argv);
-  }
-  ~ConfwatchProcess() { Stop(); }
-  ConfwatchProcess(const ConfwatchProcess&) = delete;
-  ConfwatchProcess& operator=(const ConfwatchProcess&) = delete;
-
-  pid_t pid() const { return pid_; }
-  std::string Log() const { return ReadWholeFile(log_path_).value_or(""); }
-
-  // Exit code once the process exits within `bound`; nullopt if it is still
-  // running then (it is left running).
-  std::optional<int> WaitExit(std::chrono::milliseconds bound) {
-    if (pid_ <= 0) return exit_code_;
-    PollUntil([&] { return Reap(WNOHANG); }, bound);
-    return pid_ <= 0 ? exit_code_ : std::nullopt;
-  }
-
-  // SIGTERM, up to 10 s for a clean exit, then SIGKILL. Returns the exit code
-  // (128 + signal when killed).
-  int Stop() {
-    if (pid_ <= 0) return exit_code_.value_or(-1);
-    // Debugging aid: CONFWATCH_ITEST_LOGS=1 prints every run's log.
-    if (getenv("CONFWATCH_ITEST_LOGS") != nullptr) std::fprintf(stderr, "%s", Log().c_str());
-    kill(pid_, SIGTERM);
-    if (!WaitExit(std::chrono::seconds(10))) {
-      ADD_FAILURE() << "confwatch ignored SIGTERM for 10 s\n" << Log();
-      kill(pid_, SIGKILL);
-      Reap(0);
-    }
-    return exit_code_.value_or(-1);
-  }
-
- private:
-  void Spawn(const std::vector<std::string>& argv) {
-    std::vector<char*> cargv;
-    for (const std::string& a : argv) cargv.push_back(const_cast<char*>(a.c_str()));
-    cargv.push_back(nullptr);
-    int fd = open(log_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-    ASSERT_GE(fd, 0) << log_path_;
-    pid_ = fork();
-    ASSERT_GE(pid_, 0);
-    if (pid_ == 0) {
-      prctl(PR_SET_PDEATHSIG, SIGKILL);  // a crashed test leaves no confwatch
-      dup2(fd, 1);
-      dup2(fd, 2);
-      setenv("HOSTNAME", "localhost", 1);
-      execv(cargv[0], cargv.data());
-      _exit(127);
-    }
-    close(fd);
-  }
-
-  bool Reap(int flags) {
-    int status = 0;
-    pid_t r = waitpid(pid_, &status, flags);
-    if (r != pid_) return false;
-    exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    pid_ = -1;
-    return true;
-  }
-
-  std::string log_path_;
-  pid_t pid_ = -1;
-  std::optional<int> exit_code_;
-};
 
 class DaemonTest : public ::testing::Test {
  protected:
@@ -373,48 +219,69 @@ TEST_F(DaemonTest, SharedReloadCommandRunsOncePerChange) {
 
 // Puts v0..v999 to one key while confwatch watches it with `extra_toml` in
 // the resource; returns how many times reload_cmd ran for the burst.
-int RunBurst(EtcdTestServer* etcd, EtcdClient* client, const std::string& extra_toml) {
+struct BurstResult {
+  int reloads = 0;            // reload_cmd runs caused by the burst
+  std::string last_reload_saw;  // the file as the last reload found it
+  double seconds = 0;         // how long sending the puts took
+};
+
+// `puts` puts to one key as fast as one client sends them; reload_cmd
+// appends the file it reloads to a log, so the test sees what each reload saw.
+BurstResult RunBurst(EtcdTestServer* etcd, EtcdClient* client, int puts,
+                     const std::string& extra_toml) {
   Confdir c;
   std::string counter = c.Scratch("reloads");
   c.AddTemplate("burst.tmpl", "value={{getv \"/burst/v\"}}\n");
   c.AddResource("burst.toml", "burst.tmpl", "burst.conf", "\"/burst\"",
-                absl::StrCat("reload_cmd = \"echo r >> ", counter, "\"\n", extra_toml));
+                absl::StrCat("reload_cmd = \"cat {{.dest}} >> ", counter, "\"\n", extra_toml));
   EXPECT_TRUE(client->Put("/burst/v", "start").ok());
   ConfwatchProcess p(c, {"-node", etcd->endpoint(), "-watch"});
   EXPECT_TRUE(FileBecomes(c.Out("burst.conf"), "value=start\n")) << p.Log();
   std::this_thread::sleep_for(std::chrono::seconds(1));
   int before = CountLines(counter);
 
-  for (int i = 0; i < 1000; ++i) {
+  const auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < puts; ++i) {
     absl::StatusOr<int64_t> r = client->Put("/burst/v", absl::StrCat("v", i));
     EXPECT_TRUE(r.ok()) << r.status();
   }
+  BurstResult result;
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const std::string last = absl::StrCat("value=v", puts - 1, "\n");
   // With wait = "...:3s" the last render may come up to 3 s after the burst.
-  EXPECT_TRUE(FileBecomes(c.Out("burst.conf"), "value=v999\n")) << p.Log();
+  EXPECT_TRUE(FileBecomes(c.Out("burst.conf"), last)) << p.Log();
   std::this_thread::sleep_for(std::chrono::seconds(2));  // trailing reloads land
-  EXPECT_EQ("value=v999\n", ReadWholeFile(c.Out("burst.conf")));
+  EXPECT_EQ(last, ReadWholeFile(c.Out("burst.conf")));
   EXPECT_EQ(0, p.Stop()) << p.Log();
-  return CountLines(counter) - before;
+  std::vector<std::string> lines = absl::StrSplit(ReadWholeFile(counter).value_or(""), '\n',
+                                                  absl::SkipEmpty());
+  result.reloads = static_cast<int>(lines.size()) - before;
+  if (!lines.empty()) result.last_reload_saw = lines.back() + "\n";
+  return result;
 }
 
 // The quiescence window (wait = "min:max") makes "a handful of reloads" a
 // property of confwatch rather than of the machine's speed: at most one
 // render per 3 s of burst.
 TEST_F(DaemonTest, BurstOfPutsWithWaitEndsWithLastValueAndFewReloads) {
-  int reloads = RunBurst(etcd_.get(), client_.get(), "wait = \"200ms:3s\"\n");
-  std::printf("reloads for 1000 puts to one key, wait 200ms:3s: %d\n", reloads);
-  EXPECT_GE(reloads, 1);
-  EXPECT_LE(reloads, 20);
+  BurstResult r = RunBurst(etcd_.get(), client_.get(), 1000, "wait = \"200ms:3s\"\n");
+  std::printf("reloads for 1000 puts to one key in %.2f s, wait 200ms:3s: %d\n", r.seconds, r.reloads);
+  EXPECT_GE(r.reloads, 1);
+  EXPECT_LE(r.reloads, 1 + static_cast<int>(r.seconds / 3) + 1);
+  EXPECT_EQ("value=v999\n", r.last_reload_saw);
 }
 
-// Without a wait, renders still coalesce (one in flight, one follow-up): the
-// count depends on how fast renders are next to puts, so only "fewer than one
-// per put" is asserted; the number is printed.
+// Without any wait, reloads coalesce on their own (reload_coalescer.h): one
+// at the start of the burst, then at most one per second of burst (the
+// coalescing window's upper bound), and one after it, which sees the final
+// file. The issue's goal, <= 3 reloads for 300 puts, is this with a burst
+// shorter than a second; daemon_bench measures it.
 TEST_F(DaemonTest, BurstOfPutsWithoutWaitCoalescesReloads) {
-  int reloads = RunBurst(etcd_.get(), client_.get(), "");
-  std::printf("reloads for 1000 puts to one key, no wait: %d\n", reloads);
-  EXPECT_GE(reloads, 1);
-  EXPECT_LT(reloads, 1000);
+  BurstResult r = RunBurst(etcd_.get(), client_.get(), 300, "");
+  std::printf("reloads for 300 puts to one key in %.2f s, no wait: %d\n", r.seconds, r.reloads);
+  EXPECT_GE(r.reloads, 1);
+  EXPECT_LE(r.reloads, 2 + static_cast<int>(r.seconds));
+  EXPECT_EQ("value=v299\n", r.last_reload_saw) << "the last reload comes after the final install";
 }
 
 TEST_F(DaemonTest, LiveConfdirEditsAffectOnlyTheirResource) {

@@ -26,6 +26,7 @@ class RecordingRunner : public CommandRunner {
  public:
   absl::StatusOr<CommandResult> Run(const std::string& command, absl::Duration timeout) override {
     if (delay > absl::ZeroDuration()) absl::SleepFor(delay);
+    if (on_command) on_command(command);
     std::lock_guard<std::mutex> lock(mu_);
     commands_.push_back(command);
     CommandResult r;
@@ -43,6 +44,7 @@ class RecordingRunner : public CommandRunner {
   }
   std::string fail_if;
   absl::Duration delay = absl::ZeroDuration();
+  std::function<void(const std::string&)> on_command;  // set before the daemon starts
 
  private:
   std::mutex mu_;
@@ -177,16 +179,57 @@ TEST_F(DaemonTest, WatchFollowsChangesAndRendersOnlyAffectedResources) {
 
 TEST_F(DaemonTest, BurstCoalescesIntoFewReloadsAndEndsInFinalState) {
   AddResource("web", R"("/svc")", "{{getv \"/svc/n\"}}", "reload_cmd = \"reload-web\"\n");
-  runner_.delay = absl::Milliseconds(20);
+  std::mutex mu;
+  std::vector<std::string> seen_at_reload;  // what the consumer found on disk at each reload
+  runner_.on_command = [&](const std::string& command) {
+    if (!absl::StrContains(command, "reload-web")) return;
+    std::lock_guard<std::mutex> lock(mu);
+    seen_at_reload.push_back(ReadFile(Out("web")));
+  };
   source_.Set("/svc/n", "0");
   StartWatch();
   ASSERT_TRUE(Eventually([&] { return ReadFile(Out("web")) == "0"; }));
-  for (int i = 1; i <= 300; ++i) source_.PushPut("/svc/n", std::to_string(i));
+  ASSERT_TRUE(Eventually([&] { return runner_.Count("reload-web") == 1; }));
+  // Spread over a few hundred ms, as a client's puts arrive: each one alone
+  // would install and reload before the next.
+  const absl::Time start = absl::Now();
+  for (int i = 1; i <= 300; ++i) {
+    source_.PushPut("/svc/n", std::to_string(i));
+    absl::SleepFor(absl::Milliseconds(1));
+  }
+  const double burst_seconds = absl::ToDoubleSeconds(absl::Now() - start);
   ASSERT_TRUE(Eventually([&] { return ReadFile(Out("web")) == "300"; }));
-  ASSERT_TRUE(Eventually([&] { return !daemon_->stats().all_rendered ? false : runner_.Count("reload-web") >= 2; }));
-  // One initial reload plus, while one install is in flight, one queued
-  // follow-up at a time: far fewer than 300.
-  EXPECT_LE(runner_.Count("reload-web"), 10);
+  ASSERT_TRUE(Eventually([&] {
+    std::lock_guard<std::mutex> lock(mu);
+    return !seen_at_reload.empty() && seen_at_reload.back() == "300";
+  })) << "the last reload comes after the final install";
+  // Longer than the longest a reload may wait (coalesce window x max factor):
+  // any reload still owed would run meanwhile.
+  absl::SleepFor(DaemonOptions().reload_coalesce * kReloadMaxDelayFactor + absl::Milliseconds(500));
+  // The initial reload, one at the start of the burst, at most one per
+  // second of burst (the window's upper bound), one after it.
+  EXPECT_LE(runner_.Count("reload-web"), 3 + static_cast<int>(burst_seconds)) << burst_seconds;
+  std::lock_guard<std::mutex> lock(mu);
+  EXPECT_EQ("300", seen_at_reload.back());
+}
+
+TEST_F(DaemonTest, StopRunsTheReloadsStillWaiting) {
+  AddResource("web", R"("/svc")", "{{getv \"/svc/n\"}}", "reload_cmd = \"reload-web\"\n");
+  source_.Set("/svc/n", "0");
+  DaemonOptions o;
+  o.confdir = dir_;
+  o.reload_coalesce = absl::Seconds(30);  // nothing would run before the stop
+  daemon_ = std::make_unique<Daemon>(o, DaemonDeps{&source_, &fs_, &runner_, &signals_});
+  thread_ = std::thread([this] { watch_status_ = daemon_->RunWatch(); });
+  ASSERT_TRUE(Eventually([&] { return source_.following(); }));
+  ASSERT_TRUE(Eventually([&] { return runner_.Count("reload-web") == 1; }));
+  source_.PushPut("/svc/n", "1");
+  ASSERT_TRUE(Eventually([&] { return ReadFile(Out("web")) == "1"; }));
+  EXPECT_EQ(1, runner_.Count("reload-web")) << "the second reload waits for the window";
+  daemon_->Stop();
+  thread_.join();
+  EXPECT_EQ(2, runner_.Count("reload-web")) << "a stop does not drop an owed reload";
+  EXPECT_EQ(2, daemon_->stats().reloads.load());
 }
 
 TEST_F(DaemonTest, SharedReloadRunsOncePerBatch) {

@@ -1,0 +1,321 @@
+// Daemon benchmark: the real `confwatch -watch` binary against a real etcd,
+// measured the way a user sees it (issue 4's table, README "Benchmarks"):
+//
+//   initial render   spawn -> every dest file complete
+//   change -> file   one Put -> the dest file shows the new value (inotify on
+//                    the dest directory, then a read): p50/p90/p99
+//   burst            300 puts as fast as one client sends them: reload_cmd
+//                    runs, and time from the last Put's answer to the final
+//                    state on disk
+//   memory           VmRSS once settled, VmHWM (peak) of the process
+//   idle CPU         user+system CPU of confwatch over 5 idle seconds
+//   etcd reads       Range calls etcd served after the initial read
+//                    (grpc_server_handled_total{grpc_method="Range"})
+//
+// One resource renders `server <value>;` for every key of /svc; with
+// --resources R, R resources each render their own /svc/r<i> subtree.
+//
+//   daemon_bench [--keys 100,10000,100000] [--changes 200] [--resources 1]
+//                [--burst 300] [--binary build/confwatch]
+#include <signal.h>
+#include <sys/inotify.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <poll.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
+#include "etcd/etcd_client.h"
+#include "httplib.h"
+#include "tests/support/etcd_test_server.h"
+#include "tests/support/temp_dir.h"
+
+namespace confwatch {
+namespace {
+
+struct Args {
+  std::vector<int> keys = {100, 10000, 100000};
+  int changes = 200;
+  int resources = 1;
+  int burst = 300;
+  std::string binary = CONFWATCH_BINARY_DIR "/confwatch";
+};
+
+[[noreturn]] void Die(const std::string& what) {
+  std::fprintf(stderr, "daemon_bench: %s\n", what.c_str());
+  std::exit(1);
+}
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+void WriteAll(const std::string& path, const std::string& text) {
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << text;
+}
+
+double Percentile(std::vector<double> v, double p) {
+  std::sort(v.begin(), v.end());
+  return v[std::min(v.size() - 1, static_cast<size_t>(p * v.size()))];
+}
+
+// Blocks until `pred` holds for the dest directory's files, re-checking on
+// every inotify event there (and every 50 ms, in case an event raced the
+// first check). Dies after `limit`.
+class DirWaiter {
+ public:
+  explicit DirWaiter(const std::string& dir) {
+    fd_ = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+    if (fd_ < 0 || inotify_add_watch(fd_, dir.c_str(), IN_MOVED_TO | IN_CLOSE_WRITE) < 0) {
+      Die("inotify on " + dir);
+    }
+  }
+  ~DirWaiter() { close(fd_); }
+  template <typename Pred>
+  absl::Time WaitUntil(Pred pred, absl::Duration limit = absl::Seconds(60)) {
+    const absl::Time give_up = absl::Now() + limit;
+    char buf[4096];
+    while (true) {
+      while (read(fd_, buf, sizeof buf) > 0) {}
+      if (pred()) return absl::Now();
+      if (absl::Now() > give_up) Die("timed out waiting for the rendered file");
+      pollfd p{fd_, POLLIN, 0};
+      poll(&p, 1, 50);
+    }
+  }
+
+ private:
+  int fd_ = -1;
+};
+
+int64_t EtcdRangeCalls(const std::string& endpoint) {
+  httplib::Client http("http://" + endpoint);
+  auto res = http.Get("/metrics");
+  if (!res || res->status != 200) Die("cannot read etcd /metrics");
+  int64_t total = 0;
+  for (absl::string_view line : absl::StrSplit(res->body, '\n')) {
+    if (!absl::StartsWith(line, "grpc_server_handled_total{") ||
+        !absl::StrContains(line, "grpc_method=\"Range\"")) {
+      continue;
+    }
+    int64_t n = 0;
+    if (absl::SimpleAtoi(line.substr(line.rfind(' ') + 1), &n)) total += n;
+  }
+  return total;
+}
+
+// VmRSS/VmHWM of `pid` in MB.
+double ProcStatusMb(pid_t pid, const std::string& field) {
+  std::ifstream in(absl::StrCat("/proc/", pid, "/status"));
+  std::string line;
+  while (std::getline(in, line)) {
+    if (absl::StartsWith(line, field + ":")) {
+      return std::atof(line.c_str() + field.size() + 1) / 1024.0;
+    }
+  }
+  return -1;
+}
+
+double CpuSeconds(pid_t pid) {
+  std::string stat = ReadAll(absl::StrCat("/proc/", pid, "/stat"));
+  std::vector<std::string> f = absl::StrSplit(stat.substr(stat.rfind(')') + 2), ' ');
+  return (std::atof(f[11].c_str()) + std::atof(f[12].c_str())) / sysconf(_SC_CLK_TCK);
+}
+
+pid_t Spawn(const std::vector<std::string>& argv, const std::string& log) {
+  pid_t pid = fork();
+  if (pid < 0) Die("fork");
+  if (pid == 0) {
+    FILE* f = std::fopen(log.c_str(), "w");
+    if (f) {
+      dup2(fileno(f), 1);
+      dup2(fileno(f), 2);
+    }
+    std::vector<char*> args;
+    for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    execv(args[0], args.data());
+    _exit(127);
+  }
+  return pid;
+}
+
+std::string Subtree(int resources, int r) {
+  return resources == 1 ? "/svc" : absl::StrCat("/svc/r", r);
+}
+std::string Key(int resources, int keys, int i) {
+  return absl::StrCat(Subtree(resources, i % resources), "/k", i);
+}
+
+struct Row {
+  int keys = 0;
+  double initial_s = 0;
+  double p50 = 0, p90 = 0, p99 = 0;
+  int burst_reloads = 0;
+  double burst_final_ms = 0;
+  double rss_mb = 0, peak_mb = 0, idle_cpu_s = 0;
+  int64_t range_calls = 0;
+};
+
+Row RunOne(const Args& args, int keys) {
+  Row row;
+  row.keys = keys;
+  absl::StatusOr<std::unique_ptr<EtcdTestServer>> etcd = EtcdTestServer::Start();
+  if (!etcd.ok()) Die(std::string(etcd.status().message()));
+  EtcdOptions eo;
+  eo.endpoints = {(*etcd)->endpoint()};
+  absl::StatusOr<std::unique_ptr<EtcdClient>> client = EtcdClient::Create(eo);
+  if (!client.ok()) Die(std::string(client.status().message()));
+
+  std::vector<std::pair<std::string, std::string>> kvs;
+  for (int i = 0; i < keys; ++i) {
+    kvs.emplace_back(Key(args.resources, keys, i), absl::StrCat("10.", i / 65536 % 256, ".",
+                                                                 i / 256 % 256, ".", i % 256, ":80"));
+  }
+  if (absl::StatusOr<int64_t> r = (*client)->PutMany(kvs); !r.ok()) Die(std::string(r.status().message()));
+
+  TempDir dir;
+  const std::string confdir = dir.path() + "/confd", out = dir.path() + "/out";
+  const std::string reloads = dir.path() + "/reloads";
+  for (const std::string& d : {confdir, confdir + "/conf.d", confdir + "/templates", out}) {
+    mkdir(d.c_str(), 0755);
+  }
+  WriteAll(reloads, "");
+  for (int r = 0; r < args.resources; ++r) {
+    WriteAll(absl::StrCat(confdir, "/templates/up", r, ".tmpl"),
+             absl::StrCat("upstream app {\n{{range getvs \"", Subtree(args.resources, r),
+                          "/*\"}}  server {{.}};\n{{end}}}\n"));
+    WriteAll(absl::StrCat(confdir, "/conf.d/up", r, ".toml"),
+             absl::StrCat("[template]\nsrc = \"up", r, ".tmpl\"\ndest = \"", out, "/up", r,
+                          ".conf\"\nkeys = [\"", Subtree(args.resources, r), "\"]\n",
+                          "reload_cmd = \"echo x >> ", reloads, "\"\n"));
+  }
+  auto dest = [&](int r) { return absl::StrCat(out, "/up", r, ".conf"); };
+  auto count_lines = [&] {
+    std::string s = ReadAll(reloads);
+    return static_cast<int>(std::count(s.begin(), s.end(), '\n'));
+  };
+
+  DirWaiter waiter(out);
+  const absl::Time t0 = absl::Now();
+  pid_t pid = Spawn({args.binary, "-watch", "-confdir", confdir, "-node", (*etcd)->endpoint(),
+                     "-log-level", "error"},
+                    dir.path() + "/confwatch.log");
+  const std::string last_line = absl::StrCat("  server ", kvs.back().second, ";\n");
+  waiter.WaitUntil([&] {
+    for (int r = 0; r < args.resources; ++r) {
+      if (!absl::StrContains(ReadAll(dest(r)), r == (keys - 1) % args.resources ? last_line : "}"))
+        return false;
+    }
+    return true;
+  });
+  row.initial_s = absl::ToDoubleSeconds(absl::Now() - t0);
+  waiter.WaitUntil([&] { return count_lines() >= 1; });  // one shared reload_cmd: runs once
+  absl::SleepFor(absl::Milliseconds(300));
+  const int64_t ranges_before = EtcdRangeCalls((*etcd)->endpoint());
+
+  std::vector<double> ms;
+  for (int c = 0; c < args.changes; ++c) {
+    const int i = (c * 7919) % keys;
+    const std::string value = absl::StrCat("chg", c, ":80");
+    const std::string want = absl::StrCat("  server ", value, ";\n");
+    const std::string path = dest(i % args.resources);
+    const absl::Time start = absl::Now();
+    if (!(*client)->Put(Key(args.resources, keys, i), value).ok()) Die("put");
+    const absl::Time seen = waiter.WaitUntil([&] { return absl::StrContains(ReadAll(path), want); });
+    ms.push_back(absl::ToDoubleMilliseconds(seen - start));
+    // A change every ~20 ms: latency of lone changes, not of a burst.
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  row.p50 = Percentile(ms, 0.5);
+  row.p90 = Percentile(ms, 0.9);
+  row.p99 = Percentile(ms, 0.99);
+
+  absl::SleepFor(absl::Seconds(2));  // let the change phase's reloads settle
+  const int reloads_before = count_lines();
+  const std::string burst_dest = dest(0);
+  std::string final_line;
+  absl::Time last_put;
+  for (int b = 0; b < args.burst; ++b) {
+    const int i = (b * args.resources) % keys;  // keys of resource 0
+    const std::string value = absl::StrCat("burst", b, ":80");
+    if (!(*client)->Put(Key(args.resources, keys, i), value).ok()) Die("put");
+    final_line = absl::StrCat("  server ", value, ";\n");
+    last_put = absl::Now();
+  }
+  const absl::Time final_seen =
+      waiter.WaitUntil([&] { return absl::StrContains(ReadAll(burst_dest), final_line); });
+  row.burst_final_ms = absl::ToDoubleMilliseconds(final_seen - last_put);
+  absl::SleepFor(absl::Seconds(2));  // longer than any coalescing wait
+  row.burst_reloads = count_lines() - reloads_before;
+
+  row.rss_mb = ProcStatusMb(pid, "VmRSS");
+  row.peak_mb = ProcStatusMb(pid, "VmHWM");
+  const double cpu0 = CpuSeconds(pid);
+  absl::SleepFor(absl::Seconds(5));
+  row.idle_cpu_s = CpuSeconds(pid) - cpu0;
+  row.range_calls = EtcdRangeCalls((*etcd)->endpoint()) - ranges_before;
+
+  kill(pid, SIGTERM);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return row;
+}
+
+Args ParseArgs(int argc, char** argv) {
+  Args a;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const std::string flag = argv[i], value = argv[i + 1];
+    if (flag == "--keys") {
+      a.keys.clear();
+      for (absl::string_view k : absl::StrSplit(value, ',')) a.keys.push_back(std::atoi(std::string(k).c_str()));
+    } else if (flag == "--changes") {
+      a.changes = std::atoi(value.c_str());
+    } else if (flag == "--resources") {
+      a.resources = std::atoi(value.c_str());
+    } else if (flag == "--burst") {
+      a.burst = std::atoi(value.c_str());
+    } else if (flag == "--binary") {
+      a.binary = value;
+    } else {
+      Die("unknown flag " + flag);
+    }
+  }
+  if (a.resources < 1 || a.changes < 1) Die("--resources and --changes must be positive");
+  return a;
+}
+
+}  // namespace
+}  // namespace confwatch
+
+int main(int argc, char** argv) {
+  using namespace confwatch;
+  const Args args = ParseArgs(argc, argv);
+  std::printf("| keys | resources | initial render | change->file p50 / p90 / p99 | burst of %d: reloads, "
+              "last put->final file | RSS settled / peak | idle CPU (5 s) | etcd Range calls after start |\n",
+              args.burst);
+  std::printf("|---|---|---|---|---|---|---|---|\n");
+  for (int keys : args.keys) {
+    Row r = RunOne(args, keys);
+    std::printf("| %d | %d | %.3f s | %.2f / %.2f / %.2f ms | %d, %.1f ms | %.1f / %.1f MB | %.2f s | %lld |\n",
+                r.keys, args.resources, r.initial_s, r.p50, r.p90, r.p99, r.burst_reloads,
+                r.burst_final_ms, r.rss_mb, r.peak_mb, r.idle_cpu_s,
+                static_cast<long long>(r.range_calls));
+    std::fflush(stdout);
+  }
+  return 0;
+}

@@ -1,0 +1,192 @@
+// Helpers for tests that run the confwatch binary as a subprocess against a
+// real etcd: a confdir in a temp dir (Confdir), the binary as a child process
+// with its log captured and a SIGTERM stop (ConfwatchProcess), and polling
+// with generous bounds (PollUntil, FileBecomes). Nothing here asserts speed.
+//
+// Thread-safety: test-thread only.
+#ifndef CONFWATCH_TESTS_INTEGRATION_CONFWATCH_PROCESS_H_
+#define CONFWATCH_TESTS_INTEGRATION_CONFWATCH_PROCESS_H_
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <functional>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+#include "tests/support/temp_dir.h"
+
+namespace confwatch {
+
+inline constexpr auto kWait = std::chrono::seconds(10);
+
+inline std::optional<std::string> ReadWholeFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// Polls `done` every 50 ms until it holds or `bound` passes.
+inline bool PollUntil(const std::function<bool()>& done,
+               std::chrono::milliseconds bound = kWait) {
+  auto deadline = std::chrono::steady_clock::now() + bound;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (done()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return done();
+}
+
+// Waits until `path` holds exactly `want`; on timeout the assertion shows what
+// the file held last.
+inline ::testing::AssertionResult FileBecomes(const std::string& path, const std::string& want,
+                                       std::chrono::milliseconds bound = kWait) {
+  if (PollUntil([&] { return ReadWholeFile(path) == want; }, bound)) {
+    return ::testing::AssertionSuccess();
+  }
+  std::optional<std::string> got = ReadWholeFile(path);
+  return ::testing::AssertionFailure()
+         << path << " never became:\n[" << want << "]\nlast content:\n["
+         << (got ? *got : "<missing>") << "]";
+}
+
+inline int CountLines(const std::string& path) {
+  std::optional<std::string> s = ReadWholeFile(path);
+  if (!s) return 0;
+  return static_cast<int>(std::count(s->begin(), s->end(), '\n'));
+}
+
+inline void WriteFile(const std::string& path, const std::string& contents) {
+  absl::Status s = WriteTestFile(path, contents);
+  ASSERT_TRUE(s.ok()) << s;
+}
+
+// Replaces `path` by rename, the way editors and installers do, so the
+// watcher never reads half a file.
+inline void ReplaceFile(const std::string& path, const std::string& contents) {
+  std::string tmp = path + ".swp-tmp";
+  WriteFile(tmp, contents);
+  ASSERT_EQ(0, rename(tmp.c_str(), path.c_str())) << path;
+}
+
+// A confdir (conf.d + templates) in a temp dir; outputs go to out/.
+class Confdir {
+ public:
+  Confdir() {
+    mkdir(dir_.Path("conf.d").c_str(), 0755);
+    mkdir(dir_.Path("templates").c_str(), 0755);
+    mkdir(dir_.Path("out").c_str(), 0755);
+  }
+  std::string path() const { return dir_.path(); }
+  std::string Out(const std::string& name) const { return dir_.Path("out/" + name); }
+  std::string Toml(const std::string& name) const { return dir_.Path("conf.d/" + name); }
+  std::string Tmpl(const std::string& name) const { return dir_.Path("templates/" + name); }
+  std::string Scratch(const std::string& name) const { return dir_.Path(name); }
+
+  // A [template] resource: keys is the TOML array body, extra is more lines.
+  void AddResource(const std::string& toml, const std::string& src, const std::string& dest,
+                   const std::string& keys, const std::string& extra = "") {
+    ReplaceFile(Toml(toml), absl::StrCat("[template]\nsrc = \"", src, "\"\ndest = \"", Out(dest),
+                                         "\"\nkeys = [", keys, "]\n", extra));
+  }
+  void AddTemplate(const std::string& name, const std::string& text) {
+    ReplaceFile(Tmpl(name), text);
+  }
+
+ private:
+  TempDir dir_;
+};
+
+// The confwatch binary as a child process; stderr and stdout go to a log file.
+class ConfwatchProcess {
+ public:
+  ConfwatchProcess(const Confdir& confdir, std::vector<std::string> args)
+      : log_path_(confdir.Scratch("confwatch.log")) {
+    std::vector<std::string> argv = {std::string(CONFWATCH_BINARY_DIR) + "/confwatch",
+                                     "-confdir", confdir.path()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    Spawn(argv);
+  }
+  ~ConfwatchProcess() { Stop(); }
+  ConfwatchProcess(const ConfwatchProcess&) = delete;
+  ConfwatchProcess& operator=(const ConfwatchProcess&) = delete;
+
+  pid_t pid() const { return pid_; }
+  std::string Log() const { return ReadWholeFile(log_path_).value_or(""); }
+
+  // Exit code once the process exits within `bound`; nullopt if it is still
+  // running then (it is left running).
+  std::optional<int> WaitExit(std::chrono::milliseconds bound) {
+    if (pid_ <= 0) return exit_code_;
+    PollUntil([&] { return Reap(WNOHANG); }, bound);
+    return pid_ <= 0 ? exit_code_ : std::nullopt;
+  }
+
+  // SIGTERM, up to 10 s for a clean exit, then SIGKILL. Returns the exit code
+  // (128 + signal when killed).
+  int Stop() {
+    if (pid_ <= 0) return exit_code_.value_or(-1);
+    // Debugging aid: CONFWATCH_ITEST_LOGS=1 prints every run's log.
+    if (getenv("CONFWATCH_ITEST_LOGS") != nullptr) std::fprintf(stderr, "%s", Log().c_str());
+    kill(pid_, SIGTERM);
+    if (!WaitExit(std::chrono::seconds(10))) {
+      ADD_FAILURE() << "confwatch ignored SIGTERM for 10 s\n" << Log();
+      kill(pid_, SIGKILL);
+      Reap(0);
+    }
+    return exit_code_.value_or(-1);
+  }
+
+ private:
+  void Spawn(const std::vector<std::string>& argv) {
+    std::vector<char*> cargv;
+    for (const std::string& a : argv) cargv.push_back(const_cast<char*>(a.c_str()));
+    cargv.push_back(nullptr);
+    int fd = open(log_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    ASSERT_GE(fd, 0) << log_path_;
+    pid_ = fork();
+    ASSERT_GE(pid_, 0);
+    if (pid_ == 0) {
+      prctl(PR_SET_PDEATHSIG, SIGKILL);  // a crashed test leaves no confwatch
+      dup2(fd, 1);
+      dup2(fd, 2);
+      setenv("HOSTNAME", "localhost", 1);
+      execv(cargv[0], cargv.data());
+      _exit(127);
+    }
+    close(fd);
+  }
+
+  bool Reap(int flags) {
+    int status = 0;
+    pid_t r = waitpid(pid_, &status, flags);
+    if (r != pid_) return false;
+    exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    pid_ = -1;
+    return true;
+  }
+
+  std::string log_path_;
+  pid_t pid_ = -1;
+  std::optional<int> exit_code_;
+};
+
+}  // namespace confwatch
+
+#endif  // CONFWATCH_TESTS_INTEGRATION_CONFWATCH_PROCESS_H_

@@ -1,0 +1,139 @@
+// The confwatch binary's one-shot checks, --check-config and --preflight,
+// run as a subprocess against a real etcd (with auth where permissions are
+// the point). Each must report every problem, name it, and exit with the
+// documented code: 0 all good, 2 configuration errors, 3 etcd unreachable or
+// refusing.
+#include <optional>
+#include <string>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+#include "tests/integration/confwatch_process.h"
+#include "tests/integration/etcd_test_util.h"
+#include "tests/support/etcd_test_server.h"
+#include "tests/support/temp_dir.h"
+
+namespace confwatch {
+namespace {
+
+int RunToExit(ConfwatchProcess& p) {
+  std::optional<int> code = p.WaitExit(std::chrono::seconds(60));  // a hang bound
+  EXPECT_TRUE(code.has_value()) << "still running after 60 s\n" << p.Log();
+  return code.value_or(-1);
+}
+
+TEST(CheckConfig, GoodConfdirExitsZeroAndCountsResources) {
+  Confdir c;
+  c.AddTemplate("a.tmpl", "{{getv \"/a\"}}\n");
+  c.AddResource("a.toml", "a.tmpl", "a.conf", "\"/a\"");
+  c.AddResource("b.toml", "a.tmpl", "b.conf", "\"/a\"");
+  ConfwatchProcess p(c, {"--check-config"});
+  EXPECT_EQ(0, RunToExit(p)) << p.Log();
+  EXPECT_TRUE(absl::StrContains(p.Log(), "2 template resource(s) OK, 0 with errors")) << p.Log();
+  EXPECT_FALSE(ReadWholeFile(c.Out("a.conf")).has_value()) << "a check renders nothing";
+}
+
+TEST(CheckConfig, ReportsEveryBrokenTomlAndTemplateWithPositions) {
+  Confdir c;
+  c.AddTemplate("good.tmpl", "{{getv \"/a\"}}\n");
+  c.AddTemplate("broken.tmpl", "line one\n{{if .x}}\n");
+  c.AddResource("good.toml", "good.tmpl", "good.conf", "\"/a\"");
+  c.AddResource("broken.toml", "broken.tmpl", "broken.conf", "\"/a\"");
+  WriteFile(c.Toml("bad.toml"), "[template]\nsrc = \"good.tmpl\"\ndest = \n");
+  c.AddResource("nosrc.toml", "missing.tmpl", "nosrc.conf", "\"/a\"");
+  ConfwatchProcess p(c, {"--check-config"});
+  EXPECT_EQ(2, RunToExit(p)) << p.Log();
+  const std::string log = p.Log();
+  EXPECT_TRUE(absl::StrContains(log, "template: broken.tmpl:2: unexpected EOF")) << log;
+  EXPECT_TRUE(absl::StrContains(log, "bad.toml:3:")) << log;
+  EXPECT_TRUE(absl::StrContains(log, "missing.tmpl")) << log;
+  EXPECT_TRUE(absl::StrContains(log, "1 template resource(s) OK, 3 with errors")) << log;
+}
+
+TEST(CheckConfig, MissingConfdirIsAUsageError) {
+  Confdir c;
+  ConfwatchProcess p(c, {"--check-config", "-confdir", c.Scratch("nope")});
+  EXPECT_EQ(2, RunToExit(p)) << p.Log();
+  EXPECT_TRUE(absl::StrContains(p.Log(), c.Scratch("nope"))) << p.Log();
+}
+
+class CliAgainstEtcd : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto etcd = EtcdTestServer::Start();
+    ASSERT_TRUE(etcd.ok()) << etcd.status();
+    etcd_ = *std::move(etcd);
+    client_ = ConnectForTest({etcd_->endpoint()});
+    ASSERT_NE(client_, nullptr);
+  }
+  std::unique_ptr<EtcdTestServer> etcd_;
+  std::unique_ptr<EtcdClient> client_;
+};
+
+TEST_F(CliAgainstEtcd, ReadsEachDeclaredPrefixAndRendersNothing) {
+  ASSERT_TRUE(client_->PutMany({{"/app/db/host", "h"}, {"/app/db/port", "5432"}, {"/svc/a", "x"}}).ok());
+  Confdir c;
+  c.AddTemplate("t.tmpl", "{{getv \"/app/db/host\"}}\n");
+  c.AddResource("db.toml", "t.tmpl", "db.conf", "\"/app/db\"");
+  c.AddResource("svc.toml", "t.tmpl", "svc.conf", "\"/svc\"");
+  ConfwatchProcess p(c, {"--preflight", "-node", etcd_->endpoint()});
+  EXPECT_EQ(0, RunToExit(p)) << p.Log();
+  EXPECT_TRUE(absl::StrContains(p.Log(), "read /app/db: 2 key(s) at revision")) << p.Log();
+  EXPECT_TRUE(absl::StrContains(p.Log(), "read /svc: 1 key(s) at revision")) << p.Log();
+  EXPECT_FALSE(ReadWholeFile(c.Out("db.conf")).has_value());
+}
+
+TEST(PreflightUnreachable, ExitsThreeNamingTheEndpoint) {
+  Confdir c;
+  c.AddTemplate("t.tmpl", "x");
+  c.AddResource("t.toml", "t.tmpl", "t.conf", "\"/a\"");
+  const std::string endpoint = absl::StrCat("127.0.0.1:", FreePort());
+  ConfwatchProcess p(c, {"--preflight", "-node", endpoint});
+  EXPECT_EQ(3, RunToExit(p)) << p.Log();
+  EXPECT_TRUE(absl::StrContains(p.Log(), endpoint)) << p.Log();
+}
+
+TEST_F(CliAgainstEtcd, ReportsAPrefixTheUserMayNotRead) {
+  ASSERT_TRUE(client_->Put("/app/x", "1").ok());
+  ASSERT_TRUE(etcd_->EnableAuth().ok());
+  Confdir c;
+  c.AddTemplate("t.tmpl", "x");
+  c.AddResource("app.toml", "t.tmpl", "app.conf", "\"/app/x\"");
+  c.AddResource("secret.toml", "t.tmpl", "secret.conf", "\"/secret\"");
+  ConfwatchProcess p(c, {"--preflight", "-node", etcd_->endpoint(), "-username", kTestReader,
+                         "-password", kTestReaderPassword});
+  EXPECT_EQ(3, RunToExit(p)) << p.Log();
+  const std::string log = p.Log();
+  EXPECT_TRUE(absl::StrContains(log, "read /app/x: 1 key(s)")) << log;
+  EXPECT_TRUE(absl::StrContains(log, "read /secret: ")) << log;
+  EXPECT_TRUE(absl::StrContains(log, "permission denied")) << log;
+  EXPECT_FALSE(absl::StrContains(log, kTestReaderPassword)) << "the password is never printed";
+}
+
+TEST_F(CliAgainstEtcd, WrongPasswordIsReportedClearly) {
+  ASSERT_TRUE(etcd_->EnableAuth().ok());
+  Confdir c;
+  c.AddTemplate("t.tmpl", "x");
+  c.AddResource("app.toml", "t.tmpl", "app.conf", "\"/app\"");
+  ConfwatchProcess p(c, {"--preflight", "-node", etcd_->endpoint(), "-username", kTestReader,
+                         "-password", "wrong-pw"});
+  EXPECT_EQ(3, RunToExit(p)) << p.Log();
+  EXPECT_TRUE(absl::StrContains(p.Log(), "authentication failed")) << p.Log();
+  EXPECT_FALSE(absl::StrContains(p.Log(), "wrong-pw")) << p.Log();
+}
+
+TEST_F(CliAgainstEtcd, WatchWithWrongPasswordExitsInsteadOfRetryingForever) {
+  ASSERT_TRUE(etcd_->EnableAuth().ok());
+  Confdir c;
+  c.AddTemplate("t.tmpl", "x");
+  c.AddResource("app.toml", "t.tmpl", "app.conf", "\"/app\"");
+  ConfwatchProcess p(c, {"-watch", "-node", etcd_->endpoint(), "-username", kTestReader,
+                         "-password", "wrong-pw"});
+  EXPECT_EQ(2, RunToExit(p)) << p.Log();
+  EXPECT_TRUE(absl::StrContains(p.Log(), "authentication failed")) << p.Log();
+  EXPECT_FALSE(ReadWholeFile(c.Out("app.conf")).has_value());
+}
+
+}  // namespace
+}  // namespace confwatch
