@@ -45,7 +45,7 @@ TEST(CheckConfig, ReportsEveryBrokenTomlAndTemplateWithPositions) {
   ConfwatchProcess p(c, {"--check-config"});
   EXPECT_EQ(2, RunToExit(p)) << p.Log();
   const std::string log = p.Log();
-  EXPECT_TRUE(absl::StrContains(log, "template: broken.tmpl:2: unexpected EOF")) << log;
+  EXPECT_TRUE(absl::StrContains(log, "broken.toml: template: broken.tmpl:3: unexpected EOF")) << log;
   EXPECT_TRUE(absl::StrContains(log, "bad.toml:3:")) << log;
   EXPECT_TRUE(absl::StrContains(log, "missing.tmpl")) << log;
   EXPECT_TRUE(absl::StrContains(log, "1 template resource(s) OK, 3 with errors")) << log;
