@@ -4,7 +4,6 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
-
 #include <unistd.h>
 
 #include <atomic>

@@ -27,6 +27,10 @@ void Supervisor::NotifySignal(int signo) {
 }
 
 int Supervisor::Run() {
+  // What came before the start finds no child: other signals are dropped
+  // (not replayed to a child that never saw them), SIGTERM means "do not
+  // start", and file changes are already on disk for the child to read.
+  for (EventQueue::Event& e : queue_.Drain()) e();
   core_.Start(absl::Now());
   while (!core_.exit_code().has_value()) {
     std::optional<EventQueue::Event> event = queue_.Pop(core_.NextDeadline());

@@ -10,8 +10,10 @@
 //   ... once every template rendered:
 //   int code = sup.Run();   // starts the child, returns the exit code
 //
-// Thread-safety: Notify*() from any thread, before or during Run(); events
-// that arrive before Run() wait for it. Run() from one thread, once.
+// Thread-safety: Notify*() from any thread, before or during Run(). Events
+// that arrive before Run() are handled before the child starts: a stop
+// request means it never starts; signals are dropped. Run() from one
+// thread, once.
 #ifndef CONFWATCH_EXEC_SUPERVISOR_H_
 #define CONFWATCH_EXEC_SUPERVISOR_H_
 

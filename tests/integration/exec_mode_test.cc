@@ -31,13 +31,13 @@ using exec_test::WriteAll;
 
 // The child: `sh child.sh LOG OUT TERM_CODE`. Logs "start <pid> <OUT>" and
 // "<SIGNAL> <OUT>" for each signal; exits TERM_CODE on SIGTERM.
-constexpr char kChildScript[] = R"(log=$1; out=$2; term_code=$3
+constexpr char kChildScript[] = R"sh(log=$1; out=$2; term_code=$3
 got() { echo "$1 $(cat "$out" 2>/dev/null)" >> "$log"; }
 echo "start $$ $(cat "$out" 2>/dev/null || echo missing)" >> "$log"
 for s in HUP USR1 USR2 WINCH QUIT CONT ALRM; do trap "got $s" $s; done
 trap 'got TERM; exit $term_code' TERM
 while :; do sleep 1 & wait $!; done
-)";
+)sh";
 
 class ExecModeTest : public ::testing::Test {
  protected:
@@ -246,6 +246,16 @@ TEST_F(ExecLifecycleTest, ExecTableCommandRunsAndCommandLineWins) {
   for (const char* a : {"--", "/bin/sh", "-c", "exit 5"}) argv.push_back(a);
   Process from_flags(argv, dir_.Path("flags.log"));
   EXPECT_EQ(5, from_flags.WaitExit().value_or(-1)) << from_flags.Log();
+}
+
+TEST_F(ExecLifecycleTest, ChildIgnoringTheKillSignalIsKilledAfterKillTimeout) {
+  std::string ready = dir_.Path("ready");
+  auto p = Run({"-exec-kill-timeout", "1s"},
+               {"/bin/sh", "-c", "trap '' TERM; touch " + ready + "; while :; do sleep 1; done"});
+  ASSERT_TRUE(PollUntil([&] { return access(ready.c_str(), F_OK) == 0; })) << p->Log();
+  p->Signal(SIGTERM);
+  EXPECT_EQ(128 + SIGKILL, p->WaitExit().value_or(-1)) << p->Log();
+  EXPECT_TRUE(absl::StrContains(p->Log(), "after SIGTERM; sending SIGKILL")) << p->Log();
 }
 
 TEST_F(ExecLifecycleTest, OnFailureRestartsUpToTheLimitThenExitsWithTheCode) {

@@ -29,7 +29,7 @@ using exec_test::WriteAll;
 // Spawns three grandchildren that are orphaned at once (their shell exits)
 // and exit 0.3 s later; records their pids, whether PID 1 adopted them, and
 // the zombies left once they are dead (polling up to 5 s for the reaper).
-constexpr char kOrphanScript[] = R"(dir=$1
+constexpr char kOrphanScript[] = R"sh(dir=$1
 for i in 1 2 3; do sh -c "sleep 0.3 & echo \$! >> $dir/orphans"; done
 sleep 0.1
 for p in $(cat $dir/orphans); do grep '^PPid:' /proc/$p/status >> $dir/ppids; done
@@ -45,7 +45,7 @@ done
 echo "$zombies" > $dir/zombies
 cat /proc/1/comm > $dir/pid1
 exit 5
-)";
+)sh";
 
 class ExecPid1Test : public ::testing::Test {
  protected:

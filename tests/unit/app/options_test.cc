@@ -139,9 +139,10 @@ TEST(LoadOptions, NodesRepeatAndSplitOnCommas) {
 
 TEST(LoadOptions, EverythingAfterDoubleDashIsTheCommandVerbatim) {
   absl::StatusOr<Options> o =
-      Parse({"-onetime", "--", "nginx", "-g", "daemon off;", "--", "-onetime"});
+      Parse({"-watch", "--", "nginx", "-g", "daemon off;", "--", "-onetime"});
   ASSERT_TRUE(o.ok()) << o.status();
-  EXPECT_TRUE(o->onetime);
+  EXPECT_TRUE(o->watch);
+  EXPECT_FALSE(o->onetime);
   EXPECT_THAT(o->exec_command, ElementsAre("nginx", "-g", "daemon off;", "--", "-onetime"));
 }
 

@@ -241,6 +241,15 @@ TEST_F(SupervisorCoreTest, TermDuringBackoffExitsWithTheLastCode) {
   EXPECT_EQ("start 100\n", Calls());
 }
 
+TEST_F(SupervisorCoreTest, StopBeforeStartMeansTheChildNeverStarts) {
+  Core().OnSignal(SIGUSR1, kT0);  // no child yet: dropped
+  Core().OnSignal(SIGTERM, kT0);
+  Core().Start(kT0);
+  EXPECT_EQ(0, Core().exit_code().value_or(-1));
+  EXPECT_EQ(1, shutdowns_);
+  EXPECT_EQ("", Calls());
+}
+
 TEST_F(SupervisorCoreTest, ExitOfAStrangerPidIsIgnored) {
   Core().Start(kT0);
   Core().OnChildExited(555, Exited(1), kT0);
