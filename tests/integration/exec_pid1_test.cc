@@ -4,7 +4,7 @@
 // exit code must still come back. The child script looks for zombies from
 // inside the namespace, where /proc shows only that namespace (the PID 1
 // test needs root for unshare). And the same with -subreaper outside a
-// namespace.
+// namespace. And in watch mode without a command.
 #include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -95,6 +95,31 @@ TEST_F(ExecPid1Test, SubreaperAdoptsAndReapsOrphansOutsideANamespace) {
   EXPECT_TRUE(absl::StrContains(p.Log(), "reaping orphaned processes (child subreaper)"))
       << p.Log();
   EXPECT_TRUE(absl::StrContains(p.Log(), "reaped orphan pid ")) << p.Log();
+}
+
+// No exec mode: a check_cmd that leaves a background process behind. The
+// orphan comes to confwatch (-subreaper) and is reaped, and the check's own
+// status is still the check's: the file is installed.
+TEST_F(ExecPid1Test, SubreaperInWatchModeReapsOrphansOfCheckCommands) {
+  mkdir(dir_.Path("templates").c_str(), 0755);
+  WriteAll(dir_.Path("data.yaml"), "x: 1\n");
+  WriteAll(dir_.Path("templates/a.tmpl"), "x={{getv \"/x\"}}\n");
+  WriteAll(dir_.Path("conf.d/a.toml"),
+           "[template]\nsrc = \"a.tmpl\"\ndest = \"" + dir_.Path("a.conf") +
+               "\"\nkeys = [\"/x\"]\n"
+               "check_cmd = \"sleep 0.3 >/dev/null 2>&1 & true\"\n");
+  std::vector<std::string> argv = {Binary(), "-confdir",     dir_.path(), "-backend",
+                                   "file",   "-file",        dir_.Path("data.yaml"),
+                                   "-watch", "-subreaper",   "-config-file", "",
+                                   "-log-level", "debug"};
+  Process p(argv, dir_.Path("confwatch.log"));
+  EXPECT_TRUE(exec_test::PollUntil([&] { return ReadAll(dir_.Path("a.conf")) == "x=1\n"; }))
+      << p.Log();
+  EXPECT_TRUE(exec_test::PollUntil(
+      [&] { return absl::StrContains(p.Log(), "reaped orphan pid "); }))
+      << p.Log();
+  p.Signal(SIGTERM);
+  EXPECT_EQ(0, p.WaitExit().value_or(-1)) << p.Log();
 }
 
 }  // namespace
