@@ -258,6 +258,25 @@ TEST_F(ExecLifecycleTest, ChildIgnoringTheKillSignalIsKilledAfterKillTimeout) {
   EXPECT_TRUE(absl::StrContains(p->Log(), "after SIGTERM; sending SIGKILL")) << p->Log();
 }
 
+TEST_F(ExecLifecycleTest, TemplateThatNeverRendersExits1WithoutStartingTheCommand) {
+  mkdir(dir_.Path("templates").c_str(), 0755);
+  WriteAll(dir_.Path("data.yaml"), "x: 1\n");
+  WriteAll(dir_.Path("templates/a.tmpl"), "{{getv \"/missing\"}}");
+  WriteAll(dir_.Path("conf.d/a.toml"), "[template]\nsrc = \"a.tmpl\"\ndest = \"" +
+                                           dir_.Path("a.conf") + "\"\nkeys = [\"/\"]\n");
+  std::string marker = dir_.Path("started");
+  std::vector<std::string> argv = {Binary(),  "-confdir", dir_.path(), "-backend", "file",
+                                   "-file",   dir_.Path("data.yaml"), "-config-file", "",
+                                   "-exec-wait-timeout", "1s", "--", "/bin/sh", "-c",
+                                   "touch " + marker};
+  Process p(argv, dir_.Path("confwatch.log"));
+  EXPECT_EQ(1, p.WaitExit().value_or(-1)) << p.Log();
+  EXPECT_TRUE(absl::StrContains(p.Log(), "exec: not every template rendered within "
+                                         "-exec-wait-timeout 1s"))
+      << p.Log();
+  EXPECT_NE(0, access(marker.c_str(), F_OK));
+}
+
 TEST_F(ExecLifecycleTest, OnFailureRestartsUpToTheLimitThenExitsWithTheCode) {
   std::string runs = dir_.Path("runs");
   auto p = Run({"-exec-restart", "on-failure", "-exec-restart-limit", "2"},
