@@ -100,8 +100,6 @@ class SupervisorCore {
   void Start(absl::Time now);
   void OnFilesChanged(absl::Time now);
   void OnSignal(int signo, absl::Time now);
-  // Stops the child as SIGTERM would, without calling on_shutdown twice.
-  void RequestStop(absl::Time now) { OnSignal(SIGTERM, now); }
   void OnChildExited(pid_t pid, int wait_status, absl::Time now);
   // Acts on every timer that is due at `now`.
   void OnTimer(absl::Time now);
