@@ -45,9 +45,9 @@ struct OptionSpec {
   absl::string_view value_name;    // "seconds", "path", ... for --help
   absl::string_view default_text;  // as --help shows it; empty: none
   absl::string_view help;
-  // Lower case; empty: not at the top of the file. Exec options live in the
-  // file's [exec] table instead, under their name without "exec-" and with
-  // underscores (kill-timeout -> [exec] kill_timeout).
+  // Lower case; empty: not at the top of the file. Exec options (also) live
+  // in the file's [exec] table, under their name without "exec-" and with
+  // underscores (exec-kill-timeout -> [exec] kill_timeout).
   std::array<absl::string_view, 3> file_keys;
   bool from_env;
 };

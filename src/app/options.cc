@@ -146,9 +146,7 @@ std::string ExecKey(const OptionSpec& spec) {
   return absl::StrReplaceAll(spec.name.substr(5), {{"-", "_"}});
 }
 
-bool IsExecOption(const OptionSpec& spec) {
-  return absl::StartsWith(spec.name, "exec-") && spec.file_keys[0].empty();
-}
+bool IsExecOption(const OptionSpec& spec) { return absl::StartsWith(spec.name, "exec-"); }
 
 // The [exec] table: its command, and the exec options under their short
 // names. A string command runs through /bin/sh -c.

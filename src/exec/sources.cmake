@@ -14,8 +14,14 @@ confwatch_module(exec
   INTEGRATION
     ${CMAKE_SOURCE_DIR}/tests/integration/exec_mode_test.cc
     ${CMAKE_SOURCE_DIR}/tests/integration/exec_pid1_test.cc
+  # daemon for EventQueue; the rest is what daemon itself needs.
   DEPS
     process
     daemon
+    store
+    template
+    resource
+    watch
+    etcd
     ops
 )

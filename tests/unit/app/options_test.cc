@@ -500,6 +500,7 @@ TEST(LoadOptions, ExecTableSetsTheExecOptionsAndItsCommand) {
       "splay = \"2s\"\n"
       "restart = \"on-failure\"\n"
       "restart_limit = 3\n"
+      "wait_timeout = \"1m\"\n"
       "[[register]]\n"
       "key = \"/svc/web/a\"\n";
   absl::StatusOr<Options> o = Parse({}, env);
@@ -508,7 +509,7 @@ TEST(LoadOptions, ExecTableSetsTheExecOptionsAndItsCommand) {
   EXPECT_THAT(o->warnings, IsEmpty());  // [[register]] is not ours, and not unknown
   EXPECT_EQ(
       "watch=true config-file=/etc/confd/confd.toml node=127.0.0.1:2379 "
-      "exec-reload-signal=SIGUSR1 exec-kill-signal=QUIT exec-kill-timeout=20s exec-splay=2s "
+      "exec-wait-timeout=1m exec-reload-signal=SIGUSR1 exec-kill-signal=QUIT exec-kill-timeout=20s exec-splay=2s "
       "exec-restart=on-failure exec-restart-limit=3",
       DescribeOptions(*o));
 }
