@@ -4,6 +4,7 @@
 // real where changes matter; the env backend with an empty conf.d is used
 // where only the child's lifecycle matters.
 #include <signal.h>
+#include <stdio.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -118,6 +119,8 @@ TEST_F(ExecModeTest, ChildStartsAfterRenderGetsForwardedSignalsAndTermStopsIt) {
     EXPECT_TRUE(PollUntil([&] { return ChildLogHas(name + " x=1"); }))
         << name << "\n" << ChildLog() << p->Log();
   }
+  // SIGHUP went to the child, not to confwatch's own configuration.
+  EXPECT_FALSE(absl::StrContains(p->Log(), "reloading the configuration")) << p->Log();
   p->Signal(SIGTERM);
   std::optional<int> code = p->WaitExit();
   ASSERT_TRUE(code.has_value()) << p->Log();
@@ -162,6 +165,29 @@ TEST_F(ExecModeTest, EmptyReloadSignalRestartsTheChild) {
   EXPECT_TRUE(ChildLogHas(absl::StrCat("start ", pids[1], " x=2"))) << ChildLog();
   p->Signal(SIGTERM);
   EXPECT_EQ(0, p->WaitExit().value_or(-1)) << p->Log();
+}
+
+// SIGHUP belongs to the child in exec mode; conf.d is still followed live.
+TEST_F(ExecModeTest, NewResourceInConfdIsPickedUpLiveAndReloadsTheChild) {
+  WriteAll(dir_.Path("data.yaml"), "x: 1\ny: 2\n");
+  WriteAll(dir_.Path("templates/a.tmpl"), "x={{getv \"/x\"}}");
+  WriteAll(dir_.Path("templates/b.tmpl"), "y={{getv \"/y\"}}");
+  WriteAll(dir_.Path("conf.d/a.toml"),
+           absl::StrCat("[template]\nsrc = \"a.tmpl\"\ndest = \"", Out(),
+                        "\"\nkeys = [\"/x\"]\n"));
+  std::vector<std::string> argv = {Binary(), "-confdir", dir_.path(), "-backend", "file",
+                                   "-file", dir_.Path("data.yaml"), "-config-file", "",
+                                   "--", "/bin/sh", dir_.Path("child.sh"),
+                                   dir_.Path("child.log"), dir_.Path("b.conf"), "0"};
+  Process p(argv, dir_.Path("confwatch.log"));
+  ASSERT_TRUE(PollUntil([&] { return StartedPids().size() == 1; })) << p.Log();
+  std::string tmp = dir_.Path("b.toml.tmp");
+  WriteAll(tmp, absl::StrCat("[template]\nsrc = \"b.tmpl\"\ndest = \"", dir_.Path("b.conf"),
+                             "\"\nkeys = [\"/y\"]\n"));
+  ASSERT_EQ(0, rename(tmp.c_str(), dir_.Path("conf.d/b.toml").c_str()));
+  EXPECT_TRUE(PollUntil([&] { return ChildLogHas("HUP y=2"); })) << ChildLog() << p.Log();
+  p.Signal(SIGTERM);
+  EXPECT_EQ(0, p.WaitExit().value_or(-1)) << p.Log();
 }
 
 // ---- No etcd needed: the env backend and an empty conf.d ----
