@@ -22,6 +22,7 @@ constexpr absl::string_view kModes = "Modes";
 constexpr absl::string_view kWhere = "Files";
 constexpr absl::string_view kBackend = "Backend";
 constexpr absl::string_view kOps = "Logging and operations";
+constexpr absl::string_view kExec = "Exec mode (confwatch [flags] -- command [args...])";
 constexpr absl::string_view kIgnored = "Accepted for confd compatibility and ignored";
 
 // clang-format off
@@ -98,9 +99,23 @@ const OptionSpec kOptions[] = {
    "serve /metrics and /health on this address", {"metrics-addr", "metrics_addr"}, true},
   {kOps, "subreaper", K::kBool, &O::subreaper, "", "false",
    "become a child subreaper and reap orphaned processes", {"subreaper"}, true},
-  {kOps, "exec-wait-timeout", K::kDuration, &O::exec_wait_timeout, "duration", "10s",
-   "exec mode: how long the child may take to exit once told to stop",
+
+  {kExec, "exec-wait-timeout", K::kDuration, &O::exec_wait_timeout, "duration", "30s",
+   "how long every template may take to render before the command starts",
    {"exec-wait-timeout", "exec_wait_timeout"}, true},
+  {kExec, "exec-reload-signal", K::kString, &O::exec_reload_signal, "signal", "SIGHUP",
+   "sent to the command when a file changed; empty: restart the command", {}, true},
+  {kExec, "exec-kill-signal", K::kString, &O::exec_kill_signal, "signal", "SIGTERM",
+   "stops the command (on SIGTERM/SIGINT, or to restart it)", {}, true},
+  {kExec, "exec-kill-timeout", K::kDuration, &O::exec_kill_timeout, "duration", "10s",
+   "how long the command may take to exit after the kill signal before SIGKILL", {}, true},
+  {kExec, "exec-splay", K::kDuration, &O::exec_splay, "duration", "0s",
+   "wait a random time up to this long before sending the reload signal", {}, true},
+  {kExec, "exec-restart", K::kString, &O::exec_restart, "policy", "never",
+   "when the command exits by itself: never (exit with its code), on-failure or always",
+   {}, true},
+  {kExec, "exec-restart-limit", K::kCount, &O::exec_restart_limit, "n", "5",
+   "restarts in a row before giving up with the command's exit code (0: no limit)", {}, true},
 
   {kIgnored, "auth-token", K::kString, {}, "token", "none", "vault and consul backends",
    {"auth_token"}, true},
@@ -243,6 +258,14 @@ absl::Status ApplyValue(const OptionSpec& spec, absl::string_view value,
       Store(spec, *format, out);
       return absl::OkStatus();
     }
+    case K::kCount: {
+      int n = 0;
+      if (!absl::SimpleAtoi(value, &n) || n < 0) {
+        return Invalid(label, "a whole number, 0 or more", value);
+      }
+      Store(spec, n, out);
+      return absl::OkStatus();
+    }
     case K::kBackend: {
       std::string backend;
       if (!ParseBackend(value, &backend)) {
@@ -276,6 +299,7 @@ struct ValueText {
     return absl::StrJoin(o.*m, ",");
   }
   std::string operator()(LogLevel Options::*m) const { return std::string(LogLevelName(o.*m)); }
+  std::string operator()(int Options::*m) const { return absl::StrCat(o.*m); }
   std::string operator()(LogFormat Options::*m) const {
     return o.*m == LogFormat::kJson ? "json" : "text";
   }

@@ -28,13 +28,14 @@ enum class OptionKind {
   kLogLevel,
   kLogFormat,
   kBackend,
+  kCount,     // a non-negative integer
 };
 
 // Where a value goes. monostate: a confd option confwatch accepts and ignores.
 using OptionTarget =
     std::variant<std::monostate, bool Options::*, absl::Duration Options::*,
                  std::string Options::*, std::vector<std::string> Options::*,
-                 LogLevel Options::*, LogFormat Options::*>;
+                 LogLevel Options::*, LogFormat Options::*, int Options::*>;
 
 struct OptionSpec {
   absl::string_view group;  // --help section
@@ -44,7 +45,10 @@ struct OptionSpec {
   absl::string_view value_name;    // "seconds", "path", ... for --help
   absl::string_view default_text;  // as --help shows it; empty: none
   absl::string_view help;
-  std::array<absl::string_view, 3> file_keys;  // lower case; empty: not in file
+  // Lower case; empty: not at the top of the file. Exec options (also) live
+  // in the file's [exec] table, under their name without "exec-" and with
+  // underscores (exec-kill-timeout -> [exec] kill_timeout).
+  std::array<absl::string_view, 3> file_keys;
   bool from_env;
 };
 

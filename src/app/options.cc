@@ -13,8 +13,11 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "app/option_specs.h"
+#include "exec/exec_policy.h"
 #include "process/errno_text.h"
+#include "process/signals.h"
 #include "resource/toml_error.h"
 #include "resource/toml_table.h"
 
@@ -115,6 +118,9 @@ absl::StatusOr<std::vector<std::string>> TomlValues(const TomlTable& table,
     case OptionKind::kSeconds:
       if (!v.is_integer()) return table.TypeError(v, key, "an integer (seconds)");
       return std::vector<std::string>{absl::StrCat(v.as_integer())};
+    case OptionKind::kCount:
+      if (!v.is_integer()) return table.TypeError(v, key, "an integer");
+      return std::vector<std::string>{absl::StrCat(v.as_integer())};
     case OptionKind::kDuration:
       if (v.is_integer()) return std::vector<std::string>{absl::StrCat(v.as_integer())};
       if (!v.is_string()) return table.TypeError(v, key, "a duration string like \"10s\"");
@@ -135,8 +141,49 @@ absl::StatusOr<std::vector<std::string>> TomlValues(const TomlTable& table,
   }
 }
 
+// The [exec] key of an exec option: "exec-kill-timeout" -> "kill_timeout".
+std::string ExecKey(const OptionSpec& spec) {
+  return absl::StrReplaceAll(spec.name.substr(5), {{"-", "_"}});
+}
+
+bool IsExecOption(const OptionSpec& spec) { return absl::StartsWith(spec.name, "exec-"); }
+
+// The [exec] table: its command, and the exec options under their short
+// names. A string command runs through /bin/sh -c.
+absl::Status ParseExecTable(const std::string& path, const toml::value& exec,
+                            Settings* settings, std::vector<std::string>* command,
+                            std::vector<std::string>* warnings) {
+  std::vector<std::string> keys = {"command"};
+  for (const OptionSpec& spec : AllOptions()) {
+    if (IsExecOption(spec)) keys.push_back(ExecKey(spec));
+  }
+  std::vector<absl::string_view> known(keys.begin(), keys.end());
+  TomlTable table(path, exec, "[exec]", known);
+  if (absl::Status s = table.Index(); !s.ok()) return s;
+  table.WarnUnknown(warnings);
+  if (const toml::value* v = table.Find("command"); v != nullptr && v->is_string()) {
+    if (v->as_string().str.empty()) return table.Error(*v, "command", "must not be empty");
+    *command = {"/bin/sh", "-c", v->as_string().str};
+  } else if (v != nullptr) {
+    if (absl::Status s = table.GetStringArray("command", command); !s.ok()) return s;
+    if (command->empty()) return table.Error(*v, "command", "must not be empty");
+  }
+  for (const OptionSpec& spec : AllOptions()) {
+    if (!IsExecOption(spec)) continue;
+    std::string key = ExecKey(spec);
+    const toml::value* v = table.Find(key);
+    if (v == nullptr) continue;
+    absl::StatusOr<std::vector<std::string>> values = TomlValues(table, *v, key, spec.kind);
+    if (!values.ok()) return values.status();
+    std::string label = absl::StrCat(TomlWhere(path, *v), ": [exec] ", key);
+    (*settings)[spec.name] = Setting{&spec, std::move(*values), std::move(label)};
+  }
+  return absl::OkStatus();
+}
+
 absl::Status ParseConfigFile(const std::string& path, const std::string& contents,
-                             Settings* settings, std::vector<std::string>* warnings) {
+                             Settings* settings, std::vector<std::string>* exec_command,
+                             std::vector<std::string>* warnings) {
   toml::value root;
   try {
     std::istringstream in(contents);
@@ -152,9 +199,17 @@ absl::Status ParseConfigFile(const std::string& path, const std::string& content
       if (!key.empty()) known.push_back(key);
     }
   }
+  // [[register]] tables belong to src/register (the `register` subcommand).
+  known.push_back("exec");
+  known.push_back("register");
   TomlTable table(path, root, "the configuration file", known);
   if (absl::Status s = table.Index(); !s.ok()) return s;
   table.WarnUnknown(warnings);
+  if (const toml::value* exec = table.Find("exec"); exec != nullptr) {
+    if (!exec->is_table()) return table.TypeError(*exec, "exec", "a table ([exec])");
+    absl::Status s = ParseExecTable(path, *exec, settings, exec_command, warnings);
+    if (!s.ok()) return s;
+  }
   for (const OptionSpec& spec : AllOptions()) {
     absl::string_view found_key;
     for (absl::string_view key : spec.file_keys) {
@@ -177,6 +232,7 @@ absl::Status ParseConfigFile(const std::string& path, const std::string& content
 // *path empty when there is none (or -config-file="" asked for none).
 absl::Status LoadConfigFile(const Settings& flags, const Settings& environment,
                             const Environment& env, std::string* path, Settings* settings,
+                            std::vector<std::string>* exec_command,
                             std::vector<std::string>* warnings) {
   const Setting* named = FindSetting(flags, "config-file");
   if (named == nullptr) named = FindSetting(environment, "config-file");
@@ -195,7 +251,7 @@ absl::Status LoadConfigFile(const Settings& flags, const Settings& environment,
                           absl::StrCat("config file ", contents.status().message()));
     }
     *path = candidate;
-    return ParseConfigFile(candidate, *contents, settings, warnings);
+    return ParseConfigFile(candidate, *contents, settings, exec_command, warnings);
   }
   return absl::OkStatus();
 }
@@ -216,11 +272,37 @@ std::string LabelOf(const Settings& settings, absl::string_view name) {
   return s == nullptr ? absl::StrCat("-", name) : s->label;
 }
 
+// Signal names and the restart policy are checked even outside exec mode:
+// a typo in the config file should not wait for the day exec mode is used.
+absl::Status CheckExec(const Settings& settings, const Options& o) {
+  auto signal_ok = [&](absl::string_view name, const std::string& value) -> absl::Status {
+    absl::StatusOr<int> signo = ParseSignal(value);
+    if (signo.ok()) return absl::OkStatus();
+    return absl::InvalidArgumentError(
+        absl::StrCat(LabelOf(settings, name), ": ", signo.status().message()));
+  };
+  if (!o.exec_reload_signal.empty()) {
+    if (absl::Status s = signal_ok("exec-reload-signal", o.exec_reload_signal); !s.ok()) return s;
+  }
+  if (absl::Status s = signal_ok("exec-kill-signal", o.exec_kill_signal); !s.ok()) return s;
+  if (absl::StatusOr<RestartPolicy> p = ParseRestartPolicy(o.exec_restart); !p.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(LabelOf(settings, "exec-restart"), ": ", p.status().message()));
+  }
+  if (o.onetime && !o.exec_command.empty()) {
+    return absl::InvalidArgumentError(
+        "-onetime cannot run a command (exec mode): drop -onetime, or run the command after "
+        "confwatch -onetime");
+  }
+  return absl::OkStatus();
+}
+
 // Checks across options and defaults that depend on other options.
 absl::Status Finish(const Settings& settings, Options* o) {
   if (o->onetime && o->watch) {
     o->warnings.push_back(absl::StrCat(LabelOf(settings, "watch"), " is ignored with -onetime"));
   }
+  if (absl::Status s = CheckExec(settings, *o); !s.ok()) return s;
   if (o->backend == "file" && o->files.empty()) {
     return absl::InvalidArgumentError("-backend file needs at least one -file");
   }
@@ -311,13 +393,19 @@ absl::StatusOr<Options> LoadOptions(int argc, const char* const* argv,
   Settings environment;
   ReadEnvironment(env, &environment);
   Settings merged;
-  s = LoadConfigFile(flags, environment, env, &options.config_file, &merged, &options.warnings);
+  std::vector<std::string> file_command;
+  s = LoadConfigFile(flags, environment, env, &options.config_file, &merged, &file_command,
+                     &options.warnings);
   if (!s.ok()) return s;
   for (auto& [name, setting] : environment) merged[name] = std::move(setting);
   for (auto& [name, setting] : flags) merged[name] = std::move(setting);
   merged.erase("config-file");  // options.config_file is the file actually read
   s = ApplySettings(merged, &options);
   if (!s.ok()) return s;
+  // A shared config file's [exec] command does not make -onetime an error.
+  if (options.exec_command.empty() && !options.onetime) {
+    options.exec_command = std::move(file_command);
+  }
   s = Finish(merged, &options);
   if (!s.ok()) return s;
   return options;

@@ -28,6 +28,10 @@
 //    node is 127.0.0.1:2379 for both names.
 //  - flags of confd backends confwatch does not have (vault, consul, dynamodb,
 //    redis, ...) are accepted with a warning instead of doing something.
+//  - the config file may hold an [exec] table (command, reload_signal,
+//    kill_signal, kill_timeout, splay, restart, restart_limit: the -exec-*
+//    flags) and [[register]] tables (read by src/register, ignored here).
+//    A command after `--` wins over [exec] command.
 //  - a stray argument is an error (Go's flag package silently stops parsing
 //    there, so `confd -onetime x -noop` ignores -noop); the command to run in
 //    exec mode goes after `--`.
@@ -93,8 +97,21 @@ struct Options {
   LogFormat log_format = LogFormat::kText;
   std::string metrics_addr;  // host:port for /metrics and /health; empty: off
   bool subreaper = false;    // become a child subreaper (see ProcessTable)
-  // Exec mode: how long the child has to exit after the signal that stops it.
-  absl::Duration exec_wait_timeout = absl::Seconds(10);
+
+  // --- Exec mode (`-- command`, or command in the config file's [exec]) ---
+  // How long to wait for every template to render before starting the
+  // command; confwatch exits 1 when they do not.
+  absl::Duration exec_wait_timeout = absl::Seconds(30);
+  // Signal names as given (validated by LoadOptions: "HUP", "SIGHUP", "1").
+  // An empty reload signal restarts the command on a change instead.
+  std::string exec_reload_signal = "SIGHUP";
+  std::string exec_kill_signal = "SIGTERM";
+  // How long the command has to exit after kill_signal before SIGKILL.
+  absl::Duration exec_kill_timeout = absl::Seconds(10);
+  // The reload signal waits a random 0..splay (spreads a fleet's reloads).
+  absl::Duration exec_splay = absl::ZeroDuration();
+  std::string exec_restart = "never";  // never, on-failure or always
+  int exec_restart_limit = 5;          // restarts in a row; 0: no limit
 
   // Things the user should hear about that are not errors (an ignored confd
   // flag, an unknown key in the config file). Log them after logging is set

@@ -4,9 +4,13 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
+#include <unistd.h>
 
+#include <atomic>
+#include <functional>
 #include <iostream>
 #include <thread>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -15,60 +19,148 @@
 #include "daemon/local_key_sources.h"
 #include "daemon/log_absl.h"
 #include "daemon/resource_set.h"
+#include "exec/exec_policy.h"
+#include "exec/reaper.h"
+#include "exec/supervisor.h"
 #include "ops/logging.h"
 #include "process/posix_command_runner.h"
+#include "process/signals.h"
 #include "spdlog/spdlog.h"
 #include "template/funcs_confd.h"
 
 namespace confwatch {
 namespace {
 
-// Signals the daemon acts on; blocked in every thread and taken by sigwait on
+// Forwarded to the child as they are in exec mode (README "Exec mode").
+// SIGTERM and SIGINT stop it with kill_signal instead; SIGCHLD is ours (the
+// orphan reaper). Everything else keeps its default action.
+constexpr int kForwardedSignals[] = {SIGHUP,  SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH,
+                                     SIGCONT, SIGTTIN, SIGTTOU, SIGALRM, SIGPWR};
+
+// Signals confwatch takes; blocked in every thread and taken by sigwait on
 // the signal thread, so no handler runs in an arbitrary thread.
-sigset_t DaemonSignals() {
+sigset_t HandledSignals(bool exec_mode, bool reaping) {
   sigset_t set;
   sigemptyset(&set);
-  sigaddset(&set, SIGHUP);
-  sigaddset(&set, SIGTERM);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGQUIT);
+  for (int s : {SIGHUP, SIGTERM, SIGINT, SIGQUIT}) sigaddset(&set, s);
+  if (exec_mode) {
+    for (int s : kForwardedSignals) sigaddset(&set, s);
+  }
+  if (reaping) sigaddset(&set, SIGCHLD);
   return set;
 }
 
-// Waits for signals and turns them into daemon calls until told to quit.
+// Waits for the signals of `set` and hands each to `handle`, on its own
+// thread, until destroyed.
 class SignalThread {
  public:
-  explicit SignalThread(Daemon* daemon) : daemon_(daemon) {
+  SignalThread(sigset_t set, std::function<void(int)> handle)
+      : set_(set), handle_(std::move(handle)) {
     thread_ = std::thread([this] { Loop(); });
   }
   ~SignalThread() {
-    // Wake sigwait with a signal only this thread takes; SIGUSR2 is not in
-    // the daemon set, so send a set member and let Loop see done_.
+    // Wake sigwait with a signal of the set, sent to this thread only; Loop
+    // sees done_ and returns.
     done_ = true;
     pthread_kill(thread_.native_handle(), SIGQUIT);
     thread_.join();
   }
+  SignalThread(const SignalThread&) = delete;
+  SignalThread& operator=(const SignalThread&) = delete;
 
  private:
   void Loop() {
-    sigset_t set = DaemonSignals();
     while (true) {
       int sig = 0;
-      if (sigwait(&set, &sig) != 0) continue;
+      if (sigwait(&set_, &sig) != 0) continue;
       if (done_) return;
-      if (sig == SIGHUP) {
-        spdlog::info("SIGHUP: reloading the configuration");
-        daemon_->ReloadConfig();
-      } else {
-        spdlog::info("{}: finishing the install in flight, then exiting", strsignal(sig));
-        daemon_->Stop();
-      }
+      handle_(sig);
     }
   }
-  Daemon* daemon_;
+  const sigset_t set_;
+  const std::function<void(int)> handle_;
   std::atomic<bool> done_{false};
   std::thread thread_;
 };
+
+// Runs `hook` once, whichever thread asks first.
+class OnceHook {
+ public:
+  explicit OnceHook(std::function<void()> hook) : hook_(std::move(hook)) {}
+  void operator()() {
+    if (hook_ && !called_.exchange(true)) hook_();
+  }
+
+ private:
+  std::function<void()> hook_;
+  std::atomic<bool> called_{false};
+};
+
+// LoadOptions() validated every field already; errors here are defensive.
+absl::StatusOr<ExecConfig> ExecConfigFrom(const Options& o) {
+  ExecConfig c;
+  c.command = o.exec_command;
+  if (o.exec_reload_signal.empty()) {
+    c.reload_signal = 0;
+  } else {
+    absl::StatusOr<int> s = ParseSignal(o.exec_reload_signal);
+    if (!s.ok()) return s.status();
+    c.reload_signal = *s;
+  }
+  absl::StatusOr<int> kill = ParseSignal(o.exec_kill_signal);
+  if (!kill.ok()) return kill.status();
+  c.kill_signal = *kill;
+  absl::StatusOr<RestartPolicy> restart = ParseRestartPolicy(o.exec_restart);
+  if (!restart.ok()) return restart.status();
+  c.restart = *restart;
+  c.kill_timeout = o.exec_kill_timeout;
+  c.splay = o.exec_splay;
+  c.restart_limit = o.exec_restart_limit;
+  return c;
+}
+
+// Exec mode once the daemon exists: watch on a thread, wait until every
+// template rendered, then run the child until it is done.
+int RunExec(const Options& options, Daemon* daemon, Supervisor* supervisor,
+            const std::atomic<bool>& stop_requested, OnceHook* before_stop) {
+  std::atomic<bool> loop_done{false};
+  absl::Status loop_status;
+  std::thread loop([&] {
+    loop_status = daemon->RunWatch();
+    if (!loop_status.ok()) {
+      spdlog::error("{}", loop_status.message());
+      supervisor->NotifySignal(SIGTERM);  // never run the child unwatched
+    }
+    loop_done = true;
+  });
+  const absl::Time deadline = absl::Now() + options.exec_wait_timeout;
+  while (!daemon->stats().all_rendered && !stop_requested && !loop_done &&
+         absl::Now() < deadline) {
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  const std::string command = absl::StrJoin(options.exec_command, " ");
+  int code = kExitOk;
+  if (loop_done) {
+    code = kExitUsage;
+  } else if (stop_requested) {
+    spdlog::info("stopped before {} was started", command);
+    (*before_stop)();
+  } else if (!daemon->stats().all_rendered) {
+    spdlog::error(
+        "exec: not every template rendered within -exec-wait-timeout {} ({} render(s), {} "
+        "failed; the errors above name the resources): not starting {}",
+        absl::FormatDuration(options.exec_wait_timeout), daemon->stats().renders.load(),
+        daemon->stats().render_errors.load(), command);
+    code = kExitResourceFailed;
+  } else {
+    code = supervisor->Run();
+  }
+  daemon->Stop();
+  loop.join();
+  if (!loop_status.ok()) return kExitUsage;
+  spdlog::info("exiting with code {}", code);
+  return code;
+}
 
 EtcdOptions EtcdOptionsFrom(const Options& o) {
   EtcdOptions e;
@@ -144,29 +236,39 @@ absl::StatusOr<std::unique_ptr<KeySource>> MakeKeySource(const Options& options)
       absl::StrCat("-backend ", options.backend, " is not supported: use etcdv3, file or env"));
 }
 
-int Run(const Options& options) {
+int Run(const Options& options, const RunHooks& hooks) {
   InitLogging(LoggingConfig{options.log_level, options.log_format, nullptr});
   for (const std::string& w : options.warnings) spdlog::warn("{}", w);
-  if (!options.exec_command.empty()) {
-    spdlog::error("exec mode (-- command) is not implemented in this version");
-    return kExitUsage;
-  }
   if (!options.srv_domain.empty() || !options.srv_record.empty()) {
     spdlog::warn("SRV discovery of nodes is not implemented in this version; using -node");
   }
-  if (!options.metrics_addr.empty() || options.subreaper) {
-    spdlog::warn("-metrics-addr and -subreaper are not implemented in this version; ignored");
+  if (!options.metrics_addr.empty()) {
+    spdlog::warn("-metrics-addr is not implemented in this version; ignored");
   }
   if (options.check_config) return CheckConfig(options);
 
-  // Block the daemon's signals before any thread exists (gRPC starts its own
+  const bool exec_mode = !options.exec_command.empty() && !options.preflight;
+  absl::StatusOr<ExecConfig> exec = ExecConfigFrom(options);
+  if (!exec.ok()) {
+    spdlog::error("{}", exec.status().message());
+    return kExitUsage;
+  }
+  bool reaping = false;
+  if (!options.onetime && !options.preflight) {
+    absl::StatusOr<bool> r = SetUpOrphanReaping(options.subreaper);
+    if (!r.ok()) {
+      spdlog::error("-subreaper: {}", r.status().message());
+      return kExitUsage;
+    }
+    reaping = *r;
+  }
+
+  // Block the signals we take before any thread exists (gRPC starts its own
   // threads early), so every thread inherits the mask and only the signal
   // thread receives them. onetime keeps the default actions: SIGTERM simply
   // ends it, and a file on disk is still never partial.
-  if (!options.onetime) {
-    sigset_t set = DaemonSignals();
-    pthread_sigmask(SIG_BLOCK, &set, nullptr);
-  }
+  const sigset_t handled = HandledSignals(exec_mode, reaping);
+  if (!options.onetime) pthread_sigmask(SIG_BLOCK, &handled, nullptr);
   absl::StatusOr<std::unique_ptr<KeySource>> source = MakeKeySource(options);
   if (!source.ok()) {
     spdlog::error("{}", source.status().message());
@@ -174,9 +276,29 @@ int Run(const Options& options) {
   }
   if (options.preflight) return Preflight(options, source->get());
 
+  OnceHook before_stop(hooks.before_stop);
+  std::unique_ptr<Supervisor> supervisor;
+  DaemonDeps deps;
+  if (exec_mode) {
+    supervisor = std::make_unique<Supervisor>(*exec, [&before_stop] { before_stop(); });
+    deps.on_files_changed = [s = supervisor.get()](const std::vector<std::string>&) {
+      s->NotifyFilesChanged();
+    };
+  }
+  std::unique_ptr<Reaper> reaper;
+  if (reaping) {
+    spdlog::info("reaping orphaned processes ({})",
+                 getpid() == 1 ? "running as PID 1" : "child subreaper");
+    reaper = std::make_unique<Reaper>();
+  }
+
   PosixFileSystem fs;
   PosixCommandRunner runner;
   SystemProcessSignaller signaller;
+  deps.source = source->get();
+  deps.fs = &fs;
+  deps.runner = &runner;
+  deps.signaller = &signaller;
   DaemonOptions d;
   d.confdir = options.confdir;
   d.prefix = options.prefix;
@@ -184,9 +306,13 @@ int Run(const Options& options) {
   d.install.sync_only = options.sync_only;
   d.install.keep_stage_file = options.keep_stage_file;
   d.interval = options.interval;
-  Daemon daemon(d, DaemonDeps{source->get(), &fs, &runner, &signaller});
+  Daemon daemon(d, std::move(deps));
   spdlog::info("confwatch starting: backend {}, confdir {}, {}", (*source)->Describe(),
-               options.confdir, options.onetime ? "onetime" : options.watch ? "watch" : "interval");
+               options.confdir,
+               exec_mode        ? "exec (watch)"
+               : options.onetime ? "onetime"
+               : options.watch   ? "watch"
+                                 : "interval");
 
   if (options.onetime) {
     absl::Status s = daemon.RunOnce();
@@ -195,7 +321,29 @@ int Run(const Options& options) {
     return s.code() == absl::StatusCode::kUnavailable ? kExitSourceUnavailable
                                                       : kExitResourceFailed;
   }
-  SignalThread signals(&daemon);
+  std::atomic<bool> stop_requested{false};
+  SignalThread signals(handled, [&](int sig) {
+    if (sig == SIGCHLD) {
+      if (reaper) reaper->Wake();
+      return;
+    }
+    if (exec_mode) {
+      // In exec mode SIGHUP goes to the child: conf.d and templates are
+      // still picked up live through inotify.
+      if (sig == SIGTERM || sig == SIGINT) stop_requested = true;
+      supervisor->NotifySignal(sig);
+      return;
+    }
+    if (sig == SIGHUP) {
+      spdlog::info("SIGHUP: reloading the configuration");
+      daemon.ReloadConfig();
+    } else {
+      spdlog::info("{}: finishing the install in flight, then exiting", strsignal(sig));
+      before_stop();
+      daemon.Stop();
+    }
+  });
+  if (exec_mode) return RunExec(options, &daemon, supervisor.get(), stop_requested, &before_stop);
   absl::Status s = options.watch ? daemon.RunWatch() : daemon.RunInterval();
   if (!s.ok()) {
     spdlog::error("{}", s.message());

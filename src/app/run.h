@@ -8,11 +8,15 @@
 //   1  at least one resource failed (each failure is logged, naming it)
 //   2  bad command line, configuration file or confdir
 //   3  the key source could not be read (onetime, --preflight)
+// In exec mode (`-- command`) confwatch exits with the command's code
+// instead (128+n when a signal killed it; 126/127 when it cannot start), 1
+// when the templates did not all render within -exec-wait-timeout.
 //
 // Thread-safety: call once, from main.
 #ifndef CONFWATCH_APP_RUN_H_
 #define CONFWATCH_APP_RUN_H_
 
+#include <functional>
 #include <memory>
 
 #include "absl/status/statusor.h"
@@ -29,8 +33,17 @@ inline constexpr int kExitSourceUnavailable = 3;
 // The key source the options describe. Errors name the bad option.
 absl::StatusOr<std::unique_ptr<KeySource>> MakeKeySource(const Options& options);
 
+// What other components hook into a run.
+struct RunHooks {
+  // Called once, first thing, when SIGTERM or SIGINT asks confwatch to stop
+  // (in exec mode before the child is told to stop): deregister the service
+  // so no new traffic comes while it drains. On the signal thread in
+  // watch/interval mode, on the supervising thread in exec mode.
+  std::function<void()> before_stop;
+};
+
 // Runs confwatch as the options say; returns the exit code.
-int Run(const Options& options);
+int Run(const Options& options, const RunHooks& hooks = {});
 
 }  // namespace confwatch
 

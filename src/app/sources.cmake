@@ -12,6 +12,7 @@ confwatch_module(app
     # Options
     ${_app_tests}/options_test.cc
   DEPS
+    exec
     daemon
     etcd
     template

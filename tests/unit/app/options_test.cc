@@ -66,7 +66,13 @@ TEST(LoadOptions, DefaultsAreConfds) {
   EXPECT_EQ("*", o->filter);
   EXPECT_EQ(LogLevel::kInfo, o->log_level);
   EXPECT_EQ(LogFormat::kText, o->log_format);
-  EXPECT_EQ(absl::Seconds(10), o->exec_wait_timeout);
+  EXPECT_EQ(absl::Seconds(30), o->exec_wait_timeout);
+  EXPECT_EQ("SIGHUP", o->exec_reload_signal);
+  EXPECT_EQ("SIGTERM", o->exec_kill_signal);
+  EXPECT_EQ(absl::Seconds(10), o->exec_kill_timeout);
+  EXPECT_EQ(absl::ZeroDuration(), o->exec_splay);
+  EXPECT_EQ("never", o->exec_restart);
+  EXPECT_EQ(5, o->exec_restart_limit);
   EXPECT_EQ("", o->config_file);
   EXPECT_THAT(o->exec_command, IsEmpty());
   EXPECT_THAT(o->warnings, IsEmpty());
@@ -133,9 +139,10 @@ TEST(LoadOptions, NodesRepeatAndSplitOnCommas) {
 
 TEST(LoadOptions, EverythingAfterDoubleDashIsTheCommandVerbatim) {
   absl::StatusOr<Options> o =
-      Parse({"-onetime", "--", "nginx", "-g", "daemon off;", "--", "-onetime"});
+      Parse({"-watch", "--", "nginx", "-g", "daemon off;", "--", "-onetime"});
   ASSERT_TRUE(o.ok()) << o.status();
-  EXPECT_TRUE(o->onetime);
+  EXPECT_TRUE(o->watch);
+  EXPECT_FALSE(o->onetime);
   EXPECT_THAT(o->exec_command, ElementsAre("nginx", "-g", "daemon off;", "--", "-onetime"));
 }
 
@@ -433,6 +440,9 @@ const std::pair<const char*, const char*> kEveryFlag[] = {
     {"check-config", ""},     {"preflight", ""},
     {"metrics-addr", ":9100"}, {"subreaper", ""},
     {"exec-wait-timeout", "5s"}, {"help", ""},
+    {"exec-reload-signal", "USR1"}, {"exec-kill-signal", "QUIT"},
+    {"exec-kill-timeout", "3s"}, {"exec-splay", "1s"},
+    {"exec-restart", "always"}, {"exec-restart-limit", "0"},
     {"auth-token", "t"},      {"auth-type", "t"},
     {"app-id", "a"},          {"user-id", "u"},
     {"role-id", "r"},         {"secret-id", "s"},
@@ -476,6 +486,98 @@ TEST(HelpText, ListsEveryFlagWithItsDefault) {
   EXPECT_THAT(help, HasSubstr("(default 600)"));
   EXPECT_THAT(help, HasSubstr("CONFWATCH_<FLAG>"));
   for (const std::string& line : lines) EXPECT_LT(line.size(), 80u) << line;
+}
+
+TEST(LoadOptions, ExecTableSetsTheExecOptionsAndItsCommand) {
+  FakeEnvironment env;
+  env.files["/etc/confd/confd.toml"] =
+      "watch = true\n"
+      "[exec]\n"
+      "command = [\"nginx\", \"-g\", \"daemon off;\"]\n"
+      "reload_signal = \"SIGUSR1\"\n"
+      "kill_signal = \"QUIT\"\n"
+      "kill_timeout = \"20s\"\n"
+      "splay = \"2s\"\n"
+      "restart = \"on-failure\"\n"
+      "restart_limit = 3\n"
+      "wait_timeout = \"1m\"\n"
+      "[[register]]\n"
+      "key = \"/svc/web/a\"\n";
+  absl::StatusOr<Options> o = Parse({}, env);
+  ASSERT_TRUE(o.ok()) << o.status();
+  EXPECT_THAT(o->exec_command, ElementsAre("nginx", "-g", "daemon off;"));
+  EXPECT_THAT(o->warnings, IsEmpty());  // [[register]] is not ours, and not unknown
+  EXPECT_EQ(
+      "watch=true config-file=/etc/confd/confd.toml node=127.0.0.1:2379 "
+      "exec-wait-timeout=1m exec-reload-signal=SIGUSR1 exec-kill-signal=QUIT exec-kill-timeout=20s exec-splay=2s "
+      "exec-restart=on-failure exec-restart-limit=3",
+      DescribeOptions(*o));
+}
+
+TEST(LoadOptions, ExecStringCommandRunsThroughShellAndCommandLineWins) {
+  FakeEnvironment env;
+  env.files["/etc/confd/confd.toml"] = "[exec]\ncommand = \"app --flag && echo done\"\n";
+  absl::StatusOr<Options> o = Parse({}, env);
+  ASSERT_TRUE(o.ok()) << o.status();
+  EXPECT_THAT(o->exec_command, ElementsAre("/bin/sh", "-c", "app --flag && echo done"));
+  o = Parse({"--", "other", "x"}, env);
+  ASSERT_TRUE(o.ok()) << o.status();
+  EXPECT_THAT(o->exec_command, ElementsAre("other", "x"));
+  // A shared file's [exec] command does not get in the way of -onetime.
+  o = Parse({"-onetime"}, env);
+  ASSERT_TRUE(o.ok()) << o.status();
+  EXPECT_THAT(o->exec_command, IsEmpty());
+}
+
+TEST(LoadOptions, UnknownExecKeysAreWarnings) {
+  FakeEnvironment env;
+  env.files["/etc/confd/confd.toml"] = "[exec]\nkill_timout = \"5s\"\n";
+  absl::StatusOr<Options> o = Parse({}, env);
+  ASSERT_TRUE(o.ok()) << o.status();
+  EXPECT_THAT(o->warnings, ElementsAre("/etc/confd/confd.toml:2:1: unknown key \"kill_timout\" "
+                                       "in [exec] (did you mean \"kill_timeout\"?)"));
+}
+
+TEST(LoadOptions, EmptyReloadSignalMeansRestart) {
+  absl::StatusOr<Options> o = Parse({"-exec-reload-signal="});
+  ASSERT_TRUE(o.ok()) << o.status();
+  EXPECT_EQ("", o->exec_reload_signal);
+}
+
+TEST(LoadOptions, BadExecValuesNameTheFlagOrKey) {
+  const FlagCase cases[] = {
+      {{"-exec-kill-signal", "SIGFOO"},
+       "-exec-kill-signal: invalid signal \"SIGFOO\": use a name such as HUP or SIGUSR1, or a "
+       "number 1-64"},
+      {{"--exec-reload-signal=0"},
+       "--exec-reload-signal: invalid signal \"0\": use a name such as HUP or SIGUSR1, or a "
+       "number 1-64"},
+      {{"-exec-restart", "sometimes"},
+       "-exec-restart: invalid restart policy \"sometimes\": use never, on-failure or always"},
+      {{"-exec-restart-limit", "-1"},
+       "-exec-restart-limit must be a whole number, 0 or more, got \"-1\""},
+      {{"-onetime", "--", "app"},
+       "-onetime cannot run a command (exec mode): drop -onetime, or run the command after "
+       "confwatch -onetime"},
+  };
+  for (const FlagCase& c : cases) {
+    EXPECT_EQ(c.described, Described(c.args)) << absl::StrJoin(c.args, " ");
+  }
+  FakeEnvironment env;
+  env.vars["CONFWATCH_EXEC_KILL_SIGNAL"] = "TERMINATE";
+  EXPECT_EQ(
+      "CONFWATCH_EXEC_KILL_SIGNAL: invalid signal \"TERMINATE\": use a name such as HUP or "
+      "SIGUSR1, or a number 1-64",
+      Described({}, env));
+  FakeEnvironment file;
+  file.files["/etc/confd/confd.toml"] = "[exec]\nkill_signal = \"HUPP\"\n";
+  EXPECT_EQ(
+      "/etc/confd/confd.toml:2:15: [exec] kill_signal: invalid signal \"HUPP\": use a name "
+      "such as HUP or SIGUSR1, or a number 1-64",
+      Described({}, file));
+  file.files["/etc/confd/confd.toml"] = "exec = 1\n";
+  EXPECT_EQ("/etc/confd/confd.toml:1:8: exec: expected a table ([exec]), got integer",
+            Described({}, file));
 }
 
 }  // namespace
