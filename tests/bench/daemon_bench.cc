@@ -16,7 +16,7 @@
 // --resources R, R resources each render their own /svc/r<i> subtree.
 //
 //   daemon_bench [--keys 100,10000,100000] [--changes 200] [--resources 1]
-//                [--burst 300] [--binary build/confwatch]
+//                [--burst 300] [--out-dir /dev/shm] [--binary build/confwatch]
 #include <signal.h>
 #include <sys/inotify.h>
 #include <sys/stat.h>
@@ -50,6 +50,10 @@ struct Args {
   int resources = 1;
   int burst = 300;
   std::string binary = CONFWATCH_BINARY_DIR "/confwatch";
+  // Where the dest files go: a directory on the disk by default (every
+  // install fsyncs the file and its directory, which dominates small
+  // renders); /dev/shm shows the cost without the disk.
+  std::string out_base;
 };
 
 [[noreturn]] void Die(const std::string& what) {
@@ -189,7 +193,10 @@ Row RunOne(const Args& args, int keys) {
   if (absl::StatusOr<int64_t> r = (*client)->PutMany(kvs); !r.ok()) Die(std::string(r.status().message()));
 
   TempDir dir;
-  const std::string confdir = dir.path() + "/confd", out = dir.path() + "/out";
+  const std::string confdir = dir.path() + "/confd";
+  const std::string out = args.out_base.empty()
+                              ? dir.path() + "/out"
+                              : absl::StrCat(args.out_base, "/confwatch-bench-out-", getpid());
   const std::string reloads = dir.path() + "/reloads";
   for (const std::string& d : {confdir, confdir + "/conf.d", confdir + "/templates", out}) {
     mkdir(d.c_str(), 0755);
@@ -273,6 +280,7 @@ Row RunOne(const Args& args, int keys) {
   kill(pid, SIGTERM);
   int status = 0;
   waitpid(pid, &status, 0);
+  if (!args.out_base.empty()) std::system(absl::StrCat("rm -rf '", out, "'").c_str());
   return row;
 }
 
@@ -289,6 +297,8 @@ Args ParseArgs(int argc, char** argv) {
       a.resources = std::atoi(value.c_str());
     } else if (flag == "--burst") {
       a.burst = std::atoi(value.c_str());
+    } else if (flag == "--out-dir") {
+      a.out_base = value;
     } else if (flag == "--binary") {
       a.binary = value;
     } else {
