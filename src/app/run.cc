@@ -10,6 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "app/etcd_options_from.h"
 #include "daemon/daemon.h"
 #include "daemon/etcd_key_source.h"
 #include "daemon/local_key_sources.h"
@@ -69,22 +70,6 @@ class SignalThread {
   std::atomic<bool> done_{false};
   std::thread thread_;
 };
-
-EtcdOptions EtcdOptionsFrom(const Options& o) {
-  EtcdOptions e;
-  e.endpoints = o.nodes;
-  if (e.endpoints.empty()) e.endpoints = {"127.0.0.1:2379"};
-  e.ca_file = o.client_ca_keys;
-  e.cert_file = o.client_cert;
-  e.key_file = o.client_key;
-  // confd sends credentials only with -basic-auth; a -username given alone is
-  // almost certainly meant to be used, so we send it too.
-  if (o.basic_auth || !o.username.empty()) {
-    e.username = o.username;
-    e.password = o.password;
-  }
-  return e;
-}
 
 int CheckConfig(const Options& options) {
   TemplateCache cache(ConfwatchFuncMap());
