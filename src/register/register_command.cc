@@ -18,8 +18,7 @@
 #include "app/run.h"
 #include "etcd/etcd_client.h"
 #include "process/posix_command_runner.h"
-#include "register/host_ip_funcs.h"
-#include "register/registrar.h"
+#include "register/registration_set.h"
 #include "resource/go_duration.h"
 
 namespace confwatch {
@@ -203,11 +202,6 @@ int RunRegisterCommand(int argc, const char* const* argv) {
     return kExitOk;
   }
   InitLogging(LoggingConfig{o->log_level, LogFormat::kText, nullptr});
-  absl::StatusOr<Registration> reg = RenderRegistration(o->spec, RegistrationFuncMap());
-  if (!reg.ok()) {
-    std::cerr << "confwatch register: " << reg.status().message() << "\n";
-    return kExitUsage;
-  }
   // Before gRPC starts its threads, so that every thread inherits the mask
   // and only sigwait below sees the signals.
   sigset_t signals = StopSignals();
@@ -219,14 +213,17 @@ int RunRegisterCommand(int argc, const char* const* argv) {
     return kExitUsage;
   }
   PosixCommandRunner runner;
-  std::unique_ptr<HealthChecker> checker;
-  if (reg->health) checker = MakeHealthChecker(*reg->health, reg->health_timeout, &runner);
-  EtcdLeaseRegistry registry(client->get());
-  Registrar registrar(*reg, &registry, std::move(checker));
-  LogInfo("confwatch register starting", {{"key", reg->key},
-                                          {"ttl", absl::StrCat(reg->ttl_seconds, "s")},
-                                          {"health", reg->health ? reg->health->text : "none"}});
-  registrar.Start();
+  absl::StatusOr<std::unique_ptr<RegistrationSet>> set =
+      RegistrationSet::Create({o->spec}, client->get(), &runner);
+  if (!set.ok()) {
+    std::cerr << "confwatch register: " << set.status().message() << "\n";
+    return kExitUsage;
+  }
+  const Registration& reg = (*set)->registration(0);
+  LogInfo("confwatch register starting", {{"key", reg.key},
+                                          {"ttl", absl::StrCat(reg.ttl_seconds, "s")},
+                                          {"health", reg.health ? reg.health->text : "none"}});
+  (*set)->Start();
   for (;;) {
     int sig = 0;
     if (sigwait(&signals, &sig) != 0) continue;
@@ -237,7 +234,7 @@ int RunRegisterCommand(int argc, const char* const* argv) {
     LogInfo(absl::StrCat(strsignal(sig), ": deregistering and exiting"));
     break;
   }
-  registrar.Shutdown();
+  (*set)->Shutdown();
   return kExitOk;
 }
 

@@ -10,10 +10,12 @@ confwatch_module(register
     ${_reg}/host_ip_funcs.cc
     ${_reg}/registration_spec.cc
     ${_reg}/registrar.cc
+    ${_reg}/registration_set.cc
     ${_reg}/register_command.cc
   TESTS
     ${_reg_unit}/registration_spec_test.cc
     ${_reg_unit}/registrar_test.cc
+    ${_reg_unit}/registration_set_test.cc
     ${_reg_unit}/register_command_test.cc
   INTEGRATION
     ${_reg_it}/register_etcd_test.cc
