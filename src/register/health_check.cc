@@ -13,25 +13,13 @@
 #include <exception>
 #include <utility>
 
-// Debian's libcpp-httplib is compiled with these; the header must see the
-// same ones or its classes would not match the library's (ODR).
-#ifndef CPPHTTPLIB_OPENSSL_SUPPORT
-#define CPPHTTPLIB_OPENSSL_SUPPORT
-#endif
-#ifndef CPPHTTPLIB_ZLIB_SUPPORT
-#define CPPHTTPLIB_ZLIB_SUPPORT
-#endif
-#ifndef CPPHTTPLIB_BROTLI_SUPPORT
-#define CPPHTTPLIB_BROTLI_SUPPORT
-#endif
-#include <httplib.h>
-
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "process/errno_text.h"
+#include "register/httplib_debian.h"
 
 namespace confwatch {
 namespace {

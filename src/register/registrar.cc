@@ -183,7 +183,9 @@ void Registrar::RunHealthCheck() {
   }
   if (before == now) return;
   if (h.ok()) {
-    LogInfo("health check passed", {{"key", registration_.key}, {"check", registration_.health->text}});
+    LogInfo("health check passed",
+            {{"key", registration_.key},
+             {"check", registration_.health ? registration_.health->text : "custom"}});
   } else {
     LogWarning(absl::StrCat("health check failed: ", h.message()), {{"key", registration_.key}});
   }
@@ -204,7 +206,8 @@ absl::Status Registrar::Register() {
       lease = lease_;  // 0 when Shutdown() has revoked it meanwhile
       lease_ = 0;
     }
-    if (lease != 0) registry_->RevokeLease(lease).IgnoreError();  // unused: best effort
+    // Best effort: a lease left behind holds no key and runs out by itself.
+    if (lease != 0) registry_->RevokeLease(lease).IgnoreError();
     return put;
   }
   uint64_t generation;

@@ -6,20 +6,10 @@
 #include <string>
 #include <thread>
 
-#ifndef CPPHTTPLIB_OPENSSL_SUPPORT  // as Debian's library was built (ODR)
-#define CPPHTTPLIB_OPENSSL_SUPPORT
-#endif
-#ifndef CPPHTTPLIB_ZLIB_SUPPORT
-#define CPPHTTPLIB_ZLIB_SUPPORT
-#endif
-#ifndef CPPHTTPLIB_BROTLI_SUPPORT
-#define CPPHTTPLIB_BROTLI_SUPPORT
-#endif
-#include <httplib.h>
-
 #include "gtest/gtest.h"
 #include "process/posix_command_runner.h"
 #include "register/health_check.h"
+#include "register/httplib_debian.h"
 #include "tests/integration/register_test_util.h"
 
 namespace confwatch {
