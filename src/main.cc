@@ -1,10 +1,15 @@
 // confwatch: argv -> Options -> Run. See app/run.h for the exit codes.
+#include <cstring>
 #include <iostream>
 
 #include "app/options.h"
 #include "app/run.h"
+#include "register/register_command.h"
 
 int main(int argc, char** argv) {
+  if (argc > 1 && std::strcmp(argv[1], "register") == 0) {
+    return confwatch::RunRegisterCommand(argc - 1, argv + 1);
+  }
   absl::StatusOr<confwatch::Options> options =
       confwatch::LoadOptions(argc, argv, confwatch::SystemEnvironment());
   if (!options.ok()) {

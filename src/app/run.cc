@@ -14,6 +14,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "app/etcd_options_from.h"
 #include "daemon/daemon.h"
 #include "daemon/etcd_key_source.h"
 #include "daemon/local_key_sources.h"
@@ -160,22 +161,6 @@ int RunExec(const Options& options, Daemon* daemon, Supervisor* supervisor,
   if (!loop_status.ok()) return kExitUsage;
   spdlog::info("exiting with code {}", code);
   return code;
-}
-
-EtcdOptions EtcdOptionsFrom(const Options& o) {
-  EtcdOptions e;
-  e.endpoints = o.nodes;
-  if (e.endpoints.empty()) e.endpoints = {"127.0.0.1:2379"};
-  e.ca_file = o.client_ca_keys;
-  e.cert_file = o.client_cert;
-  e.key_file = o.client_key;
-  // confd sends credentials only with -basic-auth; a -username given alone is
-  // almost certainly meant to be used, so we send it too.
-  if (o.basic_auth || !o.username.empty()) {
-    e.username = o.username;
-    e.password = o.password;
-  }
-  return e;
 }
 
 int CheckConfig(const Options& options) {
