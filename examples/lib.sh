@@ -96,3 +96,10 @@ cw_wait_for() {
   for _ in $(seq 1 100); do grep -q "$@" "$file" 2>/dev/null && return 0; sleep 0.05; done
   echo "timed out waiting for $file to match: $*" >&2; return 1
 }
+
+# cw_wait_gone FILE PATTERN: until no line of FILE matches (5 s at most).
+cw_wait_gone() {
+  local _
+  for _ in $(seq 1 100); do grep -q "$2" "$1" 2>/dev/null || return 0; sleep 0.05; done
+  echo "timed out waiting for $1 to lose: $2" >&2; return 1
+}
