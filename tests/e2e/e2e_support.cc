@@ -102,7 +102,11 @@ bool PollUntil(const std::function<bool()>& done, std::chrono::milliseconds boun
 
 TemplateConfdir::TemplateConfdir(const std::vector<std::string>& template_dirs) {
   for (const char* sub : {"conf.d", "templates", "out"}) mkdir(dir_.Path(sub).c_str(), 0755);
-  for (const std::string& name : template_dirs) {
+  for (const std::string& name : template_dirs) Copy(name);
+}
+
+void TemplateConfdir::Copy(const std::string& name) {
+  {
     const std::string src = absl::StrCat(CONFWATCH_SOURCE_DIR, "/templates/", name);
     for (const std::string& f : FilesEndingWith(src, ".tmpl")) {
       std::optional<std::string> text = ReadWholeFile(src + "/" + f);
@@ -134,6 +138,10 @@ ConfwatchProcess::ConfwatchProcess(const TemplateConfdir& confdir,
   std::vector<std::string> argv = {std::string(CONFWATCH_BINARY_DIR) + "/confwatch", "-confdir",
                                    confdir.path()};
   argv.insert(argv.end(), args.begin(), args.end());
+  Spawn(argv);
+}
+
+void ConfwatchProcess::Spawn(const std::vector<std::string>& argv) {
   std::vector<char*> cargv;
   for (const std::string& a : argv) cargv.push_back(const_cast<char*>(a.c_str()));
   cargv.push_back(nullptr);

@@ -64,6 +64,9 @@ class TemplateConfdir {
   void EditTemplate(const std::string& name, const std::string& from, const std::string& to);
 
  private:
+  // Copies templates/<name>/ (a void function: gtest's ASSERTs return).
+  void Copy(const std::string& name);
+
   TempDir dir_;
 };
 
@@ -85,6 +88,7 @@ class ConfwatchProcess {
   int Stop();
 
  private:
+  void Spawn(const std::vector<std::string>& argv);
   bool Reap(int flags);
 
   std::string log_path_;

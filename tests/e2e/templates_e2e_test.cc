@@ -136,8 +136,12 @@ TEST_F(TemplatesE2eTest, GrpcResolverUpstreamsFollowInstancesWeightsAndLeases) {
                                           "10.0.0.9:50051"}),
                    NginxBlock("orders", {"10.0.1.1:80 weight=2"})),
       two, p.get());
-  if (HaveNginx()) EXPECT_TRUE(NginxAccepts(nginx, {"greeter", "orders"}));
-  if (HaveHaproxy()) EXPECT_TRUE(HaproxyAccepts(haproxy, {"greeter", "orders"}));
+  if (HaveNginx()) {
+    EXPECT_TRUE(NginxAccepts(nginx, {"greeter", "orders"}));
+  }
+  if (HaveHaproxy()) {
+    EXPECT_TRUE(HaproxyAccepts(haproxy, {"greeter", "orders"}));
+  }
 
   // greeter loses every instance: placeholder (nginx), empty backend
   // (haproxy); a value that tries to break out of the server line is skipped.
@@ -151,15 +155,21 @@ TEST_F(TemplatesE2eTest, GrpcResolverUpstreamsFollowInstancesWeightsAndLeases) {
       haproxy, absl::StrCat(kGrpcHeader, HaproxyBlock("greeter", {}),
                             HaproxyBlock("orders", {"10.0.1.1:80 10.0.1.1:80 weight 2"}))))
       << p->Log();
-  if (HaveNginx()) EXPECT_TRUE(NginxAccepts(nginx, {"greeter", "orders"}));
-  if (HaveHaproxy()) EXPECT_TRUE(HaproxyAccepts(haproxy, {"greeter", "orders"}));
+  if (HaveNginx()) {
+    EXPECT_TRUE(NginxAccepts(nginx, {"greeter", "orders"}));
+  }
+  if (HaveHaproxy()) {
+    EXPECT_TRUE(HaproxyAccepts(haproxy, {"greeter", "orders"}));
+  }
 
   // orders with only an invalid value left: still a block, with the placeholder.
   Delete("/grpc/orders/10.0.1.1:80");
   EXPECT_TRUE(FileBecomes(nginx, absl::StrCat(kGrpcHeader, NginxBlock("greeter", {}),
                                               NginxBlock("orders", {}))))
       << p->Log();
-  if (HaveNginx()) EXPECT_TRUE(NginxAccepts(nginx, {"greeter", "orders"}));
+  if (HaveNginx()) {
+    EXPECT_TRUE(NginxAccepts(nginx, {"greeter", "orders"}));
+  }
   EXPECT_EQ(0, p->Stop()) << p->Log();
 }
 
@@ -187,8 +197,12 @@ TEST_F(TemplatesE2eTest, GoMicroUpstreamsFollowRegistrationsAndNodeWeights) {
                    HaproxyBlock("greeter", {"greeter-1 10.0.0.1:9000 weight 3",
                                             "greeter-2 10.0.0.2:9000"}))))
       << p->Log();
-  if (HaveNginx()) EXPECT_TRUE(NginxAccepts(nginx, {"greeter", "go.micro.srv.orders"}));
-  if (HaveHaproxy()) EXPECT_TRUE(HaproxyAccepts(haproxy, {"greeter", "go.micro.srv.orders"}));
+  if (HaveNginx()) {
+    EXPECT_TRUE(NginxAccepts(nginx, {"greeter", "go.micro.srv.orders"}));
+  }
+  if (HaveHaproxy()) {
+    EXPECT_TRUE(HaproxyAccepts(haproxy, {"greeter", "go.micro.srv.orders"}));
+  }
 
   ExpectLeasedInstanceExpires(
       "/micro-registry/greeter/greeter-3",
@@ -206,7 +220,9 @@ TEST_F(TemplatesE2eTest, GoMicroUpstreamsFollowRegistrationsAndNodeWeights) {
                                               NginxBlock("greeter", {"10.0.0.1:9000 weight=3",
                                                                      "10.0.0.2:9000"}))))
       << p->Log();
-  if (HaveNginx()) EXPECT_TRUE(NginxAccepts(nginx, {"greeter", "go.micro.srv.orders"}));
+  if (HaveNginx()) {
+    EXPECT_TRUE(NginxAccepts(nginx, {"greeter", "go.micro.srv.orders"}));
+  }
   Delete("/micro-registry/go.micro.srv.orders/go.micro.srv.orders-7f3a");
   Delete("/micro-registry/greeter/greeter-1");
   EXPECT_TRUE(FileBecomes(
@@ -233,8 +249,12 @@ TEST_F(TemplatesE2eTest, GatewayInstanceListFollowsPlainAndJsonInstances) {
                                                                      "gw-2 10.0.5.2:8080 weight 5"})
                                              .substr(1))))
       << p->Log();
-  if (HaveNginx()) EXPECT_TRUE(NginxAccepts(nginx, {"specServer"}));
-  if (HaveHaproxy()) EXPECT_TRUE(HaproxyAccepts(haproxy, {"specServer"}));
+  if (HaveNginx()) {
+    EXPECT_TRUE(NginxAccepts(nginx, {"specServer"}));
+  }
+  if (HaveHaproxy()) {
+    EXPECT_TRUE(HaproxyAccepts(haproxy, {"specServer"}));
+  }
 
   ExpectLeasedInstanceExpires(
       "/specServer/gw-3", R"({"Addr":"10.0.5.3:8080","weight":2})", nginx,
@@ -250,8 +270,12 @@ TEST_F(TemplatesE2eTest, GatewayInstanceListFollowsPlainAndJsonInstances) {
   EXPECT_TRUE(FileBecomes(haproxy,
                           absl::StrCat(kSpecHeader, HaproxyBlock("specServer", {}).substr(1))))
       << p->Log();
-  if (HaveNginx()) EXPECT_TRUE(NginxAccepts(nginx, {"specServer"}));
-  if (HaveHaproxy()) EXPECT_TRUE(HaproxyAccepts(haproxy, {"specServer"}));
+  if (HaveNginx()) {
+    EXPECT_TRUE(NginxAccepts(nginx, {"specServer"}));
+  }
+  if (HaveHaproxy()) {
+    EXPECT_TRUE(HaproxyAccepts(haproxy, {"specServer"}));
+  }
   EXPECT_EQ(0, p->Stop()) << p->Log();
 }
 
