@@ -64,7 +64,8 @@ cw_confdir() {
   local d f prog drop
   mkdir -p "$CW_WORK/confdir/conf.d" "$CW_WORK/confdir/templates" "$CW_WORK/out"
   for d in "$@"; do
-    cp "$d"/*.tmpl "$CW_WORK/confdir/templates/"
+    # nginx-openim has no template of its own (it uses nginx-grpc-resolver's)
+    if compgen -G "$d/*.tmpl" >/dev/null; then cp "$d"/*.tmpl "$CW_WORK/confdir/templates/"; fi
     for f in "$d"/*.toml; do
       drop='^reload_cmd'
       for prog in nginx haproxy; do
