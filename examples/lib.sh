@@ -58,20 +58,18 @@ cw_start_etcd() {
 # cw_confdir DIR...: copies each templates/<name> folder (or any folder holding
 # *.toml and *.tmpl files) into one confdir under $CW_WORK/confdir, pointing
 # every dest at $CW_WORK/out/ (the TOMLs ship with /etc/... paths). Nothing
-# runs nginx or haproxy here, so reload_cmd lines are dropped, and a
-# check_cmd is kept only when the program it calls is installed.
+# runs nginx or haproxy here, so reload_cmd lines are dropped; the nginx
+# check_cmd (self-contained: nginx -t on the staged file) is kept when nginx
+# is installed, the haproxy one (it reads /etc/haproxy/haproxy.cfg) never.
 cw_confdir() {
-  local d f prog drop
+  local d f drop
   mkdir -p "$CW_WORK/confdir/conf.d" "$CW_WORK/confdir/templates" "$CW_WORK/out"
   for d in "$@"; do
     # nginx-openim has no template of its own (it uses nginx-grpc-resolver's)
     if compgen -G "$d/*.tmpl" >/dev/null; then cp "$d"/*.tmpl "$CW_WORK/confdir/templates/"; fi
     for f in "$d"/*.toml; do
-      drop='^reload_cmd'
-      for prog in nginx haproxy; do
-        command -v "$prog" >/dev/null || PATH="$PATH:/usr/sbin" command -v "$prog" >/dev/null ||
-          drop="$drop|^check_cmd.*$prog"
-      done
+      drop='^reload_cmd|^check_cmd.*haproxy'
+      command -v nginx >/dev/null || [[ -x /usr/sbin/nginx ]] || drop="$drop|^check_cmd.*nginx"
       grep -Ev "$drop" "$f" |
         sed -E "s#^dest = \"[^\"]*/([^/\"]+)\"#dest = \"$CW_WORK/out/\\1\"#" \
         >"$CW_WORK/confdir/conf.d/$(basename "$f")"

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -40,17 +41,28 @@ void WriteOrFail(const std::string& path, const std::string& contents) {
   ASSERT_TRUE(s.ok()) << s;
 }
 
+constexpr char kHaproxyMainConfig[] = "/etc/haproxy/haproxy.cfg";
+
 // A shipped TOML made fit for a test confdir (see TemplateConfdir).
-std::string AdaptToml(const std::string& toml, const std::string& out_dir) {
+std::string AdaptToml(const std::string& toml, const std::string& out_dir,
+                      const std::string& haproxy_cfg, bool keep_haproxy_checks) {
   const bool have_nginx = access(kNginxBinary, X_OK) == 0;
+  const bool have_haproxy = keep_haproxy_checks && access(kHaproxyBinary, X_OK) == 0;
   std::string adapted;
   for (absl::string_view line : absl::StrSplit(toml, '\n')) {
     if (absl::StartsWith(line, "reload_cmd") || absl::StartsWith(line, "reload_signal") ||
         absl::StartsWith(line, "pid_file")) {
       continue;
     }
-    if (absl::StartsWith(line, "check_cmd") &&
-        !(have_nginx && absl::StrContains(line, "nginx -t"))) {
+    if (absl::StartsWith(line, "check_cmd")) {
+      std::string check(line);
+      if (have_nginx && absl::StrContains(check, "nginx -t")) {
+        absl::StrAppend(&adapted, check, "\n");
+      } else if (have_haproxy && absl::StrContains(check, "haproxy -c")) {
+        size_t at = check.find(kHaproxyMainConfig);
+        if (at != std::string::npos) check.replace(at, strlen(kHaproxyMainConfig), haproxy_cfg);
+        absl::StrAppend(&adapted, check, "\n");
+      }
       continue;
     }
     if (absl::StartsWith(line, "dest = \"")) {
@@ -100,8 +112,17 @@ bool PollUntil(const std::function<bool()>& done, std::chrono::milliseconds boun
                                        << "]";
 }
 
-TemplateConfdir::TemplateConfdir(const std::vector<std::string>& template_dirs) {
+TemplateConfdir::TemplateConfdir(const std::vector<std::string>& template_dirs,
+                                 bool keep_haproxy_checks)
+    : keep_haproxy_checks_(keep_haproxy_checks) {
   for (const char* sub : {"conf.d", "templates", "out"}) mkdir(dir_.Path(sub).c_str(), 0755);
+  // Stands in for /etc/haproxy/haproxy.cfg in the haproxy check_cmds: a
+  // listener, so that haproxy -c judges the backends file alone.
+  WriteOrFail(Scratch("haproxy.cfg"),
+              absl::StrCat("global\ndefaults\n  mode http\n  timeout connect 1s\n"
+                           "  timeout client 1s\n  timeout server 1s\nfrontend main\n"
+                           "  bind 127.0.0.1:",
+                           FreePort(), "\n"));
   for (const std::string& name : template_dirs) Copy(name);
 }
 
@@ -118,7 +139,7 @@ void TemplateConfdir::Copy(const std::string& name) {
     for (const std::string& f : tomls) {
       std::optional<std::string> text = ReadWholeFile(src + "/" + f);
       ASSERT_TRUE(text.has_value()) << src << "/" << f;
-      WriteOrFail(Toml(f), AdaptToml(*text, dir_.Path("out")));
+      WriteOrFail(Toml(f), AdaptToml(*text, dir_.Path("out"), Scratch("haproxy.cfg"), keep_haproxy_checks_));
     }
   }
 }

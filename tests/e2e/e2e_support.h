@@ -46,12 +46,17 @@ bool PollUntil(const std::function<bool()>& done,
 // A confdir in a temp dir holding the shipped templates/<name>/ folders:
 // every *.tmpl goes to templates/, every *.toml to conf.d/ with its dest
 // moved into out/ (same file name) and its reload_cmd, reload_signal and
-// pid_file dropped (nothing to reload here). check_cmd lines that call nginx
-// stay when nginx is installed (they are part of what is tested); every other
-// check_cmd is dropped and the test checks the file itself.
+// pid_file dropped (nothing to reload here). The shipped nginx check_cmds
+// stay when nginx is installed (they are part of what is tested). The haproxy
+// ones stay only with `keep_haproxy_checks` (and haproxy installed), checking
+// against a minimal haproxy.cfg in the confdir instead of
+// /etc/haproxy/haproxy.cfg: haproxy -c takes ~0.3 s per render, which tests
+// measuring a 2 s lease expiry cannot spare (they run HaproxyAccepts on the
+// installed file instead). Other check_cmds are dropped.
 class TemplateConfdir {
  public:
-  explicit TemplateConfdir(const std::vector<std::string>& template_dirs);
+  explicit TemplateConfdir(const std::vector<std::string>& template_dirs,
+                           bool keep_haproxy_checks = false);
 
   std::string path() const { return dir_.path(); }
   std::string Out(const std::string& name) const { return dir_.Path("out/" + name); }
@@ -68,6 +73,7 @@ class TemplateConfdir {
   void Copy(const std::string& name);
 
   TempDir dir_;
+  bool keep_haproxy_checks_;
 };
 
 // The confwatch binary (CONFWATCH_BINARY_DIR/confwatch -confdir DIR args...)

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -277,6 +278,26 @@ TEST_F(TemplatesE2eTest, GatewayInstanceListFollowsPlainAndJsonInstances) {
     EXPECT_TRUE(HaproxyAccepts(haproxy, {"specServer"}));
   }
   EXPECT_EQ(0, p->Stop()) << p->Log();
+}
+
+// The check_cmds shipped in the TOMLs really check: a template edited to
+// write a server line nginx / haproxy reject is never installed, and the
+// error names the resource.
+TEST_F(TemplatesE2eTest, ShippedCheckCommandsRefuseBrokenUpstreams) {
+  if (!HaveNginx() || !HaveHaproxy()) GTEST_SKIP() << "needs nginx and haproxy";
+  TemplateConfdir c({"nginx-spec-server", "haproxy-spec-server"}, /*keep_haproxy_checks=*/true);
+  c.EditTemplate("nginx-spec-server.conf.tmpl", "server {{$addr}}", "server {{$addr}} bogus");
+  c.EditTemplate("haproxy-spec-server.cfg.tmpl", "{{$addr}}{{if", "{{$addr}} bogus{{if");
+  Put("/specServer/gw-1", "10.0.5.1:8080");
+  ConfwatchProcess p(c, {"-node", etcd_->endpoint(), "-onetime"});
+  std::optional<int> code = p.WaitExit(std::chrono::seconds(60));
+  ASSERT_TRUE(code.has_value()) << p.Log();
+  EXPECT_EQ(1, *code) << p.Log();
+  EXPECT_NE(std::string::npos, p.Log().find("resource nginx-spec-server.toml: check_cmd")) << p.Log();
+  EXPECT_NE(std::string::npos, p.Log().find("resource haproxy-spec-server.toml: check_cmd"))
+      << p.Log();
+  EXPECT_FALSE(ReadWholeFile(c.Out("spec-server-upstream.conf")).has_value());
+  EXPECT_FALSE(ReadWholeFile(c.Out("spec-server-backends.cfg")).has_value());
 }
 
 TEST_F(TemplatesE2eTest, AppSettingsFollowSharedConfigurationAsIniEnvAndJson) {
