@@ -281,10 +281,10 @@ TEST_F(TemplatesE2eTest, GatewayInstanceListFollowsPlainAndJsonInstances) {
 }
 
 // The check_cmds shipped in the TOMLs really check: a template edited to
-// write a server line nginx / haproxy reject is never installed, and the
-// error names the resource.
+// write a server line nginx (and haproxy, when installed) rejects is never
+// installed, and the error names the resource.
 TEST_F(TemplatesE2eTest, ShippedCheckCommandsRefuseBrokenUpstreams) {
-  if (!HaveNginx() || !HaveHaproxy()) GTEST_SKIP() << "needs nginx and haproxy";
+  if (!HaveNginx()) GTEST_SKIP() << kNginxBinary << " is not installed";
   TemplateConfdir c({"nginx-spec-server", "haproxy-spec-server"}, /*keep_haproxy_checks=*/true);
   c.EditTemplate("nginx-spec-server.conf.tmpl", "server {{$addr}}", "server {{$addr}} bogus");
   c.EditTemplate("haproxy-spec-server.cfg.tmpl", "{{$addr}}{{if", "{{$addr}} bogus{{if");
@@ -294,10 +294,12 @@ TEST_F(TemplatesE2eTest, ShippedCheckCommandsRefuseBrokenUpstreams) {
   ASSERT_TRUE(code.has_value()) << p.Log();
   EXPECT_EQ(1, *code) << p.Log();
   EXPECT_NE(std::string::npos, p.Log().find("resource nginx-spec-server.toml: check_cmd")) << p.Log();
-  EXPECT_NE(std::string::npos, p.Log().find("resource haproxy-spec-server.toml: check_cmd"))
-      << p.Log();
   EXPECT_FALSE(ReadWholeFile(c.Out("spec-server-upstream.conf")).has_value());
-  EXPECT_FALSE(ReadWholeFile(c.Out("spec-server-backends.cfg")).has_value());
+  if (HaveHaproxy()) {
+    EXPECT_NE(std::string::npos, p.Log().find("resource haproxy-spec-server.toml: check_cmd"))
+        << p.Log();
+    EXPECT_FALSE(ReadWholeFile(c.Out("spec-server-backends.cfg")).has_value());
+  }
 }
 
 TEST_F(TemplatesE2eTest, AppSettingsFollowSharedConfigurationAsIniEnvAndJson) {
