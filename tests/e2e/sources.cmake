@@ -9,3 +9,15 @@ confwatch_module(e2e
     ${CMAKE_SOURCE_DIR}/tests/e2e/cluster_e2e_test.cc
   DEPS daemon app etcd store template resource process watch ops
 )
+
+# The module binary (CONFWATCH_MODULE_TESTS=ON) execs confwatch too;
+# confwatch_integration_tests gets the same dependency in
+# tests/integration/sources.cmake.
+function(confwatch_e2e_needs_binary)
+  if(TARGET e2e_tests AND TARGET confwatch)
+    add_dependencies(e2e_tests confwatch)
+  endif()
+endfunction()
+if(CMAKE_VERSION VERSION_GREATER_EQUAL 3.19)
+  cmake_language(DEFER CALL confwatch_e2e_needs_binary)
+endif()
