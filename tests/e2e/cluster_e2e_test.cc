@@ -74,8 +74,8 @@ class ClusterE2eTest : public ::testing::Test {
     absl::StatusOr<std::unique_ptr<EtcdClient>> c = EtcdClient::Create(o);
     ASSERT_TRUE(c.ok()) << c.status();
     absl::StatusOr<int64_t> r;
-    ASSERT_TRUE(PollUntil([&] { return (r = (*c)->Put(key, value)).ok(); },
-                          std::chrono::seconds(30)))
+    ASSERT_TRUE(
+        PollUntil([&] { return (r = (*c)->Put(key, value)).ok(); }, std::chrono::seconds(30)))
         << key << ": " << r.status();
   }
 
@@ -108,11 +108,11 @@ TEST_F(ClusterE2eTest, FileFollowsWhenWatchedMemberDiesAndHoldsWithoutQuorum) {
     ASSERT_TRUE(FileBecomes(file, WebUpstream(addrs))) << p.Log();
     auto now = steady_clock::now();
     auto took = std::chrono::duration_cast<milliseconds>(now - put_done);
-    std::printf("[ measured ] member %d (watched) killed: update rendered %lld ms after the put "
-                "succeeded, %lld ms after the kill\n",
-                watched, static_cast<long long>(took.count()),
-                static_cast<long long>(
-                    std::chrono::duration_cast<milliseconds>(now - killed).count()));
+    std::printf(
+        "[ measured ] member %d (watched) killed: update rendered %lld ms after the put "
+        "succeeded, %lld ms after the kill\n",
+        watched, static_cast<long long>(took.count()),
+        static_cast<long long>(std::chrono::duration_cast<milliseconds>(now - killed).count()));
     EXPECT_LE(took.count(), 3000) << p.Log();
     absl::Status s = cluster_->member(watched)->Restart();
     ASSERT_TRUE(s.ok()) << s;
@@ -145,10 +145,10 @@ TEST_F(ClusterE2eTest, FileFollowsWhenWatchedMemberDiesAndHoldsWithoutQuorum) {
   auto put_done = steady_clock::now();
   addrs.push_back("10.0.2.1:80");
   EXPECT_TRUE(FileBecomes(file, WebUpstream(addrs), std::chrono::seconds(30))) << p.Log();
-  std::printf("[ measured ] quorum back: update rendered %lld ms after the put\n",
-              static_cast<long long>(std::chrono::duration_cast<milliseconds>(
-                                         steady_clock::now() - put_done)
-                                         .count()));
+  std::printf(
+      "[ measured ] quorum back: update rendered %lld ms after the put\n",
+      static_cast<long long>(
+          std::chrono::duration_cast<milliseconds>(steady_clock::now() - put_done).count()));
   EXPECT_EQ(0, p.Stop()) << p.Log();
 }
 

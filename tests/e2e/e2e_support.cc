@@ -10,13 +10,13 @@
 #include <unistd.h>
 
 #include <cstdlib>
-#include <cstring>
 #include <fstream>
 #include <sstream>
 #include <thread>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 
 namespace confwatch {
@@ -56,12 +56,17 @@ std::string AdaptToml(const std::string& toml, const std::string& out_dir,
     }
     if (absl::StartsWith(line, "check_cmd")) {
       std::string check(line);
+      // By full path: PATH may lack /usr/sbin when the tests do not run as root.
       if (have_nginx && absl::StrContains(check, "nginx -t")) {
-        absl::StrAppend(&adapted, check, "\n");
+        absl::StrAppend(
+            &adapted, absl::StrReplaceAll(check, {{"nginx -t", absl::StrCat(kNginxBinary, " -t")}}),
+            "\n");
       } else if (have_haproxy && absl::StrContains(check, "haproxy -c")) {
-        size_t at = check.find(kHaproxyMainConfig);
-        if (at != std::string::npos) check.replace(at, strlen(kHaproxyMainConfig), haproxy_cfg);
-        absl::StrAppend(&adapted, check, "\n");
+        check = absl::StrReplaceAll(check, {{kHaproxyMainConfig, haproxy_cfg}});
+        absl::StrAppend(
+            &adapted,
+            absl::StrReplaceAll(check, {{"haproxy -c", absl::StrCat(kHaproxyBinary, " -c")}}),
+            "\n");
       }
       continue;
     }
@@ -107,9 +112,9 @@ bool PollUntil(const std::function<bool()>& done, std::chrono::milliseconds boun
     return ::testing::AssertionSuccess();
   }
   std::optional<std::string> got = ReadWholeFile(path);
-  return ::testing::AssertionFailure() << path << " never became:\n[" << want
-                                       << "]\nlast content:\n[" << (got ? *got : "<missing>")
-                                       << "]";
+  return ::testing::AssertionFailure()
+         << path << " never became:\n[" << want << "]\nlast content:\n["
+         << (got ? *got : "<missing>") << "]";
 }
 
 TemplateConfdir::TemplateConfdir(const std::vector<std::string>& template_dirs,
@@ -139,7 +144,8 @@ void TemplateConfdir::Copy(const std::string& name) {
     for (const std::string& f : tomls) {
       std::optional<std::string> text = ReadWholeFile(src + "/" + f);
       ASSERT_TRUE(text.has_value()) << src << "/" << f;
-      WriteOrFail(Toml(f), AdaptToml(*text, dir_.Path("out"), Scratch("haproxy.cfg"), keep_haproxy_checks_));
+      WriteOrFail(Toml(f),
+                  AdaptToml(*text, dir_.Path("out"), Scratch("haproxy.cfg"), keep_haproxy_checks_));
     }
   }
 }
@@ -211,10 +217,9 @@ bool ConfwatchProcess::Reap(int flags) {
 ::testing::AssertionResult NginxAccepts(const std::string& upstreams,
                                         const std::vector<std::string>& names) {
   TempDir d;
-  std::string conf = absl::StrCat("pid ", d.Path("nginx.pid"), ";\nerror_log ",
-                                  d.Path("error.log"), ";\nevents {}\nhttp {\n  include ",
-                                  upstreams, ";\n  server {\n    listen 127.0.0.1:", FreePort(),
-                                  ";\n");
+  std::string conf = absl::StrCat("pid ", d.Path("nginx.pid"), ";\nerror_log ", d.Path("error.log"),
+                                  ";\nevents {}\nhttp {\n  include ", upstreams,
+                                  ";\n  server {\n    listen 127.0.0.1:", FreePort(), ";\n");
   for (const std::string& n : names) {
     absl::StrAppend(&conf, "    location /", n, "/ { proxy_pass http://", n, "; }\n");
   }
@@ -222,8 +227,8 @@ bool ConfwatchProcess::Reap(int flags) {
   if (absl::Status s = WriteTestFile(d.Path("nginx.conf"), conf); !s.ok()) {
     return ::testing::AssertionFailure() << s;
   }
-  int code = RunLogged(absl::StrCat(kNginxBinary, " -t -p ", d.path(), "/ -e ",
-                                    d.Path("error.log"), " -c ", d.Path("nginx.conf")),
+  int code = RunLogged(absl::StrCat(kNginxBinary, " -t -p ", d.path(), "/ -e ", d.Path("error.log"),
+                                    " -c ", d.Path("nginx.conf")),
                        d.Path("out"));
   if (code == 0) return ::testing::AssertionSuccess();
   return ::testing::AssertionFailure() << "nginx -t exited " << code << ":\n"
@@ -244,9 +249,9 @@ bool ConfwatchProcess::Reap(int flags) {
   if (absl::Status s = WriteTestFile(d.Path("haproxy.cfg"), conf); !s.ok()) {
     return ::testing::AssertionFailure() << s;
   }
-  int code = RunLogged(
-      absl::StrCat(kHaproxyBinary, " -c -f ", d.Path("haproxy.cfg"), " -f ", backends),
-      d.Path("out"));
+  int code =
+      RunLogged(absl::StrCat(kHaproxyBinary, " -c -f ", d.Path("haproxy.cfg"), " -f ", backends),
+                d.Path("out"));
   if (code == 0) return ::testing::AssertionSuccess();
   return ::testing::AssertionFailure() << "haproxy -c exited " << code << ":\n"
                                        << ReadWholeFile(d.Path("out")).value_or("") << "\n"

@@ -35,8 +35,7 @@ inline constexpr char kHaproxyBinary[] = "/usr/sbin/haproxy";
 std::optional<std::string> ReadWholeFile(const std::string& path);
 
 // Polls `done` every 20 ms until it holds or `bound` passes.
-bool PollUntil(const std::function<bool()>& done,
-               std::chrono::milliseconds bound = kE2eWait);
+bool PollUntil(const std::function<bool()>& done, std::chrono::milliseconds bound = kE2eWait);
 
 // Waits until `path` holds exactly `want`; on timeout the failure shows what
 // the file held last.

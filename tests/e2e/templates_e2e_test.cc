@@ -35,8 +35,9 @@ std::string NginxBlock(const std::string& name, const Servers& servers) {
   std::string b = absl::StrCat("\nupstream ", name, " {\n");
   for (const std::string& s : servers) absl::StrAppend(&b, "    server ", s, ";\n");
   if (servers.empty()) {
-    absl::StrAppend(&b, "    server 127.0.0.1:1 down;  # no live instance: nginx refuses an empty "
-                        "upstream\n");
+    absl::StrAppend(&b,
+                    "    server 127.0.0.1:1 down;  # no live instance: nginx refuses an empty "
+                    "upstream\n");
   }
   return b + "}\n";
 }
@@ -52,7 +53,8 @@ constexpr char kGrpcHeader[] =
     "# Rendered by confwatch from etcd (gRPC name resolver layout). Do not edit.\n";
 constexpr char kMicroHeader[] =
     "# Rendered by confwatch from etcd (go-micro registry layout). Do not edit.\n";
-constexpr char kSpecHeader[] = "# Rendered by confwatch from etcd (gateway instance list). Do not edit.\n";
+constexpr char kSpecHeader[] =
+    "# Rendered by confwatch from etcd (gateway instance list). Do not edit.\n";
 constexpr char kAlwaysNone[] = "{{- $always := list -}}";
 
 class TemplatesE2eTest : public ::testing::Test {
@@ -90,7 +92,8 @@ class TemplatesE2eTest : public ::testing::Test {
     Put(key, value, lease->id);
     ASSERT_TRUE(FileBecomes(path, with)) << p->Log();
     ASSERT_TRUE(FileBecomes(path, without, std::chrono::seconds(8))) << p->Log();
-    auto gone = std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - granted);
+    auto gone =
+        std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - granted);
     std::printf("[ measured ] %s: lease TTL 2 s granted -> instance gone from %s: %lld ms\n",
                 key.c_str(), path.substr(path.rfind('/') + 1).c_str(),
                 static_cast<long long>(gone.count()));
@@ -107,35 +110,37 @@ bool HaveHaproxy() { return access(kHaproxyBinary, X_OK) == 0; }
 TEST_F(TemplatesE2eTest, GrpcResolverUpstreamsFollowInstancesWeightsAndLeases) {
   TemplateConfdir c({"nginx-grpc-resolver", "haproxy-grpc-resolver"});
   // As a user would: greeter must exist even with no instance.
-  c.EditTemplate("nginx-grpc-resolver.conf.tmpl", kAlwaysNone, "{{- $always := list \"greeter\" -}}");
-  c.EditTemplate("haproxy-grpc-resolver.cfg.tmpl", kAlwaysNone, "{{- $always := list \"greeter\" -}}");
+  c.EditTemplate("nginx-grpc-resolver.conf.tmpl", kAlwaysNone,
+                 "{{- $always := list \"greeter\" -}}");
+  c.EditTemplate("haproxy-grpc-resolver.cfg.tmpl", kAlwaysNone,
+                 "{{- $always := list \"greeter\" -}}");
   const std::string nginx = c.Out("grpc-upstreams.conf");
   const std::string haproxy = c.Out("grpc-resolver-backends.cfg");
   Put("/grpc/greeter/10.0.0.1:50051", "10.0.0.1:50051");
   Put("/grpc/orders/10.0.1.1:80", R"({"Addr":"10.0.1.1:80","weight":"2"})");
   auto p = Watch(c);
-  EXPECT_TRUE(FileBecomes(nginx, absl::StrCat(kGrpcHeader,
-                                              NginxBlock("greeter", {"10.0.0.1:50051"}),
-                                              NginxBlock("orders", {"10.0.1.1:80 weight=2"}))))
+  EXPECT_TRUE(
+      FileBecomes(nginx, absl::StrCat(kGrpcHeader, NginxBlock("greeter", {"10.0.0.1:50051"}),
+                                      NginxBlock("orders", {"10.0.1.1:80 weight=2"}))))
       << p->Log();
   EXPECT_TRUE(FileBecomes(
-      haproxy, absl::StrCat(kGrpcHeader,
-                            HaproxyBlock("greeter", {"10.0.0.1:50051 10.0.0.1:50051"}),
+      haproxy, absl::StrCat(kGrpcHeader, HaproxyBlock("greeter", {"10.0.0.1:50051 10.0.0.1:50051"}),
                             HaproxyBlock("orders", {"10.0.1.1:80 10.0.1.1:80 weight 2"}))))
       << p->Log();
 
   // The endpoints-manager JSON form, weight in Metadata.
-  Put("/grpc/greeter/10.0.0.2:50051", R"({"Op":0,"Addr":"10.0.0.2:50051","Metadata":{"weight":3}})");
+  Put("/grpc/greeter/10.0.0.2:50051",
+      R"({"Op":0,"Addr":"10.0.0.2:50051","Metadata":{"weight":3}})");
   const std::string two = absl::StrCat(
       kGrpcHeader, NginxBlock("greeter", {"10.0.0.1:50051", "10.0.0.2:50051 weight=3"}),
       NginxBlock("orders", {"10.0.1.1:80 weight=2"}));
   EXPECT_TRUE(FileBecomes(nginx, two)) << p->Log();
   ExpectLeasedInstanceExpires(
       "/grpc/greeter/10.0.0.9:50051", "10.0.0.9:50051", nginx,
-      absl::StrCat(kGrpcHeader,
-                   NginxBlock("greeter", {"10.0.0.1:50051", "10.0.0.2:50051 weight=3",
-                                          "10.0.0.9:50051"}),
-                   NginxBlock("orders", {"10.0.1.1:80 weight=2"})),
+      absl::StrCat(
+          kGrpcHeader,
+          NginxBlock("greeter", {"10.0.0.1:50051", "10.0.0.2:50051 weight=3", "10.0.0.9:50051"}),
+          NginxBlock("orders", {"10.0.1.1:80 weight=2"})),
       two, p.get());
   if (HaveNginx()) {
     EXPECT_TRUE(NginxAccepts(nginx, {"greeter", "orders"}));
@@ -165,8 +170,8 @@ TEST_F(TemplatesE2eTest, GrpcResolverUpstreamsFollowInstancesWeightsAndLeases) {
 
   // orders with only an invalid value left: still a block, with the placeholder.
   Delete("/grpc/orders/10.0.1.1:80");
-  EXPECT_TRUE(FileBecomes(nginx, absl::StrCat(kGrpcHeader, NginxBlock("greeter", {}),
-                                              NginxBlock("orders", {}))))
+  EXPECT_TRUE(FileBecomes(
+      nginx, absl::StrCat(kGrpcHeader, NginxBlock("greeter", {}), NginxBlock("orders", {}))))
       << p->Log();
   if (HaveNginx()) {
     EXPECT_TRUE(NginxAccepts(nginx, {"greeter", "orders"}));
@@ -195,8 +200,8 @@ TEST_F(TemplatesE2eTest, GoMicroUpstreamsFollowRegistrationsAndNodeWeights) {
   EXPECT_TRUE(FileBecomes(
       haproxy,
       absl::StrCat(kMicroHeader, HaproxyBlock("go.micro.srv.orders", {"orders-7f3a 10.0.1.1:9100"}),
-                   HaproxyBlock("greeter", {"greeter-1 10.0.0.1:9000 weight 3",
-                                            "greeter-2 10.0.0.2:9000"}))))
+                   HaproxyBlock("greeter",
+                                {"greeter-1 10.0.0.1:9000 weight 3", "greeter-2 10.0.0.2:9000"}))))
       << p->Log();
   if (HaveNginx()) {
     EXPECT_TRUE(NginxAccepts(nginx, {"greeter", "go.micro.srv.orders"}));
@@ -208,29 +213,29 @@ TEST_F(TemplatesE2eTest, GoMicroUpstreamsFollowRegistrationsAndNodeWeights) {
   ExpectLeasedInstanceExpires(
       "/micro-registry/greeter/greeter-3",
       R"({"name":"greeter","nodes":[{"id":"greeter-3","address":"10.0.0.3:9000"}]})", nginx,
-      absl::StrCat(kMicroHeader, NginxBlock("go.micro.srv.orders", {"10.0.1.1:9100"}),
-                   NginxBlock("greeter",
-                              {"10.0.0.1:9000 weight=3", "10.0.0.2:9000", "10.0.0.3:9000"})),
+      absl::StrCat(
+          kMicroHeader, NginxBlock("go.micro.srv.orders", {"10.0.1.1:9100"}),
+          NginxBlock("greeter", {"10.0.0.1:9000 weight=3", "10.0.0.2:9000", "10.0.0.3:9000"})),
       both, p.get());
 
   // A registration re-put with no node (deregistering) leaves a placeholder;
   // deleting it drops the service.
   Put("/micro-registry/go.micro.srv.orders/go.micro.srv.orders-7f3a",
       R"({"name":"go.micro.srv.orders","nodes":[]})");
-  EXPECT_TRUE(FileBecomes(nginx, absl::StrCat(kMicroHeader, NginxBlock("go.micro.srv.orders", {}),
-                                              NginxBlock("greeter", {"10.0.0.1:9000 weight=3",
-                                                                     "10.0.0.2:9000"}))))
+  EXPECT_TRUE(FileBecomes(
+      nginx, absl::StrCat(kMicroHeader, NginxBlock("go.micro.srv.orders", {}),
+                          NginxBlock("greeter", {"10.0.0.1:9000 weight=3", "10.0.0.2:9000"}))))
       << p->Log();
   if (HaveNginx()) {
     EXPECT_TRUE(NginxAccepts(nginx, {"greeter", "go.micro.srv.orders"}));
   }
   Delete("/micro-registry/go.micro.srv.orders/go.micro.srv.orders-7f3a");
   Delete("/micro-registry/greeter/greeter-1");
-  EXPECT_TRUE(FileBecomes(
-      nginx, absl::StrCat(kMicroHeader, NginxBlock("greeter", {"10.0.0.2:9000"}))))
+  EXPECT_TRUE(
+      FileBecomes(nginx, absl::StrCat(kMicroHeader, NginxBlock("greeter", {"10.0.0.2:9000"}))))
       << p->Log();
-  EXPECT_TRUE(FileBecomes(haproxy, absl::StrCat(kMicroHeader, HaproxyBlock("greeter", {
-                                                                 "greeter-2 10.0.0.2:9000"}))))
+  EXPECT_TRUE(FileBecomes(
+      haproxy, absl::StrCat(kMicroHeader, HaproxyBlock("greeter", {"greeter-2 10.0.0.2:9000"}))))
       << p->Log();
   EXPECT_EQ(0, p->Stop()) << p->Log();
 }
@@ -268,8 +273,8 @@ TEST_F(TemplatesE2eTest, GatewayInstanceListFollowsPlainAndJsonInstances) {
   Delete("/specServer/gw-2");
   EXPECT_TRUE(FileBecomes(nginx, absl::StrCat(kSpecHeader, NginxBlock("specServer", {}).substr(1))))
       << p->Log();
-  EXPECT_TRUE(FileBecomes(haproxy,
-                          absl::StrCat(kSpecHeader, HaproxyBlock("specServer", {}).substr(1))))
+  EXPECT_TRUE(
+      FileBecomes(haproxy, absl::StrCat(kSpecHeader, HaproxyBlock("specServer", {}).substr(1))))
       << p->Log();
   if (HaveNginx()) {
     EXPECT_TRUE(NginxAccepts(nginx, {"specServer"}));
@@ -293,7 +298,8 @@ TEST_F(TemplatesE2eTest, ShippedCheckCommandsRefuseBrokenUpstreams) {
   std::optional<int> code = p.WaitExit(std::chrono::seconds(60));
   ASSERT_TRUE(code.has_value()) << p.Log();
   EXPECT_EQ(1, *code) << p.Log();
-  EXPECT_NE(std::string::npos, p.Log().find("resource nginx-spec-server.toml: check_cmd")) << p.Log();
+  EXPECT_NE(std::string::npos, p.Log().find("resource nginx-spec-server.toml: check_cmd"))
+      << p.Log();
   EXPECT_FALSE(ReadWholeFile(c.Out("spec-server-upstream.conf")).has_value());
   if (HaveHaproxy()) {
     EXPECT_NE(std::string::npos, p.Log().find("resource haproxy-spec-server.toml: check_cmd"))
@@ -310,16 +316,19 @@ TEST_F(TemplatesE2eTest, AppSettingsFollowSharedConfigurationAsIniEnvAndJson) {
   Put("/config/otherapp/db/host", "not-mine");
   auto p = Watch(c);
   const std::string header = "# Rendered by confwatch from etcd. Do not edit.\n";
-  EXPECT_TRUE(FileBecomes(c.Out("db.ini"),
-                          absl::StrCat(header, "[database]\nhost = db1.internal\nport = 5432\n"
-                                               "user = app\n")))
+  EXPECT_TRUE(
+      FileBecomes(c.Out("db.ini"), absl::StrCat(header,
+                                                "[database]\nhost = db1.internal\nport = 5432\n"
+                                                "user = app\n")))
       << p->Log();
-  EXPECT_TRUE(FileBecomes(c.Out("db.env"), absl::StrCat(header, "DB_HOST='db1.internal'\n"
-                                                                "DB_PORT='5432'\nDB_USER='app'\n")))
+  EXPECT_TRUE(FileBecomes(c.Out("db.env"), absl::StrCat(header,
+                                                        "DB_HOST='db1.internal'\n"
+                                                        "DB_PORT='5432'\nDB_USER='app'\n")))
       << p->Log();
-  EXPECT_TRUE(FileBecomes(c.Out("db.json"),
-                          "{\n  \"db\": {\n    \"host\": \"db1.internal\",\n    \"port\": \"5432\",\n"
-                          "    \"user\": \"app\"\n  }\n}\n"))
+  EXPECT_TRUE(
+      FileBecomes(c.Out("db.json"),
+                  "{\n  \"db\": {\n    \"host\": \"db1.internal\",\n    \"port\": \"5432\",\n"
+                  "    \"user\": \"app\"\n  }\n}\n"))
       << p->Log();
 
   // Failover to another host; a password with a quote and a line break can
@@ -327,17 +336,19 @@ TEST_F(TemplatesE2eTest, AppSettingsFollowSharedConfigurationAsIniEnvAndJson) {
   Put("/config/myapp/db/host", "db2.internal");
   Put("/config/myapp/db/password", "it's\nadmin=1");
   Delete("/config/myapp/db/user");
-  EXPECT_TRUE(FileBecomes(c.Out("db.ini"),
-                          absl::StrCat(header, "[database]\nhost = db2.internal\n"
-                                               "password = it's admin=1\nport = 5432\n")))
+  EXPECT_TRUE(FileBecomes(c.Out("db.ini"), absl::StrCat(header,
+                                                        "[database]\nhost = db2.internal\n"
+                                                        "password = it's admin=1\nport = 5432\n")))
       << p->Log();
   EXPECT_TRUE(FileBecomes(c.Out("db.env"),
-                          absl::StrCat(header, "DB_HOST='db2.internal'\n"
-                                               "DB_PASSWORD='it'\\''s admin=1'\nDB_PORT='5432'\n")))
+                          absl::StrCat(header,
+                                       "DB_HOST='db2.internal'\n"
+                                       "DB_PASSWORD='it'\\''s admin=1'\nDB_PORT='5432'\n")))
       << p->Log();
-  EXPECT_TRUE(FileBecomes(c.Out("db.json"),
-                          "{\n  \"db\": {\n    \"host\": \"db2.internal\",\n"
-                          "    \"password\": \"it's\\nadmin=1\",\n    \"port\": \"5432\"\n  }\n}\n"))
+  EXPECT_TRUE(
+      FileBecomes(c.Out("db.json"),
+                  "{\n  \"db\": {\n    \"host\": \"db2.internal\",\n"
+                  "    \"password\": \"it's\\nadmin=1\",\n    \"port\": \"5432\"\n  }\n}\n"))
       << p->Log();
   // The .env file read back by a shell gives the value exactly.
   std::string shell_out = c.Scratch("shell.out");
@@ -354,7 +365,8 @@ TEST_F(TemplatesE2eTest, FeatureFlagsKeepJsonTypesAndQuoteStrings) {
   Put("/flags/max_items", "50");
   auto p = Watch(c);
   const std::string flags = c.Out("flags.json");
-  EXPECT_TRUE(FileBecomes(flags, "{\n  \"dark_mode\": true,\n  \"max_items\": 50\n}\n")) << p->Log();
+  EXPECT_TRUE(FileBecomes(flags, "{\n  \"dark_mode\": true,\n  \"max_items\": 50\n}\n"))
+      << p->Log();
   Put("/flags/beta", "false");
   Put("/flags/ratio", "-0.25e1");
   Put("/flags/banner", "Hello \"world\" <b>\\");
@@ -367,8 +379,8 @@ TEST_F(TemplatesE2eTest, FeatureFlagsKeepJsonTypesAndQuoteStrings) {
                           "  \"max_items\": 50,\n  \"ratio\": -0.25e1,\n  \"version\": \"1.0.0\",\n"
                           "  \"zip\": \"01\"\n}\n"))
       << p->Log();
-  for (const char* k : {"banner", "beta", "capital", "dark_mode", "max_items", "ratio", "version",
-                        "zip"}) {
+  for (const char* k :
+       {"banner", "beta", "capital", "dark_mode", "max_items", "ratio", "version", "zip"}) {
     Delete(absl::StrCat("/flags/", k));
   }
   EXPECT_TRUE(FileBecomes(flags, "{\n}\n")) << p->Log();
@@ -385,9 +397,9 @@ TEST_F(TemplatesE2eTest, DISABLED_OpenImUpstreamsFromKeysWithoutLeadingSlash) {
   Put("openim:///user/10.0.2.1:80", "10.0.2.1:80");
   Put("openim:///user/10.0.2.2:80", "10.0.2.2:80");
   auto p = Watch(c);
-  EXPECT_TRUE(FileBecomes(c.Out("openim-upstreams.conf"),
-                          absl::StrCat(kGrpcHeader,
-                                       NginxBlock("user", {"10.0.2.1:80", "10.0.2.2:80"}))))
+  EXPECT_TRUE(
+      FileBecomes(c.Out("openim-upstreams.conf"),
+                  absl::StrCat(kGrpcHeader, NginxBlock("user", {"10.0.2.1:80", "10.0.2.2:80"}))))
       << p->Log();
   EXPECT_EQ(0, p->Stop()) << p->Log();
 }
