@@ -26,6 +26,7 @@
 #include "ops/logging.h"
 #include "process/posix_command_runner.h"
 #include "process/signals.h"
+#include "register/registration_set.h"
 #include "spdlog/spdlog.h"
 #include "template/funcs_confd.h"
 
@@ -202,6 +203,38 @@ int Preflight(const Options& options, KeySource* source) {
   return code;
 }
 
+// The [[register]] tables of the config file, running: a client of their
+// own (the key source may be a file), the registrars, and their commands'
+// runner (health checks).
+struct Registrations {
+  PosixCommandRunner runner;
+  std::unique_ptr<EtcdClient> client;
+  std::unique_ptr<RegistrationSet> set;
+};
+
+// Loads, renders and starts the registrations; nothing is registered on an
+// error. REQUIRES: the daemon's signals are blocked (the registrars' threads
+// must not take them).
+absl::Status StartRegistrations(const Options& options, Registrations* out) {
+  if (options.config_file.empty()) return absl::OkStatus();
+  std::vector<std::string> warnings;
+  absl::StatusOr<std::vector<RegistrationSpec>> specs =
+      LoadRegistrations(options.config_file, &warnings);
+  for (const std::string& w : warnings) spdlog::warn("{}", w);
+  if (!specs.ok()) return specs.status();
+  if (specs->empty()) return absl::OkStatus();
+  absl::StatusOr<std::unique_ptr<EtcdClient>> client = EtcdClient::Create(EtcdOptionsFrom(options));
+  if (!client.ok()) return client.status();
+  out->client = std::move(*client);
+  absl::StatusOr<std::unique_ptr<RegistrationSet>> set =
+      RegistrationSet::Create(*specs, out->client.get(), &out->runner);
+  if (!set.ok()) return set.status();
+  out->set = std::move(*set);
+  out->set->Start();
+  spdlog::info("registering {} key(s) in etcd", out->set->size());
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<KeySource>> MakeKeySource(const Options& options) {
@@ -261,7 +294,19 @@ int Run(const Options& options, const RunHooks& hooks) {
   }
   if (options.preflight) return Preflight(options, source->get());
 
-  OnceHook before_stop(hooks.before_stop);
+  // Registered before the first render, revoked first on a stop: the
+  // instance leaves the registry before its program stops serving.
+  Registrations registrations;
+  if (!options.onetime) {
+    if (absl::Status s = StartRegistrations(options, &registrations); !s.ok()) {
+      spdlog::error("[[register]]: {}", s.message());
+      return kExitUsage;
+    }
+  }
+  OnceHook before_stop([&registrations, hook = hooks.before_stop] {
+    if (registrations.set) registrations.set->Shutdown();
+    if (hook) hook();
+  });
   std::unique_ptr<Supervisor> supervisor;
   DaemonDeps deps;
   if (exec_mode) {

@@ -288,14 +288,41 @@ absl::Status ReadPaths(const TomlTable& t, const ResourceLoadOptions& options,
   return absl::OkStatus();
 }
 
+// Length of a leading URI scheme with its "//" ("openim://" in
+// "openim:///user"); 0 when there is none.
+size_t SchemeLength(const std::string& s) {
+  size_t i = 0;
+  while (i < s.size() && (absl::ascii_isalnum(s[i]) || s[i] == '+' || s[i] == '-' || s[i] == '.')) {
+    ++i;
+  }
+  if (i == 0 || !absl::ascii_isalpha(s[0]) || s.compare(i, 3, "://") != 0) return 0;
+  return i + 3;
+}
+
 absl::Status ReadKeys(const TomlTable& t, const ResourceLoadOptions& options,
                       TemplateResource* r) {
   std::string prefix;
   std::vector<std::string> keys;
   if (absl::Status s = t.GetString("prefix", &prefix); !s.ok()) return s;
   if (absl::Status s = t.GetStringArray("keys", &keys); !s.ok()) return s;
-  r->prefix = GoPathJoin({"/", options.global_prefix, prefix});
-  for (const std::string& key : keys) r->keys.push_back(GoPathJoin({r->prefix, key}));
+  // Registries that put a URI scheme first write keys without a leading '/'
+  // ("openim:///user/10.0.2.1:80"); path.Join would fold "openim:///" into
+  // "/openim:" and match nothing. A prefix that starts with "<scheme>://"
+  // keeps the scheme verbatim (then the global prefix, which cannot precede
+  // it, is not applied) and joins the rest as a rooted path.
+  std::string scheme, global = options.global_prefix;
+  if (size_t n = SchemeLength(prefix); n > 0) {
+    scheme = prefix.substr(0, n);
+    prefix.erase(0, n);
+    global.clear();
+  } else if (size_t n = SchemeLength(global); n > 0) {
+    scheme = global.substr(0, n);
+    global.erase(0, n);
+  }
+  r->prefix = scheme + GoPathJoin({"/", global, prefix});
+  for (const std::string& key : keys) {
+    r->keys.push_back(scheme + GoPathJoin({"/", global, prefix, key}));
+  }
   return absl::OkStatus();
 }
 

@@ -392,7 +392,7 @@ TEST_F(TemplatesE2eTest, FeatureFlagsKeepJsonTypesAndQuoteStrings) {
 // does), so prefix "openim:///" reads "/openim:" and these keys are never
 // seen; see templates/README.md. Enable once the core keeps such a prefix
 // verbatim.
-TEST_F(TemplatesE2eTest, DISABLED_OpenImUpstreamsFromKeysWithoutLeadingSlash) {
+TEST_F(TemplatesE2eTest, OpenImUpstreamsFromKeysWithoutLeadingSlash) {
   TemplateConfdir c({"nginx-grpc-resolver", "nginx-openim"});
   Put("openim:///user/10.0.2.1:80", "10.0.2.1:80");
   Put("openim:///user/10.0.2.2:80", "10.0.2.2:80");

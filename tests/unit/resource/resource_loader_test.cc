@@ -167,6 +167,27 @@ TEST(ResourceLoader, GlobalAndResourcePrefixConcatenate) {
   }
 }
 
+// OpenIM-style registries write keys without a leading '/'
+// ("openim:///user/10.0.2.1:80"): a prefix with a URI scheme keeps it.
+TEST(ResourceLoader, PrefixWithUriSchemeKeepsItVerbatim) {
+  const PrefixCase cases[] = {
+      {"", "prefix = \"openim:///\"", "keys = [\"/\"]", "openim:///", {"openim:///"}},
+      {"", "prefix = \"openim:///\"", "keys = [\"user\", \"/msg/\"]", "openim:///",
+       {"openim:///user", "openim:///msg"}},
+      {"/prod", "prefix = \"etcd+x://svc\"", "keys = [\"a\"]", "etcd+x:///svc",
+       {"etcd+x:///svc/a"}},
+      {"openim://", "prefix = \"user\"", "keys = [\"/\"]", "openim:///user", {"openim:///user"}},
+      {"", "prefix = \"1x://a\"", "keys = [\"/\"]", "/1x:/a", {"/1x:/a"}},  // not a scheme
+  };
+  for (const PrefixCase& c : cases) {
+    std::string toml = WithLine(absl::StrCat(c.prefix_line, "\n", c.keys_line));
+    absl::StatusOr<TemplateResource> r = Parse(toml, nullptr, c.global);
+    ASSERT_TRUE(r.ok()) << toml << r.status();
+    EXPECT_EQ(c.prefix, r->prefix) << toml;
+    EXPECT_EQ(c.keys, r->keys) << toml;
+  }
+}
+
 TEST(ResourceLoader, SrcIsUnderTemplatesDirLikeFilepathJoin) {
   absl::StatusOr<TemplateResource> r =
       Parse("[template]\nsrc = \"sub/../nginx.tmpl\"\ndest = \"/etc/a\"\n");
