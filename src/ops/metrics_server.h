@@ -19,10 +19,11 @@
 //   ... run the daemon ...
 //   server.Stop();  // or let the destructor do it
 //
-// The server runs one accept thread and a pool of two request threads; each
-// connection carries one request (Connection: close) and reads time out
-// after 2 s, so Stop() never waits on an idle keep-alive client and a scrape
-// never holds a thread for long.
+// The server runs one accept thread and a pool of two request threads. Each
+// connection carries one request (Connection: close): with keep-alive, two
+// idle scrapers would hold both threads for httplib's 5 s keep-alive and
+// starve the liveness probe. Reads and writes time out after 2 s, which
+// also bounds how long Stop() waits for a stalled client.
 //
 // Start() after blocking the daemon's signals (run.cc does it first thing):
 // the server's threads inherit the mask and must not take SIGHUP/SIGTERM.
