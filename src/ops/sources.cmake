@@ -7,6 +7,7 @@ confwatch_module(ops
     ${CMAKE_SOURCE_DIR}/src/ops/metrics_server.cc
     ${CMAKE_SOURCE_DIR}/src/ops/daemon_metrics.cc
     ${CMAKE_SOURCE_DIR}/src/ops/sd_notify.cc
+    ${CMAKE_SOURCE_DIR}/src/ops/systemd_notifier.cc
   TESTS
     ${CMAKE_SOURCE_DIR}/tests/unit/ops/logging_test.cc
     ${CMAKE_SOURCE_DIR}/tests/unit/ops/prometheus_text_test.cc

@@ -1,7 +1,10 @@
-// Tests of the sd_notify protocol (ops/sd_notify.h) against real AF_UNIX
+// Tests of the sd_notify protocol (ops/sd_notify.h) and SystemdNotifier
+// (ops/systemd_notifier.h) against real AF_UNIX
 // datagram sockets, bound at a path in a temp dir and in the abstract
 // namespace, as systemd binds them.
 #include "ops/sd_notify.h"
+
+#include <atomic>
 
 #include <stddef.h>
 #include <stdlib.h>
@@ -13,11 +16,15 @@
 
 #include <optional>
 #include <string>
+#include <thread>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "absl/synchronization/mutex.h"
 #include "gtest/gtest.h"
+#include "ops/systemd_notifier.h"
 #include "tests/support/temp_dir.h"
 
 namespace confwatch {
@@ -210,6 +217,105 @@ TEST(SdNotify, WatchdogPingsOnlyWhenTheWatchdogIsOn) {
   ScopedEnv usec("WATCHDOG_USEC", "1000000");
   ASSERT_TRUE(SdNotifyWatchdog().ok());
   EXPECT_EQ("WATCHDOG=1", listener.Receive());
+}
+
+// ---- SystemdNotifier ----
+
+struct FakeDaemon {
+  std::atomic<bool> ready{false};
+  std::atomic<int64_t> config_reloads{0};
+  std::atomic<int> reload_reads{0};
+  SystemdNotifier::Hooks Hooks() {
+    return {
+        [this] { return ready ? absl::OkStatus() : absl::FailedPreconditionError("not ready"); },
+        [this] {
+          ++reload_reads;
+          return config_reloads.load();
+        },
+        nullptr};
+  }
+};
+
+TEST(SystemdNotifier, ReadyOnceThenReloadingAndReadyAgainThenStopping) {
+  TempDir dir;
+  const std::string path = dir.Path("notify");
+  NotifyListener listener(path);
+  ASSERT_TRUE(listener.bound());
+  ScopedEnv env("NOTIFY_SOCKET", path.c_str());
+  ScopedEnv watchdog("WATCHDOG_USEC", nullptr);
+  FakeDaemon daemon;
+  SystemdNotifier notifier(daemon.Hooks(), absl::Milliseconds(5));
+  notifier.Start();
+  notifier.Reloading();  // still starting: the coming READY=1 covers it
+
+  daemon.ready = true;
+  EXPECT_EQ("READY=1", listener.Receive());
+  notifier.Reloading();
+  std::optional<std::string> reloading = listener.Receive();
+  ASSERT_TRUE(reloading);
+  EXPECT_TRUE(absl::StartsWith(*reloading, "RELOADING=1\nMONOTONIC_USEC=")) << *reloading;
+  daemon.config_reloads = 1;  // the daemon applied it
+  EXPECT_EQ("READY=1", listener.Receive());
+  notifier.Stopping();
+  EXPECT_EQ("STOPPING=1", listener.Receive());
+  notifier.Reloading();  // after STOPPING=1 nothing more is sent
+  notifier.Stop();
+  EXPECT_TRUE(listener.Empty());
+}
+
+TEST(SystemdNotifier, StatusIsSentWhenItChanges) {
+  TempDir dir;
+  const std::string path = dir.Path("notify");
+  NotifyListener listener(path);
+  ASSERT_TRUE(listener.bound());
+  ScopedEnv env("NOTIFY_SOCKET", path.c_str());
+  ScopedEnv watchdog("WATCHDOG_USEC", nullptr);
+  absl::Mutex mu;
+  std::string status = "starting";
+  FakeDaemon daemon;
+  SystemdNotifier::Hooks hooks = daemon.Hooks();
+  hooks.status = [&] {
+    absl::MutexLock lock(&mu);
+    return status;
+  };
+  SystemdNotifier notifier(hooks, absl::Milliseconds(5));
+  notifier.Start();
+  EXPECT_EQ("STATUS=starting", listener.Receive());
+  {
+    absl::MutexLock lock(&mu);
+    status = "watching 3 resources";
+  }
+  EXPECT_EQ("STATUS=watching 3 resources", listener.Receive());
+  notifier.Stop();
+  EXPECT_TRUE(listener.Empty());  // the unchanged status was not repeated
+}
+
+TEST(SystemdNotifier, WatchdogIsPingedAtHalfTheInterval) {
+  TempDir dir;
+  const std::string path = dir.Path("notify");
+  NotifyListener listener(path);
+  ASSERT_TRUE(listener.bound());
+  ScopedEnv env("NOTIFY_SOCKET", path.c_str());
+  ScopedEnv pid("WATCHDOG_PID", nullptr);
+  ScopedEnv watchdog("WATCHDOG_USEC", "40000");
+  FakeDaemon daemon;
+  SystemdNotifier notifier(daemon.Hooks(), absl::Seconds(10));  // only the watchdog wakes it
+  notifier.Start();
+  EXPECT_EQ("WATCHDOG=1", listener.Receive());
+  EXPECT_EQ("WATCHDOG=1", listener.Receive());
+  notifier.Stop();
+}
+
+TEST(SystemdNotifier, OutsideSystemdStartsNoThreadAndSendsNothing) {
+  ScopedEnv env("NOTIFY_SOCKET", nullptr);
+  FakeDaemon daemon;
+  daemon.ready = true;
+  SystemdNotifier notifier(daemon.Hooks());
+  notifier.Start();
+  notifier.Reloading();
+  notifier.Stopping();
+  notifier.Stop();
+  EXPECT_EQ(0, daemon.reload_reads);  // Reloading() returned before asking the daemon
 }
 
 }  // namespace
