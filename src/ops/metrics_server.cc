@@ -14,7 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
-#include "httplib.h"
+#include "ops/httplib_abi.h"
 #include "process/errno_text.h"
 
 namespace confwatch {

@@ -9,7 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
-#include "httplib.h"
+#include "ops/httplib_abi.h"
 #include "ops/metrics_server.h"
 #include "tests/support/prometheus_text_check.h"
 
@@ -118,7 +118,7 @@ TEST(DaemonMetrics, WholeMetricsPageIsValidPrometheusText) {
   ASSERT_TRUE(server.Start("127.0.0.1:0").ok());
   httplib::Client client("127.0.0.1", server.port());
   httplib::Result res = client.Get("/metrics");
-  ASSERT_TRUE(res);
+  ASSERT_TRUE(res) << httplib::to_string(res.error());
   absl::StatusOr<std::vector<PrometheusSample>> samples = ParsePrometheusText(res->body);
   ASSERT_TRUE(samples.ok()) << samples.status() << "\n" << res->body;
   EXPECT_EQ(14u, samples->size());

@@ -14,7 +14,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
-#include "httplib.h"
+#include "ops/httplib_abi.h"
 
 namespace confwatch {
 namespace {
