@@ -160,8 +160,9 @@ absl::Status MetricsServer::Start(absl::string_view addr) {
   // so a Stop() right after Start() would hang the join: wait for it here
   // (it takes microseconds; the socket is already listening meanwhile).
   const absl::Time deadline = absl::Now() + absl::Seconds(10);
-  while (!server_->is_running() && !loop_done_ && absl::Now() < deadline)
+  while (!server_->is_running() && !loop_done_ && absl::Now() < deadline) {
     absl::SleepFor(absl::Microseconds(100));
+  }
   return absl::OkStatus();
 }
 

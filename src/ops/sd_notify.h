@@ -4,7 +4,8 @@
 // When $NOTIFY_SOCKET is unset (not under systemd, or Type=simple) every
 // call is a no-op that returns OK, so callers need not check where they run.
 //
-// How the daemon uses it (examples/systemd/confwatch.service, Type=notify):
+// How the daemon uses it (examples/systemd/confwatch.service, Type=notify;
+// ops/systemd_notifier.h does all of this from one thread):
 //   SdNotifyReady()      once the first render of every resource is done
 //                        (watch mode), or at start of interval mode
 //   SdNotifyReloading()  on SIGHUP, then SdNotifyReady() when it is applied
