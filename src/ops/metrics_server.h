@@ -1,0 +1,104 @@
+// MetricsServer serves what an operator or an orchestrator asks a running
+// confwatch over HTTP (-metrics-addr host:port):
+//
+//   GET /metrics  200, the provider's text, Content-Type
+//                 "text/plain; version=0.0.4; charset=utf-8" (Prometheus)
+//   GET /healthz  200 "ok\n" while the process is alive (liveness)
+//   GET /readyz   200 "ready\n" when the readiness check returns OK, else 503
+//                 with the check's message as the body (readiness), e.g.
+//                 "not ready: waiting for the first render of every resource"
+//   anything else 404
+//
+// Usage (see ops/daemon_metrics.h for the daemon's provider and check):
+//
+//   MetricsRegistry registry;
+//   registry.Add(DaemonMetricsCollector(&daemon.stats(), /*watch_mode=*/true));
+//   MetricsServer server([&registry] { return registry.Render(); },
+//                        [&daemon] { return DaemonReadiness(daemon.stats(), true); });
+//   if (absl::Status s = server.Start(options.metrics_addr); !s.ok()) ...exit 2
+//   ... run the daemon ...
+//   server.Stop();  // or let the destructor do it
+//
+// The server runs one accept thread and a pool of two request threads. Each
+// connection carries one request (Connection: close): with keep-alive, two
+// idle scrapers would hold both threads for httplib's 5 s keep-alive and
+// starve the liveness probe. Reads and writes time out after 2 s, which
+// also bounds how long Stop() waits for a stalled client.
+//
+// Start() after blocking the daemon's signals (run.cc does it first thing):
+// the server's threads inherit the mask and must not take SIGHUP/SIGTERM.
+//
+// Thread-safety: Start(), Stop() and the destructor are called from one
+// thread (the owner). port() and address() may be read from any thread
+// after Start() returned. The provider and the readiness check run on the
+// server's request threads, possibly two at once: they must be thread-safe
+// and must outlive the server (or Stop() must come first).
+#ifndef CONFWATCH_OPS_METRICS_SERVER_H_
+#define CONFWATCH_OPS_METRICS_SERVER_H_
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+
+namespace httplib {
+class Server;
+}  // namespace httplib
+
+namespace confwatch {
+
+class MetricsServer {
+ public:
+  // The body of /metrics, in the Prometheus text format.
+  using MetricsProvider = std::function<std::string()>;
+  // OK when ready; otherwise the status message is /readyz's 503 body.
+  using ReadinessCheck = std::function<absl::Status()>;
+
+  MetricsServer(MetricsProvider metrics, ReadinessCheck readiness);
+  ~MetricsServer();  // Stop()
+  MetricsServer(const MetricsServer&) = delete;
+  MetricsServer& operator=(const MetricsServer&) = delete;
+
+  // Binds `addr` ("host:port", "[::1]:port"; port 0 picks a free port, see
+  // port()) and starts serving. When it returns OK the socket is already
+  // listening: a request sent right after is answered. Errors name the
+  // address, e.g.
+  //   `metrics address "localhost": want host:port such as 127.0.0.1:9100`
+  //   `metrics address 127.0.0.1:9100: cannot listen: address already in use`
+  //   `metrics address nosuchhost:9100: cannot listen: ...`
+  // REQUIRES: not started.
+  absl::Status Start(absl::string_view addr);
+
+  // Stops accepting, finishes the requests in flight, joins the threads.
+  // Idempotent; a no-op when never started.
+  void Stop();
+
+  // The bound port (the real one when Start() was given port 0); 0 before
+  // Start() succeeded.
+  int port() const { return port_; }
+  // host:port as bound, e.g. "127.0.0.1:41234".
+  const std::string& address() const { return address_; }
+
+ private:
+  void InstallHandlers();
+
+  MetricsProvider metrics_;
+  ReadinessCheck readiness_;
+  std::unique_ptr<httplib::Server> server_;
+  std::thread thread_;
+  std::atomic<bool> loop_done_{false};  // set by thread_ when the accept loop ended
+  int port_ = 0;
+  std::string address_;
+};
+
+// Splits "host:port" / "[v6]:port" into its parts; the error names `addr`.
+// Exposed for the tests and for option checking.
+absl::Status SplitHostPort(absl::string_view addr, std::string* host, int* port);
+
+}  // namespace confwatch
+
+#endif  // CONFWATCH_OPS_METRICS_SERVER_H_

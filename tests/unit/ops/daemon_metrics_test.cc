@@ -1,0 +1,132 @@
+// Tests of the daemon's metrics and readiness (ops/daemon_metrics.h), read
+// back through the strict Prometheus reader, and of the whole /metrics page
+// as the daemon will serve it.
+#include "ops/daemon_metrics.h"
+
+#include <iterator>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+#include "ops/httplib_abi.h"
+#include "ops/metrics_server.h"
+#include "tests/support/prometheus_text_check.h"
+
+namespace confwatch {
+namespace {
+
+void SetEveryCounter(DaemonStats* stats) {
+  stats->renders = 11;
+  stats->render_errors = 1;
+  stats->installs = 7;
+  stats->install_errors = 2;
+  stats->reloads = 5;
+  stats->reload_errors = 3;
+  stats->watch_events = 1000;
+  stats->resyncs = 4;
+  stats->config_reloads = 6;
+  stats->revision = 123456789012;
+}
+
+TEST(DaemonMetrics, EveryCounterUnderItsNameAndType) {
+  DaemonStats stats;
+  SetEveryCounter(&stats);
+  PrometheusText text;
+  AppendDaemonMetrics(stats, /*watch_mode=*/true, &text);
+  absl::StatusOr<std::vector<PrometheusSample>> samples = ParsePrometheusText(text.str());
+  ASSERT_TRUE(samples.ok()) << samples.status() << "\n" << text.str();
+  const struct {
+    const char* name;
+    const char* type;
+    double value;
+  } want[] = {
+      {"confwatch_renders_total", "counter", 11},
+      {"confwatch_render_errors_total", "counter", 1},
+      {"confwatch_installs_total", "counter", 7},
+      {"confwatch_install_errors_total", "counter", 2},
+      {"confwatch_reloads_total", "counter", 5},
+      {"confwatch_reload_errors_total", "counter", 3},
+      {"confwatch_watch_events_total", "counter", 1000},
+      {"confwatch_resyncs_total", "counter", 4},
+      {"confwatch_config_reloads_total", "counter", 6},
+      {"confwatch_revision", "gauge", 123456789012},
+      {"confwatch_source_connected", "gauge", 0},
+      {"confwatch_ready", "gauge", 0},
+  };
+  ASSERT_EQ(std::size(want), samples->size());
+  for (size_t i = 0; i < samples->size(); ++i) {
+    EXPECT_EQ(want[i].name, (*samples)[i].name);
+    EXPECT_EQ(want[i].type, (*samples)[i].type) << want[i].name;
+    EXPECT_EQ(want[i].value, (*samples)[i].value) << want[i].name;
+    EXPECT_TRUE((*samples)[i].labels.empty());
+  }
+  EXPECT_NE(std::string::npos, text.str().find("\nconfwatch_revision 123456789012\n"));
+}
+
+TEST(DaemonMetrics, ReadyOnlyWhenEverythingRenderedAndTheWatchIsConnected) {
+  DaemonStats stats;
+  EXPECT_EQ(
+      "not ready: waiting for the first render of every resource; the key source is not "
+      "connected",
+      DaemonReadiness(stats, true).message());
+  stats.all_rendered = true;
+  EXPECT_EQ("not ready: the key source is not connected", DaemonReadiness(stats, true).message());
+  stats.all_rendered = false;
+  stats.source_connected = true;
+  EXPECT_EQ("not ready: waiting for the first render of every resource",
+            DaemonReadiness(stats, true).message());
+  stats.all_rendered = true;
+  EXPECT_TRUE(DaemonReadiness(stats, true).ok());
+
+  PrometheusText text;
+  AppendDaemonMetrics(stats, true, &text);
+  absl::StatusOr<std::vector<PrometheusSample>> samples = ParsePrometheusText(text.str());
+  ASSERT_TRUE(samples.ok());
+  EXPECT_EQ(1, SampleValue(*samples, "confwatch_ready"));
+  EXPECT_EQ(1, SampleValue(*samples, "confwatch_source_connected"));
+}
+
+// Interval mode reads and never follows, so source_connected stays false.
+TEST(DaemonMetrics, IntervalModeIsReadyOnceEverythingRendered) {
+  DaemonStats stats;
+  EXPECT_EQ("not ready: waiting for the first render of every resource",
+            DaemonReadiness(stats, false).message());
+  stats.all_rendered = true;
+  EXPECT_TRUE(DaemonReadiness(stats, false).ok());
+}
+
+// The page as run.cc will serve it: the daemon's families plus families the
+// lead adds (a per-resource label whose value needs escaping), scraped over
+// HTTP and read back strictly.
+TEST(DaemonMetrics, WholeMetricsPageIsValidPrometheusText) {
+  DaemonStats stats;
+  SetEveryCounter(&stats);
+  stats.all_rendered = true;
+  stats.source_connected = true;
+  MetricsRegistry registry;
+  registry.Add(DaemonMetricsCollector(&stats, true));
+  registry.Add([](PrometheusText* out) {
+    for (const char* resource : {"nginx.toml", "odd \"name\"\\.toml"}) {
+      out->Gauge("confwatch_resource_last_sync_timestamp_seconds",
+                 "Unix time of the resource's last successful sync.", 1764684000.25,
+                 {{"resource", resource}});
+    }
+  });
+  MetricsServer server([&registry] { return registry.Render(); },
+                       [&stats] { return DaemonReadiness(stats, true); });
+  ASSERT_TRUE(server.Start("127.0.0.1:0").ok());
+  httplib::Client client("127.0.0.1", server.port());
+  httplib::Result res = client.Get("/metrics");
+  ASSERT_TRUE(res) << httplib::to_string(res.error());
+  absl::StatusOr<std::vector<PrometheusSample>> samples = ParsePrometheusText(res->body);
+  ASSERT_TRUE(samples.ok()) << samples.status() << "\n" << res->body;
+  EXPECT_EQ(14u, samples->size());
+  EXPECT_EQ(1, SampleValue(*samples, "confwatch_ready"));
+  EXPECT_EQ(1764684000.25, SampleValue(*samples, "confwatch_resource_last_sync_timestamp_seconds",
+                                       {{"resource", "odd \"name\"\\.toml"}}));
+  EXPECT_EQ(200, client.Get("/readyz")->status);
+}
+
+}  // namespace
+}  // namespace confwatch
