@@ -23,7 +23,10 @@
 #include "exec/exec_policy.h"
 #include "exec/reaper.h"
 #include "exec/supervisor.h"
+#include "ops/daemon_metrics.h"
 #include "ops/logging.h"
+#include "ops/metrics_server.h"
+#include "ops/systemd_notifier.h"
 #include "process/posix_command_runner.h"
 #include "process/signals.h"
 #include "register/registration_set.h"
@@ -260,9 +263,6 @@ int Run(const Options& options, const RunHooks& hooks) {
   if (!options.srv_domain.empty() || !options.srv_record.empty()) {
     spdlog::warn("SRV discovery of nodes is not implemented in this version; using -node");
   }
-  if (!options.metrics_addr.empty()) {
-    spdlog::warn("-metrics-addr is not implemented in this version; ignored");
-  }
   if (options.check_config) return CheckConfig(options);
 
   const bool exec_mode = !options.exec_command.empty() && !options.preflight;
@@ -351,6 +351,37 @@ int Run(const Options& options, const RunHooks& hooks) {
     return s.code() == absl::StatusCode::kUnavailable ? kExitSourceUnavailable
                                                       : kExitResourceFailed;
   }
+  // After the signals are blocked (their threads inherit the mask) and after
+  // the daemon (destroyed before it).
+  const bool watch = options.watch || exec_mode;
+  auto ready = [&daemon, watch] { return DaemonReadiness(daemon.stats(), watch); };
+  MetricsRegistry registry;
+  registry.Add(DaemonMetricsCollector(&daemon.stats(), watch));
+  registry.Add([&daemon, &registrations](PrometheusText* out) {
+    for (const auto& [name, at] : daemon.LastSyncs()) {
+      out->Gauge("confwatch_resource_last_sync_timestamp_seconds",
+                 "When the resource last rendered and installed without error (unix time).",
+                 absl::ToDoubleSeconds(at - absl::UnixEpoch()), {{"resource", name}});
+    }
+    if (!registrations.set) return;
+    for (const RegistrationStatus& r : registrations.set->Statuses()) {
+      out->Gauge("confwatch_registration_up", "1 while the [[register]] key is in etcd with a live lease.",
+                 int64_t{r.state.registered ? 1 : 0}, {{"key", r.key}});
+      out->Counter("confwatch_registration_losses_total", "Leases lost and granted again.",
+                   static_cast<int64_t>(r.state.losses), {{"key", r.key}});
+    }
+  });
+  MetricsServer metrics([&registry] { return registry.Render(); }, ready);
+  if (!options.metrics_addr.empty()) {
+    if (absl::Status s = metrics.Start(options.metrics_addr); !s.ok()) {
+      spdlog::error("{}", s.message());
+      return kExitUsage;
+    }
+    spdlog::info("serving /metrics, /healthz and /readyz on {}", metrics.address());
+  }
+  SystemdNotifier notifier({ready, [&daemon] { return daemon.stats().config_reloads.load(); }, nullptr});
+  notifier.Start();
+
   std::atomic<bool> stop_requested{false};
   SignalThread signals(handled, [&](int sig) {
     if (sig == SIGCHLD) {
@@ -360,15 +391,20 @@ int Run(const Options& options, const RunHooks& hooks) {
     if (exec_mode) {
       // In exec mode SIGHUP goes to the child: conf.d and templates are
       // still picked up live through inotify.
-      if (sig == SIGTERM || sig == SIGINT) stop_requested = true;
+      if (sig == SIGTERM || sig == SIGINT) {
+        stop_requested = true;
+        notifier.Stopping();
+      }
       supervisor->NotifySignal(sig);
       return;
     }
     if (sig == SIGHUP) {
       spdlog::info("SIGHUP: reloading the configuration");
+      notifier.Reloading();
       daemon.ReloadConfig();
     } else {
       spdlog::info("{}: finishing the install in flight, then exiting", strsignal(sig));
+      notifier.Stopping();
       before_stop();
       daemon.Stop();
     }

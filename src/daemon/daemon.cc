@@ -204,10 +204,18 @@ void Daemon::OnBatchDone(uint64_t generation, std::vector<ItemResult> results) {
   if (generation != generation_) return;  // the configuration changed meanwhile
   for (const ItemResult& r : results) {
     scheduler_.Finished(r.id, r.status.ok(), now);
-    if (r.status.ok()) rendered_once_[r.id] = true;
+    if (!r.status.ok()) continue;
+    rendered_once_[r.id] = true;
+    absl::MutexLock lock(&sync_mu_);
+    last_sync_[set_->resources()[r.id].config.name] = now;
   }
   stats_.all_rendered =
       std::all_of(rendered_once_.begin(), rendered_once_.end(), [](bool b) { return b; });
+}
+
+std::map<std::string, absl::Time> Daemon::LastSyncs() const {
+  absl::MutexLock lock(&sync_mu_);
+  return last_sync_;
 }
 
 void Daemon::StartWorker() {

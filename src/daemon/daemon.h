@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "daemon/daemon_stats.h"
 #include "daemon/event_queue.h"
@@ -101,6 +102,10 @@ class Daemon : private ChangeSink {
 
   const DaemonStats& stats() const { return stats_; }
 
+  // Any thread: when each resource (by name) last rendered and installed (or
+  // found its file already right) without error; for metrics.
+  std::map<std::string, absl::Time> LastSyncs() const ABSL_LOCKS_EXCLUDED(sync_mu_);
+
  private:
   // ChangeSink, called on the source's thread: queue onto the loop.
   void OnChanges(std::vector<KeyChange> changes, int64_t revision) override;
@@ -144,6 +149,8 @@ class Daemon : private ChangeSink {
   int batches_in_flight_ = 0;
 
   DaemonStats stats_;
+  mutable absl::Mutex sync_mu_;
+  std::map<std::string, absl::Time> last_sync_ ABSL_GUARDED_BY(sync_mu_);
 };
 
 }  // namespace confwatch

@@ -19,7 +19,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "process/errno_text.h"
-#include "register/httplib_debian.h"
+#include "ops/httplib_abi.h"
 
 namespace confwatch {
 namespace {

@@ -37,7 +37,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "etcd/etcd_client.h"
-#include "httplib.h"
+#include "ops/httplib_abi.h"
 #include "tests/support/etcd_test_server.h"
 #include "tests/support/temp_dir.h"
 

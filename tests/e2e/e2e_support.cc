@@ -89,34 +89,6 @@ int RunLogged(const std::string& command, const std::string& log) {
 
 }  // namespace
 
-std::optional<std::string> ReadWholeFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-bool PollUntil(const std::function<bool()>& done, std::chrono::milliseconds bound) {
-  auto deadline = std::chrono::steady_clock::now() + bound;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (done()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return done();
-}
-
-::testing::AssertionResult FileBecomes(const std::string& path, const std::string& want,
-                                       std::chrono::milliseconds bound) {
-  if (PollUntil([&] { return ReadWholeFile(path) == want; }, bound)) {
-    return ::testing::AssertionSuccess();
-  }
-  std::optional<std::string> got = ReadWholeFile(path);
-  return ::testing::AssertionFailure()
-         << path << " never became:\n[" << want << "]\nlast content:\n["
-         << (got ? *got : "<missing>") << "]";
-}
-
 TemplateConfdir::TemplateConfdir(const std::vector<std::string>& template_dirs,
                                  bool keep_haproxy_checks)
     : keep_haproxy_checks_(keep_haproxy_checks) {
@@ -157,61 +129,6 @@ void TemplateConfdir::EditTemplate(const std::string& name, const std::string& f
   ASSERT_NE(std::string::npos, at) << name << " has no " << from;
   text.replace(at, from.size(), to);
   WriteOrFail(Tmpl(name), text);
-}
-
-ConfwatchProcess::ConfwatchProcess(const TemplateConfdir& confdir,
-                                   const std::vector<std::string>& args)
-    : log_path_(confdir.Scratch("confwatch.log")) {
-  std::vector<std::string> argv = {std::string(CONFWATCH_BINARY_DIR) + "/confwatch", "-confdir",
-                                   confdir.path()};
-  argv.insert(argv.end(), args.begin(), args.end());
-  Spawn(argv);
-}
-
-void ConfwatchProcess::Spawn(const std::vector<std::string>& argv) {
-  std::vector<char*> cargv;
-  for (const std::string& a : argv) cargv.push_back(const_cast<char*>(a.c_str()));
-  cargv.push_back(nullptr);
-  int fd = open(log_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-  ASSERT_GE(fd, 0) << log_path_;
-  pid_ = fork();
-  ASSERT_GE(pid_, 0);
-  if (pid_ == 0) {
-    prctl(PR_SET_PDEATHSIG, SIGKILL);  // a crashed test leaves no confwatch
-    dup2(fd, 1);
-    dup2(fd, 2);
-    execv(cargv[0], cargv.data());
-    _exit(127);
-  }
-  close(fd);
-}
-
-std::string ConfwatchProcess::Log() const { return ReadWholeFile(log_path_).value_or(""); }
-
-std::optional<int> ConfwatchProcess::WaitExit(std::chrono::milliseconds bound) {
-  if (pid_ <= 0) return exit_code_;
-  PollUntil([&] { return Reap(WNOHANG); }, bound);
-  return pid_ <= 0 ? exit_code_ : std::nullopt;
-}
-
-int ConfwatchProcess::Stop() {
-  if (pid_ <= 0) return exit_code_.value_or(-1);
-  if (getenv("CONFWATCH_ITEST_LOGS") != nullptr) std::fprintf(stderr, "%s", Log().c_str());
-  kill(pid_, SIGTERM);
-  if (!WaitExit(std::chrono::seconds(10))) {
-    ADD_FAILURE() << "confwatch ignored SIGTERM for 10 s\n" << Log();
-    kill(pid_, SIGKILL);
-    Reap(0);
-  }
-  return exit_code_.value_or(-1);
-}
-
-bool ConfwatchProcess::Reap(int flags) {
-  int status = 0;
-  if (waitpid(pid_, &status, flags) != pid_) return false;
-  exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  pid_ = -1;
-  return true;
 }
 
 ::testing::AssertionResult NginxAccepts(const std::string& upstreams,

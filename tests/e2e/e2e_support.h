@@ -4,12 +4,11 @@
 // rendered file.
 //
 //   TemplateConfdir c({"nginx-grpc-resolver"});   // copies *.tmpl and *.toml
-//   ConfwatchProcess p(c, {"-node", ep, "-watch"});
+//   ConfwatchProcess p(c, {"-node", ep, "-watch"});   // confwatch_process.h
 //   EXPECT_TRUE(FileBecomes(c.Out("grpc-upstreams.conf"), want)) << p.Log();
 //
-// The same shapes as the helpers of tests/integration/daemon_watch_test.cc
-// (which keeps them in an anonymous namespace), plus what the shipped
-// templates need.
+// The process and polling helpers are tests/integration/confwatch_process.h's;
+// this adds what the shipped templates need.
 //
 // Thread-safety: none; use from the test's main thread.
 #ifndef CONFWATCH_TESTS_E2E_E2E_SUPPORT_H_
@@ -24,23 +23,13 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "tests/integration/confwatch_process.h"  // ConfwatchProcess, PollUntil, FileBecomes
 #include "tests/support/temp_dir.h"
 
 namespace confwatch {
 
-inline constexpr auto kE2eWait = std::chrono::seconds(10);
 inline constexpr char kNginxBinary[] = "/usr/sbin/nginx";
 inline constexpr char kHaproxyBinary[] = "/usr/sbin/haproxy";
-
-std::optional<std::string> ReadWholeFile(const std::string& path);
-
-// Polls `done` every 20 ms until it holds or `bound` passes.
-bool PollUntil(const std::function<bool()>& done, std::chrono::milliseconds bound = kE2eWait);
-
-// Waits until `path` holds exactly `want`; on timeout the failure shows what
-// the file held last.
-::testing::AssertionResult FileBecomes(const std::string& path, const std::string& want,
-                                       std::chrono::milliseconds bound = kE2eWait);
 
 // A confdir in a temp dir holding the shipped templates/<name>/ folders:
 // every *.tmpl goes to templates/, every *.toml to conf.d/ with its dest
@@ -73,32 +62,6 @@ class TemplateConfdir {
 
   TempDir dir_;
   bool keep_haproxy_checks_;
-};
-
-// The confwatch binary (CONFWATCH_BINARY_DIR/confwatch -confdir DIR args...)
-// as a child; stdout and stderr go to a log file in the confdir.
-class ConfwatchProcess {
- public:
-  ConfwatchProcess(const TemplateConfdir& confdir, const std::vector<std::string>& args);
-  ~ConfwatchProcess() { Stop(); }
-  ConfwatchProcess(const ConfwatchProcess&) = delete;
-  ConfwatchProcess& operator=(const ConfwatchProcess&) = delete;
-
-  std::string Log() const;
-  bool running() const { return pid_ > 0; }
-  // The exit code once it exits within `bound`; nullopt if still running.
-  std::optional<int> WaitExit(std::chrono::milliseconds bound);
-  // SIGTERM, 10 s for a clean exit, then SIGKILL. The exit code (128 + signal
-  // when killed).
-  int Stop();
-
- private:
-  void Spawn(const std::vector<std::string>& argv);
-  bool Reap(int flags);
-
-  std::string log_path_;
-  pid_t pid_ = -1;
-  std::optional<int> exit_code_;
 };
 
 // nginx -t on a minimal nginx.conf whose http block includes `upstreams`,

@@ -116,7 +116,10 @@ class Confdir {
 // The confwatch binary as a child process; stderr and stdout go to a log file.
 class ConfwatchProcess {
  public:
-  ConfwatchProcess(const Confdir& confdir, std::vector<std::string> args)
+  // `confdir` is a Confdir or anything with path() and Scratch(name) (the
+  // e2e tests' TemplateConfdir).
+  template <typename ConfdirLike>
+  ConfwatchProcess(const ConfdirLike& confdir, std::vector<std::string> args)
       : log_path_(confdir.Scratch("confwatch.log")) {
     std::vector<std::string> argv = {std::string(CONFWATCH_BINARY_DIR) + "/confwatch",
                                      "-confdir", confdir.path()};

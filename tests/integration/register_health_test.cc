@@ -9,7 +9,7 @@
 #include "gtest/gtest.h"
 #include "process/posix_command_runner.h"
 #include "register/health_check.h"
-#include "register/httplib_debian.h"
+#include "ops/httplib_abi.h"
 #include "tests/integration/register_test_util.h"
 
 namespace confwatch {
