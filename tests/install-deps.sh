@@ -10,7 +10,7 @@ PACKAGES=(
   libabsl-dev libtoml11-dev libinotifytools0-dev nlohmann-json3-dev
   libcli11-dev libspdlog-dev libcpp-httplib-dev libyaml-cpp-dev
   libgtest-dev libgmock-dev libre2-dev
-  etcd-server etcd-client nginx openssl curl procps util-linux python3
+  etcd-server etcd-client nginx haproxy openssl curl procps util-linux python3
 )
 
 missing=()
@@ -31,5 +31,6 @@ echo "install-deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
-# Debian starts nginx as a service on install; our tests and demo run their own
-# nginx on free loopback ports and need none of the system's.
+# Debian starts nginx (and haproxy) as services on install; our tests and demo
+# run their own on free loopback ports or only use `haproxy -c`, and need none
+# of the system's. (haproxy: the haproxy templates' check_cmd in tests/e2e.)
