@@ -96,7 +96,7 @@ const OptionSpec kOptions[] = {
   {kOps, "log-format", K::kLogFormat, &O::log_format, "format", "text",
    "text (confd's lines) or json (one object per line)", {"log-format", "log_format"}, true},
   {kOps, "metrics-addr", K::kString, &O::metrics_addr, "host:port", "off",
-   "serve /metrics and /health on this address", {"metrics-addr", "metrics_addr"}, true},
+   "serve /metrics, /healthz and /readyz on this address", {"metrics-addr", "metrics_addr"}, true},
   {kOps, "subreaper", K::kBool, &O::subreaper, "", "false",
    "become a child subreaper and reap orphaned processes", {"subreaper"}, true},
 
