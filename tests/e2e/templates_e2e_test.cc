@@ -20,6 +20,7 @@
 #include "etcd/etcd_client.h"
 #include "gtest/gtest.h"
 #include "tests/e2e/e2e_support.h"
+#include "tests/integration/binary_etcd_test.h"
 #include "tests/integration/etcd_test_util.h"
 #include "tests/support/etcd_test_server.h"
 
@@ -57,28 +58,8 @@ constexpr char kSpecHeader[] =
     "# Rendered by confwatch from etcd (gateway instance list). Do not edit.\n";
 constexpr char kAlwaysNone[] = "{{- $always := list -}}";
 
-class TemplatesE2eTest : public ::testing::Test {
+class TemplatesE2eTest : public BinaryEtcdTest {
  protected:
-  void SetUp() override {
-    auto etcd = EtcdTestServer::Start();
-    ASSERT_TRUE(etcd.ok()) << etcd.status();
-    etcd_ = *std::move(etcd);
-    client_ = ConnectForTest({etcd_->endpoint()});
-    ASSERT_NE(client_, nullptr);
-  }
-
-  void Put(const std::string& key, const std::string& value, int64_t lease = 0) {
-    absl::StatusOr<int64_t> r = client_->Put(key, value, lease);
-    ASSERT_TRUE(r.ok()) << key << ": " << r.status();
-  }
-  void Delete(const std::string& key) {
-    absl::StatusOr<int64_t> r = client_->Delete(key);
-    ASSERT_TRUE(r.ok()) << key << ": " << r.status();
-  }
-  std::unique_ptr<ConfwatchProcess> Watch(const TemplateConfdir& c) {
-    return std::make_unique<ConfwatchProcess>(
-        c, std::vector<std::string>{"-node", etcd_->endpoint(), "-watch"});
-  }
 
   // Registers key=value under a fresh 2 s lease that nobody keeps alive,
   // waits for the file to show `with`, then for it to show `without`; the
@@ -100,8 +81,6 @@ class TemplatesE2eTest : public ::testing::Test {
     EXPECT_LE(gone.count(), 3000) << "lease TTL 2 s + 1 s exceeded";
   }
 
-  std::unique_ptr<EtcdTestServer> etcd_;
-  std::unique_ptr<EtcdClient> client_;
 };
 
 bool HaveNginx() { return access(kNginxBinary, X_OK) == 0; }

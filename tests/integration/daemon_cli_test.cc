@@ -9,6 +9,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "tests/integration/binary_etcd_test.h"
 #include "tests/integration/confwatch_process.h"
 #include "tests/integration/etcd_test_util.h"
 #include "tests/support/etcd_test_server.h"
@@ -58,18 +59,7 @@ TEST(CheckConfig, MissingConfdirIsAUsageError) {
   EXPECT_TRUE(absl::StrContains(p.Log(), c.Scratch("nope"))) << p.Log();
 }
 
-class CliAgainstEtcd : public ::testing::Test {
- protected:
-  void SetUp() override {
-    auto etcd = EtcdTestServer::Start();
-    ASSERT_TRUE(etcd.ok()) << etcd.status();
-    etcd_ = *std::move(etcd);
-    client_ = ConnectForTest({etcd_->endpoint()});
-    ASSERT_NE(client_, nullptr);
-  }
-  std::unique_ptr<EtcdTestServer> etcd_;
-  std::unique_ptr<EtcdClient> client_;
-};
+using CliAgainstEtcd = BinaryEtcdTest;
 
 TEST_F(CliAgainstEtcd, ReadsEachDeclaredPrefixAndRendersNothing) {
   ASSERT_TRUE(client_->PutMany({{"/app/db/host", "h"}, {"/app/db/port", "5432"}, {"/svc/a", "x"}}).ok());

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "ops/httplib_abi.h"
+#include "tests/integration/binary_etcd_test.h"
 #include "tests/integration/confwatch_process.h"
 #include "tests/integration/etcd_test_util.h"
 #include "tests/support/etcd_test_server.h"
@@ -32,18 +33,7 @@ HttpAnswer Get(int port, const std::string& path) {
   return {r->status, r->body};
 }
 
-class OpsTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    auto etcd = EtcdTestServer::Start();
-    ASSERT_TRUE(etcd.ok()) << etcd.status();
-    etcd_ = *std::move(etcd);
-    client_ = ConnectForTest({etcd_->endpoint()});
-    ASSERT_NE(client_, nullptr);
-  }
-  std::unique_ptr<EtcdTestServer> etcd_;
-  std::unique_ptr<EtcdClient> client_;
-};
+using OpsTest = BinaryEtcdTest;
 
 TEST_F(OpsTest, MetricsCountWhatHappenedAndReadyzFollowsTheFirstRender) {
   Confdir c;

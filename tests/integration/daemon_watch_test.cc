@@ -31,6 +31,7 @@
 #include "absl/strings/str_split.h"
 #include "etcd/etcd_client.h"
 #include "gtest/gtest.h"
+#include "tests/integration/binary_etcd_test.h"
 #include "tests/integration/confwatch_process.h"
 #include "tests/integration/etcd_test_util.h"
 #include "tests/support/etcd_test_server.h"
@@ -41,32 +42,7 @@ extern char** environ;
 namespace confwatch {
 namespace {
 
-class DaemonTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    auto etcd = EtcdTestServer::Start();
-    ASSERT_TRUE(etcd.ok()) << etcd.status();
-    etcd_ = *std::move(etcd);
-    client_ = ConnectForTest({etcd_->endpoint()});
-    ASSERT_NE(client_, nullptr);
-  }
-
-  void Put(const std::string& key, const std::string& value, int64_t lease = 0) {
-    absl::StatusOr<int64_t> r = client_->Put(key, value, lease);
-    ASSERT_TRUE(r.ok()) << key << ": " << r.status();
-  }
-  void Delete(const std::string& key) {
-    absl::StatusOr<int64_t> r = client_->Delete(key);
-    ASSERT_TRUE(r.ok()) << key << ": " << r.status();
-  }
-  std::unique_ptr<ConfwatchProcess> Watch(const Confdir& c) {
-    return std::make_unique<ConfwatchProcess>(
-        c, std::vector<std::string>{"-node", etcd_->endpoint(), "-watch"});
-  }
-
-  std::unique_ptr<EtcdTestServer> etcd_;
-  std::unique_ptr<EtcdClient> client_;
-};
+using DaemonTest = BinaryEtcdTest;
 
 // confd's integration scenario (integration/etcdv3/test.sh + confdir +
 // expect/): the same keys and the same kinds of templates, run once.
