@@ -184,15 +184,9 @@ absl::Status ParseExecTable(const std::string& path, const toml::value& exec,
 absl::Status ParseConfigFile(const std::string& path, const std::string& contents,
                              Settings* settings, std::vector<std::string>* exec_command,
                              std::vector<std::string>* warnings) {
-  toml::value root;
-  try {
-    std::istringstream in(contents);
-    root = toml::parse(in, path);
-  } catch (const toml::exception& e) {
-    return TomlExceptionToStatus(path, e);
-  } catch (const std::exception& e) {
-    return absl::InvalidArgumentError(absl::StrCat(path, ": ", e.what()));
-  }
+  absl::StatusOr<toml::value> parsed = ParseTomlText(contents, path);
+  if (!parsed.ok()) return parsed.status();
+  const toml::value root = *std::move(parsed);
   std::vector<absl::string_view> known;
   for (const OptionSpec& spec : AllOptions()) {
     for (absl::string_view key : spec.file_keys) {

@@ -19,21 +19,6 @@ namespace {
 constexpr absl::string_view kKnownKeys[] = {"key",    "value",           "ttl",
                                             "health", "health_interval", "health_timeout"};
 
-absl::StatusOr<toml::value> ParseTomlText(absl::string_view text, const std::string& file) {
-  if (std::optional<TomlErrorInfo> bad = FindInvalidUtf8(text)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(file, ":", bad->line, ":", bad->column, ": ", bad->message));
-  }
-  try {
-    std::istringstream in{std::string(text)};
-    return toml::parse(in, file);
-  } catch (const toml::exception& e) {
-    return TomlExceptionToStatus(file, e);
-  } catch (const std::exception& e) {  // toml11 also throws plain std:: ones
-    return absl::InvalidArgumentError(absl::StrCat(file, ": ", e.what()));
-  }
-}
-
 // A duration field checked by `check`; the error points at the value.
 absl::Status GetCheckedDuration(const TomlTable& t, absl::string_view key,
                                 absl::Status (*check)(absl::Duration), absl::Duration* out) {

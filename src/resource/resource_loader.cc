@@ -378,23 +378,6 @@ void WarnUnknownTopLevel(const std::string& file, const toml::value& root,
   }
 }
 
-absl::StatusOr<toml::value> ParseToml(absl::string_view text, const std::string& file) {
-  if (std::optional<TomlErrorInfo> bad = FindInvalidUtf8(text)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(file, ":", bad->line, ":", bad->column, ": ", bad->message));
-  }
-  try {
-    std::istringstream in{std::string(text)};
-    return toml::parse(in, file);
-  } catch (const toml::exception& e) {
-    return TomlExceptionToStatus(file, e);
-  } catch (const std::exception& e) {
-    // toml11 also throws plain std:: exceptions (std::out_of_range from a
-    // number conversion, ...) on some malformed input.
-    return absl::InvalidArgumentError(absl::StrCat(file, ": ", e.what()));
-  }
-}
-
 absl::StatusOr<std::string> ReadWholeFile(const std::string& path) {
   int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return absl::ErrnoToStatus(errno, absl::StrCat("IO error: ", path));
@@ -421,7 +404,7 @@ absl::StatusOr<TemplateResource> ParseResource(absl::string_view toml_text,
                                                const std::string& name,
                                                const ResourceLoadOptions& options,
                                                std::vector<std::string>* warnings) {
-  absl::StatusOr<toml::value> root = ParseToml(toml_text, config_path);
+  absl::StatusOr<toml::value> root = ParseTomlText(toml_text, config_path);
   if (!root.ok()) return root.status();
   if (!root->is_table() || !root->contains("template")) {
     return absl::InvalidArgumentError(

@@ -1,5 +1,6 @@
 #include "resource/toml_error.h"
 
+#include <sstream>
 #include <vector>
 
 #include "absl/strings/match.h"
@@ -161,6 +162,23 @@ absl::string_view TomlTypeName(const toml::value& value) {
       return "table";
   }
   return "unknown";
+}
+
+absl::StatusOr<toml::value> ParseTomlText(absl::string_view text, const std::string& file) {
+  if (std::optional<TomlErrorInfo> bad = FindInvalidUtf8(text)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(file, ":", bad->line, ":", bad->column, ": ", bad->message));
+  }
+  try {
+    std::istringstream in{std::string(text)};
+    return toml::parse(in, file);
+  } catch (const toml::exception& e) {
+    return TomlExceptionToStatus(file, e);
+  } catch (const std::exception& e) {
+    // toml11 also throws plain std:: exceptions (std::out_of_range from a
+    // number conversion, ...) on some malformed input.
+    return absl::InvalidArgumentError(absl::StrCat(file, ": ", e.what()));
+  }
 }
 
 }  // namespace confwatch

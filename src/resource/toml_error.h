@@ -13,6 +13,7 @@
 #include <toml.hpp>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 
 namespace confwatch {
@@ -45,6 +46,11 @@ std::optional<TomlErrorInfo> FindInvalidUtf8(absl::string_view text);
 
 // "string", "integer", "array", ... as a user reads them in messages.
 absl::string_view TomlTypeName(const toml::value& value);
+
+// Parses a whole TOML document named `file` (for messages): invalid UTF-8 is
+// refused before toml11 sees it, and every toml11 exception becomes an
+// InvalidArgument "<file>:<line>:<col>: <message>" (or "<file>: <what>").
+absl::StatusOr<toml::value> ParseTomlText(absl::string_view text, const std::string& file);
 
 }  // namespace confwatch
 

@@ -338,6 +338,14 @@ TEST(LoadOptions, TomlSyntaxErrorsNameTheFile) {
   EXPECT_THAT(std::string(o.status().message()), ::testing::StartsWith("/etc/confd/confd.toml:1:"));
 }
 
+TEST(LoadOptions, InvalidUtf8InTheConfigFileIsRefusedWithItsPosition) {
+  FakeEnvironment env;
+  env.files["/etc/confd/confd.toml"] = "prefix = \"/a\"\nnodes = [\"\xff\"]\n";
+  absl::StatusOr<Options> o = Parse({}, env);
+  ASSERT_FALSE(o.ok());
+  EXPECT_EQ("/etc/confd/confd.toml:2:11: invalid UTF-8 (byte 0xff)", o.status().message());
+}
+
 TEST(LoadOptions, ConfigFileIsFoundOrNamed) {
   FakeEnvironment env;
   env.files["/etc/confwatch/confwatch.toml"] = "prefix = \"/ours\"\n";
