@@ -130,6 +130,40 @@ TEST_F(ExecModeTest, ChildStartsAfterRenderGetsForwardedSignalsAndTermStopsIt) {
   EXPECT_EQ(-1, kill(std::stoi(pid), 0));  // the child is gone
 }
 
+// SIGTERM: the [[register]] key leaves etcd first, then the child is told to
+// stop, so no client is routed to a program that is shutting down. The child
+// looks the key up in etcd when its SIGTERM arrives.
+TEST_F(ExecModeTest, RegistrationIsRevokedBeforeTheChildIsStopped) {
+  StartEtcdWithResource();
+  Put("/app/x", "1");
+  const std::string key = "/services/web/exec-test";
+  WriteAll(dir_.Path("confwatch.toml"),
+           absl::StrCat("[[register]]\nkey = \"", key, "\"\nvalue = \"up\"\nttl = \"30s\"\n"));
+  WriteAll(dir_.Path("lookup.sh"),
+           absl::StrCat("log=$1\necho start >> \"$log\"\n",
+                        "look() { echo \"$1 key=$(ETCDCTL_API=3 etcdctl --endpoints ", etcd_->endpoint(),
+                        " get --print-value-only ", key, ")\" >> \"$log\"; }\n",
+                        "trap 'look USR1' USR1\ntrap 'look TERM; exit 0' TERM\n",
+                        "while :; do sleep 1 & wait $!; done\n"));
+  std::vector<std::string> argv = {Binary(), "-confdir", dir_.path(), "-node", etcd_->endpoint(),
+                                   "-config-file", dir_.Path("confwatch.toml"), "--", "/bin/sh",
+                                   dir_.Path("lookup.sh"), dir_.Path("child.log")};
+  Process p(argv, dir_.Path("confwatch.log"));
+  ASSERT_TRUE(PollUntil([&] { return ChildLogHas("start"); })) << p.Log();
+  ASSERT_TRUE(PollUntil([&] {
+    absl::StatusOr<std::optional<KeyValue>> kv = client_->Get(key);
+    return kv.ok() && kv->has_value();
+  })) << "registered while running\n" << p.Log();
+  p.Signal(SIGUSR1);  // forwarded: proves the child's lookup sees the key
+  ASSERT_TRUE(PollUntil([&] { return ChildLogHas("USR1 key=up"); })) << ChildLog() << p.Log();
+  p.Signal(SIGTERM);
+  std::optional<int> code = p.WaitExit();
+  ASSERT_TRUE(code.has_value()) << p.Log();
+  EXPECT_EQ(0, *code) << p.Log();
+  EXPECT_TRUE(ChildLogHas("TERM key=")) << "the key was still there when the child got TERM\n"
+                                        << ChildLog();
+}
+
 TEST_F(ExecModeTest, EtcdChangeSendsReloadSignalAfterTheFileChanged) {
   StartEtcdWithResource();
   Put("/app/x", "1");
