@@ -357,11 +357,16 @@ int Run(const Options& options, const RunHooks& hooks) {
   auto ready = [&daemon, watch] { return DaemonReadiness(daemon.stats(), watch); };
   MetricsRegistry registry;
   registry.Add(DaemonMetricsCollector(&daemon.stats(), watch));
-  registry.Add([&daemon, &registrations](PrometheusText* out) {
+  registry.Add([&daemon, &registrations, &supervisor](PrometheusText* out) {
     for (const auto& [name, at] : daemon.LastSyncs()) {
       out->Gauge("confwatch_resource_last_sync_timestamp_seconds",
                  "When the resource last rendered and installed without error (unix time).",
                  absl::ToDoubleSeconds(at - absl::UnixEpoch()), {{"resource", name}});
+    }
+    if (supervisor) {
+      out->Counter("confwatch_child_starts_total",
+                   "Exec mode: times the command was started (restarts are this minus one).",
+                   int64_t{supervisor->child_starts()});
     }
     if (!registrations.set) return;
     for (const RegistrationStatus& r : registrations.set->Statuses()) {

@@ -32,10 +32,12 @@ int Supervisor::Run() {
   // start", and file changes are already on disk for the child to read.
   for (EventQueue::Event& e : queue_.Drain()) e();
   core_.Start(absl::Now());
+  starts_ = core_.starts();
   while (!core_.exit_code().has_value()) {
     std::optional<EventQueue::Event> event = queue_.Pop(core_.NextDeadline());
     if (event) (*event)();
     core_.OnTimer(absl::Now());
+    starts_ = core_.starts();
   }
   queue_.Close();
   return *core_.exit_code();

@@ -17,6 +17,7 @@
 #ifndef CONFWATCH_EXEC_SUPERVISOR_H_
 #define CONFWATCH_EXEC_SUPERVISOR_H_
 
+#include <atomic>
 #include <functional>
 #include <memory>
 
@@ -46,6 +47,10 @@ class Supervisor {
   // has been reaped when it returns.
   int Run();
 
+  // Any thread: how many times the child was started (for metrics; the
+  // restarts are this minus one).
+  int child_starts() const { return starts_; }
+
  private:
   double Random01() ABSL_LOCKS_EXCLUDED(rng_mu_);
 
@@ -54,6 +59,7 @@ class Supervisor {
   absl::BitGen rng_ ABSL_GUARDED_BY(rng_mu_);
   std::unique_ptr<PosixChildControl> control_;
   SupervisorCore core_;
+  std::atomic<int> starts_{0};
 };
 
 }  // namespace confwatch

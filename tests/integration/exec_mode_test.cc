@@ -15,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "etcd/etcd_client.h"
+#include "ops/httplib_abi.h"
 #include "gtest/gtest.h"
 #include "tests/integration/etcd_test_util.h"
 #include "tests/integration/exec_test_util.h"
@@ -189,10 +190,17 @@ TEST_F(ExecModeTest, CustomReloadSignalFromFlag) {
 TEST_F(ExecModeTest, EmptyReloadSignalRestartsTheChild) {
   StartEtcdWithResource();
   Put("/app/x", "1");
-  auto p = StartConfwatch({"-exec-reload-signal="});
+  const int port = FreePort();
+  auto p = StartConfwatch({"-exec-reload-signal=", "-metrics-addr", absl::StrCat("127.0.0.1:", port)});
   ASSERT_TRUE(PollUntil([&] { return StartedPids().size() == 1; })) << p->Log();
   Put("/app/x", "2");
   ASSERT_TRUE(PollUntil([&] { return StartedPids().size() == 2; })) << ChildLog() << p->Log();
+  // /metrics counts the starts.
+  ASSERT_TRUE(PollUntil([&] {
+    httplib::Client http("127.0.0.1", port);
+    httplib::Result r = http.Get("/metrics");
+    return r && absl::StrContains(r->body, "\nconfwatch_child_starts_total 2\n");
+  })) << p->Log();
   std::vector<std::string> pids = StartedPids();
   EXPECT_NE(pids[0], pids[1]);
   EXPECT_TRUE(ChildLogHas("TERM x=2")) << ChildLog();  // the old one was stopped
