@@ -1,7 +1,7 @@
 # Helpers shared by the examples/*/run.sh scripts (sourced, not run): find or
 # build the confwatch binary, start a private etcd on free loopback ports in a
 # temp dir, put keys, and stop everything that was started, by pid, on exit.
-# The same steps as examples/quickstart.sh, which keeps its own copy.
+# examples/quickstart.sh uses them too.
 #
 #   source "$(dirname "$0")/../lib.sh"
 #   cw_start_etcd                 # sets $CW_WORK (temp dir) and $CW_ETCD (127.0.0.1:PORT)

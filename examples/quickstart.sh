@@ -167,9 +167,9 @@ dead=2
 dead_addr="127.0.0.1:${port[$dead]}"
 say "backend-$dead dies: kill -9 of the backend (pid ${bpid[$dead]}) and of its register process (pid ${rpid[$dead]})"
 echo "  nobody revokes its lease now: etcd deletes the key when the 3 s TTL runs out"
-kill -9 "${bpid[$dead]}" "${rpid[$dead]}"
 killed_at=$(now)
-{ wait "${bpid[$dead]}" "${rpid[$dead]}"; } 2>/dev/null || true   # reap them, quietly
+# (reaped at once, quietly: bash would print "Killed" for each)
+{ kill -9 "${bpid[$dead]}" "${rpid[$dead]}"; wait "${bpid[$dead]}" "${rpid[$dead]}"; } 2>/dev/null || true
 key_gone_after="" file_gone_after=""
 gone() {
   [[ -n $key_gone_after ]] || [[ -n $(ctl get "/services/web/$dead_addr" --keys-only) ]] ||
@@ -195,7 +195,7 @@ reloaded() {
 poll 10 reloaded || fail "nginx did not reload: its workers are still $(workers) (confwatch log: $(cat "$work/confwatch.log"))"
 new_workers=$(workers); all_pids+=($new_workers)
 echo "  old worker(s) $old_workers exited, new worker(s) $new_workers serve the new upstream"
-grep -E 'SIGHUP|reconfiguring' "$nx/error.log" | sed 's/^/  nginx: /' | tail -n 2
+{ grep -E 'SIGHUP|reconfiguring' "$nx/error.log" || true; } | sed 's/^/  nginx: /' | tail -n 2
 
 say "Six requests through nginx"
 traffic 6
