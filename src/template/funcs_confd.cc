@@ -90,9 +90,11 @@ void AddStoreFuncs(FuncMap* m) {
     return Value::String(std::move(*v));
   });
   Def(m, "getvs", {s}, nullptr, StringSlice(), [](ExecContext& ctx, Args a) -> Result {
-    absl::StatusOr<std::vector<std::string>> vs = ViewOf(ctx).GetAllValues(a[0].AsString());
+    // Views into the store: the values are copied once, into the list.
+    absl::StatusOr<std::vector<std::string_view>> vs =
+        ViewOf(ctx).GetAllValueViews(a[0].AsString());
     if (!vs.ok()) return Err(vs.status());
-    return Value::StringList(std::move(*vs));
+    return Value::StringListOfViews(*vs);
   });
   Def(m, "ls", {s}, nullptr, StringSlice(), [](ExecContext& ctx, Args a) -> Result {
     return Value::StringList(ViewOf(ctx).List(a[0].AsString()));
