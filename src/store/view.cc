@@ -388,24 +388,31 @@ bool StoreView::Empty() const {
   return true;
 }
 
-absl::StatusOr<std::vector<KVPair>> StoreView::GetAll(std::string_view pattern) const {
+absl::Status StoreView::ForEachMatch(
+    std::string_view pattern, absl::FunctionRef<void(std::string_view, std::string_view)> fn) const {
   if (absl::Status valid = ValidateGoPattern(pattern); !valid.ok()) {
     // memkv only notices a bad pattern while matching a key.
-    if (Empty()) return std::vector<KVPair>();
+    if (Empty()) return absl::OkStatus();
     return valid;
   }
-  std::vector<KVPair> out;
   if (AllRegular()) {  // already in name order, one per name
-    ScanMatching(pattern, [&](std::string_view name, const std::string& value) {
-      out.push_back({std::string(name), value});
-    });
-    return out;
+    ScanMatching(pattern, [&](std::string_view name, const std::string& value) { fn(name, value); });
+    return absl::OkStatus();
   }
-  std::vector<Named> named = Collect(GlobLiteralPrefix(pattern), [&](std::string_view name) {
-    return GoPathMatch(pattern, name).value_or(false);
+  for (const Named& n : Collect(GlobLiteralPrefix(pattern), [&](std::string_view name) {
+         return GoPathMatch(pattern, name).value_or(false);
+       })) {
+    fn(n.name, *n.value);
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<KVPair>> StoreView::GetAll(std::string_view pattern) const {
+  std::vector<KVPair> out;
+  absl::Status st = ForEachMatch(pattern, [&](std::string_view name, std::string_view value) {
+    out.push_back({std::string(name), std::string(value)});
   });
-  out.reserve(named.size());
-  for (Named& n : named) out.push_back({std::move(n.name), *n.value});
+  if (!st.ok()) return st;
   return out;
 }
 

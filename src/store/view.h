@@ -84,6 +84,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "store/store.h"
@@ -147,6 +148,11 @@ class StoreView {
   absl::StatusOr<KVPair> Get(std::string_view key) const;
   // confd `gets`. InvalidArgument "syntax error in pattern" (see above).
   absl::StatusOr<std::vector<KVPair>> GetAll(std::string_view pattern) const;
+  // The same pairs without copying them: fn(name, value) for each, in
+  // GetAll's order; the views are valid during the call only. What the
+  // `gets` function uses to put all names and values in one buffer.
+  absl::Status ForEachMatch(std::string_view pattern,
+                            absl::FunctionRef<void(std::string_view, std::string_view)> fn) const;
   // confd `getv`; `default_value` may be null (no default).
   absl::StatusOr<std::string> GetValue(std::string_view key,
                                        const std::string* default_value = nullptr) const;

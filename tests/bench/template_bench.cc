@@ -4,9 +4,11 @@
 //   engine  the list is built once and handed to the template: only the
 //           executor and the printing are measured;
 //   getvs   the real store, view and confd getvs: what a re-render costs;
-//   lookup  getvs alone, without the range: the store's share of it.
+//   lookup  getvs alone, without the range: the store's share of it;
+//   gets    {{range gets "/svc/*"}}server {{.Value}};{{end}}: the same list
+//           as key/value pairs (sorted by key, not by value).
 // Usage: template_bench [keys=100000] [iterations=20] [variant=all]
-// `variant` (engine, getvs, lookup or all) runs one variant alone, e.g. under
+// `variant` (engine, getvs, lookup, gets or all) runs one variant alone, e.g. under
 // valgrind --tool=callgrind --toggle-collect='*Template::Execute*', whose
 // instruction counts do not depend on the machine's load.
 #include <sys/resource.h>
@@ -121,6 +123,10 @@ int Main(int argc, char** argv) {
   // getvs variant costs beyond the engine.
   auto lookup = Template::Parse("bench.tmpl", "{{$v := getvs \"/svc/*\"}}", ConfwatchFuncMap());
   run("lookup", **lookup, ctx);
+
+  auto gets = Template::Parse("bench.tmpl", "{{range gets \"/svc/*\"}}server {{.Value}};{{end}}",
+                              ConfwatchFuncMap());
+  run("gets", **gets, ctx);
   return 0;
 }
 
