@@ -5,6 +5,8 @@
 #include "store/view.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <cstring>
 
 #include "store/glob.h"
 #include "store/go_path.h"
@@ -116,6 +118,39 @@ std::string_view CleanDir(std::string_view clean_name) {
   return slash == 0 ? clean_name.substr(0, 1) : clean_name.substr(0, slash);
 }
 
+// The first 8 bytes from `offset` on as a big-endian number, zero-padded:
+// comparing two of these orders the strings as memcmp would on those bytes.
+uint64_t Head(std::string_view s, size_t offset) {
+  unsigned char bytes[8] = {0};
+  if (offset < s.size()) std::memcpy(bytes, s.data() + offset, std::min<size_t>(8, s.size() - offset));
+  uint64_t h = 0;
+  for (unsigned char b : bytes) h = (h << 8) | b;  // compilers turn this into a bswap
+  return h;
+}
+
+// Go's sort.Strings (bytewise order) for many strings: each carries its
+// first 16 bytes as two integers, so most comparisons are integer compares
+// (equal heads mean equal bytes up to the shorter string's end or 16; the
+// rest, and the length, then decide). Already sorted input (values that
+// grow with their keys) costs one pass.
+void SortBytewise(std::vector<std::string_view>* v) {
+  if (std::is_sorted(v->begin(), v->end())) return;
+  struct Entry {
+    uint64_t head0, head1;
+    std::string_view s;
+  };
+  std::vector<Entry> entries;
+  entries.reserve(v->size());
+  for (std::string_view s : *v) entries.push_back({Head(s, 0), Head(s, 8), s});
+  std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
+    if (a.head0 != b.head0) return a.head0 < b.head0;
+    if (a.head1 != b.head1) return a.head1 < b.head1;
+    const size_t same = std::min({size_t{16}, a.s.size(), b.s.size()});
+    return a.s.substr(same) < b.s.substr(same);
+  });
+  for (size_t i = 0; i < entries.size(); ++i) (*v)[i] = entries[i].s;
+}
+
 void SortUnique(std::vector<std::string>* v) {
   std::sort(v->begin(), v->end());
   v->erase(std::unique(v->begin(), v->end()), v->end());
@@ -168,16 +203,14 @@ bool ViewScope::IsRegular(std::string_view store_key) const {
   std::string_view rest = store_key.substr(prefix_.size());
   if (rest.empty()) return true;
   if (!slash_prefix_) return IsCleanAbsolutePath(rest);
-  // "/" + rest must be clean: check rest as the tail of a clean path.
-  return rest[0] != '/' && IsCleanAbsolutePath(std::string("/").append(rest));
+  // "/" + rest must be clean; it is the key from the prefix's final '/' on.
+  return rest[0] != '/' && IsCleanAbsolutePath(RegularName(store_key));
 }
 
-std::string_view ViewScope::RegularName(std::string_view store_key, std::string* buf) const {
+std::string_view ViewScope::RegularName(std::string_view store_key) const {
+  if (slash_prefix_) return store_key.substr(prefix_.size() - 1);  // "/" + rest
   std::string_view rest = store_key.substr(prefix_.size());
-  if (!slash_prefix_) return rest.empty() ? "/" : rest;
-  buf->assign("/");
-  buf->append(rest);
-  return *buf;
+  return rest.empty() ? "/" : rest;
 }
 
 bool ViewScope::RegularStart(std::string_view name_prefix, std::string* store_key) const {
@@ -204,18 +237,19 @@ void StoreView::ScanRegular(std::string_view name_prefix, Fn&& fn) const {
   if (!scope_->RegularStart(name_prefix, &lo)) return;
   const std::string hi = PrefixRangeEnd(lo);
   std::string cursor = lo;  // a jump may cross several scope ranges
-  std::string name_buf;
+  // Only odd store keys can be irregular; nearly always there are none.
+  const bool check_regular = store_->odd_size() > 0;
   for (const auto& [range_lo, range_hi] : scope_->regular_) {
     if (!Below(range_lo, hi)) break;
     if (!Below(cursor, range_hi)) continue;
     const std::string_view end = MinEnd(range_hi, hi);
     auto it = store_->LowerBound(std::max<std::string_view>(cursor, range_lo));
     while (it != store_->end() && Below(it->first, end)) {
-      if (!scope_->IsRegular(it->first)) {  // an odd key; ScanOdd names it
+      if (check_regular && !scope_->IsRegular(it->first)) {  // ScanOdd names it
         ++it;
         continue;
       }
-      std::string jump = fn(scope_->RegularName(it->first, &name_buf), it->second);
+      std::string jump = fn(scope_->RegularName(it->first), it->second);
       if (jump.empty() || !scope_->RegularStart(jump, &cursor)) {
         ++it;
       } else {
@@ -252,27 +286,56 @@ void StoreView::Scan(std::string_view name_prefix, Fn&& fn) const {
 }
 
 template <typename Keep>
-std::vector<KVPair> StoreView::Collect(std::string_view name_prefix, Keep&& keep) const {
-  std::vector<KVPair> out;
+std::vector<StoreView::Named> StoreView::Collect(std::string_view name_prefix,
+                                                 Keep&& keep) const {
+  std::vector<Named> out;
   ScanRegular(name_prefix, [&](std::string_view name, const std::string& value) {
-    if (keep(name)) out.push_back({std::string(name), value});
+    if (keep(name)) out.push_back({std::string(name), &value});
     return std::string();
   });
   const size_t regular = out.size();  // already in name order
   ScanOdd(name_prefix, [&](std::string_view name, const std::string& value) {
-    if (keep(name)) out.push_back({std::string(name), value});
+    if (keep(name)) out.push_back({std::string(name), &value});
     return std::string();
   });
   // One pair per name, the regular one first (stable sort keeps scan order).
   // Regular names can repeat too: "/" is both the prefix and prefix + "/".
   if (out.size() != regular) {
     std::stable_sort(out.begin(), out.end(),
-                     [](const KVPair& a, const KVPair& b) { return a.key < b.key; });
+                     [](const Named& a, const Named& b) { return a.name < b.name; });
   }
   out.erase(std::unique(out.begin(), out.end(),
-                        [](const KVPair& a, const KVPair& b) { return a.key == b.key; }),
+                        [](const Named& a, const Named& b) { return a.name == b.name; }),
             out.end());
   return out;
+}
+
+template <typename Fn>
+void StoreView::ScanMatching(std::string_view pattern, Fn&& fn) const {
+  // Every match starts with the literal prefix, and the scan only yields
+  // names that do: matching the pattern's rest against the name's rest is
+  // path.Match's answer for a valid pattern (its first chunk just compares
+  // those bytes).
+  const std::string_view literal = GlobLiteralPrefix(pattern);
+  const std::string_view rest = pattern.substr(literal.size());
+  // '*' and '?' never match '/': without a '/' (or a class or an escape
+  // that could be one) in the rest, a name with a '/' after the literal
+  // cannot match, nor can anything below it.
+  const bool single_element = rest.find_first_of("/[\\") == std::string_view::npos;
+  // "/svc/*": once the tail has no '/', it matches.
+  const bool any_element = single_element && rest.find_first_not_of('*') == std::string_view::npos &&
+                           !rest.empty();
+  ScanRegular(literal, [&](std::string_view name, const std::string& value) {
+    if (!StartsWith(name, literal)) return std::string();
+    const std::string_view tail = name.substr(literal.size());
+    if (single_element) {
+      if (const size_t slash = tail.find('/'); slash != std::string_view::npos) {
+        return PrefixRangeEnd(name.substr(0, literal.size() + slash + 1));
+      }
+    }
+    if (any_element || GoPathMatch(rest, tail).value_or(false)) fn(name, value);
+    return std::string();
+  });
 }
 
 absl::StatusOr<KVPair> StoreView::Get(std::string_view key) const {
@@ -303,6 +366,20 @@ absl::StatusOr<std::string> StoreView::GetValue(std::string_view key,
   return kv.status();
 }
 
+bool StoreView::AllRegular() const {
+  for (const auto& [lo, hi] : scope_->other_) {
+    auto it = store_->LowerBound(lo);
+    if (it != store_->end() && Below(it->first, hi)) return false;
+  }
+  if (store_->odd_size() == 0) return true;
+  // An odd key can be irregular, or share its name with a regular one.
+  for (const auto& [lo, hi] : scope_->regular_) {
+    auto it = store_->OddLowerBound(lo);
+    if (it != store_->odd_end() && Below(*it, hi)) return false;
+  }
+  return true;
+}
+
 bool StoreView::Empty() const {
   for (const auto& [lo, hi] : scope_->covered_) {
     auto it = store_->LowerBound(lo);
@@ -311,35 +388,59 @@ bool StoreView::Empty() const {
   return true;
 }
 
-absl::StatusOr<std::vector<KVPair>> StoreView::GetAll(std::string_view pattern) const {
+absl::Status StoreView::ForEachMatch(
+    std::string_view pattern, absl::FunctionRef<void(std::string_view, std::string_view)> fn) const {
   if (absl::Status valid = ValidateGoPattern(pattern); !valid.ok()) {
     // memkv only notices a bad pattern while matching a key.
-    if (Empty()) return std::vector<KVPair>();
+    if (Empty()) return absl::OkStatus();
     return valid;
   }
-  return Collect(GlobLiteralPrefix(pattern), [&](std::string_view name) {
-    return GoPathMatch(pattern, name).value_or(false);
+  if (AllRegular()) {  // already in name order, one per name
+    ScanMatching(pattern, [&](std::string_view name, const std::string& value) { fn(name, value); });
+    return absl::OkStatus();
+  }
+  for (const Named& n : Collect(GlobLiteralPrefix(pattern), [&](std::string_view name) {
+         return GoPathMatch(pattern, name).value_or(false);
+       })) {
+    fn(n.name, *n.value);
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<KVPair>> StoreView::GetAll(std::string_view pattern) const {
+  std::vector<KVPair> out;
+  absl::Status st = ForEachMatch(pattern, [&](std::string_view name, std::string_view value) {
+    out.push_back({std::string(name), std::string(value)});
   });
+  if (!st.ok()) return st;
+  return out;
+}
+
+absl::StatusOr<std::vector<std::string_view>> StoreView::GetAllValueViews(
+    std::string_view pattern) const {
+  std::vector<std::string_view> values;
+  if (absl::Status valid = ValidateGoPattern(pattern); !valid.ok()) {
+    if (Empty()) return values;  // as GetAll
+    return valid;
+  }
+  if (AllRegular()) {
+    ScanMatching(pattern,
+                 [&](std::string_view, const std::string& value) { values.push_back(value); });
+  } else {
+    for (const Named& n : Collect(GlobLiteralPrefix(pattern), [&](std::string_view name) {
+           return GoPathMatch(pattern, name).value_or(false);
+         })) {
+      values.push_back(*n.value);
+    }
+  }
+  SortBytewise(&values);
+  return values;
 }
 
 absl::StatusOr<std::vector<std::string>> StoreView::GetAllValues(std::string_view pattern) const {
-  if (store_->odd_size() == 0 && scope_->other_.empty() && ValidateGoPattern(pattern).ok()) {
-    // Every visible key is regular and names are unique: no pairs needed.
-    std::vector<std::string> values;
-    ScanRegular(GlobLiteralPrefix(pattern), [&](std::string_view name, const std::string& value) {
-      if (GoPathMatch(pattern, name).value_or(false)) values.push_back(value);
-      return std::string();
-    });
-    std::sort(values.begin(), values.end());
-    return values;
-  }
-  absl::StatusOr<std::vector<KVPair>> kvs = GetAll(pattern);
-  if (!kvs.ok()) return kvs.status();
-  std::vector<std::string> values;
-  values.reserve(kvs->size());
-  for (KVPair& kv : *kvs) values.push_back(std::move(kv.value));
-  std::sort(values.begin(), values.end());
-  return values;
+  absl::StatusOr<std::vector<std::string_view>> views = GetAllValueViews(pattern);
+  if (!views.ok()) return views.status();
+  return std::vector<std::string>(views->begin(), views->end());
 }
 
 std::vector<std::string> StoreView::List(std::string_view path) const {
@@ -393,7 +494,11 @@ std::string StoreView::SubtreeEnd(std::string_view base, std::string_view name) 
 }
 
 std::vector<KVPair> StoreView::All() const {
-  return Collect("", [](std::string_view) { return true; });
+  std::vector<KVPair> out;
+  for (Named& n : Collect("", [](std::string_view) { return true; })) {
+    out.push_back({std::move(n.name), *n.value});
+  }
+  return out;
 }
 
 }  // namespace confwatch

@@ -70,7 +70,10 @@
 // Cost: names of keys that are clean absolute paths (nearly all real keys)
 // keep key order, so a query is a lower_bound on the name range it can match
 // plus a walk of that range; ls/lsdir jump over each child's subtree after
-// its first key. Odd keys (Store::OddLowerBound) are named through
+// its first key, and so do gets/getvs when the rest of the pattern cannot
+// match a '/'. When the scope holds no odd key, gets needs no sort and getvs
+// copies no value (GetAllValueViews) and sorts with an integer-keyed
+// comparison. Odd keys (Store::OddLowerBound) are named through
 // path.Clean, which moves them; every query also checks the odd keys the
 // scope covers, so their cost is per odd key, not per store key.
 #ifndef CONFWATCH_STORE_VIEW_H_
@@ -81,6 +84,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "store/store.h"
@@ -118,9 +122,10 @@ class ViewScope {
   // Whether a covered key in regular_ is named by plain prefix replacement
   // (RegularName) -- true for every clean absolute key there.
   bool IsRegular(std::string_view store_key) const;
-  // The name of a regular key, without path.Clean; may point into store_key
-  // or *buf.
-  std::string_view RegularName(std::string_view store_key, std::string* buf) const;
+  // The name of a regular key, without path.Clean: always a suffix of
+  // store_key (the prefix replaced by "/" is the key from the prefix's last
+  // '/' on), so naming a key never allocates.
+  std::string_view RegularName(std::string_view store_key) const;
   // First store key of the regular keys whose names start with
   // `name_prefix`; false when no regular name can.
   bool RegularStart(std::string_view name_prefix, std::string* store_key) const;
@@ -143,11 +148,19 @@ class StoreView {
   absl::StatusOr<KVPair> Get(std::string_view key) const;
   // confd `gets`. InvalidArgument "syntax error in pattern" (see above).
   absl::StatusOr<std::vector<KVPair>> GetAll(std::string_view pattern) const;
+  // The same pairs without copying them: fn(name, value) for each, in
+  // GetAll's order; the views are valid during the call only. What the
+  // `gets` function uses to put all names and values in one buffer.
+  absl::Status ForEachMatch(std::string_view pattern,
+                            absl::FunctionRef<void(std::string_view, std::string_view)> fn) const;
   // confd `getv`; `default_value` may be null (no default).
   absl::StatusOr<std::string> GetValue(std::string_view key,
                                        const std::string* default_value = nullptr) const;
   // confd `getvs`: values sorted as strings.
   absl::StatusOr<std::vector<std::string>> GetAllValues(std::string_view pattern) const;
+  // The same values without copying them: views into the Store's values,
+  // valid until the Store is next modified. What the `getvs` function uses.
+  absl::StatusOr<std::vector<std::string_view>> GetAllValueViews(std::string_view pattern) const;
   // confd `ls`.
   std::vector<std::string> List(std::string_view path) const;
   // confd `lsdir`.
@@ -169,11 +182,24 @@ class StoreView {
   void ScanRegular(std::string_view name_prefix, Fn&& fn) const;
   template <typename Fn>
   void ScanOdd(std::string_view name_prefix, Fn&& fn) const;
-  // Scan, collected as pairs sorted by name, one per name.
+  // A visible key's name and a pointer to its value in the Store.
+  struct Named {
+    std::string name;
+    const std::string* value;
+  };
+  // Scan, collected sorted by name, one per name.
   template <typename Keep>
-  std::vector<KVPair> Collect(std::string_view name_prefix, Keep&& keep) const;
+  std::vector<Named> Collect(std::string_view name_prefix, Keep&& keep) const;
+  // The fast path of gets/getvs: when AllRegular(), calls fn(name, value)
+  // for each name that matches the (valid) pattern, in name order; names
+  // are unique. Skips subtrees the pattern cannot match.
+  template <typename Fn>
+  void ScanMatching(std::string_view pattern, Fn&& fn) const;
   // True when no key is visible.
   bool Empty() const;
+  // True when every visible key is regular and no two share a name (no odd
+  // key in the scope): names then come in key order, from ScanRegular alone.
+  bool AllRegular() const;
   // When `name` is below base/<element>/, the name just past that subtree;
   // otherwise "". Every clean name of such a subtree lists alike.
   static std::string SubtreeEnd(std::string_view base, std::string_view name);

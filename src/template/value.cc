@@ -98,24 +98,38 @@ Value Value::List(const Type* type, std::shared_ptr<const ValueList> elems) {
   return v;
 }
 
-Value Value::StringList(std::vector<std::string> elems) {
+namespace {
+
+// Value::StringList for any container of string-like elements.
+template <typename Strings>
+ValueList SharedStrings(const Strings& elems) {
   // One buffer for all the bytes, each element a view into it: a 100k-key
   // getvs costs one allocation for the strings instead of 100k.
   size_t total = 0;
   for (const auto& s : elems) total += s.size();
   auto buffer = std::make_shared<std::string>();
   buffer->reserve(total);
-  for (const auto& s : elems) buffer->append(s);
+  for (const auto& s : elems) buffer->append(s.data(), s.size());
   const char* base = buffer->data();
   std::shared_ptr<const void> owner = std::move(buffer);
   ValueList list;
   list.reserve(elems.size());
   size_t offset = 0;
   for (const auto& s : elems) {
-    list.push_back(StringRef(std::shared_ptr<const char>(owner, base + offset), s.size()));
+    list.push_back(Value::StringRef(std::shared_ptr<const char>(owner, base + offset), s.size()));
     offset += s.size();
   }
-  return List(Type::SliceOf(Type::String()), std::move(list));
+  return list;
+}
+
+}  // namespace
+
+Value Value::StringList(std::vector<std::string> elems) {
+  return List(Type::SliceOf(Type::String()), SharedStrings(elems));
+}
+
+Value Value::StringListOfViews(const std::vector<std::string_view>& elems) {
+  return List(Type::SliceOf(Type::String()), SharedStrings(elems));
 }
 
 Value Value::Map(const Type* type, ValueMap entries) {

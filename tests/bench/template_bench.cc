@@ -4,8 +4,13 @@
 //   engine  the list is built once and handed to the template: only the
 //           executor and the printing are measured;
 //   getvs   the real store, view and confd getvs: what a re-render costs;
-//   lookup  getvs alone, without the range: the store's share of it.
-// Usage: template_bench [keys=100000] [iterations=20]
+//   lookup  getvs alone, without the range: the store's share of it;
+//   gets    {{range gets "/svc/*"}}server {{.Value}};{{end}}: the same list
+//           as key/value pairs (sorted by key, not by value).
+// Usage: template_bench [keys=100000] [iterations=20] [variant=all]
+// `variant` (engine, getvs, lookup, gets or all) runs one variant alone, e.g. under
+// valgrind --tool=callgrind --toggle-collect='*Template::Execute*', whose
+// instruction counts do not depend on the machine's load.
 #include <sys/resource.h>
 #include <time.h>
 
@@ -77,6 +82,14 @@ void Report(const char* name, const Times& t, size_t bytes) {
 int Main(int argc, char** argv) {
   int keys = argc > 1 ? std::atoi(argv[1]) : 100000;
   int iterations = argc > 2 ? std::atoi(argv[2]) : 20;
+  const std::string variant = argc > 3 ? argv[3] : "all";
+  size_t bytes = 0;
+  // Runs one variant unless another was asked for.
+  auto run = [&](const char* name, const Template& t, ExecContext& ctx) {
+    if (variant != "all" && variant != name) return;
+    Times times = Time(t, ctx, iterations, &bytes);
+    Report(name, times, bytes);
+  };
   const char* text = "{{range getvs \"/svc/*\"}}server {{.}};{{end}}";
   std::printf("template_bench: %d keys, %d renders of %s\n", keys, iterations, text);
 
@@ -96,9 +109,7 @@ int Main(int argc, char** argv) {
                    [list](ExecContext&, absl::Span<const Value>) { return list; });
   auto engine = Template::Parse("bench.tmpl", text, engine_funcs);
   ExecContext engine_ctx;
-  size_t bytes = 0;
-  Times ms = Time(**engine, engine_ctx, iterations, &bytes);
-  Report("engine", ms, bytes);
+  run("engine", **engine, engine_ctx);
 
   // getvs: the real path.
   absl::StatusOr<ViewScope> scope = ViewScope::Create("/", {"/svc"});
@@ -106,14 +117,16 @@ int Main(int argc, char** argv) {
   auto full = Template::Parse("bench.tmpl", text, ConfwatchFuncMap());
   ExecContext ctx;
   ctx.store = &view;
-  ms = Time(**full, ctx, iterations, &bytes);
-  Report("getvs", ms, bytes);
+  run("getvs", **full, ctx);
 
   // The store lookup alone (getvs's result is not ranged over): what the
   // getvs variant costs beyond the engine.
   auto lookup = Template::Parse("bench.tmpl", "{{$v := getvs \"/svc/*\"}}", ConfwatchFuncMap());
-  ms = Time(**lookup, ctx, iterations, &bytes);
-  Report("lookup", ms, bytes);
+  run("lookup", **lookup, ctx);
+
+  auto gets = Template::Parse("bench.tmpl", "{{range gets \"/svc/*\"}}server {{.Value}};{{end}}",
+                              ConfwatchFuncMap());
+  run("gets", **gets, ctx);
   return 0;
 }
 

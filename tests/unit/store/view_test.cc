@@ -4,8 +4,11 @@
 // and cross-checked against it (see the comments in view.h).
 #include "store/view.h"
 
+#include <algorithm>
 #include <map>
+#include <random>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "gmock/gmock.h"
@@ -143,6 +146,75 @@ TEST(StoreView, GetAllValuesAreSortedByValueNotKey) {
   ViewFixture f(Kvs{{"/v/a", "zeta"}, {"/v/b", "alpha"}, {"/v/c", "10"}, {"/v/d", "9"}});
   EXPECT_THAT(f.view().GetAllValues("/v/*").value(), ElementsAre("10", "9", "alpha", "zeta"));
   EXPECT_FALSE(f.view().GetAllValues("/v/[").ok());
+}
+
+TEST(StoreView, GetAllValuesSortsBytewisePastTheFirstSixteenBytes) {
+  // getvs compares 16-byte heads as integers first: values that tie there,
+  // end inside them, hold NUL or 0xff bytes must still sort as Go's
+  // sort.Strings (bytewise).
+  const std::vector<std::string> values = {
+      "10.1.134.160:8080", "10.1.134.16:8080", "10.1.134.1:8080", "10.1.13",
+      "0123456789abcdefY", "0123456789abcdef", "0123456789abcdefX", "0123456789abcdeX",
+      std::string("a\0b", 3), std::string("a\0", 2), "a", "", "\xff", "\xff\xff\x01",
+      "01234567", "01234567\x01"};
+  Kvs kvs;
+  for (size_t i = 0; i < values.size(); ++i) kvs["/v/" + std::to_string(i)] = values[i];
+  std::vector<std::string> want = values;
+  std::sort(want.begin(), want.end());
+  EXPECT_EQ(want, ViewFixture(kvs).view().GetAllValues("/v/*").value());
+}
+
+TEST(StoreView, GetAllValuesSortsManyRandomValuesBytewise) {
+  // Many values from a tiny alphabet: long shared prefixes and duplicates.
+  std::mt19937 rng(42);
+  const std::string alphabet("\0a\xff.", 4);
+  Kvs kvs;
+  std::vector<std::string> want;
+  for (int i = 0; i < 3000; ++i) {
+    std::string v(rng() % 24, ' ');
+    for (char& c : v) c = alphabet[rng() % alphabet.size()];
+    kvs["/v/" + std::to_string(i)] = v;
+    want.push_back(v);
+  }
+  std::sort(want.begin(), want.end());
+  EXPECT_EQ(want, ViewFixture(kvs).view().GetAllValues("/v/*").value());
+}
+
+TEST(StoreView, ValueViewsAreTheValuesOfGetAllValues) {
+  // With and without odd keys in the scope (which take the general path).
+  for (const Kvs& kvs : {Kvs{{"/svc/b", "2"}, {"/svc/a", "1"}, {"/svc/c/d", "x"}},
+                         Kvs{{"/svc/b", "2"}, {"/svc/a", "1"}, {"/svc/c/", "odd"},
+                             {"/elsewhere//x", "y"}}}) {
+    ViewFixture f(kvs);
+    for (const char* pattern : {"/svc/*", "/*/*", "/svc/[ab]", "/nothing/*"}) {
+      std::vector<std::string_view> views = f.view().GetAllValueViews(pattern).value();
+      EXPECT_EQ(f.view().GetAllValues(pattern).value(),
+                std::vector<std::string>(views.begin(), views.end()))
+          << pattern;
+    }
+  }
+  ViewFixture odd(Kvs{{"/svc/c/", "odd"}, {"/svc/a", "1"}});
+  EXPECT_THAT(odd.view().GetAllValues("/svc/*").value(), ElementsAre("1", "odd"));
+  EXPECT_EQ("syntax error in pattern", odd.view().GetAllValueViews("/svc/[").status().message());
+}
+
+TEST(StoreView, GetAllSkipsSubtreesItCannotMatchButNotTheKeysAfterThem) {
+  ViewFixture f(Kvs{{"/svc/a", "1"},
+                    {"/svc/a/x", "nested"},
+                    {"/svc/a/y/z", "deep"},
+                    {"/svc/a.b", "2"},
+                    {"/svc/a0", "3"},
+                    {"/svc/b", "4"},
+                    {"/svc/c/d", "5"}});
+  EXPECT_THAT(f.view().GetAll("/svc/*").value(),
+              ElementsAre(KVPair{"/svc/a", "1"}, KVPair{"/svc/a.b", "2"}, KVPair{"/svc/a0", "3"},
+                          KVPair{"/svc/b", "4"}));
+  EXPECT_THAT(f.view().GetAll("/svc/a?").value(), ElementsAre(KVPair{"/svc/a0", "3"}));
+  EXPECT_THAT(f.view().GetAll("/svc/*/x").value(), ElementsAre(KVPair{"/svc/a/x", "nested"}));
+  // A class or an escape may match the '/': no skipping then.
+  EXPECT_THAT(f.view().GetAll("/svc/a[/]x").value(), ElementsAre(KVPair{"/svc/a/x", "nested"}));
+  EXPECT_THAT(f.view().GetAll("/svc/a\\/x").value(), ElementsAre(KVPair{"/svc/a/x", "nested"}));
+  EXPECT_THAT(f.view().GetAllValues("/svc/*").value(), ElementsAre("1", "2", "3", "4"));
 }
 
 TEST(StoreView, ListMatchesMemkvTable) {

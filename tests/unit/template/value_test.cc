@@ -3,6 +3,8 @@
 // conversion (Go's json.Unmarshal into interface{}).
 #include <memory>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
@@ -84,6 +86,16 @@ TEST(Value, ElementsOfInterfaceContainersAreBoxed) {
   EXPECT_EQ(Kind::kInterface, list.Index(2).kind());
   Value strings = Value::StringList({"a"});
   EXPECT_FALSE(strings.Index(0).boxed());
+}
+
+TEST(Value, StringListOfViewsOwnsItsBytes) {
+  std::vector<std::string> source = {"b", "", "10.0.0.1:80"};
+  Value list =
+      Value::StringListOfViews(std::vector<std::string_view>(source.begin(), source.end()));
+  source.assign({"xxxxxxxxxxxxxxxxxxxxxxxx", "yyy", "zzz"});  // the views now dangle
+  EXPECT_EQ("[]string", list.type()->name());
+  EXPECT_EQ("[b  10.0.0.1:80]", gofmt::Sprint({list}));
+  EXPECT_EQ(3u, list.Len());
 }
 
 TEST(Value, JsonConvertsLikeGoUnmarshalIntoInterface) {
