@@ -21,3 +21,14 @@ endfunction()
 if(CMAKE_VERSION VERSION_GREATER_EQUAL 3.19)
   cmake_language(DEFER CALL confwatch_e2e_needs_binary)
 endif()
+
+# The README's first command and every example script, run as a user runs
+# them (each starts its own etcd/nginx on free loopback ports and checks its
+# own result); they use the confwatch binary of this build.
+foreach(script quickstart.sh container/run.sh db-settings/run.sh feature-flags/run.sh
+        go-micro/run.sh grpc-resolver/run.sh openim/run.sh spec-server/run.sh)
+  add_test(NAME examples/${script} COMMAND bash ${CMAKE_SOURCE_DIR}/examples/${script})
+  set_tests_properties(examples/${script} PROPERTIES
+    LABELS "integration;examples" TIMEOUT 300
+    ENVIRONMENT "CONFWATCH_BUILD_DIR=${CMAKE_BINARY_DIR}")
+endforeach()
