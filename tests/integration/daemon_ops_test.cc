@@ -128,5 +128,30 @@ TEST_F(OpsTest, BrokenRegisterTemplateStopsStartupAndRegistersNothing) {
   EXPECT_TRUE(all->kvs.empty());
 }
 
+// A value is data: rendered into the file, never into a command line and
+// never into the log, whatever it contains.
+TEST_F(OpsTest, SecretValuesNeverReachAShellOrTheLog) {
+  Confdir c;
+  const std::string secret = absl::StrCat("$(touch ", c.Scratch("pwned1"), ")`touch ",
+                                          c.Scratch("pwned2"), "`;touch ", c.Scratch("pwned3"),
+                                          " #s3cr3t-value");
+  ASSERT_TRUE(client_->Put("/app/db/password", secret).ok());
+  c.AddTemplate("db.tmpl", "password={{getv \"/app/db/password\"}}\n");
+  c.AddResource("db.toml", "db.tmpl", "db.ini", "\"/app/db\"",
+                "mode = \"0600\"\ncheck_cmd = \"grep -q password= {{.src}}\"\n"
+                "reload_cmd = \"cat {{.dest}} > /dev/null\"\n");
+  ConfwatchProcess p(c, {"-watch", "-node", etcd_->endpoint(), "-log-level", "debug"});
+  ASSERT_TRUE(FileBecomes(c.Out("db.ini"), absl::StrCat("password=", secret, "\n"))) << p.Log();
+  struct stat st {};
+  ASSERT_EQ(0, stat(c.Out("db.ini").c_str(), &st));
+  EXPECT_EQ(0600u, st.st_mode & 07777);
+  ASSERT_TRUE(PollUntil([&] { return absl::StrContains(p.Log(), "reloaded"); })) << p.Log();
+  EXPECT_EQ(0, p.Stop()) << p.Log();
+  for (const char* f : {"pwned1", "pwned2", "pwned3"}) {
+    EXPECT_FALSE(ReadWholeFile(c.Scratch(f)).has_value()) << f << " was created by a shell";
+  }
+  EXPECT_FALSE(absl::StrContains(p.Log(), "s3cr3t")) << p.Log();
+}
+
 }  // namespace
 }  // namespace confwatch
