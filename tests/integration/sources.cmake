@@ -6,13 +6,15 @@ confwatch_module(daemon_integration
     ${CMAKE_SOURCE_DIR}/tests/integration/daemon_cli_test.cc
     ${CMAKE_SOURCE_DIR}/tests/integration/daemon_ops_test.cc
     ${CMAKE_SOURCE_DIR}/tests/integration/daemon_watch_test.cc
+  FAULTS
+    ${CMAKE_SOURCE_DIR}/tests/integration/faults_test.cc
   DEPS daemon app etcd store template resource process watch ops
 )
 
 # The tests exec the confwatch binary: building a test binary builds it too.
 # Deferred because the targets are created after this fragment is included.
 function(confwatch_daemon_integration_needs_binary)
-  foreach(t confwatch_integration_tests daemon_integration_tests)
+  foreach(t confwatch_integration_tests confwatch_fault_tests daemon_integration_tests)
     if(TARGET ${t} AND TARGET confwatch)
       add_dependencies(${t} confwatch)
     endif()
