@@ -4,7 +4,12 @@
 // confwatch, and etcd frozen (SIGSTOP) for longer than its keepalive. Each
 // must leave the last good file in place, say what went wrong, and recover
 // without a restart once the fault is gone.
+#include <sys/mount.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+#include <errno.h>
+#include <string.h>
 
 #include <chrono>
 #include <string>
@@ -123,6 +128,44 @@ TEST_F(FaultsTest, EtcdFrozenLongerThanKeepaliveThenContinuedLosesNothing) {
   EXPECT_TRUE(FileBecomes(c.Out("app.conf"), "/app/a=1\n/app/b=2\n", std::chrono::seconds(30)))
       << p->Log();
   EXPECT_EQ(0, p->Stop()) << p->Log();
+}
+
+// The destination is a 256 KiB tmpfs that the test fills up: the install of a
+// bigger file fails with ENOSPC, the old file stays whole, and once space is
+// back the retry installs the new one.
+TEST_F(FaultsTest, FullFilesystemKeepsTheOldFileAndRecoversWhenSpaceReturns) {
+  if (geteuid() != 0) GTEST_SKIP() << "mounting a tmpfs needs root";
+  Confdir c;
+  const std::string mnt = c.Scratch("small");
+  ASSERT_EQ(0, mkdir(mnt.c_str(), 0755));
+  if (mount("tmpfs", mnt.c_str(), "tmpfs", 0, "size=256k") != 0) {
+    GTEST_SKIP() << "cannot mount a tmpfs here: " << strerror(errno);
+  }
+  struct Unmount {
+    std::string path;
+    ~Unmount() { umount2(path.c_str(), MNT_DETACH); }
+  } unmount{mnt};
+  c.AddTemplate("app.tmpl", "{{getv \"/app/v\"}}\n");
+  WriteFile(c.Toml("app.toml"), absl::StrCat("[template]\nsrc = \"app.tmpl\"\ndest = \"", mnt,
+                                             "/app.conf\"\nkeys = [\"/app\"]\n"));
+  Put("/app/v", "small");
+  auto p = Watch(c);
+  ASSERT_TRUE(FileBecomes(mnt + "/app.conf", "small\n")) << p->Log();
+  // Leave ~16 KiB free, then ask for a 100 KiB file.
+  ASSERT_EQ(0, system(absl::StrCat("dd if=/dev/zero of=", mnt,
+                                   "/filler bs=4k count=60 2>/dev/null").c_str()));
+  const std::string big(100 * 1024, 'x');
+  Put("/app/v", big);
+  ASSERT_TRUE(PollUntil([&] { return absl::StrContains(p->Log(), "No space left on device"); },
+                        std::chrono::seconds(20)))
+      << p->Log();
+  EXPECT_EQ("small\n", ReadWholeFile(mnt + "/app.conf")) << "the old file stays whole";
+  EXPECT_EQ(0, system(absl::StrCat("! ls -A ", mnt, " | grep -q '^\\.app\\.conf'").c_str()))
+      << "no stage file is left behind";
+  ASSERT_EQ(0, unlink((mnt + "/filler").c_str()));
+  EXPECT_TRUE(FileBecomes(mnt + "/app.conf", big + "\n", std::chrono::seconds(30)))
+      << "the install is retried once there is space\n" << p->Log().substr(0, 4000);
+  EXPECT_EQ(0, p->Stop());
 }
 
 }  // namespace
