@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# Fleet benchmark (issue 7): N confwatch processes on this machine watch one
+# key of one etcd; the key changes; how long until every process's file shows
+# it (p50/p99/max over the processes, from the start of `etcdctl put`, so
+# they include starting etcdctl; and the spread from the first to the last
+# watcher, which does not), how many Range calls etcd served for
+# the change (from etcd's /metrics; the design says 0), and memory per
+# process (RSS, its anonymous part, PSS). Then the same through
+# `etcd grpc-proxy start`, the fan-out path for larger fleets: the proxy
+# holds one watch upstream and serves the N watchers itself.
+#
+#   tests/bench/fleet_bench.sh [N=200] [changes=5]
+#
+# Uses build/confwatch (CONFWATCH_BUILD_DIR to override), Debian's etcd.
+# Starts everything on free loopback ports in a temp dir and stops it by pid.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+bin="${CONFWATCH_BUILD_DIR:-$root/build}/confwatch"
+n="${1:-200}"
+changes="${2:-5}"
+work="$(mktemp -d /tmp/confwatch-fleet.XXXXXX)"
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+cport=$(free_port); pport=$(free_port); xport=$(free_port)
+etcd --name fleet --data-dir "$work/etcd" \
+  --listen-client-urls "http://127.0.0.1:$cport" --advertise-client-urls "http://127.0.0.1:$cport" \
+  --listen-peer-urls "http://127.0.0.1:$pport" --initial-advertise-peer-urls "http://127.0.0.1:$pport" \
+  --initial-cluster "fleet=http://127.0.0.1:$pport" >"$work/etcd.log" 2>&1 &
+pids+=($!)
+ctl() { ETCDCTL_API=3 etcdctl --endpoints "127.0.0.1:$cport" "$@"; }
+for _ in $(seq 100); do ctl endpoint health >/dev/null 2>&1 && break; sleep 0.1; done
+ctl put /fleet/key v0 >/dev/null
+
+range_calls() {
+  curl -s "http://127.0.0.1:$cport/metrics" |
+    awk '/^grpc_server_handled_total\{.*grpc_method="Range"/ {s += $NF} END {print s + 0}'
+}
+
+# run_fleet NAME ENDPOINT: N watchers on ENDPOINT, `changes` changes measured.
+run_fleet() {
+  local name=$1 endpoint=$2 fleet_pids=() i
+  for i in $(seq "$n"); do
+    local d="$work/$name/$i"
+    mkdir -p "$d/conf.d" "$d/templates"
+    printf '{{getv "/fleet/key"}}\n' >"$d/templates/k.tmpl"
+    printf '[template]\nsrc = "k.tmpl"\ndest = "%s/out"\nkeys = ["/fleet"]\n' "$d" >"$d/conf.d/k.toml"
+    "$bin" -watch -confdir "$d" -node "$endpoint" -log-level error >"$d/log" 2>&1 &
+    fleet_pids+=($!)
+    pids+=($!)
+  done
+  # Every process has rendered the current value.
+  python3 - "$work/$name" "$n" <<'EOF'
+import os, sys, time
+base, n = sys.argv[1], int(sys.argv[2])
+deadline = time.time() + 300
+while time.time() < deadline:
+    if all(os.path.exists(f"{base}/{i}/out") for i in range(1, n + 1)):
+        sys.exit(0)
+    time.sleep(0.1)
+sys.exit("not every watcher rendered within 300 s")
+EOF
+  sleep 1
+  local before after c
+  before=$(range_calls)
+  for c in $(seq "$changes"); do
+    python3 - "$work/$name" "$n" "127.0.0.1:$cport" "$name-$c" <<'EOF' >>"$work/$name.times"
+import os, subprocess, sys, time
+base, n, ep, value = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+want = value + "\n"
+env = dict(os.environ, ETCDCTL_API="3")
+t0 = time.time()
+subprocess.run(["etcdctl", "--endpoints", ep, "put", "/fleet/key", value], env=env,
+               check=True, stdout=subprocess.DEVNULL)
+pending = set(range(1, n + 1))
+seen = {}
+while pending and time.time() - t0 < 60:
+    for i in list(pending):
+        try:
+            with open(f"{base}/{i}/out") as f:
+                if f.read() == want:
+                    seen[i] = time.time() - t0
+                    pending.discard(i)
+        except FileNotFoundError:
+            pass
+    time.sleep(0.0005)
+if pending:
+    sys.exit(f"{len(pending)} watchers never showed {value}")
+first = min(seen.values())
+for t in seen.values():
+    print(f"{t * 1000:.2f} {(t - first) * 1000:.2f}")
+EOF
+    sleep 0.5
+  done
+  after=$(range_calls)
+  python3 - "$work/$name.times" "$name" "$n" "$((after - before))" "${fleet_pids[@]}" <<'EOF'
+import sys
+path, name, n, ranges = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+pids = sys.argv[5:]
+rows = [line.split() for line in open(path)]
+t = sorted(float(r[0]) for r in rows)
+spread = max(float(r[1]) for r in rows)
+pct = lambda p: t[min(len(t) - 1, int(p * len(t)))]
+rss = anon = pss = 0
+for pid in pids:
+    for line in open(f"/proc/{pid}/status"):
+        if line.startswith("VmRSS:"): rss += int(line.split()[1])
+        if line.startswith("RssAnon:"): anon += int(line.split()[1])
+    for line in open(f"/proc/{pid}/smaps_rollup"):
+        if line.startswith("Pss:"): pss += int(line.split()[1])
+k = len(pids) * 1024
+print(f"| {name} | {n} | {pct(0.5):.1f} / {pct(0.99):.1f} / {t[-1]:.1f} ms | {spread:.1f} ms | {ranges} | "
+      f"{rss / k:.1f} / {anon / k:.1f} / {pss / k:.1f} MB |")
+EOF
+  for i in "${fleet_pids[@]}"; do kill "$i" 2>/dev/null || true; done
+  for i in "${fleet_pids[@]}"; do wait "$i" 2>/dev/null || true; done
+}
+
+echo "| path | watchers | etcdctl put -> file: p50 / p99 / max over watchers (includes starting etcdctl) | first -> last watcher (worst change) | etcd Range calls for the changes | per process RSS / anon / PSS |"
+echo "|---|---|---|---|---|---|"
+run_fleet direct "127.0.0.1:$cport"
+
+etcd grpc-proxy start --endpoints "127.0.0.1:$cport" --listen-addr "127.0.0.1:$xport" \
+  >"$work/proxy.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 100); do ETCDCTL_API=3 etcdctl --endpoints "127.0.0.1:$xport" get /fleet/key >/dev/null 2>&1 && break; sleep 0.1; done
+run_fleet proxy "127.0.0.1:$xport"
