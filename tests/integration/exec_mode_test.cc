@@ -185,6 +185,8 @@ TEST_F(ExecModeTest, CustomReloadSignalFromFlag) {
   Put("/app/x", "2");
   EXPECT_TRUE(PollUntil([&] { return ChildLogHas("USR2 x=2"); })) << ChildLog() << p->Log();
   EXPECT_FALSE(ChildLogHas("HUP x=2")) << ChildLog();
+  p->Signal(SIGTERM);
+  EXPECT_EQ(0, p->WaitExit().value_or(-1)) << p->Log();
 }
 
 TEST_F(ExecModeTest, EmptyReloadSignalRestartsTheChild) {

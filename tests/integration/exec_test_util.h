@@ -75,8 +75,12 @@ class Process {
     }
     close(fd);
   }
+  // SIGTERM first, so that confwatch stops its child (a SIGKILLed confwatch
+  // would leave it running), then SIGKILL after 10 s.
   ~Process() {
-    if (pid_ > 0) {
+    if (pid_ <= 0) return;
+    kill(pid_, SIGTERM);
+    if (!WaitExit(std::chrono::seconds(10))) {
       kill(pid_, SIGKILL);
       Reap(0);
     }
