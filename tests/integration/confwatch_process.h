@@ -24,6 +24,7 @@
 #include <sstream>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -83,6 +84,36 @@ inline void ReplaceFile(const std::string& path, const std::string& contents) {
   std::string tmp = path + ".swp-tmp";
   WriteFile(tmp, contents);
   ASSERT_EQ(0, rename(tmp.c_str(), path.c_str())) << path;
+}
+
+// Forks and execs `argv` with stdout and stderr appended to `log_path` (or
+// truncating it first) and `env` added to the environment. The child gets
+// SIGKILL if the test dies (PR_SET_PDEATHSIG), so a crashed test leaves
+// nothing running. Returns the pid; -1 after a test failure.
+inline pid_t SpawnLogged(const std::vector<std::string>& argv, const std::string& log_path,
+                         const std::vector<std::pair<std::string, std::string>>& env = {},
+                         bool truncate = false) {
+  std::vector<char*> cargv;
+  for (const std::string& a : argv) cargv.push_back(const_cast<char*>(a.c_str()));
+  cargv.push_back(nullptr);
+  int fd = open(log_path.c_str(),
+                O_WRONLY | O_CREAT | O_CLOEXEC | (truncate ? O_TRUNC : O_APPEND), 0644);
+  if (fd < 0) {
+    ADD_FAILURE() << "cannot open " << log_path;
+    return -1;
+  }
+  pid_t pid = fork();
+  if (pid == 0) {
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    dup2(fd, 1);
+    dup2(fd, 2);
+    for (const auto& [name, value] : env) setenv(name.c_str(), value.c_str(), 1);
+    execv(cargv[0], cargv.data());
+    _exit(127);
+  }
+  close(fd);
+  if (pid < 0) ADD_FAILURE() << "fork failed";
+  return pid;
 }
 
 // A confdir (conf.d + templates) in a temp dir; outputs go to out/.
@@ -158,22 +189,7 @@ class ConfwatchProcess {
 
  private:
   void Spawn(const std::vector<std::string>& argv) {
-    std::vector<char*> cargv;
-    for (const std::string& a : argv) cargv.push_back(const_cast<char*>(a.c_str()));
-    cargv.push_back(nullptr);
-    int fd = open(log_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-    ASSERT_GE(fd, 0) << log_path_;
-    pid_ = fork();
-    ASSERT_GE(pid_, 0);
-    if (pid_ == 0) {
-      prctl(PR_SET_PDEATHSIG, SIGKILL);  // a crashed test leaves no confwatch
-      dup2(fd, 1);
-      dup2(fd, 2);
-      setenv("HOSTNAME", "localhost", 1);
-      execv(cargv[0], cargv.data());
-      _exit(127);
-    }
-    close(fd);
+    pid_ = SpawnLogged(argv, log_path_, {{"HOSTNAME", "localhost"}});
   }
 
   bool Reap(int flags) {

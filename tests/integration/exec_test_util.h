@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "tests/integration/confwatch_process.h"  // SpawnLogged
 #include "tests/support/temp_dir.h"
 
 namespace confwatch {
@@ -59,22 +60,7 @@ inline bool PollUntil(const std::function<bool()>& done,
 class Process {
  public:
   Process(const std::vector<std::string>& argv, std::string log_path)
-      : log_path_(std::move(log_path)) {
-    std::vector<char*> cargv;
-    for (const std::string& a : argv) cargv.push_back(const_cast<char*>(a.c_str()));
-    cargv.push_back(nullptr);
-    int fd = open(log_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-    EXPECT_GE(fd, 0) << log_path_;
-    pid_ = fork();
-    if (pid_ == 0) {
-      prctl(PR_SET_PDEATHSIG, SIGKILL);  // a crashed test leaves nothing behind
-      dup2(fd, 1);
-      dup2(fd, 2);
-      execv(cargv[0], cargv.data());
-      _exit(127);
-    }
-    close(fd);
-  }
+      : log_path_(std::move(log_path)), pid_(SpawnLogged(argv, log_path_)) {}
   // SIGTERM first, so that confwatch stops its child (a SIGKILLed confwatch
   // would leave it running), then SIGKILL after 10 s.
   ~Process() {

@@ -16,6 +16,8 @@
 
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
+#include "tests/integration/binary_etcd_test.h"
+#include "tests/integration/confwatch_process.h"  // SpawnLogged
 #include "tests/integration/etcd_test_util.h"
 #include "tests/integration/register_test_util.h"
 #include "tests/support/etcd_test_server.h"
@@ -33,21 +35,7 @@ class RegisterProcess {
     std::vector<std::string> argv = {std::string(CONFWATCH_BINARY_DIR) + "/confwatch",
                                      "register"};
     argv.insert(argv.end(), args.begin(), args.end());
-    std::vector<char*> cargv;
-    for (const std::string& a : argv) cargv.push_back(const_cast<char*>(a.c_str()));
-    cargv.push_back(nullptr);
-    int fd = open(log_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    EXPECT_GE(fd, 0) << log_path_;
-    pid_ = fork();
-    if (pid_ == 0) {
-      prctl(PR_SET_PDEATHSIG, SIGKILL);  // a crashed test leaves nothing behind
-      dup2(fd, 1);
-      dup2(fd, 2);
-      setenv("INSTANCE", "web-7", 1);
-      execv(cargv[0], cargv.data());
-      _exit(127);
-    }
-    close(fd);
+    pid_ = SpawnLogged(argv, log_path_, {{"INSTANCE", "web-7"}}, /*truncate=*/true);
   }
   ~RegisterProcess() {
     if (pid_ > 0) {
@@ -79,15 +67,8 @@ class RegisterProcess {
   pid_t pid_ = -1;
 };
 
-class RegisterBinaryTest : public ::testing::Test {
+class RegisterBinaryTest : public BinaryEtcdTest {
  protected:
-  void SetUp() override {
-    auto etcd = EtcdTestServer::Start();
-    ASSERT_TRUE(etcd.ok()) << etcd.status();
-    etcd_ = *std::move(etcd);
-    client_ = ConnectForTest({etcd_->endpoint()});
-    ASSERT_NE(client_, nullptr);
-  }
   std::unique_ptr<RegisterProcess> Run(std::vector<std::string> args) {
     args.insert(args.end(), {"-node", etcd_->endpoint()});
     return std::make_unique<RegisterProcess>(dir_, args);
@@ -110,8 +91,6 @@ class RegisterBinaryTest : public ::testing::Test {
   }
 
   TempDir dir_;
-  std::unique_ptr<EtcdTestServer> etcd_;
-  std::unique_ptr<EtcdClient> client_;
 };
 
 TEST_F(RegisterBinaryTest, SigtermRemovesTheKeyAtOnceAndExitsZero) {
