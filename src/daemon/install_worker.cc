@@ -41,8 +41,7 @@ std::vector<ItemResult> InstallWorker::Process(const std::vector<BatchItem>& bat
   for (const auto& [key, items] : reloads) {
     const TemplateResource& first = *batch[items.front()].resource;
     if (coalescer_ && !coalescer_->Request(key, absl::Now())) {
-      waiting_.insert_or_assign(key, first);
-      for (size_t i : items) results[i].reload_waiting = true;
+      waiting_.insert_or_assign(key, first);  // reported by RunDue(), not here
       continue;
     }
     absl::Status s = RunReload(key, first);
@@ -84,14 +83,17 @@ absl::Status InstallWorker::RunReload(const std::string& key, const TemplateReso
   return s;
 }
 
-void InstallWorker::RunDue(absl::Time now) {
-  if (!coalescer_) return;
-  for (const std::string& key : coalescer_->TakeDue(now)) {
+void InstallWorker::RunWaiting(const std::vector<std::string>& keys) {
+  for (const std::string& key : keys) {
     auto it = waiting_.find(key);
     if (it == waiting_.end()) continue;  // cannot happen: Request() stored it
-    const TemplateResource resource = it->second;
+    const TemplateResource resource = it->second;  // RunReload may erase it
     RunReload(key, resource);
   }
+}
+
+void InstallWorker::RunDue(absl::Time now) {
+  if (coalescer_) RunWaiting(coalescer_->TakeDue(now));
 }
 
 std::optional<absl::Time> InstallWorker::NextReloadDue() const {
@@ -100,13 +102,8 @@ std::optional<absl::Time> InstallWorker::NextReloadDue() const {
 }
 
 void InstallWorker::FlushReloads() {
-  if (!coalescer_) return;
-  for (const std::string& key : coalescer_->TakeAll()) {
-    auto it = waiting_.find(key);
-    if (it == waiting_.end()) continue;
-    const TemplateResource resource = it->second;
-    RunReload(key, resource);  // once: a failure is logged, not retried
-  }
+  // Once each: a failure is logged, not retried (we are stopping).
+  if (coalescer_) RunWaiting(coalescer_->TakeAll());
 }
 
 }  // namespace confwatch

@@ -48,7 +48,6 @@ struct ItemResult {
   absl::Status status;  // install or reload failure, naming the resource
   InstallOutcome outcome = InstallOutcome::kUnchanged;
   bool reloaded = false;
-  bool reload_waiting = false;  // coalesced: runs later (RunDue)
 };
 
 class InstallWorker {
@@ -82,6 +81,8 @@ class InstallWorker {
   ReloadContext reload_;
   // Runs one reload and records its outcome; the log names `resource`.
   absl::Status RunReload(const std::string& key, const TemplateResource& resource);
+  // Runs the waiting reload of each key.
+  void RunWaiting(const std::vector<std::string>& keys);
 
   std::set<std::string> failed_reloads_;  // reload keys still owed
   std::optional<ReloadCoalescer> coalescer_;
