@@ -8,6 +8,8 @@ confwatch_module(daemon_integration
     ${CMAKE_SOURCE_DIR}/tests/integration/daemon_watch_test.cc
   FAULTS
     ${CMAKE_SOURCE_DIR}/tests/integration/faults_test.cc
+    ${CMAKE_SOURCE_DIR}/tests/integration/faults_cluster_test.cc
+    ${CMAKE_SOURCE_DIR}/tests/integration/faults_load_test.cc
   DEPS daemon app etcd store template resource process watch ops
 )
 
