@@ -2,9 +2,9 @@
 // label `faults`):
 //  * the only member confwatch knows is SIGKILLed; while it is down the other
 //    two take puts and deletes and compact history past confwatch's revision;
-//    when the member returns, confwatch's watch cannot resume, so it must
-//    re-read the prefix (the log shows the compaction resync) and the file
-//    must reach the exact final state;
+//    when the member returns, confwatch's watches (two prefixes) cannot
+//    resume, so it must re-read each prefix (the log shows both compaction
+//    resyncs) and the files must reach the exact final state;
 //  * the raft leader is SIGKILLed while confwatch (given all three members)
 //    watches through it; writes continue through the others as soon as a new
 //    leader is elected and the file follows each of them.
@@ -120,13 +120,19 @@ class FaultsClusterTest : public ::testing::Test {
 
 TEST_F(FaultsClusterTest, MemberKilledWhileOthersWriteAndCompactResyncsToTheExactState) {
   for (const char* k : {"a", "b", "c", "d"}) Put(absl::StrCat("/svc/", k), "1");
+  // A second prefix: each watch of the stream is compacted and resynced.
+  c_.AddTemplate("cfg.tmpl", "mode={{getv \"/cfg/mode\"}}\n");
+  c_.AddResource("cfg.toml", "cfg.tmpl", "cfg.conf", "\"/cfg\"");
+  Retry("/cfg/mode", [](EtcdClient& c) { return c.Put("/cfg/mode", "blue"); });
   // Only member 0: confwatch cannot fail over, it must wait for this member.
   ConfwatchProcess p(c_, {"-node", endpoints_[0], "-watch"});
   ASSERT_TRUE(FileBecomes(c_.Out("svc.conf"), Rendered(want_))) << p.Log();
+  ASSERT_TRUE(FileBecomes(c_.Out("cfg.conf"), "mode=blue\n")) << p.Log();
 
   cluster_->member(0)->Kill();
   auto killed = steady_clock::now();
   Put("/svc/a", "2");
+  Retry("/cfg/mode", [](EtcdClient& c) { return c.Put("/cfg/mode", "green"); });
   Delete("/svc/b");
   Put("/svc/e", "1");
   Delete("/svc/c");
@@ -151,18 +157,22 @@ TEST_F(FaultsClusterTest, MemberKilledWhileOthersWriteAndCompactResyncsToTheExac
   ASSERT_EQ(Rendered({{"a", "2"}, {"e", "2"}, {"f", "1"}}), Rendered(want_));
   EXPECT_TRUE(FileBecomes(c_.Out("svc.conf"), Rendered(want_), std::chrono::seconds(30)))
       << p.Log();
+  EXPECT_TRUE(FileBecomes(c_.Out("cfg.conf"), "mode=green\n")) << p.Log();
   std::printf("[ measured ] member down %lld ms; exact final state rendered %lld ms after its "
               "restart returned\n",
               static_cast<long long>(std::chrono::duration_cast<milliseconds>(restarted - killed)
                                          .count()),
               MsSince(restarted));
-  // The resync path ran: etcd refused the resume at the revision we compacted
-  // at, and the prefix was read again.
+  // The resync path ran for both prefixes: etcd refused each resume at the
+  // revision we compacted at, and the prefix was read again.
   const std::string log = p.Log();
-  EXPECT_NE(std::string::npos,
-            log.find(absl::StrCat("etcd compacted revision ", last, " that the watch of /svc")))
-      << log;
-  EXPECT_NE(std::string::npos, log.find("resynchronised /svc at revision")) << log;
+  for (const char* prefix : {"/svc", "/cfg"}) {
+    EXPECT_NE(std::string::npos, log.find(absl::StrCat("etcd compacted revision ", last,
+                                                       " that the watch of ", prefix, " ")))
+        << log;
+    EXPECT_NE(std::string::npos, log.find(absl::StrCat("resynchronised ", prefix, " at revision")))
+        << log;
+  }
   EXPECT_EQ(0, p.Stop()) << p.Log();
 }
 
