@@ -144,9 +144,9 @@ void Daemon::OnSourceState(bool connected, std::string message) {
   const bool was = stats_.source_connected.exchange(connected);
   if (was == connected) return;
   if (connected) {
-    spdlog::info("{}: {}", deps_.source->Describe(), message);
+    spdlog::info("{}", message);
   } else {
-    spdlog::warn("{}: {}; the last good files stay in place", deps_.source->Describe(), message);
+    spdlog::warn("{}; the last good files stay in place", message);
   }
 }
 

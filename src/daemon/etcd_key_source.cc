@@ -116,7 +116,8 @@ void EtcdKeySource::OnWatchError(const std::string& prefix, const absl::Status& 
 
 void EtcdKeySource::OnConnectionState(bool connected, const std::string& endpoint,
                                       const absl::Status& status) {
-  sink_->OnSourceState(connected, connected ? absl::StrCat("watching through ", endpoint)
+  // A lost connection's status already names the endpoint ("etcd <addr>: ...").
+  sink_->OnSourceState(connected, connected ? absl::StrCat(Describe(), ": watching through ", endpoint)
                                             : std::string(status.message()));
 }
 

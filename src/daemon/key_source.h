@@ -39,7 +39,8 @@ class ChangeSink {
   // The source lost track (compaction, a watch that could not resume) and
   // re-read `prefix`: replace everything under it with `snapshot`.
   virtual void OnResync(std::string prefix, SourceSnapshot snapshot) = 0;
-  // Connectivity, for logs, metrics and readiness. `message` says why.
+  // Connectivity, for logs, metrics and readiness. `message` says why and
+  // names the source itself (it is logged as it is).
   virtual void OnSourceState(bool connected, std::string message) = 0;
 };
 
