@@ -328,6 +328,7 @@ int Run(const Options& given, const RunHooks& hooks) {
     deps.on_files_changed = [s = supervisor.get()](const std::vector<std::string>&) {
       s->NotifyFilesChanged();
     };
+    deps.signal_child = [s = supervisor.get()](int signo) { return s->SignalChild(signo); };
   }
   std::unique_ptr<Reaper> reaper;
   if (reaping) {

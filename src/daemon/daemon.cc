@@ -30,7 +30,7 @@ Daemon::Daemon(DaemonOptions options, DaemonDeps deps)
     : options_(std::move(options)),
       deps_(deps),
       installer_(deps.fs, deps.runner, options_.install),
-      worker_(&installer_, ReloadContext{deps.runner, deps.signaller, 0}),
+      worker_(&installer_, ReloadContext{deps.runner, deps.signaller, deps.signal_child}),
       cache_(ConfwatchFuncMap()) {
   worker_.set_on_files_changed(deps_.on_files_changed);
   worker_.set_stats(&stats_);

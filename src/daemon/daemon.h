@@ -21,6 +21,7 @@
 #define CONFWATCH_DAEMON_DAEMON_H_
 
 #include <atomic>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -70,9 +71,14 @@ struct DaemonDeps {
   CommandRunner* runner = nullptr;
   ProcessSignaller* signaller = nullptr;
   // Called on the install thread after a batch that changed at least one file
-  // on disk, once its reloads ran, with the dests that changed. Exec mode
-  // signals or restarts its child here. May be empty.
+  // on disk, once its reloads ran, with the dests that changed (except those
+  // whose resource sends its own reload_signal to the child, see
+  // signal_child). Exec mode signals or restarts its child here. May be empty.
   FilesChangedCallback on_files_changed;
+  // Exec mode: sends a resource's reload_signal (one without pid_file) to
+  // the supervised child, on the install thread. Empty outside exec mode:
+  // such a resource's reload then fails with a clear error.
+  std::function<absl::Status(int signal)> signal_child;
 };
 
 class Daemon : private ChangeSink {

@@ -3,6 +3,7 @@
 // against a real etcd is proven in tests/integration/daemon_*_test.cc.
 #include "daemon/daemon.h"
 
+#include <signal.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 
@@ -326,6 +327,43 @@ TEST_F(DaemonTest, FilesChangedCallbackNamesOnlyChangedDests) {
   std::lock_guard<std::mutex> lock(mu);
   EXPECT_EQ(Out("b"), seen[2]);
   EXPECT_EQ(Out("b"), seen[3]);
+}
+
+// Exec mode: a resource whose reload_signal has no pid_file signals the
+// child itself; its file is not reported as changed (no second reload of the
+// child), the other resource's file is.
+TEST_F(DaemonTest, ResourceReloadSignalGoesToTheChildAndNotAlsoThroughFilesChanged) {
+  source_.Set("/k/a", "1");
+  source_.Set("/k/b", "1");
+  AddResource("a", R"("/k/a")", "{{getv \"/k/a\"}}", "reload_signal = \"SIGUSR2\"\n");
+  AddResource("b", R"("/k/b")", "{{getv \"/k/b\"}}");
+  std::mutex mu;
+  std::vector<std::string> seen;
+  std::vector<int> child_signals;
+  DaemonOptions o;
+  o.confdir = dir_;
+  DaemonDeps deps{&source_, &fs_, &runner_, &signals_};
+  deps.on_files_changed = [&](const std::vector<std::string>& dests) {
+    std::lock_guard<std::mutex> lock(mu);
+    for (const std::string& d : dests) seen.push_back(d);
+  };
+  deps.signal_child = [&](int signal) {
+    std::lock_guard<std::mutex> lock(mu);
+    child_signals.push_back(signal);
+    return absl::OkStatus();
+  };
+  daemon_ = std::make_unique<Daemon>(o, deps);
+  thread_ = std::thread([this] { watch_status_ = daemon_->RunWatch(); });
+  ASSERT_TRUE(Eventually([&] { return daemon_->stats().all_rendered.load(); }));
+  source_.PushPut("/k/a", "2");
+  ASSERT_TRUE(Eventually([&] {
+    std::lock_guard<std::mutex> lock(mu);
+    return child_signals.size() == 2;
+  })) << "one reload_signal at start, one for the change";
+  std::lock_guard<std::mutex> lock(mu);
+  EXPECT_EQ(std::vector<int>({SIGUSR2, SIGUSR2}), child_signals);
+  EXPECT_EQ(std::vector<std::string>({Out("b")}), seen);
+  EXPECT_EQ(0, daemon_->stats().reload_errors.load());
 }
 
 TEST_F(DaemonTest, StopReturnsOk) {
