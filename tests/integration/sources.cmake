@@ -6,6 +6,7 @@ confwatch_module(daemon_integration
     ${CMAKE_SOURCE_DIR}/tests/integration/daemon_cli_test.cc
     ${CMAKE_SOURCE_DIR}/tests/integration/daemon_ops_test.cc
     ${CMAKE_SOURCE_DIR}/tests/integration/daemon_watch_test.cc
+    ${CMAKE_SOURCE_DIR}/tests/integration/daemon_security_test.cc
   FAULTS
     ${CMAKE_SOURCE_DIR}/tests/integration/faults_test.cc
   DEPS daemon app etcd store template resource process watch ops

@@ -366,6 +366,44 @@ TEST_F(DaemonTest, ResourceReloadSignalGoesToTheChildAndNotAlsoThroughFilesChang
   EXPECT_EQ(0, daemon_->stats().reload_errors.load());
 }
 
+// A resource on a prefix the user may not read fails with the permission
+// error; the others render and are followed; a configuration reload asks
+// again once access is granted.
+TEST_F(DaemonTest, ForbiddenPrefixFailsItsResourceOnlyAndAReloadRetriesIt) {
+  source_.Set("/app/x", "1");
+  source_.Set("/secret/db", "s");
+  source_.Deny("/secret");
+  AddResource("app", R"("/app/x")", "{{getv \"/app/x\"}}");
+  AddResource("secret", R"("/secret/db")", "{{getv \"/secret/db\"}}");
+  StartWatch();
+  ASSERT_TRUE(Eventually([&] { return ReadFile(Out("app")) == "1"; }));
+  EXPECT_EQ(std::vector<std::string>({"/app/x"}), source_.followed());
+  source_.PushPut("/app/x", "2");
+  ASSERT_TRUE(Eventually([&] { return ReadFile(Out("app")) == "2"; }));
+  EXPECT_EQ("<missing>", ReadFile(Out("secret")));
+  EXPECT_GE(daemon_->stats().render_errors.load(), 1);
+  EXPECT_FALSE(daemon_->stats().all_rendered.load());
+
+  source_.Allow();
+  daemon_->ReloadConfig();
+  ASSERT_TRUE(Eventually([&] { return ReadFile(Out("secret")) == "s"; }));
+  EXPECT_EQ(std::vector<std::string>({"/app/x", "/secret/db"}), source_.followed());
+  EXPECT_TRUE(Eventually([&] { return daemon_->stats().all_rendered.load(); }));
+}
+
+TEST_F(DaemonTest, OnetimeNamesTheResourceAndTheForbiddenPrefix) {
+  source_.Set("/app/x", "1");
+  source_.Deny("/secret");
+  AddResource("app", R"("/app/x")", "{{getv \"/app/x\"}}");
+  AddResource("secret", R"("/secret/db")", "{{getv \"/secret/db\"}}");
+  absl::Status s = MakeDaemon().RunOnce();
+  EXPECT_EQ(absl::StatusCode::kAborted, s.code());
+  EXPECT_TRUE(absl::StrContains(s.message(),
+                                "secret.toml: fake: permission denied reading /secret/db"))
+      << s;
+  EXPECT_EQ("1", ReadFile(Out("app")));
+}
+
 TEST_F(DaemonTest, StopReturnsOk) {
   AddResource("r", R"("/k")", "x");
   StartWatch();
