@@ -3,9 +3,10 @@
 // /app/, so a resource on /secret is refused, by name, while the /app one
 // renders and keeps following changes; the password never reaches the log.
 // And the installer's stage file on the real filesystem (PosixFileSystem):
-// a mode "0600" resource's stage is 0600 when check_cmd sees it, even under
-// umask 000.
+// a mode "0600" resource's stage is 0600 when check_cmd sees it, and is
+// created 0600 and never chmod'ed looser (strace), even under umask 000.
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -16,6 +17,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "etcd/etcd_client.h"
 #include "gtest/gtest.h"
 #include "tests/integration/binary_etcd_test.h"
@@ -135,8 +137,10 @@ TEST_F(SecureEtcdTest, WithoutTheClientCertificateTheConnectionIsRefused) {
 using StageFileTest = BinaryEtcdTest;
 
 // check_cmd runs while the stage file exists: it records the stage's mode
-// bits. Under umask 000 a careless open(..., 0644) would show 644 here.
-TEST_F(StageFileTest, StageOfA0600ResourceIs0600WhenCheckCmdSeesItEvenUnderUmask000) {
+// bits and size, so the whole secret is seen sitting in a 0600 file, under
+// umask 000, with an existing 0644 dest. (It cannot see the moment of
+// creation: see the strace test below.)
+TEST_F(StageFileTest, StageOfA0600ResourceIs0600WhileCheckCmdRunsEvenUnderUmask000) {
   Put("/db/password", "s3cret");
   Confdir c;
   const std::string modes = c.Scratch("modes.log");
@@ -161,6 +165,53 @@ TEST_F(StageFileTest, StageOfA0600ResourceIs0600WhenCheckCmdSeesItEvenUnderUmask
   for (const auto& e : std::filesystem::directory_iterator(c.Out(""))) {
     EXPECT_EQ("db.conf", e.path().filename().string()) << "no stage file is left behind";
   }
+}
+
+// check_cmd only sees the stage once it is complete. To see that it is 0600
+// from the first moment (created so, never chmod'ed looser), watch the
+// system calls: strace records the mode of the O_CREAT open and of every
+// fchmod. Skipped where strace cannot trace (no strace, ptrace forbidden).
+TEST_F(StageFileTest, StageOfA0600ResourceIsCreated0600AndNeverChmodedLooser) {
+  if (access("/usr/bin/strace", X_OK) != 0) GTEST_SKIP() << "no /usr/bin/strace";
+  Put("/db/password", "s3cret");
+  Confdir c;
+  c.AddTemplate("db.tmpl", "password={{getv \"/db/password\"}}\n");
+  c.AddResource("db.toml", "db.tmpl", "db.conf", "\"/db\"", "mode = \"0600\"\n");
+  const std::string trace = c.Scratch("trace.txt");
+  const mode_t old_umask = umask(0);
+  pid_t pid = SpawnLogged({"/usr/bin/strace", "-f", "-qq", "-o", trace, "-e",
+                           "trace=open,openat,creat,chmod,fchmod,fchmodat",
+                           std::string(CONFWATCH_BINARY_DIR) + "/confwatch", "-confdir", c.path(),
+                           "-onetime", "-node", etcd_->endpoint()},
+                          c.Scratch("confwatch.log"));
+  umask(old_umask);
+  ASSERT_GT(pid, 0);
+  int status = 0;
+  ASSERT_EQ(pid, waitpid(pid, &status, 0));
+  const std::string log = ReadWholeFile(c.Scratch("confwatch.log")).value_or("");
+  if (absl::StrContains(log, "PTRACE_TRACEME") || absl::StrContains(log, "Operation not permitted")) {
+    GTEST_SKIP() << "ptrace is not allowed here: " << log;
+  }
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << log;
+  ASSERT_EQ(std::optional<std::string>("password=s3cret\n"), ReadWholeFile(c.Out("db.conf")));
+
+  const std::string stage_prefix = c.Out(".db.conf.");
+  int creates = 0, chmods = 0;
+  for (absl::string_view line : absl::StrSplit(ReadWholeFile(trace).value_or(""), '\n')) {
+    if (absl::StrContains(line, absl::StrCat("\"", stage_prefix)) &&
+        absl::StrContains(line, "O_CREAT")) {
+      ++creates;
+      EXPECT_TRUE(absl::StrContains(line, ", 0600)")) << line;
+    }
+    if (absl::StrContains(line, "chmod(")) {
+      ++chmods;
+      // Every chmod confwatch makes here is of the stage, to the resource's
+      // mode: nothing with group or other bits.
+      EXPECT_TRUE(absl::StrContains(line, ", 0600)")) << line;
+    }
+  }
+  EXPECT_EQ(1, creates) << ReadWholeFile(trace).value_or("");
+  EXPECT_GE(chmods, 1) << ReadWholeFile(trace).value_or("");
 }
 
 }  // namespace
