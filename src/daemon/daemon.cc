@@ -82,7 +82,10 @@ absl::Status Daemon::SyncAll() {
   std::vector<std::string> prefixes = set_->index().WatchPrefixes();
   absl::StatusOr<SourceSnapshot> snap = deps_.source->Read(prefixes);
   denied_.clear();
-  if (snap.status().code() == absl::StatusCode::kPermissionDenied) {
+  // A file backend's permission error is about a file, not a prefix: it
+  // keeps failing the whole read (and -watch retrying) as before.
+  if (snap.status().code() == absl::StatusCode::kPermissionDenied &&
+      deps_.source->Files().empty()) {
     // One resource on a prefix the etcd user may not read must not keep the
     // others from rendering: find the forbidden prefixes, read the rest.
     // Waiting does not fix a role; a configuration reload (SIGHUP) asks again.
