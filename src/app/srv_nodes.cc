@@ -41,15 +41,18 @@ absl::StatusOr<std::vector<std::string>> NodesFromSrv(const std::string& record,
   }
   std::vector<SrvRecord> sorted = *std::move(answers);
   // RFC 2782: a target of "." means the service is decidedly not available.
-  sorted.erase(std::remove_if(sorted.begin(), sorted.end(),
-                              [](const SrvRecord& r) { return r.target.empty() || r.target == "."; }),
-               sorted.end());
+  sorted.erase(
+      std::remove_if(sorted.begin(), sorted.end(),
+                     [](const SrvRecord& r) { return r.target.empty() || r.target == "."; }),
+      sorted.end());
   if (sorted.empty()) {
     return absl::UnavailableError(absl::StrCat("SRV record ", record, ": no targets"));
   }
   std::sort(sorted.begin(), sorted.end(), Before);
   std::vector<std::string> nodes;
-  for (const SrvRecord& r : sorted) nodes.push_back(absl::StrCat(scheme, "://", HostOf(r), ":", r.port));
+  for (const SrvRecord& r : sorted) {
+    nodes.push_back(absl::StrCat(scheme, "://", HostOf(r), ":", r.port));
+  }
   return nodes;
 }
 

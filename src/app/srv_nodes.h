@@ -27,8 +27,7 @@
 namespace confwatch {
 
 // Looks up one fully written SRV record ("_etcd._tcp.example.com.").
-using SrvLookup =
-    std::function<absl::StatusOr<std::vector<SrvRecord>>(const std::string& record)>;
+using SrvLookup = std::function<absl::StatusOr<std::vector<SrvRecord>>(const std::string& record)>;
 
 // The system resolver (res_search, as the template function lookupSRV).
 SrvLookup SystemSrvLookup();

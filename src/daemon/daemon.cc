@@ -209,8 +209,9 @@ std::vector<BatchItem> Daemon::RenderReady(const std::vector<int>& ids,
   for (int id : ids) {
     const TemplateResource& r = set_->resources()[id].config;
     const absl::Status* denied = DeniedError(r);
-    absl::StatusOr<std::string> out =
-        denied != nullptr ? absl::StatusOr<std::string>(*denied) : set_->Render(id, store_, &cache_);
+    absl::StatusOr<std::string> out = denied != nullptr
+                                          ? absl::StatusOr<std::string>(*denied)
+                                          : set_->Render(id, store_, &cache_);
     ++stats_.renders;
     if (!out.ok()) {
       ++stats_.render_errors;

@@ -60,13 +60,13 @@ class SecureEtcdTest : public ::testing::Test {
 
   // TLS files and the reader's credentials, as a user would pass them.
   std::vector<std::string> Flags(std::vector<std::string> extra) const {
-    std::vector<std::string> f = {"-node", etcd_->url(),
-                                  "-client-cert", etcd_->certs()->client_cert_file(),
-                                  "-client-key", etcd_->certs()->client_key_file(),
+    std::vector<std::string> f = {"-node",           etcd_->url(),
+                                  "-client-cert",    etcd_->certs()->client_cert_file(),
+                                  "-client-key",     etcd_->certs()->client_key_file(),
                                   "-client-ca-keys", etcd_->certs()->ca_file(),
-                                  "-username", kTestReader,
-                                  "-password", kTestReaderPassword,
-                                  "-log-level", "debug"};
+                                  "-username",       kTestReader,
+                                  "-password",       kTestReaderPassword,
+                                  "-log-level",      "debug"};
     f.insert(f.end(), extra.begin(), extra.end());
     return f;
   }
@@ -96,8 +96,9 @@ TEST_F(SecureEtcdTest, WatchRendersTheAllowedPrefixRefusesTheOtherByNameAndHides
   ASSERT_TRUE(FileBecomes(c.Out("app.conf"), "x=3\n")) << p.Log();
 
   const std::string log = p.Log();
-  EXPECT_TRUE(absl::StrContains(log, "secret.toml: etcd: permission denied reading /secret/db: "
-                                     "user \"web\" has no read access"))
+  EXPECT_TRUE(absl::StrContains(log,
+                                "secret.toml: etcd: permission denied reading /secret/db: "
+                                "user \"web\" has no read access"))
       << log;
   EXPECT_TRUE(absl::StrContains(log, "not rendering secret.toml")) << log;
   EXPECT_FALSE(ReadWholeFile(c.Out("secret.conf")).has_value());
@@ -124,9 +125,9 @@ TEST_F(SecureEtcdTest, WithoutTheClientCertificateTheConnectionIsRefused) {
   Put("/app/x", "1");
   Confdir c;
   AddResources(&c);
-  ConfwatchProcess p(c, {"--preflight", "-node", etcd_->url(), "-client-ca-keys",
-                         etcd_->certs()->ca_file(), "-username", kTestReader, "-password",
-                         kTestReaderPassword});
+  ConfwatchProcess p(
+      c, {"--preflight", "-node", etcd_->url(), "-client-ca-keys", etcd_->certs()->ca_file(),
+          "-username", kTestReader, "-password", kTestReaderPassword});
   std::optional<int> code = p.WaitExit(std::chrono::seconds(60));
   ASSERT_TRUE(code.has_value()) << p.Log();
   EXPECT_EQ(3, *code) << p.Log();
@@ -147,9 +148,9 @@ TEST_F(StageFileTest, StageOfA0600ResourceIs0600WhileCheckCmdRunsEvenUnderUmask0
   c.AddTemplate("db.tmpl", "password={{getv \"/db/password\"}}\n");
   WriteFile(c.Out("db.conf"), "old\n");
   chmod(c.Out("db.conf").c_str(), 0644);  // an existing, looser file
-  c.AddResource("db.toml", "db.tmpl", "db.conf", "\"/db\"",
-                absl::StrCat("mode = \"0600\"\ncheck_cmd = \"stat -c '%a %s' {{.src}} >> ", modes,
-                             "\"\n"));
+  c.AddResource(
+      "db.toml", "db.tmpl", "db.conf", "\"/db\"",
+      absl::StrCat("mode = \"0600\"\ncheck_cmd = \"stat -c '%a %s' {{.src}} >> ", modes, "\"\n"));
   const mode_t old_umask = umask(0);
   ConfwatchProcess p(c, {"-onetime", "-node", etcd_->endpoint()});
   umask(old_umask);
@@ -189,7 +190,8 @@ TEST_F(StageFileTest, StageOfA0600ResourceIsCreated0600AndNeverChmodedLooser) {
   int status = 0;
   ASSERT_EQ(pid, waitpid(pid, &status, 0));
   const std::string log = ReadWholeFile(c.Scratch("confwatch.log")).value_or("");
-  if (absl::StrContains(log, "PTRACE_TRACEME") || absl::StrContains(log, "Operation not permitted")) {
+  if (absl::StrContains(log, "PTRACE_TRACEME") ||
+      absl::StrContains(log, "Operation not permitted")) {
     GTEST_SKIP() << "ptrace is not allowed here: " << log;
   }
   ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << log;

@@ -116,8 +116,8 @@ class TinyDns {
       Record(&records, 1, std::string("\x7f\x00\x00\x01", 4));
       ++count;
     }
-    std::string out = q.substr(0, 2);                 // the query's id
-    Put16(&out, nxdomain ? 0x8183 : 0x8180);           // response, RD, RA; rcode
+    std::string out = q.substr(0, 2);         // the query's id
+    Put16(&out, nxdomain ? 0x8183 : 0x8180);  // response, RD, RA; rcode
     Put16(&out, 1);
     Put16(&out, static_cast<uint16_t>(count));
     Put16(&out, 0);
@@ -187,7 +187,8 @@ TEST_F(SrvDiscoveryTest, SrvDomainFindsEtcdThroughDnsAndRenders) {
   EXPECT_EQ(0, *code) << Log();
   EXPECT_EQ(std::optional<std::string>("x=from-srv\n"), ReadWholeFile(c.Out("t.conf"))) << Log();
   EXPECT_TRUE(absl::StrContains(Log(), absl::StrCat("SRV record _etcd._tcp.confwatch.test.: etcd "
-                                                    "nodes http://localhost:", port)))
+                                                    "nodes http://localhost:",
+                                                    port)))
       << Log();
   EXPECT_GE(dns.srv_queries(), 1);
 }

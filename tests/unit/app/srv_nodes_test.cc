@@ -71,9 +71,8 @@ TEST(NodesFromSrv, FailedLookupIsUnavailableAndNamesTheRecord) {
   absl::StatusOr<std::vector<std::string>> nodes = NodesFromSrv(kRecord, "http", dns.Lookup());
   ASSERT_FALSE(nodes.ok());
   EXPECT_EQ(absl::StatusCode::kUnavailable, nodes.status().code());
-  EXPECT_EQ(
-      "SRV record _etcd._tcp.example.com.: lookup _etcd._tcp.example.com.: no SRV records",
-      nodes.status().message());
+  EXPECT_EQ("SRV record _etcd._tcp.example.com.: lookup _etcd._tcp.example.com.: no SRV records",
+            nodes.status().message());
 }
 
 TEST(NodesFromSrv, EmptyAnswerOrOnlyDotTargetIsAnError) {
