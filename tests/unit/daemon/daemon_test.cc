@@ -106,15 +106,18 @@ class DaemonTest : public ::testing::Test {
   }
   std::string Out(const std::string& name) { return dir_ + "/out/" + name; }
 
-  Daemon& MakeDaemon() {
+  // `extra` fills the optional deps (callbacks) the test needs.
+  Daemon& MakeDaemon(const std::function<void(DaemonDeps*)>& extra = nullptr) {
     DaemonOptions o;
     o.confdir = dir_;
     o.config_debounce = absl::Milliseconds(20);
-    daemon_ = std::make_unique<Daemon>(o, DaemonDeps{&source_, &fs_, &runner_, &signals_});
+    DaemonDeps deps{&source_, &fs_, &runner_, &signals_};
+    if (extra) extra(&deps);
+    daemon_ = std::make_unique<Daemon>(o, deps);
     return *daemon_;
   }
-  void StartWatch() {
-    MakeDaemon();
+  void StartWatch(const std::function<void(DaemonDeps*)>& extra = nullptr) {
+    MakeDaemon(extra);
     thread_ = std::thread([this] { watch_status_ = daemon_->RunWatch(); });
     ASSERT_TRUE(Eventually([&] { return source_.following(); }));
   }
@@ -340,20 +343,17 @@ TEST_F(DaemonTest, ResourceReloadSignalGoesToTheChildAndNotAlsoThroughFilesChang
   std::mutex mu;
   std::vector<std::string> seen;
   std::vector<int> child_signals;
-  DaemonOptions o;
-  o.confdir = dir_;
-  DaemonDeps deps{&source_, &fs_, &runner_, &signals_};
-  deps.on_files_changed = [&](const std::vector<std::string>& dests) {
-    std::lock_guard<std::mutex> lock(mu);
-    for (const std::string& d : dests) seen.push_back(d);
-  };
-  deps.signal_child = [&](int signal) {
-    std::lock_guard<std::mutex> lock(mu);
-    child_signals.push_back(signal);
-    return absl::OkStatus();
-  };
-  daemon_ = std::make_unique<Daemon>(o, deps);
-  thread_ = std::thread([this] { watch_status_ = daemon_->RunWatch(); });
+  StartWatch([&](DaemonDeps* deps) {
+    deps->on_files_changed = [&](const std::vector<std::string>& dests) {
+      std::lock_guard<std::mutex> lock(mu);
+      for (const std::string& d : dests) seen.push_back(d);
+    };
+    deps->signal_child = [&](int signal) {
+      std::lock_guard<std::mutex> lock(mu);
+      child_signals.push_back(signal);
+      return absl::OkStatus();
+    };
+  });
   ASSERT_TRUE(Eventually([&] { return daemon_->stats().all_rendered.load(); }));
   source_.PushPut("/k/a", "2");
   ASSERT_TRUE(Eventually([&] {
