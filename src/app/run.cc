@@ -15,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "app/etcd_options_from.h"
+#include "app/srv_nodes.h"
 #include "daemon/daemon.h"
 #include "daemon/etcd_key_source.h"
 #include "daemon/local_key_sources.h"
@@ -257,13 +258,26 @@ absl::StatusOr<std::unique_ptr<KeySource>> MakeKeySource(const Options& options)
       absl::StrCat("-backend ", options.backend, " is not supported: use etcdv3, file or env"));
 }
 
-int Run(const Options& options, const RunHooks& hooks) {
-  InitLogging(LoggingConfig{options.log_level, options.log_format, nullptr});
-  for (const std::string& w : options.warnings) spdlog::warn("{}", w);
-  if (!options.srv_domain.empty() || !options.srv_record.empty()) {
-    spdlog::warn("SRV discovery of nodes is not implemented in this version; using -node");
+int Run(const Options& given, const RunHooks& hooks) {
+  InitLogging(LoggingConfig{given.log_level, given.log_format, nullptr});
+  if (given.check_config) {
+    for (const std::string& w : given.warnings) spdlog::warn("{}", w);
+    return CheckConfig(given);
   }
-  if (options.check_config) return CheckConfig(options);
+  // -srv-domain/-srv-record: the nodes come from DNS, once, at the start
+  // (confd does the same); after that it is as if they were given as -node.
+  Options options = given;
+  const bool from_srv = options.nodes.empty() && !options.srv_record.empty();
+  absl::Status srv = ResolveSrvNodes(&options, SystemSrvLookup());
+  for (const std::string& w : options.warnings) spdlog::warn("{}", w);
+  if (!srv.ok()) {
+    spdlog::error("cannot find the etcd nodes: {}", srv.message());
+    return kExitSourceUnavailable;
+  }
+  if (from_srv && options.backend == "etcdv3") {
+    spdlog::info("SRV record {}: etcd nodes {}", options.srv_record,
+                 absl::StrJoin(options.nodes, ", "));
+  }
 
   const bool exec_mode = !options.exec_command.empty() && !options.preflight;
   absl::StatusOr<ExecConfig> exec = ExecConfigFrom(options);
@@ -314,6 +328,7 @@ int Run(const Options& options, const RunHooks& hooks) {
     deps.on_files_changed = [s = supervisor.get()](const std::vector<std::string>&) {
       s->NotifyFilesChanged();
     };
+    deps.signal_child = [s = supervisor.get()](int signo) { return s->SignalChild(signo); };
   }
   std::unique_ptr<Reaper> reaper;
   if (reaping) {

@@ -7,7 +7,8 @@
 //      stop after SIGTERM/SIGINT (watch/interval)
 //   1  at least one resource failed (each failure is logged, naming it)
 //   2  bad command line, configuration file or confdir
-//   3  the key source could not be read (onetime, --preflight)
+//   3  the key source could not be read (onetime, --preflight), or the
+//      SRV record (-srv-domain/-srv-record) gave no etcd node
 // In exec mode (`-- command`) confwatch exits with the command's code
 // instead (128+n when a signal killed it; 126/127 when it cannot start), 1
 // when the templates did not all render within -exec-wait-timeout.

@@ -6,11 +6,14 @@ confwatch_module(app
     # Options: flags, environment, confd.toml -> Options.
     ${_app}/option_specs.cc
     ${_app}/options.cc
+    # -srv-domain/-srv-record: the etcd nodes from a DNS SRV record.
+    ${_app}/srv_nodes.cc
     # Daemon modes and signals (lead).
     ${_app}/run.cc
   TESTS
     # Options
     ${_app_tests}/options_test.cc
+    ${_app_tests}/srv_nodes_test.cc
   DEPS
     exec
     daemon

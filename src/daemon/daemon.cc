@@ -30,7 +30,7 @@ Daemon::Daemon(DaemonOptions options, DaemonDeps deps)
     : options_(std::move(options)),
       deps_(deps),
       installer_(deps.fs, deps.runner, options_.install),
-      worker_(&installer_, ReloadContext{deps.runner, deps.signaller, 0}),
+      worker_(&installer_, ReloadContext{deps.runner, deps.signaller, deps.signal_child}),
       cache_(ConfwatchFuncMap()) {
   worker_.set_on_files_changed(deps_.on_files_changed);
   worker_.set_stats(&stats_);
@@ -81,10 +81,56 @@ absl::Status Daemon::LoadConfig() {
 absl::Status Daemon::SyncAll() {
   std::vector<std::string> prefixes = set_->index().WatchPrefixes();
   absl::StatusOr<SourceSnapshot> snap = deps_.source->Read(prefixes);
+  denied_.clear();
+  // A file backend's permission error is about a file, not a prefix: it
+  // keeps failing the whole read (and -watch retrying) as before.
+  if (snap.status().code() == absl::StatusCode::kPermissionDenied &&
+      deps_.source->Files().empty()) {
+    // One resource on a prefix the etcd user may not read must not keep the
+    // others from rendering: find the forbidden prefixes, read the rest.
+    // Waiting does not fix a role; a configuration reload (SIGHUP) asks again.
+    prefixes = AllowedPrefixes(prefixes);
+    if (denied_.empty()) return snap.status();
+    snap = deps_.source->Read(prefixes);
+  }
   if (!snap.ok()) return snap.status();
   prefixes_ = std::move(prefixes);
   ApplySnapshot(prefixes_, *snap);
   return absl::OkStatus();
+}
+
+std::vector<std::string> Daemon::AllowedPrefixes(const std::vector<std::string>& prefixes) {
+  std::vector<std::string> allowed;
+  for (const std::string& p : prefixes) {
+    absl::StatusOr<SourceSnapshot> one = deps_.source->Read({p});
+    if (one.status().code() != absl::StatusCode::kPermissionDenied) {
+      allowed.push_back(p);  // readable, or another error the full read reports
+      continue;
+    }
+    std::vector<std::string> names;
+    for (const LoadedResource& r : set_->resources()) {
+      if (ReadsPrefix(r.config, p)) names.push_back(r.config.name);
+    }
+    spdlog::error(
+        "{}: not rendering {} (grant the read, then reload the configuration or restart confwatch)",
+        one.status().message(), absl::StrJoin(names, ", "));
+    denied_.emplace(p, one.status());
+  }
+  return allowed;
+}
+
+bool Daemon::ReadsPrefix(const TemplateResource& r, const std::string& prefix) {
+  for (const std::string& key : r.keys) {
+    if (absl::StartsWith(DependencyIndex::Normalize(key), prefix)) return true;
+  }
+  return false;
+}
+
+const absl::Status* Daemon::DeniedError(const TemplateResource& r) const {
+  for (const auto& [prefix, status] : denied_) {
+    if (ReadsPrefix(r, prefix)) return &status;
+  }
+  return nullptr;
 }
 
 void Daemon::ApplySnapshot(const std::vector<std::string>& prefixes, const SourceSnapshot& snap) {
@@ -161,9 +207,12 @@ std::vector<BatchItem> Daemon::RenderReady(const std::vector<int>& ids,
                                            std::vector<absl::Status>* errors) {
   std::vector<BatchItem> items;
   for (int id : ids) {
-    absl::StatusOr<std::string> out = set_->Render(id, store_, &cache_);
-    ++stats_.renders;
     const TemplateResource& r = set_->resources()[id].config;
+    const absl::Status* denied = DeniedError(r);
+    absl::StatusOr<std::string> out = denied != nullptr
+                                          ? absl::StatusOr<std::string>(*denied)
+                                          : set_->Render(id, store_, &cache_);
+    ++stats_.renders;
     if (!out.ok()) {
       ++stats_.render_errors;
       absl::Status e(out.status().code(), absl::StrCat(r.name, ": ", out.status().message()));

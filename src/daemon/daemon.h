@@ -21,6 +21,7 @@
 #define CONFWATCH_DAEMON_DAEMON_H_
 
 #include <atomic>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -70,9 +71,14 @@ struct DaemonDeps {
   CommandRunner* runner = nullptr;
   ProcessSignaller* signaller = nullptr;
   // Called on the install thread after a batch that changed at least one file
-  // on disk, once its reloads ran, with the dests that changed. Exec mode
-  // signals or restarts its child here. May be empty.
+  // on disk, once its reloads ran, with the dests that changed (except those
+  // whose resource sends its own reload_signal to the child, see
+  // signal_child). Exec mode signals or restarts its child here. May be empty.
   FilesChangedCallback on_files_changed;
+  // Exec mode: sends a resource's reload_signal (one without pid_file) to
+  // the supervised child, on the install thread. Empty outside exec mode:
+  // such a resource's reload then fails with a clear error.
+  std::function<absl::Status(int signal)> signal_child;
 };
 
 class Daemon : private ChangeSink {
@@ -114,7 +120,15 @@ class Daemon : private ChangeSink {
 
   // Loop-thread helpers.
   absl::Status LoadConfig();
-  absl::Status SyncAll();                 // one Read of every watched prefix
+  // One Read of every watched prefix; those the source refuses with
+  // PermissionDenied are left out (denied_) and the rest is read.
+  absl::Status SyncAll();
+  // The prefixes of `prefixes` the source lets us read; records the others
+  // in denied_ and logs which resources they keep from rendering.
+  std::vector<std::string> AllowedPrefixes(const std::vector<std::string>& prefixes);
+  static bool ReadsPrefix(const TemplateResource& r, const std::string& prefix);
+  // The permission error that keeps `r` from rendering; nullptr when none.
+  const absl::Status* DeniedError(const TemplateResource& r) const;
   void ApplySnapshot(const std::vector<std::string>& prefixes, const SourceSnapshot& snap);
   void MarkAffected(const std::vector<std::string>& keys, absl::Time now);
   std::vector<BatchItem> RenderReady(const std::vector<int>& ids, std::vector<absl::Status>* errors);
@@ -134,6 +148,9 @@ class Daemon : private ChangeSink {
   Scheduler scheduler_;
   std::shared_ptr<const ResourceSet> set_;
   std::vector<std::string> prefixes_;  // what the source is read and followed at
+  // Watch prefixes the source refused to read (PermissionDenied), with that
+  // error: their resources fail to render with it. Set by SyncAll().
+  std::map<std::string, absl::Status> denied_;
   uint64_t generation_ = 0;            // bumps on every configuration reload
   std::vector<bool> rendered_once_;
   bool config_reload_pending_ = false;

@@ -53,8 +53,9 @@ std::vector<ItemResult> InstallWorker::Process(const std::vector<BatchItem>& bat
   if (on_files_changed_) {
     std::vector<std::string> changed;
     for (size_t i = 0; i < batch.size(); ++i) {
-      if (results[i].outcome == InstallOutcome::kInstalled ||
-          results[i].outcome == InstallOutcome::kInstalledInPlace) {
+      const bool installed = results[i].outcome == InstallOutcome::kInstalled ||
+                             results[i].outcome == InstallOutcome::kInstalledInPlace;
+      if (installed && !(reload_.signal_child && SignalsChild(*batch[i].resource))) {
         changed.push_back(batch[i].resource->dest);
       }
     }

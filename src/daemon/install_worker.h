@@ -70,8 +70,10 @@ class InstallWorker {
   // Runs every waiting reload once, now.
   void FlushReloads();
 
-  void set_child_pid(pid_t pid) { reload_.child_pid = pid; }
-  // Called at the end of Process() when at least one file changed on disk.
+  // Called at the end of Process() when at least one file changed on disk,
+  // with those dests; not with the dests whose resource reloads the
+  // supervised child itself (SignalsChild() with a signal_child): the child
+  // had its reload.
   void set_on_files_changed(FilesChangedCallback cb) { on_files_changed_ = std::move(cb); }
   // Reload runs are counted into stats->reloads / reload_errors.
   void set_stats(DaemonStats* stats) { stats_ = stats; }

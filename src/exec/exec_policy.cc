@@ -129,6 +129,15 @@ void SupervisorCore::OnSignal(int signo, absl::Time now) {
   KillChild(now);
 }
 
+void SupervisorCore::OnResourceReloadSignal(int signo) {
+  if (state_ != State::kRunning) {
+    spdlog::debug("exec: reload_signal {} with no child running, dropped", SignalName(signo));
+    return;
+  }
+  spdlog::info("exec: sending reload_signal {} to pid {}", SignalName(signo), pid_);
+  control_->Signal(pid_, signo);
+}
+
 void SupervisorCore::OnChildExited(pid_t pid, int wait_status, absl::Time now) {
   if (pid != pid_ || pid_ == 0) return;
   const int code = ExitCodeOf(wait_status);

@@ -100,6 +100,11 @@ class SupervisorCore {
   void Start(absl::Time now);
   void OnFilesChanged(absl::Time now);
   void OnSignal(int signo, absl::Time now);
+  // A resource's reload_signal (no pid_file): sent to the running child as
+  // is, whatever the signal (SIGTERM here reloads, it does not stop
+  // confwatch). Dropped when no child runs or one is being replaced: the
+  // next child reads the files as they are then.
+  void OnResourceReloadSignal(int signo);
   void OnChildExited(pid_t pid, int wait_status, absl::Time now);
   // Acts on every timer that is due at `now`.
   void OnTimer(absl::Time now);

@@ -26,6 +26,11 @@ void Supervisor::NotifySignal(int signo) {
   queue_.Push([this, signo] { core_.OnSignal(signo, absl::Now()); });
 }
 
+absl::Status Supervisor::SignalChild(int signo) {
+  queue_.Push([this, signo] { core_.OnResourceReloadSignal(signo); });
+  return absl::OkStatus();
+}
+
 int Supervisor::Run() {
   // What came before the start finds no child: other signals are dropped
   // (not replayed to a child that never saw them), SIGTERM means "do not

@@ -22,6 +22,7 @@
 #include <memory>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
 #include "absl/random/random.h"
 #include "absl/synchronization/mutex.h"
 #include "daemon/event_queue.h"
@@ -41,6 +42,10 @@ class Supervisor {
   void NotifyFilesChanged();
   // SIGTERM/SIGINT stop the child; any other signal is forwarded to it.
   void NotifySignal(int signo);
+  // A resource's reload_signal for the child (SupervisorCore::
+  // OnResourceReloadSignal): queued, so it reaches the child that runs when
+  // the Run() thread takes it, never a pid reused after a reap. Always OK.
+  absl::Status SignalChild(int signo);
 
   // Starts the child and supervises it until confwatch should exit; returns
   // the exit code (the child's, 126/127 when it cannot start). Every child

@@ -29,6 +29,10 @@ absl::Status SystemProcessSignaller::SignalPid(pid_t pid, int signal) {
   return confwatch::SignalPid(pid, signal);
 }
 
+bool SignalsChild(const TemplateResource& r) {
+  return r.reload_cmd.empty() && r.reload_signal != 0 && r.pid_file.empty();
+}
+
 std::string ReloadKey(const TemplateResource& r) {
   if (!r.reload_cmd.empty()) return absl::StrCat("cmd:", ExpandedReloadCommand(r));
   if (r.reload_signal == 0) return "";
@@ -47,11 +51,12 @@ absl::Status Reload(const TemplateResource& r, const ReloadContext& ctx) {
   if (!r.pid_file.empty()) {
     return WithResource(r, ctx.signaller->SignalPidFile(r.pid_file, r.reload_signal));
   }
-  if (ctx.child_pid <= 0) {
+  if (!ctx.signal_child) {
     return WithResource(r, absl::FailedPreconditionError(
-                               "no pid_file and no supervised child to signal"));
+                               "no pid_file and no supervised child to signal (set pid_file, "
+                               "or run confwatch in exec mode: confwatch [flags] -- command)"));
   }
-  return WithResource(r, ctx.signaller->SignalPid(ctx.child_pid, r.reload_signal));
+  return WithResource(r, ctx.signal_child(r.reload_signal));
 }
 
 }  // namespace confwatch

@@ -12,6 +12,7 @@
 
 #include <sys/types.h>
 
+#include <functional>
 #include <string>
 
 #include "absl/status/status.h"
@@ -38,9 +39,16 @@ class SystemProcessSignaller : public ProcessSignaller {
 
 struct ReloadContext {
   CommandRunner* runner = nullptr;        // runs reload_cmd
-  ProcessSignaller* signaller = nullptr;  // sends reload_signal
-  pid_t child_pid = 0;                    // exec mode: the supervised child; 0 when none
+  ProcessSignaller* signaller = nullptr;  // sends reload_signal to a pid_file's pid
+  // Exec mode: sends a signal to the supervised child (whichever child runs
+  // at that moment; see Supervisor::SignalChild). Empty outside exec mode.
+  std::function<absl::Status(int signal)> signal_child;
 };
+
+// True when the resource's reload is a reload_signal for the supervised
+// child (no reload_cmd, no pid_file): in exec mode its file needs no other
+// reload of the child.
+bool SignalsChild(const TemplateResource& resource);
 
 // The resource's reload as a comparable string: equal keys are the same
 // action. "cmd:<reload_cmd with {{.src}}/{{.dest}} expanded>",
@@ -48,7 +56,9 @@ struct ReloadContext {
 // the resource has no reload.
 std::string ReloadKey(const TemplateResource& resource);
 
-// Runs the reload; OK when the resource has none. In reload_cmd, {{.src}}
+// Runs the reload; OK when the resource has none. A reload_signal without
+// pid_file goes to context.signal_child; without one it is a
+// FailedPrecondition error ("no pid_file and no supervised child"). In reload_cmd, {{.src}}
 // and {{.dest}} both expand to dest: the staged file has become dest by now.
 // Errors name the resource; a failed command is FailedPrecondition with its
 // output.

@@ -84,6 +84,35 @@ TEST(PreflightUnreachable, ExitsThreeNamingTheEndpoint) {
   EXPECT_TRUE(absl::StrContains(p.Log(), endpoint)) << p.Log();
 }
 
+// The real resolver: ".invalid" never resolves (RFC 6761), with or without
+// a DNS server, so the error path runs for real.
+TEST(SrvRecordWithoutAnswer, ExitsThreeNamingTheRecordAndStartsNothing) {
+  Confdir c;
+  c.AddTemplate("t.tmpl", "x");
+  c.AddResource("t.toml", "t.tmpl", "t.conf", "\"/a\"");
+  ConfwatchProcess p(c, {"-watch", "-srv-domain", "confwatch-test.invalid"});
+  EXPECT_EQ(3, RunToExit(p)) << p.Log();
+  const std::string log = p.Log();
+  EXPECT_TRUE(absl::StrContains(log, "cannot find the etcd nodes: SRV record "
+                                     "_etcd._tcp.confwatch-test.invalid.: "))
+      << log;
+  EXPECT_FALSE(absl::StrContains(log, "127.0.0.1:2379")) << "no fallback to the default node";
+  EXPECT_FALSE(ReadWholeFile(c.Out("t.conf")).has_value());
+}
+
+TEST_F(CliAgainstEtcd, AGivenNodeWinsOverTheSrvRecord) {
+  ASSERT_TRUE(client_->Put("/a", "v").ok());
+  Confdir c;
+  c.AddTemplate("t.tmpl", "x");
+  c.AddResource("t.toml", "t.tmpl", "t.conf", "\"/a\"");
+  ConfwatchProcess p(c, {"--preflight", "-node", etcd_->endpoint(), "-srv-domain",
+                         "confwatch-test.invalid"});
+  EXPECT_EQ(0, RunToExit(p)) << p.Log();
+  EXPECT_TRUE(absl::StrContains(p.Log(), "read /a: 1 key(s)")) << p.Log();
+  EXPECT_TRUE(absl::StrContains(p.Log(), "SRV record _etcd._tcp.confwatch-test.invalid. is not looked up"))
+      << p.Log();
+}
+
 TEST_F(CliAgainstEtcd, ReportsAPrefixTheUserMayNotRead) {
   ASSERT_TRUE(client_->Put("/app/x", "1").ok());
   ASSERT_TRUE(etcd_->EnableAuth().ok());

@@ -189,6 +189,32 @@ TEST_F(ExecModeTest, CustomReloadSignalFromFlag) {
   EXPECT_EQ(0, p->WaitExit().value_or(-1)) << p->Log();
 }
 
+// A resource's own reload_signal without pid_file goes to the supervised
+// child; that file then gets no second reload (the exec-level SIGHUP). At
+// the first render no child runs yet: nothing to signal, and no error (the
+// child starts with the file as it is).
+TEST_F(ExecModeTest, ResourceReloadSignalWithoutPidFileSignalsTheChild) {
+  StartEtcdWithResource();
+  WriteAll(dir_.Path("conf.d/app.toml"),
+           absl::StrCat("[template]\nsrc = \"app.tmpl\"\ndest = \"", Out(),
+                        "\"\nkeys = [\"/app\"]\nreload_signal = \"SIGUSR2\"\n"));
+  Put("/app/x", "1");
+  auto p = StartConfwatch({});
+  ASSERT_TRUE(PollUntil([&] { return StartedPids().size() == 1; })) << p->Log();
+  Put("/app/x", "2");
+  EXPECT_TRUE(PollUntil([&] { return ChildLogHas("USR2 x=2"); })) << ChildLog() << p->Log();
+  Put("/app/x", "3");
+  EXPECT_TRUE(PollUntil([&] { return ChildLogHas("USR2 x=3"); })) << ChildLog() << p->Log();
+  usleep(500 * 1000);  // a HUP queued behind the USR2 would be logged by now
+  EXPECT_FALSE(absl::StrContains(ChildLog(), "HUP")) << ChildLog();
+  EXPECT_EQ(1u, StartedPids().size()) << ChildLog();
+  EXPECT_FALSE(absl::StrContains(p->Log(), "no supervised child")) << p->Log();
+  EXPECT_TRUE(absl::StrContains(p->Log(), "sending reload_signal SIGUSR2 to pid " + StartedPids()[0]))
+      << p->Log();
+  p->Signal(SIGTERM);
+  EXPECT_EQ(0, p->WaitExit().value_or(-1)) << p->Log();
+}
+
 TEST_F(ExecModeTest, EmptyReloadSignalRestartsTheChild) {
   StartEtcdWithResource();
   Put("/app/x", "1");

@@ -6,6 +6,8 @@ confwatch_module(daemon_integration
     ${CMAKE_SOURCE_DIR}/tests/integration/daemon_cli_test.cc
     ${CMAKE_SOURCE_DIR}/tests/integration/daemon_ops_test.cc
     ${CMAKE_SOURCE_DIR}/tests/integration/daemon_watch_test.cc
+    ${CMAKE_SOURCE_DIR}/tests/integration/daemon_security_test.cc
+    ${CMAKE_SOURCE_DIR}/tests/integration/srv_discovery_test.cc
   FAULTS
     ${CMAKE_SOURCE_DIR}/tests/integration/faults_test.cc
     ${CMAKE_SOURCE_DIR}/tests/integration/faults_cluster_test.cc

@@ -3,6 +3,7 @@
 // against a real etcd is proven in tests/integration/daemon_*_test.cc.
 #include "daemon/daemon.h"
 
+#include <signal.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 
@@ -105,15 +106,18 @@ class DaemonTest : public ::testing::Test {
   }
   std::string Out(const std::string& name) { return dir_ + "/out/" + name; }
 
-  Daemon& MakeDaemon() {
+  // `extra` fills the optional deps (callbacks) the test needs.
+  Daemon& MakeDaemon(const std::function<void(DaemonDeps*)>& extra = nullptr) {
     DaemonOptions o;
     o.confdir = dir_;
     o.config_debounce = absl::Milliseconds(20);
-    daemon_ = std::make_unique<Daemon>(o, DaemonDeps{&source_, &fs_, &runner_, &signals_});
+    DaemonDeps deps{&source_, &fs_, &runner_, &signals_};
+    if (extra) extra(&deps);
+    daemon_ = std::make_unique<Daemon>(o, deps);
     return *daemon_;
   }
-  void StartWatch() {
-    MakeDaemon();
+  void StartWatch(const std::function<void(DaemonDeps*)>& extra = nullptr) {
+    MakeDaemon(extra);
     thread_ = std::thread([this] { watch_status_ = daemon_->RunWatch(); });
     ASSERT_TRUE(Eventually([&] { return source_.following(); }));
   }
@@ -326,6 +330,78 @@ TEST_F(DaemonTest, FilesChangedCallbackNamesOnlyChangedDests) {
   std::lock_guard<std::mutex> lock(mu);
   EXPECT_EQ(Out("b"), seen[2]);
   EXPECT_EQ(Out("b"), seen[3]);
+}
+
+// Exec mode: a resource whose reload_signal has no pid_file signals the
+// child itself; its file is not reported as changed (no second reload of the
+// child), the other resource's file is.
+TEST_F(DaemonTest, ResourceReloadSignalGoesToTheChildAndNotAlsoThroughFilesChanged) {
+  source_.Set("/k/a", "1");
+  source_.Set("/k/b", "1");
+  AddResource("a", R"("/k/a")", "{{getv \"/k/a\"}}", "reload_signal = \"SIGUSR2\"\n");
+  AddResource("b", R"("/k/b")", "{{getv \"/k/b\"}}");
+  std::mutex mu;
+  std::vector<std::string> seen;
+  std::vector<int> child_signals;
+  StartWatch([&](DaemonDeps* deps) {
+    deps->on_files_changed = [&](const std::vector<std::string>& dests) {
+      std::lock_guard<std::mutex> lock(mu);
+      for (const std::string& d : dests) seen.push_back(d);
+    };
+    deps->signal_child = [&](int signal) {
+      std::lock_guard<std::mutex> lock(mu);
+      child_signals.push_back(signal);
+      return absl::OkStatus();
+    };
+  });
+  ASSERT_TRUE(Eventually([&] { return daemon_->stats().all_rendered.load(); }));
+  source_.PushPut("/k/a", "2");
+  ASSERT_TRUE(Eventually([&] {
+    std::lock_guard<std::mutex> lock(mu);
+    return child_signals.size() == 2;
+  })) << "one reload_signal at start, one for the change";
+  std::lock_guard<std::mutex> lock(mu);
+  EXPECT_EQ(std::vector<int>({SIGUSR2, SIGUSR2}), child_signals);
+  EXPECT_EQ(std::vector<std::string>({Out("b")}), seen);
+  EXPECT_EQ(0, daemon_->stats().reload_errors.load());
+}
+
+// A resource on a prefix the user may not read fails with the permission
+// error; the others render and are followed; a configuration reload asks
+// again once access is granted.
+TEST_F(DaemonTest, ForbiddenPrefixFailsItsResourceOnlyAndAReloadRetriesIt) {
+  source_.Set("/app/x", "1");
+  source_.Set("/secret/db", "s");
+  source_.Deny("/secret");
+  AddResource("app", R"("/app/x")", "{{getv \"/app/x\"}}");
+  AddResource("secret", R"("/secret/db")", "{{getv \"/secret/db\"}}");
+  StartWatch();
+  ASSERT_TRUE(Eventually([&] { return ReadFile(Out("app")) == "1"; }));
+  EXPECT_EQ(std::vector<std::string>({"/app/x"}), source_.followed());
+  source_.PushPut("/app/x", "2");
+  ASSERT_TRUE(Eventually([&] { return ReadFile(Out("app")) == "2"; }));
+  EXPECT_EQ("<missing>", ReadFile(Out("secret")));
+  EXPECT_GE(daemon_->stats().render_errors.load(), 1);
+  EXPECT_FALSE(daemon_->stats().all_rendered.load());
+
+  source_.Allow();
+  daemon_->ReloadConfig();
+  ASSERT_TRUE(Eventually([&] { return ReadFile(Out("secret")) == "s"; }));
+  EXPECT_EQ(std::vector<std::string>({"/app/x", "/secret/db"}), source_.followed());
+  EXPECT_TRUE(Eventually([&] { return daemon_->stats().all_rendered.load(); }));
+}
+
+TEST_F(DaemonTest, OnetimeNamesTheResourceAndTheForbiddenPrefix) {
+  source_.Set("/app/x", "1");
+  source_.Deny("/secret");
+  AddResource("app", R"("/app/x")", "{{getv \"/app/x\"}}");
+  AddResource("secret", R"("/secret/db")", "{{getv \"/secret/db\"}}");
+  absl::Status s = MakeDaemon().RunOnce();
+  EXPECT_EQ(absl::StatusCode::kAborted, s.code());
+  EXPECT_TRUE(absl::StrContains(s.message(),
+                                "secret.toml: fake: permission denied reading /secret/db"))
+      << s;
+  EXPECT_EQ("1", ReadFile(Out("app")));
 }
 
 TEST_F(DaemonTest, StopReturnsOk) {

@@ -28,6 +28,13 @@ class FakeKeySource : public KeySource {
       --fail_reads_;
       return absl::UnavailableError("fake: connection refused");
     }
+    for (const std::string& p : prefixes) {
+      for (const std::string& d : denied_) {
+        if (absl::StartsWith(p, d)) {
+          return absl::PermissionDeniedError("fake: permission denied reading " + p);
+        }
+      }
+    }
     SourceSnapshot snap;
     snap.revision = revision_;
     for (const auto& [k, v] : keys_) {
@@ -82,6 +89,16 @@ class FakeKeySource : public KeySource {
   // Changes the store without an event (lost while "compacted").
   void SetSilently(const std::string& key, const std::string& value) { Set(key, value); }
 
+  // Reads of prefixes under `prefix` fail with PermissionDenied, as etcd
+  // refuses a user without read access; Allow() lifts it.
+  void Deny(const std::string& prefix) {
+    std::lock_guard<std::mutex> lock(mu_);
+    denied_.push_back(prefix);
+  }
+  void Allow() {
+    std::lock_guard<std::mutex> lock(mu_);
+    denied_.clear();
+  }
   void FailNextReads(int n) {
     std::lock_guard<std::mutex> lock(mu_);
     fail_reads_ = n;
@@ -107,6 +124,7 @@ class FakeKeySource : public KeySource {
 
   std::mutex mu_;
   std::map<std::string, std::string> keys_;
+  std::vector<std::string> denied_;
   int64_t revision_ = 1;
   int fail_reads_ = 0;
   int reads_ = 0;

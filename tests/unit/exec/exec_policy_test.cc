@@ -189,6 +189,29 @@ TEST_F(SupervisorCoreTest, OtherSignalsAreForwardedAsTheyAre) {
   EXPECT_FALSE(Core().exit_code().has_value());
 }
 
+TEST_F(SupervisorCoreTest, ResourceReloadSignalGoesToTheRunningChildEvenSigterm) {
+  Core().OnResourceReloadSignal(SIGUSR2);  // before the start: nobody to tell
+  Core().Start(kT0);
+  Core().OnResourceReloadSignal(SIGUSR2);
+  Core().OnResourceReloadSignal(SIGTERM);  // the resource's choice: not a stop
+  EXPECT_EQ(absl::StrCat("start 100\nsignal 100 ", SIGUSR2, "\nsignal 100 ", SIGTERM, "\n"),
+            Calls());
+  EXPECT_EQ(0, shutdowns_);
+  EXPECT_FALSE(Core().exit_code().has_value());
+}
+
+TEST_F(SupervisorCoreTest, ResourceReloadSignalReachesTheNewChildAfterARestart) {
+  config_.reload_signal = 0;  // file changes restart the child
+  Core().Start(kT0);
+  Core().OnFilesChanged(kT0);
+  Core().OnResourceReloadSignal(SIGUSR2);  // 100 is being replaced: dropped
+  Core().OnChildExited(100, Killed(SIGTERM), kT0 + absl::Seconds(1));
+  Core().OnResourceReloadSignal(SIGUSR2);
+  EXPECT_EQ(absl::StrCat("start 100\nsignal 100 ", SIGTERM, "\nstart 101\nsignal 101 ", SIGUSR2,
+                         "\n"),
+            Calls());
+}
+
 TEST_F(SupervisorCoreTest, OnFailureRestartsWithBackoffUntilTheLimitThenExitsWithCode) {
   config_.restart = RestartPolicy::kOnFailure;
   config_.restart_limit = 3;

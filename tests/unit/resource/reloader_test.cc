@@ -39,13 +39,21 @@ TemplateResource Resource() {
 
 class ReloaderTest : public ::testing::Test {
  protected:
-  ReloadContext Context(pid_t child = 0) {
+  // `exec_mode`: with a supervised child, which records what it gets as
+  // "child <signal>" in signaller_.sent and answers child_status_.
+  ReloadContext Context(bool exec_mode = false) {
     ReloadContext ctx;
     ctx.runner = &runner_;
     ctx.signaller = &signaller_;
-    ctx.child_pid = child;
+    if (exec_mode) {
+      ctx.signal_child = [this](int signal) {
+        signaller_.sent.push_back(absl::StrCat("child ", signal));
+        return child_status_;
+      };
+    }
     return ctx;
   }
+  absl::Status child_status_;
   FakeCommandRunner runner_;
   FakeSignaller signaller_;
 };
@@ -78,7 +86,7 @@ TEST_F(ReloaderTest, SignalsPidFile) {
   TemplateResource r = Resource();
   r.reload_signal = SIGHUP;
   r.pid_file = "/run/nginx.pid";
-  ASSERT_TRUE(Reload(r, Context(/*child=*/77)).ok());
+  ASSERT_TRUE(Reload(r, Context(/*exec_mode=*/true)).ok());  // pid_file wins
   EXPECT_THAT(signaller_.sent, ElementsAre(absl::StrCat("/run/nginx.pid ", SIGHUP)));
   EXPECT_THAT(runner_.commands, IsEmpty());
 }
@@ -86,19 +94,42 @@ TEST_F(ReloaderTest, SignalsPidFile) {
 TEST_F(ReloaderTest, SignalsSupervisedChildWithoutPidFile) {
   TemplateResource r = Resource();
   r.reload_signal = SIGUSR2;
-  ASSERT_TRUE(Reload(r, Context(/*child=*/77)).ok());
-  EXPECT_THAT(signaller_.sent, ElementsAre(absl::StrCat("pid 77 ", SIGUSR2)));
+  ASSERT_TRUE(Reload(r, Context(/*exec_mode=*/true)).ok());
+  EXPECT_THAT(signaller_.sent, ElementsAre(absl::StrCat("child ", SIGUSR2)));
+  EXPECT_TRUE(SignalsChild(r));
+}
+
+TEST_F(ReloaderTest, ChildSignalErrorNamesResourceAndSignal) {
+  TemplateResource r = Resource();
+  r.reload_signal = SIGUSR2;
+  child_status_ = absl::UnavailableError("child is gone");
+  absl::Status s = Reload(r, Context(/*exec_mode=*/true));
+  EXPECT_EQ(absl::StatusCode::kUnavailable, s.code());
+  EXPECT_EQ("resource nginx.toml: reload_signal SIGUSR2: child is gone", std::string(s.message()));
+}
+
+TEST(SignalsChild, OnlyAReloadSignalWithoutPidFileOrCommand) {
+  TemplateResource r = Resource();
+  EXPECT_FALSE(SignalsChild(r));
+  r.reload_signal = SIGHUP;
+  EXPECT_TRUE(SignalsChild(r));
+  r.pid_file = "/run/nginx.pid";
+  EXPECT_FALSE(SignalsChild(r));
+  r.pid_file.clear();
+  r.reload_cmd = "nginx -s reload";
+  EXPECT_FALSE(SignalsChild(r));
 }
 
 TEST_F(ReloaderTest, SignalErrorsNameResourceAndSignal) {
   TemplateResource r = Resource();
   r.reload_signal = SIGHUP;
-  absl::Status s = Reload(r, Context(/*child=*/0));
+  absl::Status s = Reload(r, Context(/*exec_mode=*/false));
   EXPECT_EQ(absl::StatusCode::kFailedPrecondition, s.code());
   EXPECT_EQ(
       "resource nginx.toml: reload_signal SIGHUP: no pid_file and no supervised child "
-      "to signal",
+      "to signal (set pid_file, or run confwatch in exec mode: confwatch [flags] -- command)",
       std::string(s.message()));
+  EXPECT_THAT(signaller_.sent, IsEmpty());
 
   r.pid_file = "/run/nginx.pid";
   signaller_.status = absl::NotFoundError("pid file /run/nginx.pid: no such file");
