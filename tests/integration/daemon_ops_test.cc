@@ -44,6 +44,12 @@ TEST_F(OpsTest, MetricsCountWhatHappenedAndReadyzFollowsTheFirstRender) {
                          absl::StrCat("127.0.0.1:", port)});
   ASSERT_TRUE(PollUntil([&] { return Get(port, "/healthz").status == 200; })) << p.Log();
   // /app/v does not exist yet: the render fails, so confwatch is not ready.
+  // The put waits until that failed render happened (slow builds, e.g. under
+  // a sanitizer, may serve /healthz before the first render ran).
+  ASSERT_TRUE(PollUntil([&] {
+    absl::StatusOr<std::vector<PrometheusSample>> m = ParsePrometheusText(Get(port, "/metrics").body);
+    return m.ok() && SampleValue(*m, "confwatch_render_errors_total") >= 1;
+  })) << p.Log();
   HttpAnswer not_ready = Get(port, "/readyz");
   EXPECT_EQ(503, not_ready.status) << not_ready.body;
 
