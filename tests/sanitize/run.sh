@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Builds confwatch and its test binaries with sanitizers and runs the unit and
+# integration tests under them (a step of tests/run.sh):
+#   tests/sanitize/run.sh asan   AddressSanitizer + UndefinedBehaviorSanitizer  (build-asan/)
+#   tests/sanitize/run.sh tsan   ThreadSanitizer                                (build-tsan/)
+# Every sanitized process, including the confwatch binaries the integration
+# tests start, writes its reports under <build>/sanitizer-reports/; the step
+# fails when a test fails or when any report was written. Zero reports is the
+# bar; suppressions (tests/sanitize/*.supp) cover only uninstrumented system
+# libraries and say why.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+kind="${1:?usage: tests/sanitize/run.sh asan|tsan}"
+jobs="$(nproc 2>/dev/null || echo 2)"
+
+case "$kind" in
+  asan) sanitize="address,undefined"; labels="unit|integration" ;;
+  tsan) sanitize="thread"; labels="unit|integration" ;;
+  *) echo "tests/sanitize/run.sh: unknown sanitizer '$kind' (asan or tsan)" >&2; exit 2 ;;
+esac
+build="${CONFWATCH_SANITIZE_BUILD_DIR:-$root/build-$kind}"
+reports="$build/sanitizer-reports"
+
+cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Debug -DCONFWATCH_SANITIZE="$sanitize" \
+  -DCONFWATCH_BENCH=OFF >/dev/null
+cmake --build "$build" -j "$jobs" --target confwatch confwatch_tests confwatch_integration_tests
+
+rm -rf "$reports"
+mkdir -p "$reports"
+supp="$root/tests/sanitize"
+export ASAN_OPTIONS="log_path=$reports/asan:detect_leaks=1:halt_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1"
+export LSAN_OPTIONS="suppressions=$supp/lsan.supp:print_suppressions=0"
+export UBSAN_OPTIONS="log_path=$reports/ubsan:print_stacktrace=1:halt_on_error=1"
+export TSAN_OPTIONS="log_path=$reports/tsan:suppressions=$supp/tsan.supp:print_suppressions=0:second_deadlock_stack=1:history_size=4"
+# Sanitized code runs several times slower; the tests' own deadlines stay as
+# they are, ctest's per-test limit is raised.
+cd "$build"
+status=0
+ctest --output-on-failure --timeout 900 -j "$jobs" -L "$labels" -LE examples || status=$?
+
+found="$(find "$reports" -type f | sort)"
+if [ -n "$found" ]; then
+  echo "sanitize ($kind): reports were written:" >&2
+  for f in $found; do echo "== $f" >&2; head -60 "$f" >&2; done
+  status=1
+fi
+if [ "$status" -ne 0 ]; then
+  echo "sanitize ($kind): FAILED" >&2
+  exit "$status"
+fi
+echo "sanitize ($kind): all tests passed, no reports"
