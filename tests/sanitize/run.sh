@@ -25,6 +25,21 @@ cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Debug -DCONFWATCH_SANITIZE="$san
   -DCONFWATCH_BENCH=OFF >/dev/null
 cmake --build "$build" -j "$jobs" --target confwatch confwatch_tests confwatch_integration_tests
 
+if [ "$kind" = tsan ]; then
+  # Every abseil synchronization call of ours must go through a wrapper of
+  # tsan_absl_sync.cc, or TSan would report the fields it guards as races.
+  unwrapped="$(nm -C --undefined-only "$build/confwatch" "$build/confwatch_tests" \
+      "$build/confwatch_integration_tests" 2>/dev/null |
+    grep -E 'absl::[a-z0-9_]+::(Mutex|Notification|CondVar|Barrier|BlockingCounter)::' |
+    grep -vE '::(Mutex|Notification)::~|::(Lock|Unlock|Await|AwaitWithTimeout|AwaitWithDeadline|Notify|WaitForNotificationWithTimeout)\(' |
+    sort -u || true)"
+  if [ -n "$unwrapped" ]; then
+    echo "sanitize (tsan): abseil synchronization without a TSan wrapper (add it to tests/sanitize/tsan_absl_sync.cc and sanitize.cmake):" >&2
+    echo "$unwrapped" >&2
+    exit 1
+  fi
+fi
+
 rm -rf "$reports"
 mkdir -p "$reports"
 supp="$root/tests/sanitize"

@@ -32,6 +32,7 @@ if(CONFWATCH_SANITIZE MATCHES "thread")
       "_ZN${_cw_absl_ns}5Mutex6UnlockEv"
       "_ZN${_cw_absl_ns}5Mutex5AwaitERKNS0_9ConditionE"
       "_ZN${_cw_absl_ns}5Mutex16AwaitWithTimeoutERKNS0_9ConditionENS0_8DurationE"
+      "_ZN${_cw_absl_ns}5Mutex17AwaitWithDeadlineERKNS0_9ConditionENS0_4TimeE"
       "_ZN${_cw_absl_ns}12Notification6NotifyEv"
       "_ZNK${_cw_absl_ns}12Notification30WaitForNotificationWithTimeoutENS0_8DurationE")
     add_link_options("LINKER:--wrap=${sym}")

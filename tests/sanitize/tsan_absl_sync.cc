@@ -70,6 +70,18 @@ bool CW_WRAP(CW_ABSL(_ZN4absl, 5Mutex16AwaitWithTimeoutERKNS0_9ConditionENS0_8Du
   return met;
 }
 
+// absl::Mutex::AwaitWithDeadline(const Condition&, Time)
+bool CW_REAL(CW_ABSL(_ZN4absl, 5Mutex17AwaitWithDeadlineERKNS0_9ConditionENS0_4TimeE))(
+    Mutex*, const Condition&, absl::Time);
+bool CW_WRAP(CW_ABSL(_ZN4absl, 5Mutex17AwaitWithDeadlineERKNS0_9ConditionENS0_4TimeE))(
+    Mutex* mu, const Condition& c, absl::Time deadline) {
+  __tsan_release(mu);
+  bool met = CW_REAL(CW_ABSL(_ZN4absl, 5Mutex17AwaitWithDeadlineERKNS0_9ConditionENS0_4TimeE))(
+      mu, c, deadline);
+  __tsan_acquire(mu);
+  return met;
+}
+
 // absl::Notification::Notify()
 void CW_REAL(CW_ABSL(_ZN4absl, 12Notification6NotifyEv))(Notification*);
 void CW_WRAP(CW_ABSL(_ZN4absl, 12Notification6NotifyEv))(Notification* n) {
