@@ -100,6 +100,11 @@ absl::Status ExecState::Walk(const Value& dot, const Node* node) {
       return WalkIfOrWith(dot, static_cast<const BranchNode*>(node));
     case NodeType::kList:
       for (const auto& n : static_cast<const ListNode*>(node)->nodes) {
+        if (n->type() == NodeType::kText) {  // the kText case below, without a call
+          At(n.get());
+          out_->append(static_cast<const TextNode*>(n.get())->text);
+          continue;
+        }
         CW_RETURN_IF_ERROR(Walk(dot, n.get()));
         if (flow_ != Flow::kNormal) break;
       }
