@@ -50,14 +50,19 @@ bool ValuesCache::CatchUp(const Store& store, absl::FunctionRef<KeyRole(std::str
   return true;
 }
 
-void ValuesCache::EvictIfFull() {
-  while (entries_.size() >= kMaxEntries) {
-    auto oldest = std::min_element(entries_.begin(), entries_.end(), [](const auto& a, const auto& b) {
-      return a.second.last_use < b.second.last_use;
-    });
-    entries_.erase(oldest);
-  }
+void ValuesCache::Erase(Entries::iterator it) {
+  total_values_ -= it->second.values.size();
+  entries_.erase(it);
   entries_count_.store(entries_.size(), std::memory_order_relaxed);
+}
+
+void ValuesCache::EvictFor(size_t values) {
+  while (!entries_.empty() &&
+         (entries_.size() >= kMaxEntries || total_values_ + values > kMaxCachedValuesTotal)) {
+    Erase(std::min_element(entries_.begin(), entries_.end(), [](const auto& a, const auto& b) {
+      return a.second.last_use < b.second.last_use;
+    }));
+  }
 }
 
 void ValuesCache::Visit(const Store& store, const std::string& cache_key,
@@ -66,26 +71,30 @@ void ValuesCache::Visit(const Store& store, const std::string& cache_key,
                         absl::FunctionRef<void(const std::vector<std::string_view>&)> fn) {
   absl::MutexLock lock(&mu_);
   auto it = entries_.find(cache_key);
-  if (it != entries_.end() && it->second.version != store.version() &&
-      !CatchUp(store, role, &it->second)) {
-    entries_.erase(it);
-    it = entries_.end();
+  if (it != entries_.end() && it->second.version != store.version()) {
+    const size_t before = it->second.values.size();
+    if (CatchUp(store, role, &it->second)) {
+      total_values_ = total_values_ - before + it->second.values.size();
+    } else {
+      Erase(it);
+      it = entries_.end();
+    }
   }
   if (it == entries_.end()) {
     std::vector<std::string_view> built = build();
-    if (built.size() < kMinCachedValues) {
-      entries_count_.store(entries_.size(), std::memory_order_relaxed);
+    if (built.size() < kMinCachedValues || built.size() > kMaxCachedValuesTotal) {
       fn(built);
       return;
     }
-    EvictIfFull();
+    EvictFor(built.size());
     Entry entry;
     entry.version = store.version();
     entry.values.assign(built.begin(), built.end());
+    total_values_ += built.size();
     it = entries_.emplace(cache_key, std::move(entry)).first;
     entries_count_.store(entries_.size(), std::memory_order_relaxed);
-    fn(built);
     it->second.last_use = ++tick_;
+    fn(built);
     return;
   }
   it->second.last_use = ++tick_;

@@ -39,6 +39,9 @@ class ValuesCache {
   static constexpr size_t kMinCachedValues = 64;
   // At most this many answers are kept; the least recently used goes first.
   static constexpr size_t kMaxEntries = 64;
+  // At most this many values in all cached answers together (a copy of
+  // each: ~40 bytes a value); an answer larger than that is not cached.
+  static constexpr size_t kMaxCachedValuesTotal = 2'000'000;
   // More changes than this since an answer was cached: rebuild it.
   static constexpr size_t kMaxCatchUpChanges = 32;
 
@@ -69,15 +72,19 @@ class ValuesCache {
     uint64_t last_use = 0;
     std::vector<std::string> values;  // sorted bytewise
   };
+  using Entries = std::map<std::string, Entry, std::less<>>;
   // Applies the Store's changes since entry->version; false when the entry
   // must be rebuilt instead.
   static bool CatchUp(const Store& store, absl::FunctionRef<KeyRole(std::string_view)> role,
                       Entry* entry);
-  void EvictIfFull() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Makes room for an answer of `values` values.
+  void EvictFor(size_t values) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void Erase(Entries::iterator it) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   absl::Mutex mu_;
-  std::map<std::string, Entry, std::less<>> entries_ ABSL_GUARDED_BY(mu_);
+  Entries entries_ ABSL_GUARDED_BY(mu_);
   uint64_t tick_ ABSL_GUARDED_BY(mu_) = 0;
+  size_t total_values_ ABSL_GUARDED_BY(mu_) = 0;
   std::atomic<size_t> entries_count_{0};
 };
 

@@ -86,6 +86,28 @@ TEST(ValuesCache, CachedAnswerFollowsEveryChange) {
   EXPECT_EQ(*view.GetAllValues("/svc/*"), Visited(view, "/svc/*"));
 }
 
+// More answers than the cache keeps: the least recently used ones go, and
+// every answer stays exact.
+TEST(ValuesCache, EvictedAnswersAreRebuiltExactly) {
+  Store store;
+  const size_t patterns = ValuesCache::kMaxEntries + 10;
+  for (size_t p = 0; p < patterns; ++p) {
+    for (size_t i = 0; i < ValuesCache::kMinCachedValues; ++i) {
+      store.Put(absl::StrCat("/p", p, "/k", i), absl::StrCat(i % 7, "v", p));
+    }
+  }
+  absl::StatusOr<ViewScope> scope = ViewScope::Create("/", {"/"});
+  ASSERT_TRUE(scope.ok());
+  StoreView view(store, *scope);
+  for (int round = 0; round < 3; ++round) {
+    for (size_t p = 0; p < patterns; ++p) {
+      const std::string pattern = absl::StrCat("/p", p, "/*");
+      store.Put(absl::StrCat("/p", p, "/k0"), absl::StrCat("round", round));
+      ASSERT_EQ(*view.GetAllValues(pattern), Visited(view, pattern)) << pattern;
+    }
+  }
+}
+
 // Random puts and deletes over a few scopes and patterns, odd keys and bulk
 // changes included: the cached answer is compared with a fresh one after
 // every step.
