@@ -10,7 +10,9 @@
 // that range), never the whole store.
 //
 // Thread-safety: ViewScope is immutable and may be shared freely. A StoreView
-// only reads; several may be used at once, but not while the Store changes.
+// only reads the Store (VisitAllValues also updates the Store's ValuesCache,
+// which has its own lock); several may be used at once, but not while the
+// Store changes.
 // REQUIRES: the Store and ViewScope outlive the StoreView.
 //
 // ---- Which keys, and their names (ViewScope) ----
