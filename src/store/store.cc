@@ -43,14 +43,54 @@ std::string PrefixRangeEnd(std::string_view prefix) {
   return end;
 }
 
+void Store::Logged(std::string_view key, const std::string* old) {
+  ++version_;
+  if (values_cache_ == nullptr || !values_cache_->active()) {
+    // No cached answer to keep current: log nothing.
+    log_.clear();
+    log_bytes_ = 0;
+    log_start_ = version_;
+    return;
+  }
+  Change& c = log_.emplace_back();
+  c.version = version_;
+  c.key.assign(key.data(), key.size());
+  c.existed = old != nullptr;
+  if (old != nullptr) c.old_value = *old;
+  log_bytes_ += c.key.size() + c.old_value.size();
+  while (log_.size() > kMaxLogEntries || log_bytes_ > kMaxLogBytes) {
+    log_start_ = log_.front().version;
+    log_bytes_ -= log_.front().key.size() + log_.front().old_value.size();
+    log_.pop_front();
+  }
+}
+
+void Store::BulkChanged() {
+  ++version_;
+  log_.clear();
+  log_bytes_ = 0;
+  log_start_ = version_;
+}
+
+bool Store::ChangesSince(uint64_t since, std::vector<const Change*>* out) const {
+  out->clear();
+  if (since < log_start_) return false;
+  // Versions in the log are consecutive: the first one past `since` is at
+  // a known offset.
+  for (size_t i = since - log_start_; i < log_.size(); ++i) out->push_back(&log_[i]);
+  return true;
+}
+
 bool Store::Put(std::string_view key, std::string_view value) {
   auto it = map_.find(Absl(key));
   if (it == map_.end()) {
     map_.emplace(std::string(key), std::string(value));
     if (!IsCleanAbsolutePath(key)) odd_.emplace(key);
+    Logged(key, nullptr);
     return true;
   }
   if (it->second == value) return false;
+  Logged(key, &it->second);
   it->second.assign(value.data(), value.size());
   return true;
 }
@@ -63,6 +103,7 @@ Store::Map::iterator Store::Erase(Map::iterator it) {
 bool Store::Delete(std::string_view key) {
   auto it = map_.find(Absl(key));
   if (it == map_.end()) return false;
+  Logged(key, &it->second);
   Erase(it);
   return true;
 }
@@ -74,6 +115,7 @@ std::vector<std::string> Store::DeletePrefix(std::string_view prefix) {
     removed.push_back(it->first);
     it = Erase(it);
   }
+  if (!removed.empty()) BulkChanged();
   return removed;
 }
 
@@ -111,6 +153,7 @@ std::vector<std::string> Store::ReplacePrefix(std::string_view prefix,
       ++want;
     }
   }
+  if (!changed.empty()) BulkChanged();
   return changed;
 }
 

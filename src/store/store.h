@@ -14,12 +14,15 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <deque>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "absl/container/btree_map.h"
 #include "absl/container/btree_set.h"
+#include "store/values_cache.h"
 
 namespace confwatch {
 
@@ -40,7 +43,7 @@ class Store {
   using Map = absl::btree_map<std::string, std::string>;
   using Iterator = Map::const_iterator;
 
-  Store() = default;
+  Store() : values_cache_(std::make_unique<ValuesCache>()) {}
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
   Store(Store&&) = default;
@@ -89,17 +92,52 @@ class Store {
   size_t size() const { return map_.size(); }
   bool empty() const { return map_.empty(); }
 
+  // A count of modifications (not the etcd revision): every Put or Delete
+  // that changed something, and every DeletePrefix or ReplacePrefix that
+  // did, adds one.
+  uint64_t version() const { return version_; }
+
+  // One logged modification: the key and what it held before.
+  struct Change {
+    uint64_t version = 0;
+    std::string key;
+    bool existed = false;  // false: the key was new
+    std::string old_value;
+  };
+  // Sets *out to the logged changes with a version above `since`, oldest
+  // first. False when the log does not reach back that far: it is bounded,
+  // DeletePrefix and ReplacePrefix are not logged key by key, and nothing is
+  // logged while no ValuesCache answer could use it. Pointers are valid
+  // until the next modification.
+  bool ChangesSince(uint64_t since, std::vector<const Change*>* out) const;
+
+  // The cache of sorted getvs answers over this Store (values_cache.h).
+  ValuesCache* values_cache() const { return values_cache_.get(); }
+
   // The etcd revision the contents reflect (0 before the first sync).
   // Set by whoever applies events; the Store does not interpret it.
   int64_t revision() const { return revision_; }
   void set_revision(int64_t revision) { revision_ = revision; }
 
  private:
+  // Bounds of the change log; beyond them cached answers are rebuilt.
+  static constexpr size_t kMaxLogEntries = 1024;
+  static constexpr size_t kMaxLogBytes = size_t{1} << 20;
+
   Map::iterator Erase(Map::iterator it);
+  // Records a change of one key (old == nullptr: it was new).
+  void Logged(std::string_view key, const std::string* old);
+  // Records a change of many keys: the log starts over.
+  void BulkChanged();
 
   Map map_;
   OddSet odd_;
   int64_t revision_ = 0;
+  uint64_t version_ = 0;
+  std::deque<Change> log_;  // versions (log_start_, version_], in order
+  uint64_t log_start_ = 0;
+  size_t log_bytes_ = 0;
+  std::unique_ptr<ValuesCache> values_cache_;
 };
 
 // True when path.Clean(path) == path and path starts with '/': "/", "/a/b";

@@ -437,6 +437,57 @@ absl::StatusOr<std::vector<std::string_view>> StoreView::GetAllValueViews(
   return values;
 }
 
+std::string StoreView::ValuesCacheKey(std::string_view pattern) const {
+  // Length-prefixed, as keys may hold any byte.
+  std::string key;
+  auto add = [&key](std::string_view s) {
+    key += std::to_string(s.size());
+    key += ':';
+    key.append(s.data(), s.size());
+  };
+  add(pattern);
+  add(scope_->prefix_);
+  for (const auto& [lo, hi] : scope_->covered_) {
+    add(lo);
+    add(hi);
+  }
+  return key;
+}
+
+ValuesCache::KeyRole StoreView::ValuesRole(std::string_view pattern, std::string_view key) const {
+  if (!scope_->Covers(key)) return ValuesCache::KeyRole::kOutside;
+  // A visible key named through path.Clean (odd, or outside the regular
+  // ranges) may share its name with another: only a full answer is right.
+  if (!IsCleanAbsolutePath(key) || !InRanges(scope_->regular_, key) || !scope_->IsRegular(key)) {
+    return ValuesCache::KeyRole::kRebuild;
+  }
+  return GoPathMatch(pattern, scope_->RegularName(key)).value_or(false)
+             ? ValuesCache::KeyRole::kMatching
+             : ValuesCache::KeyRole::kOther;
+}
+
+absl::Status StoreView::VisitAllValues(
+    std::string_view pattern,
+    absl::FunctionRef<void(const std::vector<std::string_view>&)> fn) const {
+  ValuesCache* cache = store_->values_cache();
+  // The cache only keeps answers whose keys all have names in key order; a
+  // bad pattern's error comes from GetAllValueViews.
+  if (cache == nullptr || !ValidateGoPattern(pattern).ok() || !AllRegular()) {
+    absl::StatusOr<std::vector<std::string_view>> values = GetAllValueViews(pattern);
+    if (!values.ok()) return values.status();
+    fn(*values);
+    return absl::OkStatus();
+  }
+  cache->Visit(
+      *store_, ValuesCacheKey(pattern),
+      [&] {
+        absl::StatusOr<std::vector<std::string_view>> values = GetAllValueViews(pattern);
+        return values.ok() ? *std::move(values) : std::vector<std::string_view>();
+      },
+      [&](std::string_view key) { return ValuesRole(pattern, key); }, fn);
+  return absl::OkStatus();
+}
+
 absl::StatusOr<std::vector<std::string>> StoreView::GetAllValues(std::string_view pattern) const {
   absl::StatusOr<std::vector<std::string_view>> views = GetAllValueViews(pattern);
   if (!views.ok()) return views.status();

@@ -10,7 +10,9 @@
 // that range), never the whole store.
 //
 // Thread-safety: ViewScope is immutable and may be shared freely. A StoreView
-// only reads; several may be used at once, but not while the Store changes.
+// only reads the Store (VisitAllValues also updates the Store's ValuesCache,
+// which has its own lock); several may be used at once, but not while the
+// Store changes.
 // REQUIRES: the Store and ViewScope outlive the StoreView.
 //
 // ---- Which keys, and their names (ViewScope) ----
@@ -161,6 +163,15 @@ class StoreView {
   // The same values without copying them: views into the Store's values,
   // valid until the Store is next modified. What the `getvs` function uses.
   absl::StatusOr<std::vector<std::string_view>> GetAllValueViews(std::string_view pattern) const;
+  // confd `getvs` without copying the values: fn(values), sorted as
+  // strings, valid during the call only; errors as GetAllValues. The answer
+  // for a scope and pattern asked for again comes from the Store's
+  // ValuesCache, kept current through the Store's change log instead of
+  // recomputed (when every visible key is regular, as nearly always). What
+  // the `getvs` function uses.
+  absl::Status VisitAllValues(
+      std::string_view pattern,
+      absl::FunctionRef<void(const std::vector<std::string_view>&)> fn) const;
   // confd `ls`.
   std::vector<std::string> List(std::string_view path) const;
   // confd `lsdir`.
@@ -195,6 +206,10 @@ class StoreView {
   // are unique. Skips subtrees the pattern cannot match.
   template <typename Fn>
   void ScanMatching(std::string_view pattern, Fn&& fn) const;
+  // VisitAllValues' cache key: everything its answer depends on.
+  std::string ValuesCacheKey(std::string_view pattern) const;
+  // What a change of `key` means for the answer to `pattern`.
+  ValuesCache::KeyRole ValuesRole(std::string_view pattern, std::string_view key) const;
   // True when no key is visible.
   bool Empty() const;
   // True when every visible key is regular and no two share a name (no odd

@@ -61,6 +61,12 @@ Result ExecState::VarValue(std::string_view name) {
   return Errorf(absl::StrCat("undefined variable: ", std::string(name)));
 }
 
+// A pipeline that is just "." with nothing declared: {{.}}.
+bool ExecState::IsPrintDot(const PipeNode* pipe) {
+  return pipe->decl.empty() && pipe->cmds.size() == 1 && pipe->cmds[0]->args.size() == 1 &&
+         pipe->cmds[0]->args[0]->type() == NodeType::kDot;
+}
+
 absl::Status ExecState::Walk(const Value& dot, const Node* node) {
   At(node);
   switch (node->type()) {
@@ -68,6 +74,15 @@ absl::Status ExecState::Walk(const Value& dot, const Node* node) {
       // Do not pop variables so they persist until next end. Also, if the
       // action declares variables, don't print the result.
       const auto* action = static_cast<const ActionNode*>(node);
+      if (IsPrintDot(action->pipe.get())) {
+        // {{.}}: what EvalPipeline would compute, without the Status and
+        // copies of the general path (the commonest action in a range).
+        At(action->pipe.get());
+        At(action->pipe->cmds[0]->args[0].get());
+        if (dot.kind() == Kind::kInterface) return PrintValue(node, Value());
+        if (dot.boxed()) return PrintValue(node, dot.Boxed(false));
+        return PrintValue(node, dot);
+      }
       CW_ASSIGN_OR_RETURN(Value val, EvalPipeline(dot, action->pipe.get()));
       if (action->pipe->decl.empty()) return PrintValue(node, val);
       return absl::OkStatus();
@@ -85,6 +100,11 @@ absl::Status ExecState::Walk(const Value& dot, const Node* node) {
       return WalkIfOrWith(dot, static_cast<const BranchNode*>(node));
     case NodeType::kList:
       for (const auto& n : static_cast<const ListNode*>(node)->nodes) {
+        if (n->type() == NodeType::kText) {  // the kText case below, without a call
+          At(n.get());
+          out_->append(static_cast<const TextNode*>(n.get())->text);
+          continue;
+        }
         CW_RETURN_IF_ERROR(Walk(dot, n.get()));
         if (flow_ != Flow::kNormal) break;
       }
@@ -138,10 +158,16 @@ absl::Status ExecState::WalkRange(const Value& dot, const BranchNode* r) {
   absl::Status st;
   switch (val.kind()) {
     case Kind::kSlice: {
-      size_t n = val.Len();
-      for (size_t i = 0; i < n && st.ok() && flow_ != Flow::kBreak; ++i) {
+      const ValueList& elems = val.AsList();
+      // Elements of a []interface{} are boxed copies; any other element is
+      // passed as it is stored, with no reference-count traffic per element.
+      const bool boxed = val.type()->elem()->kind() == Kind::kInterface;
+      const bool want_index = r->pipe->decl.size() > 1;
+      for (size_t i = 0; i < elems.size() && st.ok() && flow_ != Flow::kBreak; ++i) {
         ran = true;
-        st = OneIteration(r, mark, Value::Int(static_cast<int64_t>(i)), val.Index(i));
+        const Value index = want_index ? Value::Int(static_cast<int64_t>(i)) : Value();
+        st = boxed ? OneIteration(r, mark, index, elems[i].Boxed())
+                   : OneIteration(r, mark, index, elems[i]);
       }
       break;
     }

@@ -40,6 +40,7 @@ class ExecState {
   absl::Status SetVar(std::string_view name, const Value& value);
   Result VarValue(std::string_view name);
 
+  static bool IsPrintDot(const PipeNode* pipe);
   absl::Status Walk(const Value& dot, const Node* node);
   absl::Status WalkIfOrWith(const Value& dot, const BranchNode* node);
   absl::Status WalkRange(const Value& dot, const BranchNode* r);

@@ -110,11 +110,14 @@ void AddStoreFuncs(FuncMap* m) {
     return Value::String(std::move(*v));
   });
   Def(m, "getvs", {s}, nullptr, StringSlice(), [](ExecContext& ctx, Args a) -> Result {
-    // Views into the store: the values are copied once, into the list.
-    absl::StatusOr<std::vector<std::string_view>> vs =
-        ViewOf(ctx).GetAllValueViews(a[0].AsString());
-    if (!vs.ok()) return Err(vs.status());
-    return Value::StringListOfViews(*vs);
+    // Views into the store's cached answer: the values are copied once,
+    // into the list.
+    Value list;
+    absl::Status st = ViewOf(ctx).VisitAllValues(
+        a[0].AsString(),
+        [&](const std::vector<std::string_view>& vs) { list = Value::StringListOfViews(vs); });
+    if (!st.ok()) return Err(st);
+    return list;
   });
   Def(m, "ls", {s}, nullptr, StringSlice(), [](ExecContext& ctx, Args a) -> Result {
     return Value::StringList(ViewOf(ctx).List(a[0].AsString()));

@@ -6,9 +6,12 @@
 //   getvs   the real store, view and confd getvs: what a re-render costs;
 //   lookup  getvs alone, without the range: the store's share of it;
 //   gets    {{range gets "/svc/*"}}server {{.Value}};{{end}}: the same list
-//           as key/value pairs (sorted by key, not by value).
+//           as key/value pairs (sorted by key, not by value);
+//   change  getvs after one Put before each render (untimed): what the
+//           daemon does per change. Plain `getvs` re-renders an unchanged
+//           store, so its getvs answer comes from the Store's cache as is.
 // Usage: template_bench [keys=100000] [iterations=20] [variant=all]
-// `variant` (engine, getvs, lookup, gets or all) runs one variant alone, e.g. under
+// `variant` (engine, getvs, change, lookup, gets or all) runs one variant alone, e.g. under
 // valgrind --tool=callgrind --toggle-collect='*Template::Execute*', whose
 // instruction counts do not depend on the machine's load.
 #include <sys/resource.h>
@@ -18,6 +21,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -50,9 +54,11 @@ struct Times {
 };
 
 // Renders `iterations` times; returns the per-render times.
-Times Time(const Template& t, ExecContext& ctx, int iterations, size_t* bytes) {
+Times Time(const Template& t, ExecContext& ctx, int iterations, size_t* bytes,
+           const std::function<void(int)>& before = nullptr) {
   Times times;
   for (int i = 0; i < iterations; ++i) {
+    if (before) before(i);
     std::string out;
     double cpu_start = CpuMs();
     auto start = Clock::now();
@@ -85,9 +91,10 @@ int Main(int argc, char** argv) {
   const std::string variant = argc > 3 ? argv[3] : "all";
   size_t bytes = 0;
   // Runs one variant unless another was asked for.
-  auto run = [&](const char* name, const Template& t, ExecContext& ctx) {
+  auto run = [&](const char* name, const Template& t, ExecContext& ctx,
+                 const std::function<void(int)>& before = nullptr) {
     if (variant != "all" && variant != name) return;
-    Times times = Time(t, ctx, iterations, &bytes);
+    Times times = Time(t, ctx, iterations, &bytes, before);
     Report(name, times, bytes);
   };
   const char* text = "{{range getvs \"/svc/*\"}}server {{.}};{{end}}";
@@ -118,6 +125,10 @@ int Main(int argc, char** argv) {
   ExecContext ctx;
   ctx.store = &view;
   run("getvs", **full, ctx);
+  // change: one key gets a new value before each render, as in the daemon.
+  run("change", **full, ctx, [&](int i) {
+    store.Put(absl::StrFormat("/svc/node-%06d", (i * 7919) % keys), absl::StrFormat("chg%d:80", i));
+  });
 
   // The store lookup alone (getvs's result is not ranged over): what the
   // getvs variant costs beyond the engine.
