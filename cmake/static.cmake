@@ -13,7 +13,9 @@
 #    declares, see src/ops/httplib_abi.h), so it stays, and with it what it
 #    needs: libssl/libcrypto (also used by gRPC: one copy), zlib, brotli and
 #    libstdc++ (a static libstdc++ next to the libstdc++.so that httplib loads
-#    would put two C++ runtimes in one process).
+#    would put two C++ runtimes in one process) and so libgcc_s (no
+#    -static-libgcc: a private unwinder next to the one libstdc++.so throws
+#    with saves nothing, libgcc_s is loaded anyway).
 #  - spdlog and fmt have no static archive in Debian: used header-only.
 #
 # This file defines one INTERFACE target, confwatch_static_deps, that
@@ -58,7 +60,7 @@ target_link_libraries(confwatch_static_deps INTERFACE
 # Each function and datum in its own section, so that --gc-sections drops
 # what nothing reaches (our code; Debian's archives are as they were built).
 add_compile_options(-ffunction-sections -fdata-sections)
-target_link_options(confwatch_static_deps INTERFACE -static-libgcc -Wl,--gc-sections -Wl,-O1)
+target_link_options(confwatch_static_deps INTERFACE -Wl,--gc-sections -Wl,-O1)
 # gold (part of binutils) folds identical functions (--icf=all: ~330 KB less
 # text here, mostly template instances); the default linker is used without it.
 include(CheckCXXSourceCompiles)
