@@ -51,10 +51,10 @@ TEST(Robustness, RecursionBelowTheLimitWorks) {
 
 // Sanitizers grow stack frames several times; the 1 MiB promise is for
 // normal builds.
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 constexpr size_t kStackKb = 8192;
 #elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
 constexpr size_t kStackKb = 8192;
 #else
 constexpr size_t kStackKb = 1024;
