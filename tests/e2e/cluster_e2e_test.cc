@@ -66,9 +66,7 @@ class ClusterE2eTest : public ::testing::Test {
   // may have led) can be dropped and time out.
   void PutThroughLiveMembers(const std::string& key, const std::string& value) {
     EtcdOptions o;
-    for (int i = 0; i < cluster_->size(); ++i) {
-      if (cluster_->member(i)->running()) o.endpoints.push_back(endpoints_[i]);
-    }
+    o.endpoints = cluster_->running_endpoints();
     o.dial_timeout = absl::Seconds(1);
     o.request_timeout = absl::Seconds(1);
     absl::StatusOr<std::unique_ptr<EtcdClient>> c = EtcdClient::Create(o);

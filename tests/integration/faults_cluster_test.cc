@@ -62,21 +62,12 @@ class FaultsClusterTest : public ::testing::Test {
     EXPECT_TRUE(c.ok()) << c.status();
     return c.ok() ? *std::move(c) : nullptr;
   }
-  // A client over the members that are running now.
-  std::unique_ptr<EtcdClient> LiveClient() {
-    std::vector<std::string> live;
-    for (int i = 0; i < cluster_->size(); ++i) {
-      if (cluster_->member(i)->running()) live.push_back(endpoints_[i]);
-    }
-    return ClientFor(live);
-  }
-
   // Runs `op` through the running members until it succeeds, for up to 30 s:
   // a request proposed while the cluster elects a leader can fail or time
   // out. Returns the revision of the write, 0 after a test failure.
   int64_t Retry(const std::string& what,
                 const std::function<absl::StatusOr<int64_t>(EtcdClient&)>& op) {
-    std::unique_ptr<EtcdClient> c = LiveClient();
+    std::unique_ptr<EtcdClient> c = ClientFor(cluster_->running_endpoints());
     if (c == nullptr) return 0;
     absl::StatusOr<int64_t> r;
     bool ok = PollUntil([&] { return (r = op(*c)).ok(); }, std::chrono::seconds(30));

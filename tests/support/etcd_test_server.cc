@@ -340,4 +340,12 @@ std::vector<std::string> EtcdTestCluster::endpoints() const {
   return out;
 }
 
+std::vector<std::string> EtcdTestCluster::running_endpoints() const {
+  std::vector<std::string> out;
+  for (const auto& m : members_) {
+    if (m->running()) out.push_back(m->endpoint());
+  }
+  return out;
+}
+
 }  // namespace confwatch
