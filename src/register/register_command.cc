@@ -13,6 +13,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "app/etcd_options_from.h"
 #include "app/run.h"
@@ -26,8 +27,8 @@ namespace {
 
 enum class Flag {
   kKey, kValue, kTtl, kHealth, kHealthInterval, kHealthTimeout,
-  kNode, kClientCert, kClientKey, kClientCaKeys, kUsername, kPassword, kBasicAuth,
-  kLogLevel, kHelp,
+  kNode, kSrvDomain, kSrvRecord, kScheme, kClientCert, kClientKey, kClientCaKeys, kUsername,
+  kPassword, kBasicAuth, kLogLevel, kHelp,
 };
 
 const std::map<std::string, Flag>& Flags() {
@@ -39,6 +40,9 @@ const std::map<std::string, Flag>& Flags() {
       {"health-interval", Flag::kHealthInterval},
       {"health-timeout", Flag::kHealthTimeout},
       {"node", Flag::kNode},
+      {"srv-domain", Flag::kSrvDomain},
+      {"srv-record", Flag::kSrvRecord},
+      {"scheme", Flag::kScheme},
       {"client-cert", Flag::kClientCert},
       {"client-key", Flag::kClientKey},
       {"client-ca-keys", Flag::kClientCaKeys},
@@ -102,6 +106,14 @@ absl::Status Apply(Flag flag, absl::string_view name, const std::string& value,
         c.nodes.emplace_back(absl::StripAsciiWhitespace(n));
       }
       break;
+    case Flag::kSrvDomain: c.srv_domain = value; break;
+    case Flag::kSrvRecord: c.srv_record = value; break;
+    case Flag::kScheme:
+      if (value != "http" && value != "https") {
+        return FlagError(name, absl::StrCat("must be http or https, got \"", value, "\""));
+      }
+      c.scheme = value;
+      break;
     case Flag::kClientCert: c.client_cert = value; break;
     case Flag::kClientKey: c.client_key = value; break;
     case Flag::kClientCaKeys: c.client_ca_keys = value; break;
@@ -158,7 +170,21 @@ absl::StatusOr<RegisterCommandOptions> ParseRegisterFlags(int argc, const char* 
     if (absl::Status s = Apply(it->second, name, value, &o); !s.ok()) return s;
   }
   if (!o.help && o.spec.key.empty()) return absl::InvalidArgumentError("--key is required");
+  // As the main command names it for its default backend: _etcd._tcp.<domain>.
+  if (o.connection.srv_record.empty() && !o.connection.srv_domain.empty()) {
+    o.connection.srv_record = absl::StrCat("_etcd._tcp.", o.connection.srv_domain, ".");
+  }
   return o;
+}
+
+absl::Status ResolveRegisterNodes(RegisterCommandOptions* o, const SrvLookup& lookup) {
+  const bool from_srv = o->connection.nodes.empty() && !o->connection.srv_record.empty();
+  if (absl::Status s = ResolveSrvNodes(&o->connection, lookup); !s.ok()) return s;
+  if (from_srv) {
+    LogInfo(absl::StrCat("SRV record ", o->connection.srv_record, ": etcd nodes ",
+                         absl::StrJoin(o->connection.nodes, ",")));
+  }
+  return absl::OkStatus();
 }
 
 std::string RegisterUsage() {
@@ -181,6 +207,10 @@ Registration:
 
 etcd connection (as for confwatch itself):
   --node URL              etcd endpoint; repeat or comma-separate (default 127.0.0.1:2379)
+  --srv-domain DOMAIN     without --node: the nodes from the SRV record
+                          _etcd._tcp.DOMAIN, looked up once at start
+  --srv-record RECORD     without --node: the nodes from this SRV record
+  --scheme http|https     scheme of the nodes found by SRV (default http)
   --client-cert FILE      client certificate (PEM)
   --client-key FILE       client key (PEM)
   --client-ca-keys FILE   CA bundle to verify etcd with (PEM)
@@ -206,6 +236,11 @@ int RunRegisterCommand(int argc, const char* const* argv) {
   // and only sigwait below sees the signals.
   sigset_t signals = StopSignals();
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  if (absl::Status s = ResolveRegisterNodes(&*o, SystemSrvLookup()); !s.ok()) {
+    std::cerr << "confwatch register: cannot find the etcd nodes: " << s.message() << "\n";
+    return kExitSourceUnavailable;
+  }
+  for (const std::string& w : o->connection.warnings) LogWarning(w);
   absl::StatusOr<std::unique_ptr<EtcdClient>> client =
       EtcdClient::Create(EtcdOptionsFrom(o->connection));
   if (!client.ok()) {

@@ -8,7 +8,8 @@
 //
 // Flags are accepted as -flag or --flag, with "-flag value" or "-flag=value",
 // as in the main command. Exit codes: 0 after a signal, 2 for bad flags or a
-// key/value template that does not render (nothing is registered then).
+// key/value template that does not render, 3 when --srv-domain/--srv-record
+// names no etcd node (nothing is registered then).
 //
 // Thread-safety: RunRegisterCommand is a program's main: call it once, from
 // the main thread, before any other thread exists.
@@ -19,6 +20,7 @@
 
 #include "absl/status/statusor.h"
 #include "app/options.h"
+#include "app/srv_nodes.h"
 #include "ops/logging.h"
 #include "register/registration_spec.h"
 
@@ -40,6 +42,10 @@ struct RegisterCommandOptions {
 //   "unknown flag --kye (see confwatch register --help)"
 //   "flag --ttl needs a value"
 absl::StatusOr<RegisterCommandOptions> ParseRegisterFlags(int argc, const char* const* argv);
+
+// With no --node and an SRV record: sets o->connection.nodes from it, as the
+// main command does (app/srv_nodes.h); errors name the record.
+absl::Status ResolveRegisterNodes(RegisterCommandOptions* o, const SrvLookup& lookup);
 
 // The text of `confwatch register --help`.
 std::string RegisterUsage();

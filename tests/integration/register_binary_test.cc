@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
 #include "tests/integration/binary_etcd_test.h"
@@ -163,6 +164,18 @@ TEST_F(RegisterBinaryTest, BadInputExitsTwoAndRegistersNothing) {
     EXPECT_EQ(std::optional<int>(2), p->WaitExit()) << c.message;
     EXPECT_EQ(c.message, p->Log());
   }
+  EXPECT_EQ(0u, KeyCount());
+}
+
+// The real resolver: ".invalid" never resolves (RFC 6761), so the failed
+// lookup runs for real; no fallback to the default node (where this test's
+// etcd could be listening is irrelevant: nothing may be registered anywhere).
+TEST_F(RegisterBinaryTest, SrvRecordWithoutAnswerExitsThreeNamingItAndRegistersNothing) {
+  RegisterProcess p(dir_, {"--key", "/k", "--srv-domain", "confwatch-test.invalid"});
+  EXPECT_EQ(std::optional<int>(3), p.WaitExit()) << p.Log();
+  EXPECT_TRUE(absl::StrContains(p.Log(), "confwatch register: cannot find the etcd nodes: SRV "
+                                         "record _etcd._tcp.confwatch-test.invalid.: "))
+      << p.Log();
   EXPECT_EQ(0u, KeyCount());
 }
 

@@ -88,6 +88,52 @@ TEST(RegisterFlags, UsageErrors) {
   EXPECT_EQ("--log-level: invalid log level \"loud\": use debug, info, warning, error, fatal "
             "or panic",
             Error({"--key", "/k", "--log-level", "loud"}));
+  EXPECT_EQ("--scheme: must be http or https, got \"ftp\"",
+            Error({"--key", "/k", "--scheme", "ftp"}));
+}
+
+// A lookup that answers one record and remembers what it was asked.
+SrvLookup OneRecordLookup(std::string* asked) {
+  return [asked](const std::string& record) -> absl::StatusOr<std::vector<SrvRecord>> {
+    *asked = record;
+    if (record != "_etcd._tcp.example.test.") return absl::NotFoundError("no such record");
+    return std::vector<SrvRecord>{{"etcd1.example.test.", 2379, 10, 0},
+                                  {"etcd0.example.test.", 2379, 0, 0}};
+  };
+}
+
+TEST(RegisterNodes, SrvDomainNamesTheEtcdRecordAndGivesItsTargetsInPriorityOrder) {
+  absl::StatusOr<RegisterCommandOptions> o =
+      Parse({"--key", "/k", "--srv-domain", "example.test", "--scheme=https"});
+  ASSERT_TRUE(o.ok()) << o.status();
+  EXPECT_EQ("_etcd._tcp.example.test.", o->connection.srv_record);
+  std::string asked;
+  ASSERT_TRUE(ResolveRegisterNodes(&*o, OneRecordLookup(&asked)).ok());
+  EXPECT_EQ("_etcd._tcp.example.test.", asked);
+  EXPECT_THAT(o->connection.nodes, ::testing::ElementsAre("https://etcd0.example.test:2379",
+                                                          "https://etcd1.example.test:2379"));
+}
+
+TEST(RegisterNodes, ARecordWithoutAnswerIsAnErrorNamingItAndNoDefaultNode) {
+  absl::StatusOr<RegisterCommandOptions> o =
+      Parse({"--key", "/k", "-srv-record", "_etcd-client._tcp.other.test."});
+  ASSERT_TRUE(o.ok()) << o.status();
+  std::string asked;
+  absl::Status s = ResolveRegisterNodes(&*o, OneRecordLookup(&asked));
+  EXPECT_FALSE(s.ok());
+  EXPECT_THAT(std::string(s.message()), ::testing::HasSubstr("_etcd-client._tcp.other.test."));
+  EXPECT_TRUE(o->connection.nodes.empty());
+}
+
+TEST(RegisterNodes, AGivenNodeWinsAndTheRecordIsNotLookedUp) {
+  absl::StatusOr<RegisterCommandOptions> o =
+      Parse({"--key", "/k", "--node", "127.0.0.1:2379", "--srv-domain", "example.test"});
+  ASSERT_TRUE(o.ok()) << o.status();
+  std::string asked;
+  ASSERT_TRUE(ResolveRegisterNodes(&*o, OneRecordLookup(&asked)).ok());
+  EXPECT_EQ("", asked);
+  EXPECT_THAT(o->connection.nodes, ::testing::ElementsAre("127.0.0.1:2379"));
+  EXPECT_FALSE(o->connection.warnings.empty());
 }
 
 }  // namespace
