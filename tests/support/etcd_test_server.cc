@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <utility>
@@ -298,6 +299,39 @@ absl::Status EtcdTestServer::EnableAuth() {
     s = Call("AuthEnable", auth.get(), &Stub::AuthEnable, etcdserverpb::AuthEnableRequest());
   }
   return s;
+}
+
+absl::Status EtcdTestServer::RestartEmpty() {
+  if (absl::Status s = Stop(); !s.ok()) return s;
+  std::error_code ec;
+  std::filesystem::remove_all(data_dir_, ec);
+  if (ec) return absl::InternalError(absl::StrCat("removing ", data_dir_, ": ", ec.message()));
+  if (absl::Status s = Spawn(); !s.ok()) return s;
+  return WaitHealthy(kStartTimeout);
+}
+
+absl::Status EtcdTestServer::GrantReaderPrefix(const std::string& prefix) {
+  auto auth = etcdserverpb::Auth::NewStub(
+      grpc::CreateChannel(endpoint(), TestClientCredentials(certs_.get())));
+  etcdserverpb::AuthenticateRequest login;
+  login.set_name(kTestRootUser);
+  login.set_password(kTestRootPassword);
+  etcdserverpb::AuthenticateResponse token;
+  grpc::Status s = auth->Authenticate(Deadline(absl::Seconds(5)).get(), login, &token);
+  if (!s.ok()) return absl::UnavailableError(absl::StrCat("Authenticate root: ", s.error_message()));
+  etcdserverpb::AuthRoleGrantPermissionRequest perm;
+  perm.set_name("app-reader");
+  perm.mutable_perm()->set_permtype(authpb::Permission::READ);
+  perm.mutable_perm()->set_key(prefix);
+  std::string end = prefix;
+  end.back() = static_cast<char>(end.back() + 1);  // every key starting with `prefix`
+  perm.mutable_perm()->set_range_end(end);
+  std::unique_ptr<grpc::ClientContext> ctx = Deadline(absl::Seconds(5));
+  ctx->AddMetadata("token", token.token());
+  etcdserverpb::AuthRoleGrantPermissionResponse resp;
+  s = auth->RoleGrantPermission(ctx.get(), perm, &resp);
+  if (!s.ok()) return absl::UnavailableError(absl::StrCat("RoleGrantPermission: ", s.error_message()));
+  return absl::OkStatus();
 }
 
 std::string EtcdTestServer::LogTail(size_t max_bytes) const {

@@ -95,11 +95,17 @@ class EtcdTestServer {
   // serves linearizable reads (a cluster member needs a quorum of running
   // members for that). Stops it first if it is running.
   absl::Status Restart();
+  // Stops etcd, empties its data dir and starts a new one-member cluster on
+  // the same ports: revision 1 again, as after restoring an older backup.
+  absl::Status RestartEmpty();
 
   // Creates user root (kTestRootPassword) with role root, role "app-reader"
   // with READ on the prefix kTestReaderPrefix, user kTestReader with that role,
   // then enables auth. After this every request needs credentials.
   absl::Status EnableAuth();
+  // After EnableAuth(): grants the reader's role READ on every key under
+  // `prefix` as well (as root), while clients keep running.
+  absl::Status GrantReaderPrefix(const std::string& prefix);
 
   // The last `max_bytes` of etcd's combined stdout/stderr.
   std::string LogTail(size_t max_bytes = 4000) const;
