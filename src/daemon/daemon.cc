@@ -190,7 +190,11 @@ void Daemon::OnResync(std::string prefix, SourceSnapshot snapshot) {
     spdlog::warn("resynchronised {} at revision {}", prefix.empty() ? "every key" : prefix,
                  snapshot.revision);
     std::vector<std::string> changed = store_.ReplacePrefix(prefix, snapshot.kvs);
-    store_.set_revision(std::max(store_.revision(), snapshot.revision));
+    // Not max(): a resync after etcd was restored from an older backup comes
+    // with a lower revision, and that is now the truth. (Otherwise the read is
+    // linearizable, so no event already applied is newer.)
+    store_.set_revision(snapshot.revision);
+    stats_.revision = snapshot.revision;
     MarkAffected(changed, absl::Now());
   });
 }
