@@ -17,6 +17,10 @@ namespace confwatch {
 namespace {
 
 constexpr absl::Duration kSyncRetryMin = absl::Milliseconds(250);
+// A re-read after start (new prefixes while etcd was down) retries at least
+// this often: as often as the watch stream reconnects, so files follow again
+// as soon as they would have without the configuration change.
+constexpr absl::Duration kResyncRetryMax = absl::Seconds(5);
 // A refused prefix is asked again on this timer: a role is granted by hand,
 // so seconds matter little, but nobody should have to touch confwatch.
 constexpr absl::Duration kDeniedRetryMin = absl::Seconds(1);
@@ -226,7 +230,7 @@ void Daemon::ResyncAndFollow(absl::Time now) {
     spdlog::warn("cannot read keys: {}; retrying in {}", s.message(),
                  absl::FormatDuration(resync_backoff_));
     resync_at_ = now + resync_backoff_;
-    resync_backoff_ = std::min(resync_backoff_ * 2, options_.source_retry_max);
+    resync_backoff_ = std::min({resync_backoff_ * 2, options_.source_retry_max, kResyncRetryMax});
     return;
   }
   if (resync_at_ != absl::InfiniteFuture()) spdlog::info("read every watched prefix again");

@@ -67,6 +67,8 @@ TEST_F(RecoveryTest, ReloadThatAddsAPrefixWhileEtcdIsDownFollowsItOnceEtcdIsBack
   EXPECT_TRUE(FileBecomes(c.Out("a.conf"), "a=1 other=none\n", std::chrono::seconds(30))) << p->Log();
   EXPECT_TRUE(LogShows(*p, "cannot read keys", before));
   EXPECT_FALSE(ReadWholeFile(c.Out("b.conf")).has_value());
+  // An outage of some seconds: the retries have backed off by now.
+  std::this_thread::sleep_for(std::chrono::seconds(8));
 
   absl::Status s = etcd_->Restart();
   ASSERT_TRUE(s.ok()) << s;
