@@ -139,7 +139,8 @@ std::optional<std::vector<WatchSet::Action>> WatchSet::Behind(
   const Watch& w = watches_.at(prefix);
   // etcd accepts a start revision beyond its own and stays silent until it
   // gets there. next_revision - 1 is a revision this watch has seen (or read
-  // at): a header below it means another history, not a slow stream.
+  // at): a header below it means another history (or a member far behind;
+  // the owner's linearizable read tells them apart), not a slow stream.
   if (w.next_revision == 0 || resp.header().revision() >= w.next_revision - 1) return std::nullopt;
   Action cancel(Action::Kind::kSendCancel, prefix);
   cancel.watch_id = w.id;
