@@ -163,6 +163,13 @@ void Daemon::ApplySnapshot(const std::vector<std::string>& prefixes, const Sourc
     std::vector<std::string> c = store_.ReplacePrefix(prefixes[i], parts[i]);
     changed.insert(changed.end(), c.begin(), c.end());
   }
+  if (snap.revision < store_.revision()) {
+    // A whole read replaces every watched key anyway; say why files may go
+    // back in time.
+    spdlog::warn("{} is at revision {}, lower than revision {} that confwatch already saw "
+                 "(restored from an older backup, or a new cluster); its keys replace ours",
+                 deps_.source->Describe(), snap.revision, store_.revision());
+  }
   store_.set_revision(snap.revision);
   stats_.revision = snap.revision;
   MarkAffected(changed, absl::Now());
