@@ -301,11 +301,16 @@ absl::Status EtcdTestServer::EnableAuth() {
   return s;
 }
 
-absl::Status EtcdTestServer::RestartEmpty() {
+absl::Status EtcdTestServer::StopAndClearData() {
   if (absl::Status s = Stop(); !s.ok()) return s;
   std::error_code ec;
   std::filesystem::remove_all(data_dir_, ec);
   if (ec) return absl::InternalError(absl::StrCat("removing ", data_dir_, ": ", ec.message()));
+  return absl::OkStatus();
+}
+
+absl::Status EtcdTestServer::RestartEmpty() {
+  if (absl::Status s = StopAndClearData(); !s.ok()) return s;
   if (absl::Status s = Spawn(); !s.ok()) return s;
   return WaitHealthy(kStartTimeout);
 }
@@ -346,10 +351,7 @@ absl::Status EtcdTestServer::SaveSnapshot(const std::string& path) {
 }
 
 absl::Status EtcdTestServer::RestoreSnapshot(const std::string& path) {
-  if (absl::Status s = Stop(); !s.ok()) return s;
-  std::error_code ec;
-  std::filesystem::remove_all(data_dir_, ec);
-  if (ec) return absl::InternalError(absl::StrCat("removing ", data_dir_, ": ", ec.message()));
+  if (absl::Status s = StopAndClearData(); !s.ok()) return s;
   absl::Status s = Etcdctl({"snapshot", "restore", path, "--data-dir=" + data_dir_,
                             "--name=" + name_, "--initial-cluster=" + name_ + "=" + PeerUrl(),
                             "--initial-advertise-peer-urls=" + PeerUrl(),

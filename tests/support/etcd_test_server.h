@@ -125,6 +125,8 @@ class EtcdTestServer {
   bool PortWasTaken() const;
   std::vector<std::string> Args() const;
   absl::Status Spawn();
+  // Stop(), then removes the data dir.
+  absl::Status StopAndClearData();
   // Runs etcdctl (API v3) with `args`, its output appended to the log.
   absl::Status Etcdctl(const std::vector<std::string>& args) const;
   absl::Status WaitHealthy(absl::Duration timeout);
