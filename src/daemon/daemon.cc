@@ -17,6 +17,14 @@ namespace confwatch {
 namespace {
 
 constexpr absl::Duration kSyncRetryMin = absl::Milliseconds(250);
+// A re-read after start (new prefixes while etcd was down) retries at least
+// this often: as often as the watch stream reconnects, so files follow again
+// as soon as they would have without the configuration change.
+constexpr absl::Duration kResyncRetryMax = absl::Seconds(5);
+// A refused prefix is asked again on this timer: a role is granted by hand,
+// so seconds matter little, but nobody should have to touch confwatch.
+constexpr absl::Duration kDeniedRetryMin = absl::Seconds(1);
+constexpr absl::Duration kDeniedRetryMax = absl::Seconds(60);
 
 SchedulePolicy PolicyOf(const TemplateResource& r) {
   return SchedulePolicy{r.wait_min, r.wait_max, r.min_reload_interval};
@@ -34,6 +42,8 @@ Daemon::Daemon(DaemonOptions options, DaemonDeps deps)
       cache_(ConfwatchFuncMap()) {
   worker_.set_on_files_changed(deps_.on_files_changed);
   worker_.set_stats(&stats_);
+  resync_backoff_ = kSyncRetryMin;
+  denied_backoff_ = kDeniedRetryMin;
 }
 
 Daemon::~Daemon() {
@@ -81,25 +91,29 @@ absl::Status Daemon::LoadConfig() {
 absl::Status Daemon::SyncAll() {
   std::vector<std::string> prefixes = set_->index().WatchPrefixes();
   absl::StatusOr<SourceSnapshot> snap = deps_.source->Read(prefixes);
-  denied_.clear();
+  std::map<std::string, absl::Status> denied;
   // A file backend's permission error is about a file, not a prefix: it
   // keeps failing the whole read (and -watch retrying) as before.
   if (snap.status().code() == absl::StatusCode::kPermissionDenied &&
       deps_.source->Files().empty()) {
     // One resource on a prefix the etcd user may not read must not keep the
     // others from rendering: find the forbidden prefixes, read the rest.
-    // Waiting does not fix a role; a configuration reload (SIGHUP) asks again.
-    prefixes = AllowedPrefixes(prefixes);
-    if (denied_.empty()) return snap.status();
+    // Watch mode asks again on a timer (RetryDenied).
+    prefixes = AllowedPrefixes(prefixes, &denied);
+    if (denied.empty()) return snap.status();
     snap = deps_.source->Read(prefixes);
   }
   if (!snap.ok()) return snap.status();
+  // Only a read that worked says what is refused now; a failed one keeps
+  // the previous answer.
+  denied_ = std::move(denied);
   prefixes_ = std::move(prefixes);
   ApplySnapshot(prefixes_, *snap);
   return absl::OkStatus();
 }
 
-std::vector<std::string> Daemon::AllowedPrefixes(const std::vector<std::string>& prefixes) {
+std::vector<std::string> Daemon::AllowedPrefixes(const std::vector<std::string>& prefixes,
+                                                 std::map<std::string, absl::Status>* denied) {
   std::vector<std::string> allowed;
   for (const std::string& p : prefixes) {
     absl::StatusOr<SourceSnapshot> one = deps_.source->Read({p});
@@ -111,10 +125,9 @@ std::vector<std::string> Daemon::AllowedPrefixes(const std::vector<std::string>&
     for (const LoadedResource& r : set_->resources()) {
       if (ReadsPrefix(r.config, p)) names.push_back(r.config.name);
     }
-    spdlog::error(
-        "{}: not rendering {} (grant the read, then reload the configuration or restart confwatch)",
-        one.status().message(), absl::StrJoin(names, ", "));
-    denied_.emplace(p, one.status());
+    spdlog::error("{}: not rendering {} until the read is granted", one.status().message(),
+                  absl::StrJoin(names, ", "));
+    denied->emplace(p, one.status());
   }
   return allowed;
 }
@@ -150,6 +163,13 @@ void Daemon::ApplySnapshot(const std::vector<std::string>& prefixes, const Sourc
     std::vector<std::string> c = store_.ReplacePrefix(prefixes[i], parts[i]);
     changed.insert(changed.end(), c.begin(), c.end());
   }
+  if (snap.revision < store_.revision()) {
+    // A whole read replaces every watched key anyway; say why files may go
+    // back in time.
+    spdlog::warn("{} is at revision {}, lower than revision {} that confwatch already saw "
+                 "(restored from an older backup, or a new cluster); its keys replace ours",
+                 deps_.source->Describe(), snap.revision, store_.revision());
+  }
   store_.set_revision(snap.revision);
   stats_.revision = snap.revision;
   MarkAffected(changed, absl::Now());
@@ -181,7 +201,11 @@ void Daemon::OnResync(std::string prefix, SourceSnapshot snapshot) {
     spdlog::warn("resynchronised {} at revision {}", prefix.empty() ? "every key" : prefix,
                  snapshot.revision);
     std::vector<std::string> changed = store_.ReplacePrefix(prefix, snapshot.kvs);
-    store_.set_revision(std::max(store_.revision(), snapshot.revision));
+    // Not max(): a resync after etcd was restored from an older backup comes
+    // with a lower revision, and that is now the truth. (Otherwise the read is
+    // linearizable, so no event already applied is newer.)
+    store_.set_revision(snapshot.revision);
+    stats_.revision = snapshot.revision;
     MarkAffected(changed, absl::Now());
   });
 }
@@ -199,6 +223,69 @@ void Daemon::OnSourceState(bool connected, std::string message) {
 absl::Status Daemon::StartFollowing() {
   if (!deps_.source->CanFollow()) return absl::OkStatus();
   return deps_.source->Follow(prefixes_, store_.revision(), this);
+}
+
+void Daemon::ResyncAndFollow(absl::Time now) {
+  deps_.source->StopFollowing();
+  absl::Status s = SyncAll();
+  if (s.ok()) s = StartFollowing();
+  now = std::max(now, absl::Now());  // the read may have waited on a dial timeout
+  if (!s.ok()) {
+    // etcd unreachable during a configuration reload, say: keep asking, or
+    // the new prefixes would never be read and nothing followed again.
+    stats_.source_connected = false;
+    spdlog::warn("cannot read keys: {}; retrying in {}", s.message(),
+                 absl::FormatDuration(resync_backoff_));
+    resync_at_ = now + resync_backoff_;
+    resync_backoff_ = std::min({resync_backoff_ * 2, options_.source_retry_max, kResyncRetryMax});
+    return;
+  }
+  if (resync_at_ != absl::InfiniteFuture()) spdlog::info("read every watched prefix again");
+  resync_at_ = absl::InfiniteFuture();
+  resync_backoff_ = kSyncRetryMin;
+  stats_.source_connected = true;
+  RetryFailedRenders();
+  ScheduleDeniedRetry(now);
+}
+
+void Daemon::ScheduleDeniedRetry(absl::Time now) {
+  if (denied_.empty()) {
+    denied_retry_at_ = absl::InfiniteFuture();
+    denied_backoff_ = kDeniedRetryMin;
+    return;
+  }
+  std::vector<std::string> prefixes;
+  for (const auto& entry : denied_) prefixes.push_back(entry.first);
+  spdlog::info("no read access to {}; asking again in {}", absl::StrJoin(prefixes, ", "),
+               absl::FormatDuration(denied_backoff_));
+  denied_retry_at_ = now + denied_backoff_;
+}
+
+void Daemon::RetryDenied(absl::Time now) {
+  denied_retry_at_ = absl::InfiniteFuture();
+  std::vector<std::string> granted;
+  for (const auto& entry : denied_) {
+    // Only a read that works counts: an unreachable etcd is the watcher's
+    // business, and following must not stop for it.
+    if (deps_.source->Read({entry.first}).ok()) granted.push_back(entry.first);
+  }
+  if (granted.empty()) {
+    denied_backoff_ = std::min(denied_backoff_ * 2, kDeniedRetryMax);
+    ScheduleDeniedRetry(std::max(now, absl::Now()));
+    return;
+  }
+  // A new prefix to follow: read and follow everything again, as after a
+  // configuration reload (one watch stream carries every prefix).
+  spdlog::info("read access to {} granted; reading every watched prefix again",
+               absl::StrJoin(granted, ", "));
+  denied_backoff_ = kDeniedRetryMin;
+  ResyncAndFollow(now);
+}
+
+void Daemon::RetryFailedRenders() {
+  for (size_t i = 0; i < set_->resources().size(); ++i) {
+    if (scheduler_.Failures(static_cast<int>(i)) > 0) scheduler_.RetryNow(static_cast<int>(i));
+  }
 }
 
 // ---- render and install ----
@@ -409,6 +496,7 @@ absl::Status Daemon::RunWatch() {
       StopWorker();
       return s;
     }
+    ScheduleDeniedRetry(absl::Now());
   }
 
   while (!stop_ || batches_in_flight_ > 0) {
@@ -420,16 +508,18 @@ absl::Status Daemon::RunWatch() {
       const std::vector<std::string> old_prefixes = prefixes_;
       if (absl::Status s = LoadConfig(); !s.ok()) {
         spdlog::error("configuration reload failed, keeping the previous one: {}", s.message());
-      } else if (set_->index().WatchPrefixes() != old_prefixes) {
-        // New keys to follow: read them and follow the new set from there.
-        deps_.source->StopFollowing();
-        absl::Status s2 = SyncAll();
-        if (s2.ok()) s2 = StartFollowing();
-        if (!s2.ok()) spdlog::error("{}", s2.message());
+      } else if (set_->index().WatchPrefixes() != old_prefixes ||
+                 resync_at_ != absl::InfiniteFuture()) {
+        // New keys to follow (or a re-read still owed): read them and follow
+        // the new set from there.
+        ResyncAndFollow(now);
       }
     }
+    if (!stop_ && now >= resync_at_) ResyncAndFollow(now);
+    if (!stop_ && now >= denied_retry_at_) RetryDenied(now);
     Dispatch(now);
-    absl::Time deadline = config_reload_at_;  // Stop() and every producer wake us
+    // Stop() and every producer wake us.
+    absl::Time deadline = std::min({config_reload_at_, resync_at_, denied_retry_at_});
     if (std::optional<absl::Time> next = scheduler_.NextDeadline()) deadline = std::min(deadline, *next);
     std::optional<EventQueue::Event> ev = queue_.Pop(deadline);
     if (ev) (*ev)();

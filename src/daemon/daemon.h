@@ -121,11 +121,26 @@ class Daemon : private ChangeSink {
   // Loop-thread helpers.
   absl::Status LoadConfig();
   // One Read of every watched prefix; those the source refuses with
-  // PermissionDenied are left out (denied_) and the rest is read.
+  // PermissionDenied are left out (denied_) and the rest is read. On error
+  // the store, prefixes_ and denied_ are as they were.
   absl::Status SyncAll();
   // The prefixes of `prefixes` the source lets us read; records the others
-  // in denied_ and logs which resources they keep from rendering.
-  std::vector<std::string> AllowedPrefixes(const std::vector<std::string>& prefixes);
+  // in *denied and logs which resources they keep from rendering.
+  std::vector<std::string> AllowedPrefixes(const std::vector<std::string>& prefixes,
+                                           std::map<std::string, absl::Status>* denied);
+  // Watch mode after start: stops following, reads every watched prefix and
+  // follows them again. A failed read is retried with backoff from the loop
+  // (resync_at_); following stays stopped until a read works, which then
+  // replaces the whole store, so nothing is lost meanwhile.
+  void ResyncAndFollow(absl::Time now);
+  // Schedules (or ends) the timer that asks the refused prefixes again.
+  void ScheduleDeniedRetry(absl::Time now);
+  // The timer fired: when the source now lets us read one of denied_, read
+  // and follow everything again; else ask again later, backing off.
+  void RetryDenied(absl::Time now);
+  // Resources that failed while the source had nothing for them render at
+  // once after a read instead of waiting out their backoff.
+  void RetryFailedRenders();
   static bool ReadsPrefix(const TemplateResource& r, const std::string& prefix);
   // The permission error that keeps `r` from rendering; nullptr when none.
   const absl::Status* DeniedError(const TemplateResource& r) const;
@@ -151,6 +166,12 @@ class Daemon : private ChangeSink {
   // Watch prefixes the source refused to read (PermissionDenied), with that
   // error: their resources fail to render with it. Set by SyncAll().
   std::map<std::string, absl::Status> denied_;
+  // Watch mode: when a failed ResyncAndFollow is tried again (InfiniteFuture:
+  // none pending), and when the denied_ prefixes are asked again.
+  absl::Time resync_at_ = absl::InfiniteFuture();
+  absl::Duration resync_backoff_;
+  absl::Time denied_retry_at_ = absl::InfiniteFuture();
+  absl::Duration denied_backoff_;
   uint64_t generation_ = 0;            // bumps on every configuration reload
   std::vector<bool> rendered_once_;
   bool config_reload_pending_ = false;

@@ -87,6 +87,18 @@ void EtcdKeySource::OnEvents(const std::string& prefix, int64_t revision,
 void EtcdKeySource::OnCompacted(const std::string& prefix, int64_t compact_revision) {
   spdlog::warn("etcd compacted revision {} that the watch of {} still needed; reading it again",
                compact_revision, prefix.empty() ? "every key" : prefix);
+  ReadAgain(prefix, 0);
+}
+
+void EtcdKeySource::OnBehind(const std::string& prefix, int64_t etcd_revision,
+                             int64_t seen_revision) {
+  spdlog::debug("etcd answered the watch of {} at revision {}, below revision {} already seen; "
+               "reading it again",
+               prefix.empty() ? "every key" : prefix, etcd_revision, seen_revision);
+  ReadAgain(prefix, seen_revision);
+}
+
+void EtcdKeySource::ReadAgain(const std::string& prefix, int64_t seen_revision) {
   // The watch is gone; read the prefix afresh and follow it from there. This
   // runs on the watch thread: other prefixes wait, which is what we want
   // while the store is being brought back in line.
@@ -94,6 +106,14 @@ void EtcdKeySource::OnCompacted(const std::string& prefix, int64_t compact_revis
   while (!stopping_) {
     absl::StatusOr<Snapshot> snap = client_->RangePrefix(prefix);
     if (snap.ok()) {
+      // A linearizable read below what we saw is another history, not a
+      // member that lagged: etcd restored from an older backup, or a new
+      // cluster. Our revision means nothing there; its keys are the truth.
+      if (snap->revision < seen_revision) {
+        spdlog::warn("etcd is at revision {}, lower than revision {} that confwatch already saw "
+                     "(restored from an older backup, or a new cluster); resynchronising {}",
+                     snap->revision, seen_revision, prefix.empty() ? "every key" : prefix);
+      }
       SourceSnapshot s;
       s.revision = snap->revision;
       for (KeyValue& kv : snap->kvs) s.kvs.push_back({std::move(kv.key), std::move(kv.value)});

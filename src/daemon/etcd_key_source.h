@@ -3,7 +3,9 @@
 // that same revision), Follow() watches all of them over the client's single
 // watch stream from that revision + 1, so nothing is missed or seen twice.
 // A compaction past our revision re-reads just that prefix and resumes after
-// the new snapshot; reconnecting to another endpoint is the client's job.
+// the new snapshot, and so does an etcd answering below a revision we saw
+// (restored from an older backup); reconnecting to another endpoint is the
+// client's job.
 //
 // Thread-safety: Read/Follow/StopFollowing from the event loop; the
 // WatchHandler callbacks run on the client's watch thread and only forward
@@ -39,6 +41,11 @@ class EtcdKeySource : public KeySource, private WatchHandler {
  private:
   void OnEvents(const std::string& prefix, int64_t revision, std::vector<Event> events) override;
   void OnCompacted(const std::string& prefix, int64_t compact_revision) override;
+  void OnBehind(const std::string& prefix, int64_t etcd_revision, int64_t seen_revision) override;
+  // Reads `prefix` again (retrying until it works or following stops),
+  // resynchronises the sink and watches on from there. `seen_revision`: the
+  // newest revision the lost watch had passed, 0 if not in question.
+  void ReadAgain(const std::string& prefix, int64_t seen_revision);
   void OnWatchError(const std::string& prefix, const absl::Status& status) override;
   void OnConnectionState(bool connected, const std::string& endpoint,
                          const absl::Status& status) override;

@@ -64,6 +64,12 @@ void Scheduler::Finished(int id, bool ok, absl::Time now) {
   }
 }
 
+void Scheduler::RetryNow(int id) {
+  State& s = states_[id];
+  if (!s.present || s.failures == 0) return;
+  s.retry_at = absl::InfinitePast();
+}
+
 std::optional<absl::Time> Scheduler::NextDeadline() const {
   std::optional<absl::Time> next;
   for (const State& s : states_) {

@@ -48,6 +48,12 @@ class Scheduler {
   // still applies so that a permanently broken resource cannot spin).
   void Finished(int id, bool ok, absl::Time now);
 
+  // A failing resource's inputs were just read again (the source came back,
+  // a refused prefix was granted): its next try need not wait out the
+  // backoff of failures that were about missing data. Another failure backs
+  // off from where it was.
+  void RetryNow(int id);
+
   // The earliest time at which TakeReady may return something new, if any.
   std::optional<absl::Time> NextDeadline() const;
 

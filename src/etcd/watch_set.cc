@@ -76,6 +76,7 @@ std::vector<WatchSet::Action> WatchSet::Apply(etcdserverpb::WatchResponse& resp)
   if (resp.canceled()) return {Ended(prefix, resp)};
   Watch& w = watches_.at(prefix);
   if (resp.events_size() == 0) {
+    if (std::optional<std::vector<Action>> behind = Behind(prefix, resp)) return *behind;
     // A progress notification: every future event on this watch is newer.
     w.next_revision = std::max(w.next_revision, resp.header().revision() + 1);
     return {Action{Action::Kind::kProgress, prefix, resp.header().revision()}};
@@ -105,6 +106,7 @@ std::vector<WatchSet::Action> WatchSet::ApplyCreated(etcdserverpb::WatchResponse
   Watch& w = it->second;
   w.id = resp.watch_id();
   by_id_[w.id] = prefix;
+  if (std::optional<std::vector<Action>> behind = Behind(prefix, resp)) return *behind;
   // Watching "from now" means from the revision after the header's: pin it,
   // or a resume after a broken stream would silently skip what happened in
   // between.
@@ -130,6 +132,23 @@ WatchSet::Action WatchSet::Ended(const std::string& prefix,
   Action failed(Action::Kind::kFailed, prefix, w.next_revision);
   failed.reason = resp.cancel_reason();
   return failed;
+}
+
+std::optional<std::vector<WatchSet::Action>> WatchSet::Behind(
+    const std::string& prefix, const etcdserverpb::WatchResponse& resp) {
+  const Watch& w = watches_.at(prefix);
+  // etcd accepts a start revision beyond its own and stays silent until it
+  // gets there. next_revision - 1 is a revision this watch has seen (or read
+  // at): a header below it means another history (or a member far behind;
+  // the owner's linearizable read tells them apart), not a slow stream.
+  if (w.next_revision == 0 || resp.header().revision() >= w.next_revision - 1) return std::nullopt;
+  Action cancel(Action::Kind::kSendCancel, prefix);
+  cancel.watch_id = w.id;
+  Action behind(Action::Kind::kBehind, prefix, resp.header().revision());
+  behind.seen_revision = w.next_revision - 1;
+  by_id_.erase(w.id);
+  watches_.erase(prefix);
+  return std::vector<Action>{std::move(cancel), std::move(behind)};
 }
 
 WatchSet::Action WatchSet::Events(const std::string& prefix, Watch& w,

@@ -7,7 +7,10 @@
 //    told which id to use), so a "created" answer always belongs to the one
 //    create in flight. After a broken stream every prefix is created again
 //    from the revision after the last one delivered: nothing lost; events
-//    etcd sends again anyway are dropped here: nothing twice.
+//    etcd sends again anyway are dropped here: nothing twice. An etcd whose
+//    revision is below one a watch already passed (restored from an older
+//    backup, a new data dir) ends that watch: waiting for our revision would
+//    skip every write until etcd got there.
 //  * FragmentAssembler joins the pieces of a response that etcd split
 //    because one revision was too large for a single message.
 //
@@ -44,6 +47,7 @@ class WatchSet {
       kCompacted,   // revision = compact revision; the watch is gone
       kFailed,      // etcd canceled it (reason); revision = next needed; gone
       kSendCancel,  // cancel server watch `watch_id` (created after Remove)
+      kBehind,      // etcd is at `revision`, below `seen_revision`; the watch is gone
     };
     Action(Kind kind, std::string prefix, int64_t revision = 0)
         : kind(kind), prefix(std::move(prefix)), revision(revision) {}
@@ -54,6 +58,7 @@ class WatchSet {
     std::vector<Event> events;
     std::string reason;
     int64_t watch_id = 0;
+    int64_t seen_revision = 0;  // kBehind: the newest revision this watch had passed
   };
 
   // Watches `prefix` from `start_revision` (inclusive; 0: from whenever the
@@ -83,6 +88,10 @@ class WatchSet {
   std::vector<Action> ApplyCreated(etcdserverpb::WatchResponse& resp);
   Action Ended(const std::string& prefix, const etcdserverpb::WatchResponse& resp);
   Action Events(const std::string& prefix, Watch& w, etcdserverpb::WatchResponse& resp);
+  // When etcd answers a live watch with a revision below one the watch has
+  // already passed: drops the watch and says so (kSendCancel + kBehind).
+  std::optional<std::vector<Action>> Behind(const std::string& prefix,
+                                            const etcdserverpb::WatchResponse& resp);
 
   std::map<std::string, Watch> watches_;
   absl::flat_hash_map<int64_t, std::string> by_id_;

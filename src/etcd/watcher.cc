@@ -170,6 +170,9 @@ void Watcher::Deliver(std::vector<WatchSet::Action> actions, const std::string& 
       case Kind::kCompacted:
         handler_->OnCompacted(a.prefix, a.revision);
         break;
+      case Kind::kBehind:
+        handler_->OnBehind(a.prefix, a.revision, a.seen_revision);
+        break;
       case Kind::kFailed: {
         grpc::Status why = WatchCancelStatus(a.reason);
         if (RetryWithNewToken(a, why)) break;

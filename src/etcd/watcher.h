@@ -49,6 +49,14 @@ class WatchHandler {
   // etcd refused or canceled the watch for another reason (e.g. permission
   // denied, after one re-authentication); the watch is gone.
   virtual void OnWatchError(const std::string& prefix, const absl::Status& status) = 0;
+  // etcd answered with `etcd_revision`, below `seen_revision` that this
+  // watch already passed: it was restored from an older backup or replaced
+  // by a new cluster (or this member lags far behind). The watch is gone.
+  // Read the prefix again and Add() it from the snapshot's revision + 1.
+  // Default: handled as a compaction, which asks for just that.
+  virtual void OnBehind(const std::string& prefix, int64_t etcd_revision, int64_t seen_revision) {
+    OnCompacted(prefix, etcd_revision);
+  }
   // Nothing changed under `prefix` up to `revision`.
   virtual void OnProgress(const std::string& prefix, int64_t revision) {}
   // The stream to `endpoint` ("host:port") came up (connected, OK status) or

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <utility>
@@ -298,6 +299,90 @@ absl::Status EtcdTestServer::EnableAuth() {
     s = Call("AuthEnable", auth.get(), &Stub::AuthEnable, etcdserverpb::AuthEnableRequest());
   }
   return s;
+}
+
+absl::Status EtcdTestServer::StopAndClearData() {
+  if (absl::Status s = Stop(); !s.ok()) return s;
+  std::error_code ec;
+  std::filesystem::remove_all(data_dir_, ec);
+  if (ec) return absl::InternalError(absl::StrCat("removing ", data_dir_, ": ", ec.message()));
+  return absl::OkStatus();
+}
+
+absl::Status EtcdTestServer::RestartEmpty() {
+  if (absl::Status s = StopAndClearData(); !s.ok()) return s;
+  if (absl::Status s = Spawn(); !s.ok()) return s;
+  return WaitHealthy(kStartTimeout);
+}
+
+absl::Status EtcdTestServer::Etcdctl(const std::vector<std::string>& args) const {
+  std::vector<std::string> full = {"etcdctl"};
+  full.insert(full.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (std::string& a : full) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  int log_fd = open(log_file_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (log_fd < 0) return absl::InternalError("IO error: " + log_file_);
+  pid_t pid = fork();
+  if (pid == 0) {
+    dup2(log_fd, 1);
+    dup2(log_fd, 2);
+    setenv("ETCDCTL_API", "3", 1);
+    execvp(argv[0], argv.data());
+    _exit(127);
+  }
+  close(log_fd);
+  if (pid < 0) return absl::InternalError("fork failed");
+  int status = 0;
+  if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    return absl::InternalError(
+        absl::StrCat("etcdctl ", absl::StrJoin(args, " "), " failed:\n", LogTail()));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status EtcdTestServer::SaveSnapshot(const std::string& path) {
+  std::vector<std::string> args = {"--endpoints=" + url(), "snapshot", "save", path};
+  if (certs_) {
+    args.insert(args.end(), {"--cacert=" + certs_->ca_file(), "--cert=" + certs_->client_cert_file(),
+                             "--key=" + certs_->client_key_file()});
+  }
+  return Etcdctl(args);
+}
+
+absl::Status EtcdTestServer::RestoreSnapshot(const std::string& path) {
+  if (absl::Status s = StopAndClearData(); !s.ok()) return s;
+  absl::Status s = Etcdctl({"snapshot", "restore", path, "--data-dir=" + data_dir_,
+                            "--name=" + name_, "--initial-cluster=" + name_ + "=" + PeerUrl(),
+                            "--initial-advertise-peer-urls=" + PeerUrl(),
+                            "--initial-cluster-token=confwatch-test"});
+  if (s.ok()) s = Spawn();
+  if (s.ok()) s = WaitHealthy(kStartTimeout);
+  return s;
+}
+
+absl::Status EtcdTestServer::GrantReaderPrefix(const std::string& prefix) {
+  auto auth = etcdserverpb::Auth::NewStub(
+      grpc::CreateChannel(endpoint(), TestClientCredentials(certs_.get())));
+  etcdserverpb::AuthenticateRequest login;
+  login.set_name(kTestRootUser);
+  login.set_password(kTestRootPassword);
+  etcdserverpb::AuthenticateResponse token;
+  grpc::Status s = auth->Authenticate(Deadline(absl::Seconds(5)).get(), login, &token);
+  if (!s.ok()) return absl::UnavailableError(absl::StrCat("Authenticate root: ", s.error_message()));
+  etcdserverpb::AuthRoleGrantPermissionRequest perm;
+  perm.set_name("app-reader");
+  perm.mutable_perm()->set_permtype(authpb::Permission::READ);
+  perm.mutable_perm()->set_key(prefix);
+  std::string end = prefix;
+  end.back() = static_cast<char>(end.back() + 1);  // every key starting with `prefix`
+  perm.mutable_perm()->set_range_end(end);
+  std::unique_ptr<grpc::ClientContext> ctx = Deadline(absl::Seconds(5));
+  ctx->AddMetadata("token", token.token());
+  etcdserverpb::AuthRoleGrantPermissionResponse resp;
+  s = auth->RoleGrantPermission(ctx.get(), perm, &resp);
+  if (!s.ok()) return absl::UnavailableError(absl::StrCat("RoleGrantPermission: ", s.error_message()));
+  return absl::OkStatus();
 }
 
 std::string EtcdTestServer::LogTail(size_t max_bytes) const {

@@ -95,11 +95,23 @@ class EtcdTestServer {
   // serves linearizable reads (a cluster member needs a quorum of running
   // members for that). Stops it first if it is running.
   absl::Status Restart();
+  // Stops etcd, empties its data dir and starts a new one-member cluster on
+  // the same ports: revision 1 again, as after restoring an older backup.
+  absl::Status RestartEmpty();
+  // A backup of the running etcd, written to `path` (etcdctl snapshot save).
+  absl::Status SaveSnapshot(const std::string& path);
+  // Stops etcd, replaces its data dir by the backup at `path` (etcdctl
+  // snapshot restore) and starts it on the same ports: the keys and the
+  // revision of the moment the backup was taken. Single member only.
+  absl::Status RestoreSnapshot(const std::string& path);
 
   // Creates user root (kTestRootPassword) with role root, role "app-reader"
   // with READ on the prefix kTestReaderPrefix, user kTestReader with that role,
   // then enables auth. After this every request needs credentials.
   absl::Status EnableAuth();
+  // After EnableAuth(): grants the reader's role READ on every key under
+  // `prefix` as well (as root), while clients keep running.
+  absl::Status GrantReaderPrefix(const std::string& prefix);
 
   // The last `max_bytes` of etcd's combined stdout/stderr.
   std::string LogTail(size_t max_bytes = 4000) const;
@@ -113,6 +125,10 @@ class EtcdTestServer {
   bool PortWasTaken() const;
   std::vector<std::string> Args() const;
   absl::Status Spawn();
+  // Stop(), then removes the data dir.
+  absl::Status StopAndClearData();
+  // Runs etcdctl (API v3) with `args`, its output appended to the log.
+  absl::Status Etcdctl(const std::vector<std::string>& args) const;
   absl::Status WaitHealthy(absl::Duration timeout);
   std::string PeerUrl() const;
 

@@ -391,6 +391,40 @@ TEST_F(DaemonTest, ForbiddenPrefixFailsItsResourceOnlyAndAReloadRetriesIt) {
   EXPECT_TRUE(Eventually([&] { return daemon_->stats().all_rendered.load(); }));
 }
 
+TEST_F(DaemonTest, ForbiddenPrefixIsAskedAgainOnATimerAndRendersOnceGranted) {
+  source_.Set("/app/x", "1");
+  source_.Set("/secret/db", "s");
+  source_.Deny("/secret");
+  AddResource("app", R"("/app/x")", "{{getv \"/app/x\"}}");
+  AddResource("secret", R"("/secret/db")", "{{getv \"/secret/db\"}}");
+  StartWatch();
+  ASSERT_TRUE(Eventually([&] { return ReadFile(Out("app")) == "1"; }));
+  const int reads = source_.reads();
+  source_.Allow();  // no configuration reload, no signal
+  ASSERT_TRUE(Eventually([&] { return ReadFile(Out("secret")) == "s"; }));
+  EXPECT_GT(source_.reads(), reads);
+  EXPECT_EQ(std::vector<std::string>({"/app/x", "/secret/db"}), source_.followed());
+  EXPECT_TRUE(Eventually([&] { return daemon_->stats().all_rendered.load(); }));
+  source_.PushPut("/secret/db", "s2");
+  ASSERT_TRUE(Eventually([&] { return ReadFile(Out("secret")) == "s2"; }));
+}
+
+TEST_F(DaemonTest, ReloadWithANewPrefixWhileTheSourceIsDownFollowsItOnceItIsBack) {
+  source_.Set("/k/v", "1");
+  source_.Set("/other/y", "y1");
+  AddResource("a", R"("/k")", "{{getv \"/k/v\"}}");
+  StartWatch();
+  ASSERT_TRUE(Eventually([&] { return ReadFile(Out("a")) == "1"; }));
+  source_.FailNextReads(3);
+  AddResource("b", R"("/other")", "{{getv \"/other/y\"}}");
+  // Three failed reads (backoff 250 ms, 500 ms, 1 s), then the fourth works.
+  ASSERT_TRUE(Eventually([&] { return ReadFile(Out("b")) == "y1"; }));
+  EXPECT_EQ(std::vector<std::string>({"/k", "/other"}), source_.followed());
+  source_.PushPut("/other/y", "y2");
+  source_.PushPut("/k/v", "2");
+  ASSERT_TRUE(Eventually([&] { return ReadFile(Out("b")) == "y2" && ReadFile(Out("a")) == "2"; }));
+}
+
 TEST_F(DaemonTest, OnetimeNamesTheResourceAndTheForbiddenPrefix) {
   source_.Set("/app/x", "1");
   source_.Deny("/secret");

@@ -70,6 +70,23 @@ TEST(Scheduler, FailureRetriesWithExponentialBackoff) {
   EXPECT_EQ(0, s.Failures(0));
 }
 
+TEST(Scheduler, RetryNowSkipsTheBackoffOnceAndAFailureBacksOffFromWhereItWas) {
+  Scheduler s;
+  s.Add(0, {}, At(0));
+  s.Add(1, {}, At(0));
+  s.TakeReady(At(0));
+  s.Finished(0, false, At(0));
+  s.Finished(1, true, At(0));
+  ASSERT_TRUE(s.TakeReady(At(500)) == std::vector<int>{0});
+  s.Finished(0, false, At(500));  // next try at 1500
+  s.RetryNow(0);
+  s.RetryNow(1);  // not failing: nothing to retry
+  EXPECT_EQ(At(500), s.NextDeadline()) << "eligible at once";
+  EXPECT_EQ((std::vector<int>{0}), s.TakeReady(At(600)));
+  s.Finished(0, false, At(600));
+  EXPECT_EQ(At(2600), s.NextDeadline()) << "third failure: 2 s";
+}
+
 TEST(Scheduler, MinIntervalSpacesStarts) {
   Scheduler s;
   s.Add(0, {absl::ZeroDuration(), absl::ZeroDuration(), absl::Seconds(1)}, At(0));

@@ -57,6 +57,9 @@ std::string Print(const std::vector<WatchSet::Action>& actions) {
         out.push_back(absl::StrCat("failed ", a.prefix, " from ", a.revision, ": ", a.reason));
         break;
       case Kind::kSendCancel: out.push_back(absl::StrCat("cancel ", a.watch_id)); break;
+      case Kind::kBehind:
+        out.push_back(absl::StrCat("behind ", a.prefix, " @", a.revision, " seen ", a.seen_revision));
+        break;
     }
   }
   return absl::StrJoin(out, "; ");
@@ -152,6 +155,41 @@ TEST(WatchSet, ProgressNotificationMovesTheResumePoint) {
   progress.mutable_header()->set_revision(60);
   EXPECT_EQ(Apply(set, progress), "");
   EXPECT_EQ(set.next_revision("/a/"), 51);
+}
+
+// etcd restored from an older backup (or a new data dir) accepts a start
+// revision beyond its own and stays silent until it gets there: the watch
+// must end instead, naming both revisions.
+TEST(WatchSet, CreatedBelowARevisionAlreadySeenEndsTheWatch) {
+  WatchSet set;
+  ASSERT_TRUE(set.Add("/a/", 104).ok());
+  ASSERT_TRUE(set.Add("/b/", 104).ok());
+  set.NextCreate();
+  EXPECT_EQ(Apply(set, Created(5, 1)), "cancel 5; behind /a/ @1 seen 103");
+  EXPECT_FALSE(set.Contains("/a/"));
+  EXPECT_EQ(NextCreate(set), "/b/ from 104");  // the create slot is free again
+  EXPECT_EQ(Apply(set, Puts(5, "/a/", {2})), "") << "the ended watch delivers nothing";
+  EXPECT_TRUE(set.Add("/a/", 2).ok()) << "the owner watches again after reading";
+}
+
+TEST(WatchSet, CreatedAtTheRevisionAlreadySeenIsNotBehind) {
+  WatchSet set;
+  ASSERT_TRUE(set.Add("/a/", 104).ok());
+  set.NextCreate();
+  EXPECT_EQ(Apply(set, Created(0, 103)), "created /a/ from 104");
+}
+
+TEST(WatchSet, ProgressBelowARevisionAlreadySeenEndsTheWatch) {
+  WatchSet set;
+  ASSERT_TRUE(set.Add("/a/", 5).ok());
+  set.NextCreate();
+  Apply(set, Created(0, 4));
+  Apply(set, Puts(0, "/a/", {5, 6, 7}));
+  WatchResponse progress;
+  progress.set_watch_id(0);
+  progress.mutable_header()->set_revision(3);
+  EXPECT_EQ(Apply(set, progress), "cancel 0; behind /a/ @3 seen 7");
+  EXPECT_FALSE(set.Contains("/a/"));
 }
 
 TEST(WatchSet, CompactionEndsTheWatchWithTheCompactRevision) {
