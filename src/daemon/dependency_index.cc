@@ -21,24 +21,32 @@ bool DependencyIndex::Covers(std::string_view declared, std::string_view key) {
 }
 
 void DependencyIndex::Add(int id, std::string_view key) {
-  std::vector<int>& ids = by_key_[Normalize(key)];
+  std::string normalized = Normalize(key);
+  if (declared_length_.size() <= normalized.size()) declared_length_.resize(normalized.size() + 1);
+  declared_length_[normalized.size()] = true;
+  std::vector<int>& ids = by_key_[std::move(normalized)];
   if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
 }
 
 std::vector<int> DependencyIndex::Affected(std::string_view key) const {
   std::vector<int> out;
   auto collect = [&](std::string_view candidate) {
+    if (candidate.size() >= declared_length_.size() || !declared_length_[candidate.size()]) return;
     auto it = by_key_.find(absl::string_view(candidate.data(), candidate.size()));
     if (it != by_key_.end()) out.insert(out.end(), it->second.begin(), it->second.end());
   };
   collect("");  // root covers everything
-  // Every ancestor at a '/' boundary, then the key itself.
+  // Every ancestor at a '/' boundary, then the key itself (normalized).
   for (size_t i = 1; i < key.size(); ++i) {
     if (key[i] == '/') collect(key.substr(0, i));
   }
-  if (!key.empty()) collect(Normalize(key));
-  std::sort(out.begin(), out.end());
-  out.erase(std::unique(out.begin(), out.end()), out.end());
+  std::string_view self = key;
+  while (!self.empty() && self.back() == '/') self.remove_suffix(1);
+  if (!key.empty()) collect(self);
+  if (out.size() > 1) {
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+  }
   return out;
 }
 

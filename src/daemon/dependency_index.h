@@ -41,6 +41,10 @@ class DependencyIndex {
 
  private:
   absl::flat_hash_map<std::string, std::vector<int>> by_key_;
+  // declared_length_[n]: some declared key is n bytes long. A first read
+  // asks about every key of the store; ancestors of other lengths are then
+  // not looked up at all (usually all but one per key).
+  std::vector<bool> declared_length_;
 };
 
 }  // namespace confwatch

@@ -37,6 +37,7 @@ absl::StatusOr<SourceSnapshot> EtcdKeySource::Read(const std::vector<std::string
         break;
       }
       out.revision = snap->revision;
+      out.kvs.reserve(out.kvs.size() + snap->kvs.size());
       for (KeyValue& kv : snap->kvs) out.kvs.push_back({std::move(kv.key), std::move(kv.value)});
     }
     if (last.ok()) {
@@ -116,6 +117,7 @@ void EtcdKeySource::ReadAgain(const std::string& prefix, int64_t seen_revision) 
       }
       SourceSnapshot s;
       s.revision = snap->revision;
+      s.kvs.reserve(snap->kvs.size());
       for (KeyValue& kv : snap->kvs) s.kvs.push_back({std::move(kv.key), std::move(kv.value)});
       sink_->OnResync(prefix, std::move(s));
       if (absl::Status a = watcher_->Add(prefix, snap->revision + 1); !a.ok()) {

@@ -108,9 +108,8 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Create(const EtcdOptions
 
 std::shared_ptr<EndpointChannel> Connection::MakeChannel(const Endpoint& ep) const {
   grpc::ChannelArguments args;
-  // A Range page or a watch response with large values can pass gRPC's 4 MB
-  // default; etcd's own client lifts the limit too.
-  args.SetMaxReceiveMessageSize(-1);
+  // See EtcdOptions::max_receive_message_bytes.
+  args.SetMaxReceiveMessageSize(options_.max_receive_message_bytes);
   // Our own endpoint rotation handles failures; a private subchannel with
   // short reconnect backoffs keeps gRPC from adding long waits of its own.
   args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);

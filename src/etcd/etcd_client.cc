@@ -1,10 +1,14 @@
 #include "etcd/etcd_client.h"
 
 #include <algorithm>
+#include <limits>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "etcd/key_range.h"
+#include "etcd/range_page.h"
+#include "grpcpp/generic/generic_stub.h"
 
 namespace confwatch {
 namespace {
@@ -14,11 +18,12 @@ namespace {
 // cost quadratic time: 100k keys in pages of 1000 take several times longer
 // than in one Range. Pages are therefore sized by bytes: the first one by
 // count (it may hold 1 MB values), the next ones from the average key+value
-// size seen so far, aiming at kPageBytes per response.
+// size seen so far, aiming at kPageBytes per response. With the response
+// decoded straight into the snapshot (range_page.h) a page costs its own
+// bytes and nothing per key, so 100k small keys are read in two Ranges.
 constexpr int64_t kFirstPageKeys = 1000;
 constexpr int64_t kMinPageKeys = 100;
-constexpr int64_t kMaxPageKeys = 50000;
-constexpr int64_t kPageBytes = 2 << 20;
+constexpr int64_t kPageBytes = 16 << 20;
 // etcd's default --max-txn-ops.
 constexpr size_t kMaxTxnOps = 128;
 // A snapshot whose revision gets compacted while it is read starts over;
@@ -34,6 +39,28 @@ KeyValue FromProto(mvccpb::KeyValue& kv) {
   out.version = kv.version();
   out.lease = kv.lease();
   return out;
+}
+
+// One Range request whose response is decoded into `page` (range_page.h)
+// rather than into a RangeResponse message.
+grpc::Status RangeInto(EndpointChannel& ch, grpc::ClientContext* ctx,
+                       const etcdserverpb::RangeRequest& req, RangePage* page) {
+  static const std::string* const kMethod = new std::string(kRangeMethod);
+  grpc::TemplatedGenericStub<etcdserverpb::RangeRequest, RangePage> stub(ch.channel);
+  grpc::CompletionQueue cq;
+  std::unique_ptr<grpc::ClientAsyncResponseReader<RangePage>> call =
+      stub.PrepareUnaryCall(ctx, *kMethod, req, &cq);
+  grpc::Status status;
+  call->StartCall();
+  call->Finish(page, &status, nullptr);
+  void* tag;
+  bool ok;
+  cq.Next(&tag, &ok);  // the call's only event; the deadline in ctx bounds it
+  cq.Shutdown();
+  while (cq.Next(&tag, &ok)) {
+  }
+  if (!status.ok()) page->Reset();
+  return status;
 }
 
 std::string LeaseName(int64_t id) { return absl::StrFormat("%x", id); }
@@ -68,34 +95,70 @@ absl::StatusOr<Snapshot> EtcdClient::RangeOnce(const std::string& prefix, int64_
   etcdserverpb::RangeRequest req;
   req.set_key(range.key);
   req.set_range_end(range.range_end);
-  req.set_limit(kFirstPageKeys);
+  int64_t limit = kFirstPageKeys;
+  // Set once a page was too large for a gRPC message: pages stay below it.
+  int64_t max_limit = std::numeric_limits<int64_t>::max();
   int64_t bytes = 0;
-  for (bool first = true;; first = false) {
+  for (bool first = true;;) {
     req.set_revision(snap.revision);
-    etcdserverpb::RangeResponse resp;
+    req.set_limit(limit);
+    RangePage page(&snap.kvs);
     bool compacted = false;
+    bool too_large = false;
     absl::Status s = connection_->Call(
         RequestInfo{RequestKind::kRead, prefix}, /*idempotent=*/true,
         [&](EndpointChannel& ch, grpc::ClientContext* ctx) {
-          grpc::Status g = ch.kv->Range(ctx, req, &resp);
+          grpc::Status g = RangeInto(ch, ctx, req, &page);
           compacted = IsCompacted(g);
+          too_large = g.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED;
           return g;
         });
     if (!s.ok()) {
+      page.Reset();
+      // The page passed gRPC's message limit (etcd's 2 GB send limit, or
+      // ours): a page of keys with large values after small ones, whose
+      // average said otherwise. Ask for fewer keys, down to one.
+      if (too_large && limit > 1) {
+        limit = max_limit = limit / 2;
+        continue;
+      }
+      if (too_large) return TooLargeKeyError(req, s);
       if (compacted && !first && revision == 0) return absl::AbortedError(s.message());
       return s;
     }
-    if (first && snap.revision == 0) snap.revision = resp.header().revision();
-    for (mvccpb::KeyValue& kv : *resp.mutable_kvs()) {
-      bytes += static_cast<int64_t>(kv.key().size() + kv.value().size());
-      snap.kvs.push_back(FromProto(kv));
+    if (first) {
+      if (snap.revision == 0) snap.revision = page.revision;
+      // count is every key of the range at this revision: the final size.
+      snap.kvs.reserve(static_cast<size_t>(std::max<int64_t>(page.count, snap.kvs.size())));
+      first = false;
     }
-    if (!resp.more() || resp.kvs_size() == 0) return snap;
+    bytes += page.kv_bytes;
+    const int64_t got = static_cast<int64_t>(snap.kvs.size() - page.size_before);
+    if (!page.more || got == 0) return snap;
     int64_t average = std::max<int64_t>(1, bytes / static_cast<int64_t>(snap.kvs.size()));
-    req.set_limit(std::clamp(kPageBytes / average, kMinPageKeys, kMaxPageKeys));
+    // page.count counted from this page's first key: what is left is known,
+    // so a page that is too large halves right away.
+    const int64_t left = std::max<int64_t>(1, page.count - got);
+    limit = std::clamp(kPageBytes / average, std::min(kMinPageKeys, max_limit), max_limit);
+    limit = std::min(limit, left);
     // The next page starts just after the last key: the key plus a 0 byte.
     req.set_key(snap.kvs.back().key + std::string(1, '\0'));
   }
+}
+
+absl::Status EtcdClient::TooLargeKeyError(const etcdserverpb::RangeRequest& page,
+                                          const absl::Status& error) {
+  etcdserverpb::RangeRequest req = page;
+  req.set_limit(1);
+  req.set_keys_only(true);
+  etcdserverpb::RangeResponse resp;
+  absl::Status s = connection_->Call(RequestInfo{RequestKind::kRead, page.key()}, true,
+                                     [&](EndpointChannel& ch, grpc::ClientContext* ctx) {
+                                       return ch.kv->Range(ctx, req, &resp);
+                                     });
+  if (!s.ok() || resp.kvs_size() == 0) return error;
+  return absl::ResourceExhaustedError(absl::StrCat(error.message(), " (", PrintableKey(resp.kvs(0).key()),
+                                                   " alone is larger than a response may be)"));
 }
 
 absl::StatusOr<std::optional<KeyValue>> EtcdClient::Get(const std::string& key) {

@@ -44,8 +44,9 @@ class EtcdClient {
 
   // Every key starting with `prefix` ("" = all keys), sorted, as of one
   // revision: `revision`, or when 0 the newest at the first page. Read in
-  // pages so any size fits gRPC's message limits; all pages at the first
-  // page's revision. A missing prefix is an empty snapshot. When etcd
+  // pages so any size fits gRPC's message limits (a page that does not fit
+  // is halved; ResourceExhausted naming the key when one key alone does
+  // not); all pages at the first page's revision. A missing prefix is an empty snapshot. When etcd
   // compacts the chosen revision mid-read, the read starts over at a newer
   // one; an explicit `revision` already compacted is OutOfRange.
   absl::StatusOr<Snapshot> RangePrefix(const std::string& prefix, int64_t revision = 0);
@@ -84,6 +85,8 @@ class EtcdClient {
  private:
   explicit EtcdClient(std::shared_ptr<Connection> c) : connection_(std::move(c)) {}
   absl::StatusOr<Snapshot> RangeOnce(const std::string& prefix, int64_t revision);
+  // `error` (ResourceExhausted) for a page of one key, naming that key.
+  absl::Status TooLargeKeyError(const etcdserverpb::RangeRequest& page, const absl::Status& error);
   absl::StatusOr<int64_t> DeleteRange(const std::string& key, const std::string& range_end);
 
   std::shared_ptr<Connection> connection_;

@@ -28,6 +28,11 @@ struct EtcdOptions {
   absl::Duration dial_timeout = absl::Seconds(5);
   // Deadline of each unary request (a Range page, a Put, ...).
   absl::Duration request_timeout = absl::Seconds(10);
+  // Largest response accepted, in bytes; -1: no limit beyond etcd's own
+  // (gRPC's default of 4 MB would refuse a Range page or a watch response
+  // with large values; etcd's own client lifts it too). Tests lower it to
+  // make a page too large without writing gigabytes.
+  int max_receive_message_bytes = -1;
 };
 
 }  // namespace confwatch

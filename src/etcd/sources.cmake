@@ -8,6 +8,7 @@ confwatch_module(etcd
     ${CMAKE_SOURCE_DIR}/src/etcd/etcd_errors.cc
     ${CMAKE_SOURCE_DIR}/src/etcd/key_range.cc
     ${CMAKE_SOURCE_DIR}/src/etcd/lease_keeper.cc
+    ${CMAKE_SOURCE_DIR}/src/etcd/range_page.cc
     ${CMAKE_SOURCE_DIR}/src/etcd/watch_set.cc
     ${CMAKE_SOURCE_DIR}/src/etcd/watcher.cc
   TESTS
@@ -15,6 +16,7 @@ confwatch_module(etcd
     ${CMAKE_SOURCE_DIR}/tests/unit/etcd/endpoint_test.cc
     ${CMAKE_SOURCE_DIR}/tests/unit/etcd/etcd_errors_test.cc
     ${CMAKE_SOURCE_DIR}/tests/unit/etcd/key_range_test.cc
+    ${CMAKE_SOURCE_DIR}/tests/unit/etcd/range_page_test.cc
     ${CMAKE_SOURCE_DIR}/tests/unit/etcd/watch_set_test.cc
   INTEGRATION
     ${CMAKE_SOURCE_DIR}/tests/integration/etcd_client_test.cc

@@ -1,7 +1,7 @@
 // See store.h.
 #include "store/store.h"
 
-#include <map>
+#include <algorithm>
 
 namespace confwatch {
 namespace {
@@ -12,6 +12,34 @@ absl::string_view Absl(std::string_view s) { return absl::string_view(s.data(), 
 
 bool HasPrefix(std::string_view s, std::string_view prefix) {
   return s.substr(0, prefix.size()) == prefix;
+}
+
+// The entries of `snapshot` whose key starts with `prefix`, sorted by key,
+// one per key (the last one wins, as replaying puts would). A key outside
+// the prefix cannot come from a read of that prefix; it would break the
+// merge in ReplacePrefix, so it is dropped rather than corrupt the store.
+// A read from etcd is already sorted: then this is one pass and no sort.
+std::vector<const KVPair*> SortedUnder(std::string_view prefix,
+                                       const std::vector<KVPair>& snapshot) {
+  std::vector<const KVPair*> out;
+  out.reserve(snapshot.size());
+  bool sorted = true;
+  for (const KVPair& kv : snapshot) {
+    if (!HasPrefix(kv.key, prefix)) continue;
+    if (!out.empty() && !(out.back()->key < kv.key)) sorted = false;
+    out.push_back(&kv);
+  }
+  if (sorted) return out;
+  std::stable_sort(out.begin(), out.end(),
+                   [](const KVPair* a, const KVPair* b) { return a->key < b->key; });
+  size_t n = 0;
+  for (size_t i = 0; i < out.size(); ++i) {
+    // Of equal keys (in snapshot order after the stable sort) keep the last.
+    if (i + 1 < out.size() && out[i + 1]->key == out[i]->key) continue;
+    out[n++] = out[i];
+  }
+  out.resize(n);
+  return out;
 }
 
 }  // namespace
@@ -121,13 +149,7 @@ std::vector<std::string> Store::DeletePrefix(std::string_view prefix) {
 
 std::vector<std::string> Store::ReplacePrefix(std::string_view prefix,
                                               const std::vector<KVPair>& snapshot) {
-  // Last occurrence wins; sorted so it can be merged with the store's range.
-  std::map<std::string_view, std::string_view> wanted;
-  for (const KVPair& kv : snapshot) {
-    // A key outside the prefix would break the merge below; it cannot come
-    // from a read of that prefix, so drop it rather than corrupt the store.
-    if (HasPrefix(kv.key, prefix)) wanted[kv.key] = kv.value;
-  }
+  std::vector<const KVPair*> wanted = SortedUnder(prefix, snapshot);
   std::vector<std::string> changed;
   auto it = map_.lower_bound(Absl(prefix));
   auto in_prefix = [&](const Map::iterator& i) {
@@ -136,18 +158,26 @@ std::vector<std::string> Store::ReplacePrefix(std::string_view prefix,
   auto want = wanted.begin();
   while (in_prefix(it) || want != wanted.end()) {
     const bool have_store = in_prefix(it);
-    if (have_store && (want == wanted.end() || std::string_view(it->first) < want->first)) {
+    if (have_store && (want == wanted.end() || it->first < (*want)->key)) {
       changed.push_back(it->first);  // gone from etcd
       it = Erase(it);
-    } else if (!have_store || want->first < std::string_view(it->first)) {
-      changed.emplace_back(want->first);  // new
-      it = std::next(map_.emplace_hint(it, std::string(want->first), std::string(want->second)));
-      if (!IsCleanAbsolutePath(want->first)) odd_.emplace(want->first);
+    } else if (!have_store || (*want)->key < it->first) {
+      const KVPair& kv = **want;
+      changed.push_back(kv.key);  // new
+      if (it == map_.end()) {
+        // Appending (a first read): stepping past a key just added at the
+        // end of the last leaf climbs the tree, and end() is where we are.
+        map_.emplace_hint(it, kv.key, kv.value);
+        it = map_.end();
+      } else {
+        it = std::next(map_.emplace_hint(it, kv.key, kv.value));
+      }
+      if (!IsCleanAbsolutePath(kv.key)) odd_.emplace(kv.key);
       ++want;
     } else {
-      if (it->second != want->second) {
+      if (it->second != (*want)->value) {
         changed.push_back(it->first);
-        it->second.assign(want->second.data(), want->second.size());
+        it->second = (*want)->value;
       }
       ++it;
       ++want;

@@ -94,6 +94,61 @@ TEST(EtcdClient, SnapshotIgnoresWritesMadeWhileItIsRead) {
   EXPECT_GT(late_out, 0u);
 }
 
+// Pages are sized from the average key+value size seen so far. Many small
+// keys followed by large values make that average lie: the next page holds
+// every large value and passes gRPC's message limit (etcd's 2 GB in real
+// life, a 1 MB receive limit here). The page is halved until it fits.
+TEST(EtcdClient, PageTooLargeForAMessageIsHalvedUntilItFits) {
+  auto etcd = EtcdTestServer::Start();
+  ASSERT_TRUE(etcd.ok()) << etcd.status();
+  auto writer = ConnectForTest({(*etcd)->endpoint()});
+  ASSERT_NE(writer, nullptr);
+  std::map<std::string, std::string> want;
+  std::vector<std::pair<std::string, std::string>> batch;
+  for (int i = 0; i < 3000; ++i) batch.emplace_back(absl::StrFormat("/mix/a%05d", i), "v");
+  ASSERT_TRUE(writer->PutMany(batch).ok());
+  for (int i = 0; i < 30; ++i) {
+    std::string value(100 << 10, static_cast<char>('a' + i % 26));
+    batch.emplace_back(absl::StrFormat("/mix/b%03d", i), value);
+    ASSERT_TRUE(writer->Put(batch.back().first, value).ok());
+  }
+  for (const auto& kv : batch) want[kv.first] = kv.second;
+
+  EtcdOptions o;
+  o.endpoints = {(*etcd)->endpoint()};
+  o.max_receive_message_bytes = 1 << 20;  // 30 values of 100 KB: 3 MB
+  absl::StatusOr<std::unique_ptr<EtcdClient>> client = EtcdClient::Create(o);
+  ASSERT_TRUE(client.ok()) << client.status();
+  absl::StatusOr<Snapshot> snap = (*client)->RangePrefix("/mix/");
+  ASSERT_TRUE(snap.ok()) << snap.status();
+  ASSERT_EQ(snap->kvs.size(), want.size());
+  auto it = want.begin();
+  for (const KeyValue& kv : snap->kvs) {
+    ASSERT_EQ(kv.key, it->first);
+    ASSERT_EQ(kv.value, it->second) << kv.key;
+    ++it;
+  }
+}
+
+TEST(EtcdClient, KeyLargerThanAMessageFailsNamingTheLimit) {
+  auto etcd = EtcdTestServer::Start();
+  ASSERT_TRUE(etcd.ok()) << etcd.status();
+  auto writer = ConnectForTest({(*etcd)->endpoint()});
+  ASSERT_NE(writer, nullptr);
+  ASSERT_TRUE(writer->Put("/huge/a", "small").ok());
+  ASSERT_TRUE(writer->Put("/huge/b", std::string(200 << 10, 'x')).ok());
+  EtcdOptions o;
+  o.endpoints = {(*etcd)->endpoint()};
+  o.max_receive_message_bytes = 100 << 10;
+  absl::StatusOr<std::unique_ptr<EtcdClient>> client = EtcdClient::Create(o);
+  ASSERT_TRUE(client.ok()) << client.status();
+  absl::StatusOr<Snapshot> snap = (*client)->RangePrefix("/huge/");
+  ASSERT_FALSE(snap.ok());
+  EXPECT_EQ(snap.status().code(), absl::StatusCode::kResourceExhausted) << snap.status();
+  EXPECT_NE(snap.status().message().find("/huge/b"), std::string::npos) << snap.status();
+  EXPECT_NE(snap.status().message().find("larger than max"), std::string::npos) << snap.status();
+}
+
 TEST(EtcdClient, MissingPrefixIsAnEmptySnapshot) {
   auto etcd = EtcdTestServer::Start();
   ASSERT_TRUE(etcd.ok()) << etcd.status();

@@ -1,6 +1,8 @@
 #include "daemon/dependency_index.h"
 
+#include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "gtest/gtest.h"
@@ -44,6 +46,34 @@ TEST(DependencyIndex, RootDeclarationCoversEveryKey) {
   index.Add(4, "/");
   EXPECT_EQ((std::vector<int>{4}), index.Affected("/a/b"));
   EXPECT_EQ((std::vector<std::string>{""}), index.WatchPrefixes());
+}
+
+// Affected skips ancestors whose length no declared key has; the answer must
+// still be exactly the declarations that Covers the key.
+TEST(DependencyIndex, AffectedEqualsCoversForRandomDeclarationsAndKeys) {
+  std::mt19937 rng(11);
+  const std::vector<std::string> parts = {"a", "bb", "c/", "", "dd/e"};
+  auto random_key = [&] {
+    std::string key;
+    for (int n = static_cast<int>(rng() % 4); n > 0; --n) key += "/" + parts[rng() % parts.size()];
+    return rng() % 5 == 0 ? key + "/" : key;
+  };
+  for (int round = 0; round < 200; ++round) {
+    DependencyIndex index;
+    std::vector<std::pair<int, std::string>> declared;
+    for (int id = 0, n = 1 + static_cast<int>(rng() % 5); id < n; ++id) {
+      declared.emplace_back(id, random_key());
+      index.Add(id, declared.back().second);
+    }
+    for (int q = 0; q < 20; ++q) {
+      std::string key = random_key();
+      std::vector<int> want;
+      for (const auto& [id, k] : declared) {
+        if (DependencyIndex::Covers(DependencyIndex::Normalize(k), key)) want.push_back(id);
+      }
+      EXPECT_EQ(index.Affected(key), want) << "key " << key << " round " << round;
+    }
+  }
 }
 
 TEST(DependencyIndex, WatchPrefixesAreDisjointByteRanges) {

@@ -3,8 +3,15 @@
 // exactly the keys that differ.
 #include "store/store.h"
 
+#include <algorithm>
+#include <map>
+#include <random>
+#include <set>
 #include <string>
 #include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -89,6 +96,53 @@ TEST(Store, ReplacePrefixLastDuplicateWins) {
   Store s;
   EXPECT_THAT(s.ReplacePrefix("/p", {{"/p/a", "1"}, {"/p/a", "2"}}), ElementsAre("/p/a"));
   EXPECT_EQ("2", *s.Find("/p/a"));
+}
+
+// A read from etcd comes sorted (the fast path); a file source's may not.
+// Either way the result must be what replaying the snapshot as puts gives.
+TEST(Store, ReplacePrefixOfSortedOrUnsortedSnapshotsEqualsReplayingThem) {
+  std::mt19937 rng(3);
+  for (int round = 0; round < 300; ++round) {
+    Store s;
+    std::map<std::string, std::string> before;
+    for (int i = 0; i < 8; ++i) {
+      std::string key = absl::StrCat(rng() % 3 == 0 ? "/q" : "/p/", rng() % 10);
+      s.Put(key, std::to_string(rng() % 3));
+      before[key] = *s.Find(key);
+    }
+    std::vector<KVPair> snap;
+    for (int i = 0, n = static_cast<int>(rng() % 12); i < n; ++i) {
+      snap.push_back({absl::StrCat(rng() % 8 == 0 ? "/q" : "/p/", rng() % 10),
+                      std::to_string(rng() % 3)});
+    }
+    if (round % 2 == 0) {
+      std::sort(snap.begin(), snap.end(), [](const KVPair& a, const KVPair& b) { return a.key < b.key; });
+      snap.erase(std::unique(snap.begin(), snap.end(),
+                             [](const KVPair& a, const KVPair& b) { return a.key == b.key; }),
+                 snap.end());
+    }
+    std::map<std::string, std::string> want;
+    for (const auto& [k, v] : before) {
+      if (!absl::StartsWith(k, "/p")) want[k] = v;
+    }
+    for (const KVPair& kv : snap) {
+      if (absl::StartsWith(kv.key, "/p")) want[kv.key] = kv.value;
+    }
+    std::vector<std::string> want_changed;
+    std::set<std::string> keys;
+    for (const auto& [k, v] : before) keys.insert(k);
+    for (const auto& [k, v] : want) keys.insert(k);
+    for (const std::string& k : keys) {
+      auto b = before.find(k), w = want.find(k);
+      if ((b == before.end()) != (w == want.end()) || (b != before.end() && b->second != w->second)) {
+        want_changed.push_back(k);
+      }
+    }
+    EXPECT_EQ(s.ReplacePrefix("/p", snap), want_changed) << "round " << round;
+    std::map<std::string, std::string> got;
+    for (auto it = s.begin(); it != s.end(); ++it) got[it->first] = it->second;
+    ASSERT_EQ(got, want) << "round " << round;
+  }
 }
 
 TEST(Store, ReplacePrefixIgnoresKeysOutsideThePrefix) {
