@@ -5,6 +5,7 @@
 #include "template/exec.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <vector>
 
@@ -157,6 +158,37 @@ absl::Status ExecState::OneIteration(const BranchNode* r, size_t mark, const Val
   return st;
 }
 
+namespace {
+
+// memcpy for the short pieces of a range body ("server ", an address,
+// ";\n"): up to 16 bytes as two overlapping copies of a fixed size, inline,
+// instead of a call.
+template <typename Word>
+inline void CopyOverlapping(char* dst, const char* src, size_t n) {
+  Word head, tail;
+  std::memcpy(&head, src, sizeof(Word));
+  std::memcpy(&tail, src + n - sizeof(Word), sizeof(Word));
+  std::memcpy(dst, &head, sizeof(Word));
+  std::memcpy(dst + n - sizeof(Word), &tail, sizeof(Word));
+}
+
+inline void CopyBytes(char* dst, std::string_view src) {
+  const size_t n = src.size();
+  if (n > 16) {
+    std::memcpy(dst, src.data(), n);
+  } else if (n >= 8) {
+    CopyOverlapping<uint64_t>(dst, src.data(), n);
+  } else if (n >= 4) {
+    CopyOverlapping<uint32_t>(dst, src.data(), n);
+  } else if (n >= 2) {
+    CopyOverlapping<uint16_t>(dst, src.data(), n);
+  } else if (n == 1) {
+    *dst = src[0];
+  }
+}
+
+}  // namespace
+
 bool ExecState::RangeOverPlainStrings(const BranchNode* r, const ValueList& elems) {
   // The body's pieces in order: a text, or nullptr for {{.}}. Anything else
   // (a variable, a call, a nested action) takes the general path.
@@ -178,10 +210,11 @@ bool ExecState::RangeOverPlainStrings(const BranchNode* r, const ValueList& elem
   }
   // Every element a plain string (not a named string type, which may print
   // otherwise); their bytes, to size the output once.
+  const Type* const string_type = Type::String();
   size_t bytes = 0;
   for (const Value& e : elems) {
-    if (e.type() != Type::String() || e.boxed()) return false;
-    bytes += e.Len();
+    if (e.type() != string_type || e.boxed()) return false;
+    bytes += e.AsString().size();
   }
   // Nothing here can fail, break or declare: append it all, straight into
   // the output grown once.
@@ -191,7 +224,7 @@ bool ExecState::RangeOverPlainStrings(const BranchNode* r, const ValueList& elem
   for (const Value& e : elems) {
     for (const std::string* piece : pieces) {
       const std::string_view text = piece != nullptr ? std::string_view(*piece) : e.AsString();
-      std::memcpy(out + at, text.data(), text.size());
+      CopyBytes(out + at, text);
       at += text.size();
     }
   }
