@@ -8,8 +8,21 @@
 namespace confwatch {
 namespace {
 
-std::vector<std::string_view> Views(const std::vector<std::string>& values) {
-  return std::vector<std::string_view>(values.begin(), values.end());
+using SortedValues = ValuesCache::SortedValues;
+
+// The first index whose value is >= v (upper: > v), by binary search.
+size_t Bound(const SortedValues& values, std::string_view v, bool upper) {
+  size_t lo = 0, hi = values.size();
+  while (lo < hi) {
+    const size_t mid = lo + (hi - lo) / 2;
+    const std::string_view at = values.at(mid);
+    if (upper ? at <= v : at < v) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
+    }
+  }
+  return lo;
 }
 
 }  // namespace
@@ -26,7 +39,7 @@ bool ValuesCache::CatchUp(const Store& store, absl::FunctionRef<KeyRole(std::str
   // the Store holds its value now.
   std::map<std::string_view, const Store::Change*> first;
   for (const Store::Change* c : changes) first.emplace(c->key, c);
-  std::vector<std::string>& values = entry->values;
+  SortedValues* values = nullptr;  // the answer to change, once one is needed
   for (const auto& [key, change] : first) {
     switch (role(key)) {
       case KeyRole::kOutside:
@@ -37,21 +50,45 @@ bool ValuesCache::CatchUp(const Store& store, absl::FunctionRef<KeyRole(std::str
       case KeyRole::kMatching:
         break;
     }
+    if (values == nullptr) {
+      // The acquire pairs with HandOut's release: a holder's last reads of
+      // the answer happen before we change it.
+      if (entry->answer->holders.load(std::memory_order_acquire) != 0) {
+        entry->answer = std::make_shared<Shared>(entry->answer->values->Clone());
+      }
+      values = entry->answer->values.get();
+    }
     if (change->existed) {
-      auto it = std::lower_bound(values.begin(), values.end(), change->old_value);
-      if (it == values.end() || *it != change->old_value) return false;  // not what we hold
-      values.erase(it);
+      const size_t at = Bound(*values, change->old_value, /*upper=*/false);
+      if (at == values->size() || values->at(at) != change->old_value) return false;  // not what we hold
+      values->Erase(at);
     }
     if (const std::string* now = store.Find(key)) {
-      values.insert(std::upper_bound(values.begin(), values.end(), *now), *now);
+      values->Insert(Bound(*values, *now, /*upper=*/true), *now);
     }
   }
   entry->version = store.version();
   return true;
 }
 
+std::shared_ptr<const SortedValues> ValuesCache::HandOut(std::shared_ptr<Shared> answer) {
+  // One small allocation per Get: its control block is the handle's, and
+  // releasing the last copy of the handle releases one holder.
+  struct Hold {
+    explicit Hold(std::shared_ptr<Shared> a) : answer(std::move(a)) {
+      answer->holders.fetch_add(1, std::memory_order_relaxed);
+    }
+    ~Hold() { answer->holders.fetch_sub(1, std::memory_order_release); }
+    Hold(const Hold&) = delete;
+    Hold& operator=(const Hold&) = delete;
+    std::shared_ptr<Shared> answer;
+  };
+  auto hold = std::make_shared<const Hold>(std::move(answer));
+  return std::shared_ptr<const SortedValues>(hold, hold->answer->values.get());
+}
+
 void ValuesCache::Erase(Entries::iterator it) {
-  total_values_ -= it->second.values.size();
+  total_values_ -= it->second.answer->values->size();
   entries_.erase(it);
   entries_count_.store(entries_.size(), std::memory_order_relaxed);
 }
@@ -65,40 +102,42 @@ void ValuesCache::EvictFor(size_t values) {
   }
 }
 
-void ValuesCache::Visit(const Store& store, const std::string& cache_key,
-                        absl::FunctionRef<std::vector<std::string_view>()> build,
-                        absl::FunctionRef<KeyRole(std::string_view key)> role,
-                        absl::FunctionRef<void(const std::vector<std::string_view>&)> fn) {
+std::shared_ptr<const SortedValues> ValuesCache::Get(
+    const Store& store, const std::string& cache_key, MakeValues make,
+    absl::FunctionRef<std::vector<std::string_view>()> build,
+    absl::FunctionRef<KeyRole(std::string_view key)> role) {
   absl::MutexLock lock(&mu_);
   auto it = entries_.find(cache_key);
+  if (it != entries_.end() && it->second.make != make) {
+    Erase(it);  // another form of the same answer: replaced by this one
+    it = entries_.end();
+  }
   if (it != entries_.end() && it->second.version != store.version()) {
-    const size_t before = it->second.values.size();
+    const size_t before = it->second.answer->values->size();
     if (CatchUp(store, role, &it->second)) {
-      total_values_ = total_values_ - before + it->second.values.size();
+      total_values_ = total_values_ - before + it->second.answer->values->size();
     } else {
       Erase(it);
       it = entries_.end();
     }
   }
   if (it == entries_.end()) {
-    std::vector<std::string_view> built = build();
-    if (built.size() < kMinCachedValues || built.size() > kMaxCachedValuesTotal) {
-      fn(built);
-      return;
+    std::unique_ptr<SortedValues> built = make(build());
+    const size_t size = built->size();
+    if (size < kMinCachedValues || size > kMaxCachedValuesTotal) {
+      return std::shared_ptr<const SortedValues>(std::move(built));
     }
-    EvictFor(built.size());
+    EvictFor(size);
     Entry entry;
     entry.version = store.version();
-    entry.values.assign(built.begin(), built.end());
-    total_values_ += built.size();
+    entry.make = make;
+    entry.answer = std::make_shared<Shared>(std::move(built));
+    total_values_ += size;
     it = entries_.emplace(cache_key, std::move(entry)).first;
     entries_count_.store(entries_.size(), std::memory_order_relaxed);
-    it->second.last_use = ++tick_;
-    fn(built);
-    return;
   }
   it->second.last_use = ++tick_;
-  fn(Views(it->second.values));
+  return HandOut(it->second.answer);
 }
 
 }  // namespace confwatch

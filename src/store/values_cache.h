@@ -5,6 +5,14 @@
 // sorted answer, not a walk of every matching key and a sort of their values:
 // at 100k keys that is the larger part of rendering an upstream list.
 //
+// An answer is kept in the form its user reads it (SortedValues: for the
+// template engine a list of template Values), and handed out shared, not
+// copied: a render takes the 100k-element list getvs returns as it is, with
+// no per-element work. The cache changes an answer in place only while
+// nobody holds it; an answer still held when the Store changed is copied
+// first (copy-on-write), so a holder's answer never changes under it. The
+// values own their bytes: a held answer stays valid whatever the Store does.
+//
 // An entry is keyed by everything its answer depends on (the view's prefix,
 // its covered key ranges and the pattern), never by an object's address, so
 // a reloaded configuration cannot be served another scope's answer. When the
@@ -12,8 +20,10 @@
 // than the log) or too many keys changed, the entry is rebuilt from scratch.
 // Small answers are not cached: rebuilding them costs next to nothing.
 //
-// Thread-safety: Visit() may be called from several threads at once (one
-// mutex), but, like any StoreView use, not while the Store is modified.
+// Thread-safety: Get() may be called from several threads at once (one
+// mutex), but, like any StoreView use, not while the Store is modified. An
+// answer it returned may be read from any thread, also while the Store
+// changes, and released on any thread.
 #ifndef CONFWATCH_STORE_VALUES_CACHE_H_
 #define CONFWATCH_STORE_VALUES_CACHE_H_
 
@@ -21,6 +31,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -39,8 +50,9 @@ class ValuesCache {
   static constexpr size_t kMinCachedValues = 64;
   // At most this many answers are kept; the least recently used goes first.
   static constexpr size_t kMaxEntries = 64;
-  // At most this many values in all cached answers together (a copy of
-  // each: ~40 bytes a value); an answer larger than that is not cached.
+  // At most this many values in all cached answers together (each answer
+  // owns its values: ~40 bytes a value plus its bytes); an answer larger
+  // than that is not cached.
   static constexpr size_t kMaxCachedValuesTotal = 2'000'000;
   // More changes than this since an answer was cached: rebuild it.
   static constexpr size_t kMaxCatchUpChanges = 32;
@@ -53,30 +65,59 @@ class ValuesCache {
     kRebuild,   // cannot be judged incrementally (e.g. an odd key): rebuild
   };
 
-  // Calls fn with the answer for `cache_key` at the Store's current version:
-  // the cached one, brought up to date through `role` (which classifies a
-  // changed key), or `build()`'s (values sorted bytewise). The views passed
-  // to fn are valid during the call only.
-  void Visit(const Store& store, const std::string& cache_key,
-             absl::FunctionRef<std::vector<std::string_view>()> build,
-             absl::FunctionRef<KeyRole(std::string_view key)> role,
-             absl::FunctionRef<void(const std::vector<std::string_view>&)> fn)
-      ABSL_LOCKS_EXCLUDED(mu_);
+  // One answer: values sorted bytewise, in the form its user reads them.
+  // The cache changes it (Insert, Erase) only while no one else holds it.
+  class SortedValues {
+   public:
+    virtual ~SortedValues() = default;
+    virtual size_t size() const = 0;
+    virtual std::string_view at(size_t i) const = 0;
+    // Inserts a copy of `value` before element i (i <= size()).
+    virtual void Insert(size_t i, std::string_view value) = 0;
+    virtual void Erase(size_t i) = 0;
+    // An equal answer that shares nothing mutable with this one.
+    virtual std::unique_ptr<SortedValues> Clone() const = 0;
+  };
+  // Makes the form from sorted views, copying their bytes. A form is told
+  // apart by this function: an answer cached for one form is never handed to
+  // a caller asking with another, so a caller may downcast what it gets to
+  // the type its `make` returns.
+  using MakeValues = std::unique_ptr<SortedValues> (*)(const std::vector<std::string_view>& sorted);
+
+  // The answer for `cache_key` at the Store's current version: the cached
+  // one, brought up to date through `role` (which classifies a changed key),
+  // or make(build()) (build's views sorted bytewise, valid during the call).
+  // Never null. The answer stays unchanged and valid as long as it is held.
+  std::shared_ptr<const SortedValues> Get(
+      const Store& store, const std::string& cache_key, MakeValues make,
+      absl::FunctionRef<std::vector<std::string_view>()> build,
+      absl::FunctionRef<KeyRole(std::string_view key)> role) ABSL_LOCKS_EXCLUDED(mu_);
 
   // True when some answer is cached: the Store only keeps a change log then.
   bool active() const { return entries_count_.load(std::memory_order_relaxed) > 0; }
 
  private:
+  // An answer as the cache keeps it: `holders` counts the answers handed
+  // out and not yet released (Get() wraps each in a Hold), so the cache
+  // knows when it may change `values` in place.
+  struct Shared {
+    explicit Shared(std::unique_ptr<SortedValues> v) : values(std::move(v)) {}
+    std::unique_ptr<SortedValues> values;
+    std::atomic<size_t> holders{0};
+  };
   struct Entry {
-    uint64_t version = 0;  // the Store version `values` reflect
+    uint64_t version = 0;  // the Store version the answer reflects
     uint64_t last_use = 0;
-    std::vector<std::string> values;  // sorted bytewise
+    MakeValues make = nullptr;  // the answer's form
+    std::shared_ptr<Shared> answer;
   };
   using Entries = std::map<std::string, Entry, std::less<>>;
-  // Applies the Store's changes since entry->version; false when the entry
-  // must be rebuilt instead.
+  // Applies the Store's changes since entry->version (to a copy of the
+  // answer when it is held); false when the entry must be rebuilt instead.
   static bool CatchUp(const Store& store, absl::FunctionRef<KeyRole(std::string_view)> role,
                       Entry* entry);
+  // A handle on `answer` that counts as one of its holders until released.
+  static std::shared_ptr<const SortedValues> HandOut(std::shared_ptr<Shared> answer);
   // Makes room for an answer of `values` values.
   void EvictFor(size_t values) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void Erase(Entries::iterator it) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);

@@ -466,26 +466,23 @@ ValuesCache::KeyRole StoreView::ValuesRole(std::string_view pattern, std::string
              : ValuesCache::KeyRole::kOther;
 }
 
-absl::Status StoreView::VisitAllValues(
-    std::string_view pattern,
-    absl::FunctionRef<void(const std::vector<std::string_view>&)> fn) const {
+absl::StatusOr<std::shared_ptr<const ValuesCache::SortedValues>> StoreView::SortedAllValues(
+    std::string_view pattern, ValuesCache::MakeValues make) const {
   ValuesCache* cache = store_->values_cache();
   // The cache only keeps answers whose keys all have names in key order; a
   // bad pattern's error comes from GetAllValueViews.
   if (cache == nullptr || !ValidateGoPattern(pattern).ok() || !AllRegular()) {
     absl::StatusOr<std::vector<std::string_view>> values = GetAllValueViews(pattern);
     if (!values.ok()) return values.status();
-    fn(*values);
-    return absl::OkStatus();
+    return std::shared_ptr<const ValuesCache::SortedValues>(make(*values));
   }
-  cache->Visit(
-      *store_, ValuesCacheKey(pattern),
+  return cache->Get(
+      *store_, ValuesCacheKey(pattern), make,
       [&] {
         absl::StatusOr<std::vector<std::string_view>> values = GetAllValueViews(pattern);
         return values.ok() ? *std::move(values) : std::vector<std::string_view>();
       },
-      [&](std::string_view key) { return ValuesRole(pattern, key); }, fn);
-  return absl::OkStatus();
+      [&](std::string_view key) { return ValuesRole(pattern, key); });
 }
 
 absl::StatusOr<std::vector<std::string>> StoreView::GetAllValues(std::string_view pattern) const {

@@ -10,7 +10,7 @@
 // that range), never the whole store.
 //
 // Thread-safety: ViewScope is immutable and may be shared freely. A StoreView
-// only reads the Store (VisitAllValues also updates the Store's ValuesCache,
+// only reads the Store (SortedAllValues also updates the Store's ValuesCache,
 // which has its own lock); several may be used at once, but not while the
 // Store changes.
 // REQUIRES: the Store and ViewScope outlive the StoreView.
@@ -81,6 +81,7 @@
 #ifndef CONFWATCH_STORE_VIEW_H_
 #define CONFWATCH_STORE_VIEW_H_
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -163,15 +164,15 @@ class StoreView {
   // The same values without copying them: views into the Store's values,
   // valid until the Store is next modified. What the `getvs` function uses.
   absl::StatusOr<std::vector<std::string_view>> GetAllValueViews(std::string_view pattern) const;
-  // confd `getvs` without copying the values: fn(values), sorted as
-  // strings, valid during the call only; errors as GetAllValues. The answer
-  // for a scope and pattern asked for again comes from the Store's
-  // ValuesCache, kept current through the Store's change log instead of
-  // recomputed (when every visible key is regular, as nearly always). What
-  // the `getvs` function uses.
-  absl::Status VisitAllValues(
-      std::string_view pattern,
-      absl::FunctionRef<void(const std::vector<std::string_view>&)> fn) const;
+  // confd `getvs` as a shared, immutable answer in the form `make` builds
+  // (values_cache.h), errors as GetAllValues. The answer for a scope and
+  // pattern asked for again comes from the Store's ValuesCache, kept current
+  // through the Store's change log instead of recomputed (when every visible
+  // key is regular, as nearly always), and is shared, not copied. It owns
+  // its values: it stays valid after the Store changes. What the `getvs`
+  // function uses.
+  absl::StatusOr<std::shared_ptr<const ValuesCache::SortedValues>> SortedAllValues(
+      std::string_view pattern, ValuesCache::MakeValues make) const;
   // confd `ls`.
   std::vector<std::string> List(std::string_view path) const;
   // confd `lsdir`.
@@ -206,7 +207,7 @@ class StoreView {
   // are unique. Skips subtrees the pattern cannot match.
   template <typename Fn>
   void ScanMatching(std::string_view pattern, Fn&& fn) const;
-  // VisitAllValues' cache key: everything its answer depends on.
+  // SortedAllValues' cache key: everything its answer depends on.
   std::string ValuesCacheKey(std::string_view pattern) const;
   // What a change of `key` means for the answer to `pattern`.
   ValuesCache::KeyRole ValuesRole(std::string_view pattern, std::string_view key) const;

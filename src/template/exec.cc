@@ -5,8 +5,11 @@
 #include "template/exec.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <cstring>
 #include <vector>
 
+#include "absl/container/inlined_vector.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "template/go_fmt.h"
@@ -105,6 +108,14 @@ absl::Status ExecState::Walk(const Value& dot, const Node* node) {
           out_->append(static_cast<const TextNode*>(n.get())->text);
           continue;
         }
+        if (n->type() == NodeType::kAction && dot.type() == Type::String() && !dot.boxed() &&
+            IsPrintDot(static_cast<const ActionNode*>(n.get())->pipe.get())) {
+          // {{.}} of a plain string (a getvs element, say) in a range body:
+          // what the kAction case would print, leaving node_ where it would.
+          At(n.get());
+          out_->append(dot.AsString());
+          continue;
+        }
         CW_RETURN_IF_ERROR(Walk(dot, n.get()));
         if (flow_ != Flow::kNormal) break;
       }
@@ -147,6 +158,81 @@ absl::Status ExecState::OneIteration(const BranchNode* r, size_t mark, const Val
   return st;
 }
 
+namespace {
+
+// memcpy for the short pieces of a range body ("server ", an address,
+// ";\n"): up to 16 bytes as two overlapping copies of a fixed size, inline,
+// instead of a call.
+template <typename Word>
+inline void CopyOverlapping(char* dst, const char* src, size_t n) {
+  Word head, tail;
+  std::memcpy(&head, src, sizeof(Word));
+  std::memcpy(&tail, src + n - sizeof(Word), sizeof(Word));
+  std::memcpy(dst, &head, sizeof(Word));
+  std::memcpy(dst + n - sizeof(Word), &tail, sizeof(Word));
+}
+
+inline void CopyBytes(char* dst, std::string_view src) {
+  const size_t n = src.size();
+  if (n > 16) {
+    std::memcpy(dst, src.data(), n);
+  } else if (n >= 8) {
+    CopyOverlapping<uint64_t>(dst, src.data(), n);
+  } else if (n >= 4) {
+    CopyOverlapping<uint32_t>(dst, src.data(), n);
+  } else if (n >= 2) {
+    CopyOverlapping<uint16_t>(dst, src.data(), n);
+  } else if (n == 1) {
+    *dst = src[0];
+  }
+}
+
+}  // namespace
+
+bool ExecState::RangeOverPlainStrings(const BranchNode* r, const ValueList& elems) {
+  // The body's pieces in order: a text, or nullptr for {{.}}. Anything else
+  // (a variable, a call, a nested action) takes the general path.
+  if (!r->pipe->decl.empty() || elems.empty()) return false;
+  const auto& nodes = r->list->nodes;
+  absl::InlinedVector<const std::string*, 8> pieces;
+  size_t texts = 0, dots = 0;
+  for (const auto& n : nodes) {
+    if (n->type() == NodeType::kText) {
+      pieces.push_back(&static_cast<const TextNode*>(n.get())->text);
+      texts += pieces.back()->size();
+    } else if (n->type() == NodeType::kAction &&
+               IsPrintDot(static_cast<const ActionNode*>(n.get())->pipe.get())) {
+      pieces.push_back(nullptr);
+      ++dots;
+    } else {
+      return false;
+    }
+  }
+  // Every element a plain string (not a named string type, which may print
+  // otherwise); their bytes, to size the output once.
+  const Type* const string_type = Type::String();
+  size_t bytes = 0;
+  for (const Value& e : elems) {
+    if (e.type() != string_type || e.boxed()) return false;
+    bytes += e.AsString().size();
+  }
+  // Nothing here can fail, break or declare: append it all, straight into
+  // the output grown once.
+  size_t at = out_->size();
+  out_->resize(at + texts * elems.size() + bytes * dots);
+  char* const out = out_->data();
+  for (const Value& e : elems) {
+    for (const std::string* piece : pieces) {
+      const std::string_view text = piece != nullptr ? std::string_view(*piece) : e.AsString();
+      CopyBytes(out + at, text);
+      at += text.size();
+    }
+  }
+  // Where the general path would leave node_: the body's last node.
+  At(nodes.empty() ? r->list.get() : nodes.back().get());
+  return true;
+}
+
 absl::Status ExecState::WalkRange(const Value& dot, const BranchNode* r) {
   At(r);
   size_t outer_mark = vars_.size();
@@ -162,12 +248,23 @@ absl::Status ExecState::WalkRange(const Value& dot, const BranchNode* r) {
       // Elements of a []interface{} are boxed copies; any other element is
       // passed as it is stored, with no reference-count traffic per element.
       const bool boxed = val.type()->elem()->kind() == Kind::kInterface;
+      if (!boxed && RangeOverPlainStrings(r, elems)) {
+        ran = true;
+        break;
+      }
       const bool want_index = r->pipe->decl.size() > 1;
+      const Value no_index;
       for (size_t i = 0; i < elems.size() && st.ok() && flow_ != Flow::kBreak; ++i) {
         ran = true;
-        const Value index = want_index ? Value::Int(static_cast<int64_t>(i)) : Value();
-        st = boxed ? OneIteration(r, mark, index, elems[i].Boxed())
-                   : OneIteration(r, mark, index, elems[i]);
+        if (want_index) {
+          const Value index = Value::Int(static_cast<int64_t>(i));
+          st = boxed ? OneIteration(r, mark, index, elems[i].Boxed())
+                     : OneIteration(r, mark, index, elems[i]);
+        } else if (boxed) {
+          st = OneIteration(r, mark, no_index, elems[i].Boxed());
+        } else {
+          st = OneIteration(r, mark, no_index, elems[i]);
+        }
       }
       break;
     }

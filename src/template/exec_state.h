@@ -44,6 +44,10 @@ class ExecState {
   absl::Status Walk(const Value& dot, const Node* node);
   absl::Status WalkIfOrWith(const Value& dot, const BranchNode* node);
   absl::Status WalkRange(const Value& dot, const BranchNode* r);
+  // `{{range}}` over plain strings whose body is only text and {{.}} (an
+  // upstream list: `server {{.}};`): appends what the general path would
+  // and returns true; false (nothing done) for any other range.
+  bool RangeOverPlainStrings(const BranchNode* r, const ValueList& elems);
   absl::Status OneIteration(const BranchNode* r, size_t mark, const Value& index,
                             const Value& elem);
   absl::Status WalkTemplate(const Value& dot, const TemplateNode* t);

@@ -66,6 +66,37 @@ const StoreView& ViewOf(const ExecContext& ctx) {
 
 Result Err(const absl::Status& s) { return absl::InvalidArgumentError(s.message()); }
 
+// A getvs answer as the Store's ValuesCache keeps it: the []string's
+// elements themselves, so a render takes the cached list as it is (no
+// per-element copy or release per render). The cache changes it only while
+// no render holds it (values_cache.h).
+class GetvsList final : public ValuesCache::SortedValues {
+ public:
+  static std::unique_ptr<ValuesCache::SortedValues> Make(const std::vector<std::string_view>& sorted) {
+    return std::make_unique<GetvsList>(Value::SharedStrings(sorted));
+  }
+  // The []string over `answer`, sharing it. REQUIRES: `answer` was made by
+  // Make (the cache hands an answer only to the form that made it).
+  static Value AsValue(std::shared_ptr<const ValuesCache::SortedValues> answer) {
+    const ValueList* elems = &static_cast<const GetvsList&>(*answer).elems_;
+    return Value::List(StringSlice(), std::shared_ptr<const ValueList>(std::move(answer), elems));
+  }
+
+  explicit GetvsList(ValueList elems) : elems_(std::move(elems)) {}
+  size_t size() const override { return elems_.size(); }
+  std::string_view at(size_t i) const override { return elems_[i].AsString(); }
+  void Insert(size_t i, std::string_view value) override {
+    elems_.insert(elems_.begin() + static_cast<std::ptrdiff_t>(i), Value::String(std::string(value)));
+  }
+  void Erase(size_t i) override { elems_.erase(elems_.begin() + static_cast<std::ptrdiff_t>(i)); }
+  std::unique_ptr<ValuesCache::SortedValues> Clone() const override {
+    return std::make_unique<GetvsList>(elems_);
+  }
+
+ private:
+  ValueList elems_;
+};
+
 void AddStoreFuncs(FuncMap* m) {
   const Type* s = Type::String();
   Def(m, "get", {s}, nullptr, KVPairType(), [](ExecContext& ctx, Args a) -> Result {
@@ -110,14 +141,10 @@ void AddStoreFuncs(FuncMap* m) {
     return Value::String(std::move(*v));
   });
   Def(m, "getvs", {s}, nullptr, StringSlice(), [](ExecContext& ctx, Args a) -> Result {
-    // Views into the store's cached answer: the values are copied once,
-    // into the list.
-    Value list;
-    absl::Status st = ViewOf(ctx).VisitAllValues(
-        a[0].AsString(),
-        [&](const std::vector<std::string_view>& vs) { list = Value::StringListOfViews(vs); });
-    if (!st.ok()) return Err(st);
-    return list;
+    absl::StatusOr<std::shared_ptr<const ValuesCache::SortedValues>> values =
+        ViewOf(ctx).SortedAllValues(a[0].AsString(), &GetvsList::Make);
+    if (!values.ok()) return Err(values.status());
+    return GetvsList::AsValue(*std::move(values));
   });
   Def(m, "ls", {s}, nullptr, StringSlice(), [](ExecContext& ctx, Args a) -> Result {
     return Value::StringList(ViewOf(ctx).List(a[0].AsString()));

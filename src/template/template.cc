@@ -51,7 +51,10 @@ absl::Status Template::ExecuteTemplate(std::string_view name, const Value& dot, 
   // untouched (Go would have written the partial output).
   ctx.template_name = name_;
   std::string scratch;
-  scratch.reserve(size_hint_.load(std::memory_order_relaxed));
+  const size_t hint = size_hint_.load(std::memory_order_relaxed);
+  // Without the slack, one byte more than last time would copy the whole
+  // output into a buffer twice as large.
+  if (hint > 0) scratch.reserve(hint + hint / 64 + 256);
   absl::Status st = tmpl::ExecuteTree(*this, name, dot, ctx, &scratch);
   if (!st.ok()) return st;
   size_hint_.store(scratch.size(), std::memory_order_relaxed);

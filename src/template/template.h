@@ -108,9 +108,10 @@ class Template {
   ParseOptions options_;
   // Every template of the set by name; the nodes are owned here.
   std::map<std::string, std::unique_ptr<tmpl::ListNode>, std::less<>> trees_;
-  // Size of the last successful render: the next one reserves that much so
-  // that a large output is not copied while it grows. Only a hint; racy
-  // updates from concurrent renders are harmless.
+  // Size of the last successful render: the next one reserves that much and
+  // a little more (a re-render after one change is usually a few bytes
+  // longer or shorter), so that a large output is not copied while it
+  // grows. Only a hint; racy updates from concurrent renders are harmless.
   mutable std::atomic<size_t> size_hint_{0};
 };
 

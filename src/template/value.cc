@@ -100,9 +100,9 @@ Value Value::List(const Type* type, std::shared_ptr<const ValueList> elems) {
 
 namespace {
 
-// Value::StringList for any container of string-like elements.
+// Value::StringList's elements from any container of string-like elements.
 template <typename Strings>
-ValueList SharedStrings(const Strings& elems) {
+ValueList ShareStrings(const Strings& elems) {
   // One buffer for all the bytes, each element a view into it: a 100k-key
   // getvs costs one allocation for the strings instead of 100k.
   size_t total = 0;
@@ -125,11 +125,11 @@ ValueList SharedStrings(const Strings& elems) {
 }  // namespace
 
 Value Value::StringList(std::vector<std::string> elems) {
-  return List(Type::SliceOf(Type::String()), SharedStrings(elems));
+  return List(Type::SliceOf(Type::String()), ShareStrings(elems));
 }
 
-Value Value::StringListOfViews(const std::vector<std::string_view>& elems) {
-  return List(Type::SliceOf(Type::String()), SharedStrings(elems));
+ValueList Value::SharedStrings(const std::vector<std::string_view>& elems) {
+  return ShareStrings(elems);
 }
 
 Value Value::Map(const Type* type, ValueMap entries) {

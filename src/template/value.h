@@ -58,10 +58,9 @@ class Value {
   static Value List(const Type* type, std::shared_ptr<const ValueList> elems);
   // []string; the elements share one buffer (one allocation for all bytes).
   static Value StringList(std::vector<std::string> elems);
-  // The same from views (e.g. into a Store): their bytes are copied once,
-  // straight into the shared buffer. (Another name, not an overload:
-  // StringList({"a"}) must stay unambiguous.)
-  static Value StringListOfViews(const std::vector<std::string_view>& elems);
+  // The elements of such a list, from views (e.g. into a Store): their
+  // bytes are copied once, straight into the shared buffer.
+  static ValueList SharedStrings(const std::vector<std::string_view>& elems);
   static Value Map(const Type* type, ValueMap entries);
   static Value Map(const Type* type, std::shared_ptr<const ValueMap> entries);
   // A struct (kind kStruct) or a non-nil pointer to one (kind kPointer, the

@@ -4,6 +4,7 @@
 // "t.tmpl", with the test function map of test_funcs.h) on the same JSON
 // data decoded into interface{}.
 #include <string>
+#include <vector>
 
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
@@ -343,6 +344,46 @@ const ExecCase kValuesCases[] = {
 class ExecValuesTest : public ::testing::TestWithParam<ExecCase> {};
 TEST_P(ExecValuesTest, MatchesGo) { Check(GetParam()); }
 INSTANTIATE_TEST_SUITE_P(Go, ExecValuesTest, ::testing::ValuesIn(kValuesCases), CaseName);
+
+// A range over plain strings whose body is only text and {{.}} takes a
+// shorter path (exec.cc RangeOverPlainStrings); declaring the index and
+// element forces the general path, whose output must be the same. Bodies,
+// lists (empty, empty strings, multi-byte) and an else branch are varied;
+// the same over a named string type, which never takes the short path.
+TEST(ExecRangeTest, PlainStringBodyPrintsWhatTheGeneralPathPrints) {
+  const std::vector<std::string> bodies = {
+      "server {{.}};\n", "{{.}}", "{{.}}{{.}}", "a{{.}}b{{.}}c", "", "x",
+      "{{- . -}} ", "{{.}}{{else}}none",
+  };
+  const std::vector<std::vector<std::string>> lists = {
+      {}, {""}, {"10.0.0.1:80"}, {"b", "", "h\303\251llo", "a long value with spaces"},
+  };
+  const Type* named = Type::NewNamed("main.Host", Type::String());
+  for (const std::string& body : bodies) {
+    auto fast = Template::Parse("t.tmpl", "<{{range .}}" + body + "{{end}}>", testing_funcs::TestFuncs());
+    auto general = Template::Parse("t.tmpl", "<{{range $i, $e := .}}" + body + "{{end}}>",
+                                   testing_funcs::TestFuncs());
+    ASSERT_TRUE(fast.ok() && general.ok()) << body;
+    for (const std::vector<std::string>& list : lists) {
+      ValueList named_elems;
+      for (const std::string& e : list) named_elems.push_back(Value::StringOf(named, e));
+      for (const Value& dot : {Value::StringList(list),
+                               Value::List(Type::SliceOf(named), named_elems)}) {
+        ExecContext ctx;
+        std::string want, got;
+        ASSERT_TRUE((*general)->Execute(dot, ctx, &want).ok());
+        ASSERT_TRUE((*fast)->Execute(dot, ctx, &got).ok());
+        EXPECT_EQ(want, got) << "body " << body << ", " << list.size() << " elements";
+        std::string expected = "<";  // and what it is, spelled out
+        for (const std::string& e : list) {
+          if (body == "server {{.}};\n") expected += "server " + e + ";\n";
+          if (body == "a{{.}}b{{.}}c") expected += "a" + e + "b" + e + "c";
+        }
+        if (body == "server {{.}};\n" || body == "a{{.}}b{{.}}c") EXPECT_EQ(expected + ">", got);
+      }
+    }
+  }
+}
 
 }  // namespace
 }  // namespace confwatch

@@ -10,8 +10,11 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <random>
 #include <string>
+#include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "funcs_test_util.h"
 #include "template/funcs_internal.h"
 #include "gtest/gtest.h"
@@ -405,6 +408,58 @@ TEST(ConfdFuncs, StoreFunctionsWithoutAStoreSeeNoKeys) {
   EXPECT_EQ("key does not exist: /a", get->Call(ctx, {key}).status().message());
   EXPECT_EQ(0u, funcs.Find("ls")->Call(ctx, {key})->Len());
   EXPECT_FALSE(funcs.Find("exists")->Call(ctx, {key})->AsBool());
+}
+
+std::vector<std::string> StringsOfList(const Value& list) {
+  std::vector<std::string> out;
+  for (const Value& v : list.AsList()) out.emplace_back(v.AsString());
+  return out;
+}
+
+// getvs hands out the list the Store's cache keeps (values_cache.h) and the
+// cache brings it up to date in place: after random changes its answer must
+// equal a fresh GetAllValues, and a list a render still holds must not
+// change under it (copy-on-write), nor point into Store memory a later Put
+// frees (ASan would see that).
+TEST(ConfdFuncs, GetvsListFollowsChangesAndAHeldListNeverChanges) {
+  FakeFuncEnv env;
+  FuncMap funcs = ConfdFuncMap(env);
+  const Function* getvs = funcs.Find("getvs");
+  ASSERT_NE(nullptr, getvs);
+  std::mt19937 rng(3);
+  Store store;
+  auto value = [&] { return absl::StrCat(rng() % 40, ".", std::string(rng() % 30, 'v')); };
+  for (int i = 0; i < 400; ++i) store.Put(absl::StrCat("/svc/k", i), value());
+  absl::StatusOr<ViewScope> scope = ViewScope::Create("/", {"/svc"});
+  ASSERT_TRUE(scope.ok());
+  struct Held {
+    Value list;
+    std::vector<std::string> was;
+  };
+  std::vector<Held> held;
+  for (int step = 0; step < 1500; ++step) {
+    const int changes = rng() % 10 == 0 ? 40 : 1;  // 40: more than the cache catches up with
+    for (int j = 0; j < changes; ++j) {
+      const std::string key = absl::StrCat("/svc/k", rng() % 450);
+      if (rng() % 3 == 0) {
+        store.Delete(key);
+      } else {
+        store.Put(key, value());
+      }
+    }
+    StoreView view(store, *scope);
+    ExecContext ctx;
+    ctx.store = &view;
+    const std::string pattern = step % 3 == 0 ? "/svc/k1*" : "/svc/*";
+    absl::StatusOr<Value> list = getvs->Call(ctx, {Value::String(pattern)});
+    ASSERT_TRUE(list.ok()) << list.status();
+    EXPECT_EQ(funcs_internal::StringSlice(), list->type());
+    const std::vector<std::string> fresh = *view.GetAllValues(pattern);
+    ASSERT_EQ(fresh, StringsOfList(*list)) << "step " << step;
+    if (rng() % 3 == 0) held.push_back({*list, fresh});
+    if (held.size() > 3) held.erase(held.begin() + static_cast<std::ptrdiff_t>(rng() % held.size()));
+    for (const Held& h : held) ASSERT_EQ(h.was, StringsOfList(h.list)) << "held, step " << step;
+  }
 }
 
 TEST(ConfdFuncs, MapHasConfdsNamesAndTypes) {

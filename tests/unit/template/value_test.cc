@@ -88,10 +88,11 @@ TEST(Value, ElementsOfInterfaceContainersAreBoxed) {
   EXPECT_FALSE(strings.Index(0).boxed());
 }
 
-TEST(Value, StringListOfViewsOwnsItsBytes) {
+TEST(Value, SharedStringsOwnTheirBytes) {
   std::vector<std::string> source = {"b", "", "10.0.0.1:80"};
-  Value list =
-      Value::StringListOfViews(std::vector<std::string_view>(source.begin(), source.end()));
+  Value list = Value::List(
+      Type::SliceOf(Type::String()),
+      Value::SharedStrings(std::vector<std::string_view>(source.begin(), source.end())));
   source.assign({"xxxxxxxxxxxxxxxxxxxxxxxx", "yyy", "zzz"});  // the views now dangle
   EXPECT_EQ("[]string", list.type()->name());
   EXPECT_EQ("[b  10.0.0.1:80]", gofmt::Sprint({list}));
