@@ -9,13 +9,9 @@
 #
 # What stays dynamic, and why:
 #  - glibc: a static glibc breaks getaddrinfo/NSS (DNS names of etcd nodes).
-#  - cpp-httplib: Debian ships it only as libcpp-httplib.so (its header only
-#    declares, see src/ops/httplib_abi.h), so it stays, and with it what it
-#    needs: libssl/libcrypto (also used by gRPC: one copy), zlib, brotli and
-#    libstdc++ (a static libstdc++ next to the libstdc++.so that httplib loads
-#    would put two C++ runtimes in one process) and so libgcc_s (no
-#    -static-libgcc: a private unwinder next to the one libstdc++.so throws
-#    with saves nothing, libgcc_s is loaded anyway).
+#  - OpenSSL (libssl, libcrypto): shared, one copy for gRPC's TLS and the
+#    https:// health check; the system's package gets its security updates.
+#  - libstdc++ and libgcc_s: see CONFWATCH_STATIC_LIBSTDCXX below.
 #  - spdlog and fmt have no static archive in Debian: used header-only.
 #
 # This file defines one INTERFACE target, confwatch_static_deps, that
@@ -55,7 +51,7 @@ target_compile_definitions(confwatch_static_deps INTERFACE
 target_link_libraries(confwatch_static_deps INTERFACE
   nlohmann_json::nlohmann_json toml11::toml11 CLI11::CLI11
   -Wl,--start-group ${CW_STATIC_ARCHIVES} -Wl,--end-group
-  ${HTTPLIB_LIB} OpenSSL::SSL OpenSSL::Crypto ZLIB::ZLIB
+  OpenSSL::SSL OpenSSL::Crypto ZLIB::ZLIB
   Threads::Threads ${CMAKE_DL_LIBS} rt atomic)
 # Each function and datum in its own section, so that --gc-sections drops
 # what nothing reaches (our code; Debian's archives are as they were built).
