@@ -52,17 +52,26 @@ class CannedServer {
     thread_ = std::thread([this, certs] { certs ? ServeTls(*certs) : ServePlain(); });
   }
   ~CannedServer() {
-    shutdown(listen_fd_, SHUT_RDWR);  // wakes accept() if no client came
-    thread_.join();
+    Join();
     close(listen_fd_);
   }
   int port() const { return port_; }
   std::string url(const std::string& scheme = "http") const {
     return absl::StrCat(scheme, "://", ip_, ":", port_, "/p");
   }
-  const std::string& request() const { return request_; }  // after the client returned
+  // What the client sent. Waits for the server thread (the socket orders
+  // its writes before the client's return, but ThreadSanitizer cannot see that).
+  const std::string& request() {
+    Join();
+    return request_;
+  }
 
  private:
+  void Join() {
+    if (!thread_.joinable()) return;
+    shutdown(listen_fd_, SHUT_RDWR);  // wakes accept() if no client came
+    thread_.join();
+  }
   void ServePlain() {
     const int fd = accept(listen_fd_, nullptr, nullptr);
     if (fd < 0) return;
