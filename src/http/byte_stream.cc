@@ -84,8 +84,7 @@ absl::Status StreamReader::Fill(absl::Time deadline, bool* eof) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::string> StreamReader::ReadHead(size_t limit, absl::Time deadline,
-                                                   bool* got_nothing) {
+absl::StatusOr<std::string> StreamReader::ReadHead(size_t limit, absl::Time deadline) {
   for (;;) {
     // The head ends at the first line that is empty: "\n\n" or "\n\r\n".
     for (size_t i = buffer_.find('\n'); i != std::string::npos;
@@ -104,10 +103,7 @@ absl::StatusOr<std::string> StreamReader::ReadHead(size_t limit, absl::Time dead
     }
     bool eof = false;
     if (absl::Status s = Fill(deadline, &eof); !s.ok()) return s;
-    if (eof) {
-      if (got_nothing != nullptr) *got_nothing = buffer_.empty();
-      return absl::FailedPreconditionError("connection closed");
-    }
+    if (eof) return absl::FailedPreconditionError("connection closed");
   }
 }
 

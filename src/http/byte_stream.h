@@ -63,9 +63,8 @@ class StreamReader {
   // Reads through the first empty line (CRLF CRLF, or bare LF LF) and
   // returns everything before it. ResourceExhausted when `limit` bytes came
   // without one; FailedPrecondition ("connection closed") when the peer
-  // closed first (`*got_nothing` tells whether it sent any byte at all).
-  absl::StatusOr<std::string> ReadHead(size_t limit, absl::Time deadline,
-                                       bool* got_nothing = nullptr);
+  // closed first.
+  absl::StatusOr<std::string> ReadHead(size_t limit, absl::Time deadline);
   // One line without its CRLF/LF, at most `limit` bytes.
   absl::StatusOr<std::string> ReadLine(size_t limit, absl::Time deadline);
   // Exactly `n` bytes appended to *out; FailedPrecondition if the peer closes early.
