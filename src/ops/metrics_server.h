@@ -7,7 +7,7 @@
 //   GET /readyz   200 "ready\n" when the readiness check returns OK, else 503
 //                 with the check's message as the body (readiness), e.g.
 //                 "not ready: waiting for the first render of every resource"
-//   anything else 404
+//   anything else 404; HEAD like GET without the body; other methods 405
 //
 // Usage (see ops/daemon_metrics.h for the daemon's provider and check):
 //
@@ -19,11 +19,12 @@
 //   ... run the daemon ...
 //   server.Stop();  // or let the destructor do it
 //
-// The server runs one accept thread and a pool of two request threads. Each
-// connection carries one request (Connection: close): with keep-alive, two
-// idle scrapers would hold both threads for httplib's 5 s keep-alive and
-// starve the liveness probe. Reads and writes time out after 2 s, which
-// also bounds how long Stop() waits for a stalled client.
+// The server (http/http_server.h) runs one accept thread and two request
+// threads. Each connection carries one request (Connection: close): with
+// keep-alive, two idle scrapers could hold both threads and starve the
+// liveness probe. A request head must arrive within 2 s (8 KB at most), and
+// writing the answer is bounded by 2 s; Stop() does not wait for a client
+// that stalls before its request is complete.
 //
 // Start() after blocking the daemon's signals (run.cc does it first thing):
 // the server's threads inherit the mask and must not take SIGHUP/SIGTERM.
@@ -36,20 +37,18 @@
 #ifndef CONFWATCH_OPS_METRICS_SERVER_H_
 #define CONFWATCH_OPS_METRICS_SERVER_H_
 
-#include <atomic>
 #include <functional>
 #include <memory>
 #include <string>
-#include <thread>
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 
-namespace httplib {
-class Server;
-}  // namespace httplib
-
 namespace confwatch {
+
+class HttpServer;
+struct HttpRequest;
+struct HttpResponse;
 
 class MetricsServer {
  public:
@@ -84,13 +83,11 @@ class MetricsServer {
   const std::string& address() const { return address_; }
 
  private:
-  void InstallHandlers();
+  HttpResponse Route(const HttpRequest& request) const;
 
   MetricsProvider metrics_;
   ReadinessCheck readiness_;
-  std::unique_ptr<httplib::Server> server_;
-  std::thread thread_;
-  std::atomic<bool> loop_done_{false};  // set by thread_ when the accept loop ended
+  std::unique_ptr<HttpServer> server_;
   int port_ = 0;
   std::string address_;
 };

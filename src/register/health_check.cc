@@ -1,16 +1,9 @@
 // See health_check.h.
 #include "register/health_check.h"
 
-#include <fcntl.h>
-#include <netdb.h>
-#include <poll.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
-#include <chrono>
-#include <exception>
 #include <utility>
 
 #include "absl/strings/ascii.h"
@@ -18,8 +11,8 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "process/errno_text.h"
-#include "ops/httplib_abi.h"
+#include "http/http_client.h"
+#include "http/tcp_connect.h"
 
 namespace confwatch {
 namespace {
@@ -47,60 +40,16 @@ absl::Status SplitHostPort(absl::string_view text, absl::string_view hostport, H
   return absl::OkStatus();
 }
 
-int RemainingMs(absl::Time deadline) {
-  int64_t ms = absl::ToInt64Milliseconds(deadline - absl::Now());
-  return ms < 0 ? 0 : static_cast<int>(ms);
-}
-
-// Non-blocking connect to one address, waiting until `deadline`.
-absl::Status ConnectOne(const addrinfo* ai, absl::Time deadline) {
-  int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol);
-  if (fd < 0) return absl::UnavailableError(absl::StrCat("socket: ", ErrnoText(errno)));
-  int err = 0;
-  if (connect(fd, ai->ai_addr, ai->ai_addrlen) != 0) {
-    err = errno;
-    if (err == EINPROGRESS) {
-      pollfd p{fd, POLLOUT, 0};
-      int n;
-      do {
-        n = poll(&p, 1, RemainingMs(deadline));
-      } while (n < 0 && errno == EINTR);
-      if (n == 0) {
-        err = ETIMEDOUT;
-      } else {
-        socklen_t len = sizeof(err);
-        if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0) err = errno;
-      }
-    }
-  }
-  close(fd);
-  if (err != 0) return absl::UnavailableError(absl::StrCat("connect: ", ErrnoText(err)));
-  return absl::OkStatus();
-}
-
 class TcpChecker : public HealthChecker {
  public:
   TcpChecker(HealthTarget target, absl::Duration timeout)
       : target_(std::move(target)), timeout_(timeout) {}
 
   absl::Status Check() override {
-    absl::Time deadline = absl::Now() + timeout_;
-    addrinfo hints{};
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
-    addrinfo* res = nullptr;
-    int rc = getaddrinfo(target_.host.c_str(), std::to_string(target_.port).c_str(), &hints, &res);
-    if (rc != 0) {
-      return absl::UnavailableError(absl::StrCat(target_.text, ": resolve: ", gai_strerror(rc)));
-    }
-    absl::Status last = absl::UnavailableError("no address");
-    for (const addrinfo* ai = res; ai != nullptr; ai = ai->ai_next) {
-      last = ConnectOne(ai, deadline);
-      if (last.ok()) break;
-    }
-    freeaddrinfo(res);
-    if (last.ok()) return last;
-    return absl::UnavailableError(absl::StrCat(target_.text, ": ", last.message()));
+    absl::StatusOr<int> fd = TcpConnect(target_.host, target_.port, absl::Now() + timeout_);
+    if (!fd.ok()) return absl::UnavailableError(absl::StrCat(target_.text, ": ", fd.status().message()));
+    close(*fd);
+    return absl::OkStatus();
   }
 
  private:
@@ -111,39 +60,24 @@ class TcpChecker : public HealthChecker {
 class HttpChecker : public HealthChecker {
  public:
   HttpChecker(HealthTarget target, absl::Duration timeout)
-      : target_(std::move(target)), timeout_(timeout) {
-    absl::string_view url = target_.text;
-    size_t slash = url.find('/', url.find("://") + 3);
-    origin_ = std::string(url.substr(0, slash));
-    path_ = slash == absl::string_view::npos ? "/" : std::string(url.substr(slash));
-  }
+      : target_(std::move(target)), timeout_(timeout) {}
 
   absl::Status Check() override {
-    try {
-      httplib::Client client(origin_);
-      auto us = std::chrono::microseconds(absl::ToInt64Microseconds(timeout_));
-      client.set_connection_timeout(us);
-      client.set_read_timeout(us);
-      client.set_write_timeout(us);
-      httplib::Result res = client.Get(path_);
-      if (!res) {
-        return absl::UnavailableError(
-            absl::StrCat(target_.text, ": ", httplib::to_string(res.error())));
-      }
-      if (res->status < 200 || res->status > 299) {
-        return absl::UnavailableError(absl::StrCat(target_.text, ": status ", res->status));
-      }
-      return absl::OkStatus();
-    } catch (const std::exception& e) {  // httplib may throw on odd input
-      return absl::UnavailableError(absl::StrCat(target_.text, ": ", e.what()));
+    HttpGetOptions options;
+    options.timeout = timeout_;
+    absl::StatusOr<HttpReply> reply = HttpGet(target_.text, options);
+    if (!reply.ok()) {
+      return absl::UnavailableError(absl::StrCat(target_.text, ": ", reply.status().message()));
     }
+    if (reply->status < 200 || reply->status > 299) {
+      return absl::UnavailableError(absl::StrCat(target_.text, ": status ", reply->status));
+    }
+    return absl::OkStatus();
   }
 
  private:
   const HealthTarget target_;
   const absl::Duration timeout_;
-  std::string origin_;  // scheme://host[:port]
-  std::string path_;
 };
 
 class CommandChecker : public HealthChecker {

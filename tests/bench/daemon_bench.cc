@@ -39,7 +39,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "etcd/etcd_client.h"
-#include "ops/httplib_abi.h"
+#include "http/http_client.h"
 #include "tests/support/etcd_test_server.h"
 #include "tests/support/temp_dir.h"
 
@@ -134,9 +134,8 @@ class DirWaiter {
 };
 
 int64_t EtcdRangeCalls(const std::string& endpoint) {
-  httplib::Client http("http://" + endpoint);
-  auto res = http.Get("/metrics");
-  if (!res || res->status != 200) Die("cannot read etcd /metrics");
+  absl::StatusOr<HttpReply> res = HttpGet(absl::StrCat("http://", endpoint, "/metrics"));
+  if (!res.ok() || res->status != 200) Die("cannot read etcd /metrics");
   int64_t total = 0;
   for (absl::string_view line : absl::StrSplit(res->body, '\n')) {
     if (!absl::StartsWith(line, "grpc_server_handled_total{") ||

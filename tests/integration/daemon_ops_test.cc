@@ -8,7 +8,8 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
-#include "ops/httplib_abi.h"
+#include "http/http_client.h"
+#include "http/http_server.h"
 #include "tests/integration/binary_etcd_test.h"
 #include "tests/integration/confwatch_process.h"
 #include "tests/integration/etcd_test_util.h"
@@ -25,11 +26,10 @@ struct HttpAnswer {
 };
 
 HttpAnswer Get(int port, const std::string& path) {
-  httplib::Client http("127.0.0.1", port);
-  http.set_connection_timeout(2);
-  http.set_read_timeout(5);
-  httplib::Result r = http.Get(path);
-  if (!r) return {};
+  HttpGetOptions options;
+  options.timeout = absl::Seconds(5);
+  absl::StatusOr<HttpReply> r = HttpGet(absl::StrCat("http://127.0.0.1:", port, path), options);
+  if (!r.ok()) return {};
   return {r->status, r->body};
 }
 
@@ -84,9 +84,9 @@ TEST_F(OpsTest, MetricsAddressInUseIsAStartupError) {
   Confdir c;
   c.AddTemplate("t.tmpl", "x");
   c.AddResource("t.toml", "t.tmpl", "t.conf", "\"/app\"");
-  httplib::Server holder;
-  const int port = holder.bind_to_any_port("127.0.0.1");
-  ASSERT_GT(port, 0);
+  HttpServer holder([](const HttpRequest&) { return HttpResponse(); }, HttpServer::Options());
+  ASSERT_TRUE(holder.Start("127.0.0.1", 0).ok());
+  const int port = holder.port();
   ConfwatchProcess p(c, {"-watch", "-node", etcd_->endpoint(), "-metrics-addr",
                          absl::StrCat("127.0.0.1:", port)});
   std::optional<int> code = p.WaitExit(std::chrono::seconds(30));

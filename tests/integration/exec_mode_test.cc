@@ -15,7 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "etcd/etcd_client.h"
-#include "ops/httplib_abi.h"
+#include "http/http_client.h"
 #include "gtest/gtest.h"
 #include "tests/integration/etcd_test_util.h"
 #include "tests/integration/exec_test_util.h"
@@ -225,9 +225,8 @@ TEST_F(ExecModeTest, EmptyReloadSignalRestartsTheChild) {
   ASSERT_TRUE(PollUntil([&] { return StartedPids().size() == 2; })) << ChildLog() << p->Log();
   // /metrics counts the starts.
   ASSERT_TRUE(PollUntil([&] {
-    httplib::Client http("127.0.0.1", port);
-    httplib::Result r = http.Get("/metrics");
-    return r && absl::StrContains(r->body, "\nconfwatch_child_starts_total 2\n");
+    absl::StatusOr<HttpReply> r = HttpGet(absl::StrCat("http://127.0.0.1:", port, "/metrics"));
+    return r.ok() && absl::StrContains(r->body, "\nconfwatch_child_starts_total 2\n");
   })) << p->Log();
   std::vector<std::string> pids = StartedPids();
   EXPECT_NE(pids[0], pids[1]);

@@ -29,7 +29,7 @@
 #include "etcdserverpb/rpc.grpc.pb.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
-#include "ops/httplib_abi.h"
+#include "http/http_client.h"
 #include "tests/integration/binary_etcd_test.h"
 #include "tests/integration/confwatch_process.h"
 #include "tests/support/etcd_test_server.h"
@@ -87,10 +87,8 @@ void AddKvResource(Confdir& c, const std::string& prefix) {
 // etcd's count of watchers it could not keep up with (blocked "victims" and
 // "unsynced" ones), from its /metrics; -1 when unreadable.
 int EtcdSlowWatchers(const std::string& endpoint) {
-  size_t colon = endpoint.rfind(':');
-  httplib::Client http(endpoint.substr(0, colon), std::stoi(endpoint.substr(colon + 1)));
-  httplib::Result r = http.Get("/metrics");
-  if (!r || r->status != 200) return -1;
+  absl::StatusOr<HttpReply> r = HttpGet(absl::StrCat("http://", endpoint, "/metrics"));
+  if (!r.ok() || r->status != 200) return -1;
   const std::string metric = "\netcd_debugging_mvcc_slow_watcher_total ";
   size_t at = r->body.find(metric);
   if (at == std::string::npos) return -1;

@@ -1,6 +1,5 @@
 // The real health checkers: TCP connect against a listener the test opens
-// and closes, HTTP GET against a cpp-httplib server answering what the test
-// says, and shell commands through the real PosixCommandRunner.
+// and closes, HTTP GET against an HttpServer answering what the test says, and shell commands through the real PosixCommandRunner.
 #include <atomic>
 #include <memory>
 #include <string>
@@ -9,7 +8,7 @@
 #include "gtest/gtest.h"
 #include "process/posix_command_runner.h"
 #include "register/health_check.h"
-#include "ops/httplib_abi.h"
+#include "http/http_server.h"
 #include "tests/integration/register_test_util.h"
 
 namespace confwatch {
@@ -43,27 +42,22 @@ TEST(TcpHealthCheck, UnknownHostIsUnhealthy) {
 class HttpHealthCheck : public ::testing::Test {
  protected:
   void SetUp() override {
-    server_.Get("/health", [this](const httplib::Request&, httplib::Response& res) {
-      res.status = status_.load();
-      res.set_content("x", "text/plain");
-    });
-    port_ = server_.bind_to_any_port("127.0.0.1");
-    ASSERT_GT(port_, 0);
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
-    ASSERT_TRUE(PollFor([this] { return server_.is_running(); }));
-  }
-  void TearDown() override {
-    server_.stop();
-    thread_.join();
+    ASSERT_TRUE(server_.Start("127.0.0.1", 0).ok());
+    port_ = server_.port();
   }
   std::string Url(const std::string& path) {
     return "http://127.0.0.1:" + std::to_string(port_) + path;
   }
 
-  httplib::Server server_;
   std::atomic<int> status_{200};
+  HttpServer server_{[this](const HttpRequest& request) {
+                       HttpResponse res;
+                       res.status = request.path == "/health" ? status_.load() : 404;
+                       res.body = "x";
+                       return res;
+                     },
+                     HttpServer::Options()};
   int port_ = 0;
-  std::thread thread_;
 };
 
 TEST_F(HttpHealthCheck, TwoHundredsAreHealthyOthersAreNot) {
@@ -80,9 +74,7 @@ TEST_F(HttpHealthCheck, TwoHundredsAreHealthyOthersAreNot) {
 
 TEST_F(HttpHealthCheck, StoppedServerIsUnhealthy) {
   auto checker = Checker(Url("/health"));
-  server_.stop();
-  thread_.join();
-  thread_ = std::thread([] {});
+  server_.Stop();
   absl::Status s = checker->Check();
   EXPECT_FALSE(s.ok());
   EXPECT_EQ(0u, s.message().find(Url("/health") + ": ")) << s;

@@ -9,7 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
-#include "ops/httplib_abi.h"
+#include "http/http_client.h"
 #include "ops/metrics_server.h"
 #include "tests/support/prometheus_text_check.h"
 
@@ -116,16 +116,16 @@ TEST(DaemonMetrics, WholeMetricsPageIsValidPrometheusText) {
   MetricsServer server([&registry] { return registry.Render(); },
                        [&stats] { return DaemonReadiness(stats, true); });
   ASSERT_TRUE(server.Start("127.0.0.1:0").ok());
-  httplib::Client client("127.0.0.1", server.port());
-  httplib::Result res = client.Get("/metrics");
-  ASSERT_TRUE(res) << httplib::to_string(res.error());
+  absl::StatusOr<HttpReply> res =
+      HttpGet(absl::StrCat("http://127.0.0.1:", server.port(), "/metrics"));
+  ASSERT_TRUE(res.ok()) << res.status();
   absl::StatusOr<std::vector<PrometheusSample>> samples = ParsePrometheusText(res->body);
   ASSERT_TRUE(samples.ok()) << samples.status() << "\n" << res->body;
   EXPECT_EQ(14u, samples->size());
   EXPECT_EQ(1, SampleValue(*samples, "confwatch_ready"));
   EXPECT_EQ(1764684000.25, SampleValue(*samples, "confwatch_resource_last_sync_timestamp_seconds",
                                        {{"resource", "odd \"name\"\\.toml"}}));
-  EXPECT_EQ(200, client.Get("/readyz")->status);
+  EXPECT_EQ(200, HttpGet(absl::StrCat("http://127.0.0.1:", server.port(), "/readyz"))->status);
 }
 
 }  // namespace

@@ -13,8 +13,10 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "gtest/gtest.h"
-#include "ops/httplib_abi.h"
+#include "http/http_client.h"
+#include "http/http_message.h"
 
 namespace confwatch {
 namespace {
@@ -23,11 +25,21 @@ MetricsServer::ReadinessCheck AlwaysReady() {
   return [] { return absl::OkStatus(); };
 }
 
-httplib::Result Get(int port, const char* path) {
-  httplib::Client client("127.0.0.1", port);
-  client.set_connection_timeout(5, 0);
-  client.set_read_timeout(5, 0);
-  return client.Get(path);
+absl::StatusOr<HttpReply> Get(int port, const char* path) {
+  return HttpGet(absl::StrCat("http://127.0.0.1:", port, path));
+}
+
+// A connection that sends `text` and then stays open, sending nothing more.
+int ConnectAndSend(int port, absl::string_view text) {
+  const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  EXPECT_GE(fd, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  EXPECT_EQ(0, connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)));
+  EXPECT_EQ(static_cast<ssize_t>(text.size()), write(fd, text.data(), text.size()));
+  return fd;
 }
 
 TEST(MetricsServer, MetricsServesTheProviderTextAsPrometheusText) {
@@ -35,11 +47,11 @@ TEST(MetricsServer, MetricsServesTheProviderTextAsPrometheusText) {
   ASSERT_TRUE(server.Start("127.0.0.1:0").ok());
   ASSERT_GT(server.port(), 0);
   EXPECT_EQ(absl::StrCat("127.0.0.1:", server.port()), server.address());
-  httplib::Result res = Get(server.port(), "/metrics");
-  ASSERT_TRUE(res) << httplib::to_string(res.error());
+  absl::StatusOr<HttpReply> res = Get(server.port(), "/metrics");
+  ASSERT_TRUE(res.ok()) << res.status();
   EXPECT_EQ(200, res->status);
   EXPECT_EQ("# TYPE a gauge\na 1\n", res->body);
-  EXPECT_EQ("text/plain; version=0.0.4; charset=utf-8", res->get_header_value("Content-Type"));
+  EXPECT_EQ("text/plain; version=0.0.4; charset=utf-8", HeaderValue(res->headers, "Content-Type"));
 }
 
 TEST(MetricsServer, ProviderRunsOnEveryScrape) {
@@ -54,8 +66,8 @@ TEST(MetricsServer, HealthzIsOkWhileAlive) {
   MetricsServer server([] { return std::string(); },
                        [] { return absl::UnavailableError("not ready: anything"); });
   ASSERT_TRUE(server.Start("127.0.0.1:0").ok());
-  httplib::Result res = Get(server.port(), "/healthz");
-  ASSERT_TRUE(res);
+  absl::StatusOr<HttpReply> res = Get(server.port(), "/healthz");
+  ASSERT_TRUE(res.ok()) << res.status();
   EXPECT_EQ(200, res->status);
   EXPECT_EQ("ok\n", res->body);
 }
@@ -69,13 +81,13 @@ TEST(MetricsServer, ReadyzIs503WithTheReasonUntilTheCheckPasses) {
                      : absl::FailedPreconditionError("not ready: the key source is not connected");
       });
   ASSERT_TRUE(server.Start("127.0.0.1:0").ok());
-  httplib::Result before = Get(server.port(), "/readyz");
-  ASSERT_TRUE(before);
+  absl::StatusOr<HttpReply> before = Get(server.port(), "/readyz");
+  ASSERT_TRUE(before.ok()) << before.status();
   EXPECT_EQ(503, before->status);
   EXPECT_EQ("not ready: the key source is not connected\n", before->body);
   ready = true;
-  httplib::Result after = Get(server.port(), "/readyz");
-  ASSERT_TRUE(after);
+  absl::StatusOr<HttpReply> after = Get(server.port(), "/readyz");
+  ASSERT_TRUE(after.ok()) << after.status();
   EXPECT_EQ(200, after->status);
   EXPECT_EQ("ready\n", after->body);
 }
@@ -83,23 +95,23 @@ TEST(MetricsServer, ReadyzIs503WithTheReasonUntilTheCheckPasses) {
 TEST(MetricsServer, OtherPathsAre404) {
   MetricsServer server([] { return std::string(); }, AlwaysReady());
   ASSERT_TRUE(server.Start("127.0.0.1:0").ok());
-  httplib::Result res = Get(server.port(), "/metricsx");
-  ASSERT_TRUE(res);
+  absl::StatusOr<HttpReply> res = Get(server.port(), "/metricsx");
+  ASSERT_TRUE(res.ok()) << res.status();
   EXPECT_EQ(404, res->status);
 }
 
 TEST(MetricsServer, AThrowingProviderFailsTheScrapeNotTheProcess) {
   MetricsServer server([]() -> std::string { throw std::runtime_error("boom"); }, AlwaysReady());
   ASSERT_TRUE(server.Start("127.0.0.1:0").ok());
-  httplib::Result res = Get(server.port(), "/metrics");
-  ASSERT_TRUE(res);
+  absl::StatusOr<HttpReply> res = Get(server.port(), "/metrics");
+  ASSERT_TRUE(res.ok()) << res.status();
   EXPECT_EQ(500, res->status);
   EXPECT_EQ("internal error: boom\n", res->body);
   EXPECT_EQ(200, Get(server.port(), "/healthz")->status);
 }
 
-// httplib binds with SO_REUSEPORT by default, which would let both servers
-// listen and split the scrapes between them.
+// With SO_REUSEPORT (cpp-httplib's default) both servers would listen and
+// split the scrapes between them.
 TEST(MetricsServer, ASecondServerOnTheSamePortFailsNamingTheAddress) {
   MetricsServer first([] { return std::string("first\n"); }, AlwaysReady());
   ASSERT_TRUE(first.Start("127.0.0.1:0").ok());
@@ -135,21 +147,12 @@ TEST(MetricsServer, SplitHostPortAcceptsNamesV6AndTheEmptyHost) {
 }
 
 // A client that connected and sent half a request holds a request thread
-// until the read times out; Stop() waits for it. httplib's default is 5 s,
-// ours 2 s.
-TEST(MetricsServer, StopWaitsAtMostTheReadTimeoutForAStalledClient) {
+// until its 2 s head deadline; Stop() does not wait for it.
+TEST(MetricsServer, StopDoesNotWaitForAStalledClient) {
   auto server = std::make_unique<MetricsServer>([] { return std::string("x\n"); }, AlwaysReady());
   ASSERT_TRUE(server->Start("127.0.0.1:0").ok());
   const int port = server->port();
-  const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  ASSERT_GE(fd, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(0, connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)));
-  const char partial[] = "GET /metrics HTTP/1.1\r\nHost: x\r\n";
-  ASSERT_EQ(static_cast<ssize_t>(sizeof(partial) - 1), write(fd, partial, sizeof(partial) - 1));
+  const int fd = ConnectAndSend(port, "GET /metrics HTTP/1.1\r\nHost: x\r\n");
   // A full request on another connection proves the server took the first.
   ASSERT_EQ(200, Get(port, "/healthz")->status);
 
@@ -159,38 +162,63 @@ TEST(MetricsServer, StopWaitsAtMostTheReadTimeoutForAStalledClient) {
                            std::chrono::steady_clock::now() - start)
                            .count();
   close(fd);
-  EXPECT_LT(took_ms, 4500) << "httplib's default read timeout is 5 s";
-  EXPECT_FALSE(Get(port, "/healthz"));  // nobody listens any more
+  EXPECT_LT(took_ms, 1000) << "Stop() waited for the stalled client's deadline";
+  EXPECT_FALSE(Get(port, "/healthz").ok());  // nobody listens any more
 }
 
-// With keep-alive, two idle scrapers would hold both request threads for
-// httplib's 5 s keep-alive timeout and a liveness probe would time out.
+// With keep-alive, two idle scrapers would hold both request threads and a
+// liveness probe would wait for one of them to time out.
 TEST(MetricsServer, IdleKeepAliveClientsDoNotStarveTheHealthProbe) {
   MetricsServer server([] { return std::string("x\n"); }, AlwaysReady());
   ASSERT_TRUE(server.Start("127.0.0.1:0").ok());
-  httplib::Client a("127.0.0.1", server.port());
-  httplib::Client b("127.0.0.1", server.port());
-  a.set_keep_alive(true);
-  b.set_keep_alive(true);
-  ASSERT_EQ(200, a.Get("/metrics")->status);
-  ASSERT_EQ(200, b.Get("/metrics")->status);
+  const char request[] = "GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: keep-alive\r\n\r\n";
+  const int a = ConnectAndSend(server.port(), request);
+  const int b = ConnectAndSend(server.port(), request);
+  // Both answered, and the server closed each after its answer.
+  for (int fd : {a, b}) {
+    std::string answer;
+    char buf[4096];
+    for (ssize_t n; (n = read(fd, buf, sizeof(buf))) > 0;) answer.append(buf, n);
+    EXPECT_EQ(0u, answer.find("HTTP/1.1 200 OK\r\n")) << answer;
+    EXPECT_NE(std::string::npos, answer.find("\r\nConnection: close\r\n")) << answer;
+  }
 
   const auto start = std::chrono::steady_clock::now();
-  httplib::Result probe = Get(server.port(), "/healthz");
+  absl::StatusOr<HttpReply> probe = Get(server.port(), "/healthz");
   const auto took_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                            std::chrono::steady_clock::now() - start)
                            .count();
-  ASSERT_TRUE(probe);
-  EXPECT_LT(took_ms, 4000) << "the probe waited for a keep-alive connection to time out";
+  close(a);
+  close(b);
+  ASSERT_TRUE(probe.ok()) << probe.status();
+  EXPECT_LT(took_ms, 1000) << "the probe waited for a keep-alive connection to time out";
+}
+
+// One client that stalls mid-request holds one request thread for up to 2 s;
+// the other thread must keep answering the liveness probe meanwhile.
+TEST(MetricsServer, AStalledClientDoesNotDelayTheHealthProbe) {
+  MetricsServer server([] { return std::string("x\n"); }, AlwaysReady());
+  ASSERT_TRUE(server.Start("127.0.0.1:0").ok());
+  const int stalled = ConnectAndSend(server.port(), "GET /metrics HTTP/1.1\r\n");
+  absl::SleepFor(absl::Milliseconds(50));  // let a thread take it
+  for (int i = 0; i < 5; ++i) {
+    const auto start = std::chrono::steady_clock::now();
+    absl::StatusOr<HttpReply> probe = Get(server.port(), "/healthz");
+    const auto took_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                             std::chrono::steady_clock::now() - start)
+                             .count();
+    ASSERT_TRUE(probe.ok()) << probe.status();
+    EXPECT_EQ(200, probe->status);
+    EXPECT_LT(took_ms, 1000);
+  }
+  close(stalled);
 }
 
 TEST(MetricsServer, StopFreesThePortForARestart) {
   auto server = std::make_unique<MetricsServer>([] { return std::string("x\n"); }, AlwaysReady());
   ASSERT_TRUE(server->Start("127.0.0.1:0").ok());
   const int port = server->port();
-  httplib::Client client("127.0.0.1", port);
-  client.set_keep_alive(true);
-  ASSERT_EQ(200, client.Get("/metrics")->status);
+  ASSERT_EQ(200, Get(port, "/metrics")->status);
   server->Stop();
 
   MetricsServer again([] { return std::string("again\n"); }, AlwaysReady());
