@@ -20,7 +20,7 @@
 #include "absl/strings/str_cat.h"
 #include "etcd/etcd_client.h"
 #include "gtest/gtest.h"
-#include "ops/httplib_abi.h"
+#include "http/http_client.h"
 #include "tests/integration/binary_etcd_test.h"
 #include "tests/integration/confwatch_process.h"
 #include "tests/integration/etcd_test_util.h"
@@ -42,11 +42,8 @@ using RecoveryTest = BinaryEtcdTest;
 }
 
 int ReadyzStatus(int port) {
-  httplib::Client http("127.0.0.1", port);
-  http.set_connection_timeout(2);
-  http.set_read_timeout(5);
-  httplib::Result r = http.Get("/readyz");
-  return r ? r->status : 0;
+  absl::StatusOr<HttpReply> r = HttpGet(absl::StrCat("http://127.0.0.1:", port, "/readyz"));
+  return r.ok() ? r->status : 0;
 }
 
 TEST_F(RecoveryTest, ReloadThatAddsAPrefixWhileEtcdIsDownFollowsItOnceEtcdIsBack) {
