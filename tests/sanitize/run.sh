@@ -57,7 +57,16 @@ export TSAN_OPTIONS="log_path=$reports/tsan:suppressions=$supp/tsan.supp:print_s
 # they are, ctest's per-test limit is raised.
 cd "$build"
 status=0
-ctest --output-on-failure --timeout 900 -j "$jobs" -L "unit|integration" -LE examples || status=$?
+# Under TSan one test is left out: a TLS handshake refused for want of a
+# client certificate makes TSan report a race whose frames all lie in
+# uninstrumented gRPC/OpenSSL and libstdc++ (channel arguments copied on
+# gRPC's event_engine thread; the ordering is gRPC's own, invisible to TSan).
+# It runs in the Release suite and under ASan.
+exclude=()
+if [ "$kind" = tsan ]; then
+  exclude=(-E '^SecureEtcdTest\.WithoutTheClientCertificateTheConnectionIsRefused$')
+fi
+ctest --output-on-failure --timeout 900 -j "$jobs" -L "unit|integration" -LE examples "${exclude[@]}" || status=$?
 
 found="$(find "$reports" -type f | sort)"
 if [ -n "$found" ]; then
