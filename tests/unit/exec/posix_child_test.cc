@@ -87,8 +87,13 @@ TEST(PosixChildControl, SignalReachesTheWholeProcessGroup) {
   ProcessTable table;
   PosixChildControl control(exits.Callback(), &table);
   // The shell waits for a grandchild; only a group signal ends both at once.
-  absl::StatusOr<pid_t> pid =
-      control.Start({"sh", "-c", "trap 'exit 7' USR1; sleep 60 & touch " + ready + "; wait"});
+  // The grandchild marks itself ready only after its own exec: between the
+  // fork and the exec it still runs the parent shell's trap handler, which
+  // would swallow the signal (the exec then resets it) and leave a sleep
+  // running for a minute.
+  absl::StatusOr<pid_t> pid = control.Start(
+      {"sh", "-c",
+       "trap 'exit 7' USR1; sh -c 'touch \"$0\"; exec sleep 60' '" + ready + "' & wait"});
   ASSERT_TRUE(pid.ok()) << pid.status();
   EXPECT_EQ(*pid, getpgid(*pid));  // a group of its own
   for (int i = 0; i < 200 && access(ready.c_str(), F_OK) != 0; ++i) usleep(50000);
