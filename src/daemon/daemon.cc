@@ -108,7 +108,7 @@ absl::Status Daemon::SyncAll() {
   // the previous answer.
   denied_ = std::move(denied);
   prefixes_ = std::move(prefixes);
-  ApplySnapshot(prefixes_, *snap);
+  ApplySnapshot(prefixes_, *std::move(snap));
   return absl::OkStatus();
 }
 
@@ -146,21 +146,26 @@ const absl::Status* Daemon::DeniedError(const TemplateResource& r) const {
   return nullptr;
 }
 
-void Daemon::ApplySnapshot(const std::vector<std::string>& prefixes, const SourceSnapshot& snap) {
+void Daemon::ApplySnapshot(const std::vector<std::string>& prefixes, SourceSnapshot snap) {
   // The prefixes are disjoint byte ranges (DependencyIndex::WatchPrefixes), so
-  // each snapshot key belongs to exactly one of them.
+  // each snapshot key belongs to exactly one of them. The pairs move on to
+  // the store; one prefix (the usual case) takes the snapshot as it is.
   std::vector<std::vector<KVPair>> parts(prefixes.size());
-  for (const KVPair& kv : snap.kvs) {
-    for (size_t i = 0; i < prefixes.size(); ++i) {
-      if (absl::StartsWith(kv.key, prefixes[i])) {
-        parts[i].push_back(kv);
-        break;
+  if (prefixes.size() == 1) {
+    parts[0] = std::move(snap.kvs);
+  } else {
+    for (KVPair& kv : snap.kvs) {
+      for (size_t i = 0; i < prefixes.size(); ++i) {
+        if (absl::StartsWith(kv.key, prefixes[i])) {
+          parts[i].push_back(std::move(kv));
+          break;
+        }
       }
     }
   }
   std::vector<std::string> changed;
   for (size_t i = 0; i < prefixes.size(); ++i) {
-    std::vector<std::string> c = store_.ReplacePrefix(prefixes[i], parts[i]);
+    std::vector<std::string> c = store_.ReplacePrefix(prefixes[i], std::move(parts[i]));
     changed.insert(changed.end(), c.begin(), c.end());
   }
   if (snap.revision < store_.revision()) {
@@ -176,8 +181,20 @@ void Daemon::ApplySnapshot(const std::vector<std::string>& prefixes, const Sourc
 }
 
 void Daemon::MarkAffected(const std::vector<std::string>& keys, absl::Time now) {
+  // Every key is marked at the same `now`: once each resource is dirty the
+  // remaining keys change nothing (a first read of 100k keys stops early).
+  const size_t resources = set_->resources().size();
+  std::vector<bool> marked(resources, false);
+  size_t left = resources;
   for (const std::string& key : keys) {
-    for (int id : set_->index().Affected(key)) scheduler_.MarkDirty(id, now);
+    if (left == 0) break;
+    for (int id : set_->index().Affected(key)) {
+      scheduler_.MarkDirty(id, now);
+      if (static_cast<size_t>(id) < resources && !marked[id]) {
+        marked[id] = true;
+        --left;
+      }
+    }
   }
 }
 
@@ -196,11 +213,11 @@ void Daemon::OnChanges(std::vector<KeyChange> changes, int64_t revision) {
 }
 
 void Daemon::OnResync(std::string prefix, SourceSnapshot snapshot) {
-  queue_.Push([this, prefix = std::move(prefix), snapshot = std::move(snapshot)] {
+  queue_.Push([this, prefix = std::move(prefix), snapshot = std::move(snapshot)]() mutable {
     ++stats_.resyncs;
     spdlog::warn("resynchronised {} at revision {}", prefix.empty() ? "every key" : prefix,
                  snapshot.revision);
-    std::vector<std::string> changed = store_.ReplacePrefix(prefix, snapshot.kvs);
+    std::vector<std::string> changed = store_.ReplacePrefix(prefix, std::move(snapshot.kvs));
     // Not max(): a resync after etcd was restored from an older backup comes
     // with a lower revision, and that is now the truth. (Otherwise the read is
     // linearizable, so no event already applied is newer.)

@@ -144,7 +144,7 @@ class Daemon : private ChangeSink {
   static bool ReadsPrefix(const TemplateResource& r, const std::string& prefix);
   // The permission error that keeps `r` from rendering; nullptr when none.
   const absl::Status* DeniedError(const TemplateResource& r) const;
-  void ApplySnapshot(const std::vector<std::string>& prefixes, const SourceSnapshot& snap);
+  void ApplySnapshot(const std::vector<std::string>& prefixes, SourceSnapshot snap);
   void MarkAffected(const std::vector<std::string>& keys, absl::Time now);
   std::vector<BatchItem> RenderReady(const std::vector<int>& ids, std::vector<absl::Status>* errors);
   void Dispatch(absl::Time now);

@@ -2,6 +2,7 @@
 #include "store/store.h"
 
 #include <algorithm>
+#include <utility>
 
 namespace confwatch {
 namespace {
@@ -19,12 +20,11 @@ bool HasPrefix(std::string_view s, std::string_view prefix) {
 // the prefix cannot come from a read of that prefix; it would break the
 // merge in ReplacePrefix, so it is dropped rather than corrupt the store.
 // A read from etcd is already sorted: then this is one pass and no sort.
-std::vector<const KVPair*> SortedUnder(std::string_view prefix,
-                                       const std::vector<KVPair>& snapshot) {
-  std::vector<const KVPair*> out;
+std::vector<KVPair*> SortedUnder(std::string_view prefix, std::vector<KVPair>& snapshot) {
+  std::vector<KVPair*> out;
   out.reserve(snapshot.size());
   bool sorted = true;
-  for (const KVPair& kv : snapshot) {
+  for (KVPair& kv : snapshot) {
     if (!HasPrefix(kv.key, prefix)) continue;
     if (!out.empty() && !(out.back()->key < kv.key)) sorted = false;
     out.push_back(&kv);
@@ -148,8 +148,9 @@ std::vector<std::string> Store::DeletePrefix(std::string_view prefix) {
 }
 
 std::vector<std::string> Store::ReplacePrefix(std::string_view prefix,
-                                              const std::vector<KVPair>& snapshot) {
-  std::vector<const KVPair*> wanted = SortedUnder(prefix, snapshot);
+                                              std::vector<KVPair> snapshot) {
+  // Each wanted entry is taken once: its strings move into the map.
+  std::vector<KVPair*> wanted = SortedUnder(prefix, snapshot);
   std::vector<std::string> changed;
   auto it = map_.lower_bound(Absl(prefix));
   auto in_prefix = [&](const Map::iterator& i) {
@@ -162,22 +163,22 @@ std::vector<std::string> Store::ReplacePrefix(std::string_view prefix,
       changed.push_back(it->first);  // gone from etcd
       it = Erase(it);
     } else if (!have_store || (*want)->key < it->first) {
-      const KVPair& kv = **want;
+      KVPair& kv = **want;
       changed.push_back(kv.key);  // new
+      if (!IsCleanAbsolutePath(kv.key)) odd_.emplace(kv.key);
       if (it == map_.end()) {
         // Appending (a first read): stepping past a key just added at the
         // end of the last leaf climbs the tree, and end() is where we are.
-        map_.emplace_hint(it, kv.key, kv.value);
+        map_.emplace_hint(it, std::move(kv.key), std::move(kv.value));
         it = map_.end();
       } else {
-        it = std::next(map_.emplace_hint(it, kv.key, kv.value));
+        it = std::next(map_.emplace_hint(it, std::move(kv.key), std::move(kv.value)));
       }
-      if (!IsCleanAbsolutePath(kv.key)) odd_.emplace(kv.key);
       ++want;
     } else {
       if (it->second != (*want)->value) {
         changed.push_back(it->first);
-        it->second = (*want)->value;
+        it->second = std::move((*want)->value);
       }
       ++it;
       ++want;

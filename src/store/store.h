@@ -67,8 +67,8 @@ class Store {
   // value changed, sorted, so only affected resources are re-rendered.
   // Snapshot keys that do not start with `prefix` are ignored. Duplicate
   // keys in `snapshot`: the last one wins (as replaying puts would).
-  std::vector<std::string> ReplacePrefix(std::string_view prefix,
-                                         const std::vector<KVPair>& snapshot);
+  // Taken by value: pass an rvalue and its strings move into the store.
+  std::vector<std::string> ReplacePrefix(std::string_view prefix, std::vector<KVPair> snapshot);
 
   // Value of key, nullptr when absent. The pointer is valid until the next
   // modification of the Store.

@@ -272,6 +272,26 @@ TEST_F(DaemonTest, ResyncAfterCompactionRendersWhatWasMissed) {
   EXPECT_EQ(1, daemon_->stats().resyncs);
 }
 
+TEST_F(DaemonTest, OneBatchOfChangesRendersEveryResourceItTouchesAndNoOther) {
+  // Marking stops once every resource is dirty; until then each key counts,
+  // the last one too.
+  source_.Set("/s/a/k", "1");
+  source_.Set("/s/b/k", "1");
+  source_.Set("/s/c/k", "1");
+  AddResource("a", R"("/s/a")", "{{getv \"/s/a/k\"}}");
+  AddResource("b", R"("/s/b")", "{{getv \"/s/b/k\"}}");
+  AddResource("c", R"("/s/c")", "{{getv \"/s/c/k\"}}");
+  StartWatch();
+  ASSERT_TRUE(Eventually([&] { return daemon_->stats().all_rendered.load(); }));
+  const int64_t renders = daemon_->stats().renders;
+  source_.SetSilently("/s/a/k", "2");
+  source_.SetSilently("/s/c/k", "2");
+  source_.PushResync("/s");
+  ASSERT_TRUE(Eventually([&] { return ReadFile(Out("a")) == "2" && ReadFile(Out("c")) == "2"; }));
+  EXPECT_EQ("1", ReadFile(Out("b")));
+  EXPECT_EQ(renders + 2, daemon_->stats().renders) << "b's keys did not change";
+}
+
 TEST_F(DaemonTest, LiveConfigEditsTakeEffectAndABrokenTemplateHurtsOnlyItself) {
   source_.Set("/k/v", "1");
   AddResource("a", R"("/k")", "a={{getv \"/k/v\"}}");
