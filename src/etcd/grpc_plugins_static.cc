@@ -1,4 +1,4 @@
-// gRPC's plugin registry for the static confwatch binary (CONFWATCH_STATIC only).
+// gRPC's plugin registry for the static confwatch binary (CONFWATCH_STATIC, the default).
 //
 // libgrpc's own grpc_core::BuildCoreConfiguration (grpc_plugin_registry.cc)
 // registers every resolver, load-balancing policy and filter gRPC has: xDS
