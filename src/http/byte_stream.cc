@@ -86,6 +86,13 @@ absl::Status StreamReader::Fill(absl::Time deadline, bool* eof) {
 
 absl::StatusOr<std::string> StreamReader::ReadHead(size_t limit, absl::Time deadline) {
   for (;;) {
+    // Empty lines before the first line are ignored (RFC 9112 2.2: some
+    // clients send a CRLF after a previous request's body).
+    const size_t first = buffer_.find_first_not_of("\r\n");
+    if (first != 0) {
+      const size_t blank = buffer_.rfind('\n', first == std::string::npos ? buffer_.size() : first);
+      if (blank != std::string::npos) buffer_.erase(0, blank + 1);
+    }
     // The head ends at the first line that is empty: "\n\n" or "\n\r\n".
     for (size_t i = buffer_.find('\n'); i != std::string::npos;
          i = buffer_.find('\n', i + 1)) {

@@ -61,7 +61,7 @@ class StreamReader {
   explicit StreamReader(ByteStream* stream) : stream_(stream) {}
 
   // Reads through the first empty line (CRLF CRLF, or bare LF LF) and
-  // returns everything before it. ResourceExhausted when `limit` bytes came
+  // returns everything before it; empty lines before the head are skipped. ResourceExhausted when `limit` bytes came
   // without one; FailedPrecondition ("connection closed") when the peer
   // closed first.
   absl::StatusOr<std::string> ReadHead(size_t limit, absl::Time deadline);

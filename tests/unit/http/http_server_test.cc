@@ -121,6 +121,20 @@ TEST_F(HttpServerTest, MalformedRequestLineIs400SayingWhy) {
   EXPECT_EQ(0, calls_.load());
 }
 
+TEST_F(HttpServerTest, EmptyLinesBeforeTheRequestLineAreIgnored) {
+  Start();
+  EXPECT_EQ(0u, Exchange(port_, "\r\n\r\nGET /hello HTTP/1.1\r\n\r\n").find("HTTP/1.1 200 OK\r\n"));
+  EXPECT_EQ(0u, Exchange(port_, "\nGET /hello HTTP/1.1\n\n").find("HTTP/1.1 200 OK\r\n"));
+  // Sent in pieces: a CR alone, then the rest.
+  const int fd = Connect(port_);
+  Send(fd, "\r");
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  Send(fd, "\nGET /hello HTTP/1.1\r\n\r\n");
+  EXPECT_EQ(0u, ReadAll(fd).find("HTTP/1.1 200 OK\r\n"));
+  close(fd);
+  EXPECT_EQ(3, calls_.load());
+}
+
 TEST_F(HttpServerTest, OversizedHeadIs431) {
   HttpServer::Options options;
   options.max_head_bytes = 1024;
