@@ -163,10 +163,10 @@ void Daemon::ApplySnapshot(const std::vector<std::string>& prefixes, SourceSnaps
       }
     }
   }
-  std::vector<std::string> changed;
+  MarkBatch batch = StartMarking(absl::Now());
   for (size_t i = 0; i < prefixes.size(); ++i) {
-    std::vector<std::string> c = store_.ReplacePrefix(prefixes[i], std::move(parts[i]));
-    changed.insert(changed.end(), c.begin(), c.end());
+    store_.ReplacePrefix(prefixes[i], std::move(parts[i]),
+                         [&](std::string_view key) { Mark(&batch, key); });
   }
   if (snap.revision < store_.revision()) {
     // A whole read replaces every watched key anyway; say why files may go
@@ -177,25 +177,27 @@ void Daemon::ApplySnapshot(const std::vector<std::string>& prefixes, SourceSnaps
   }
   store_.set_revision(snap.revision);
   stats_.revision = snap.revision;
-  MarkAffected(changed, absl::Now());
+}
+
+Daemon::MarkBatch Daemon::StartMarking(absl::Time now) const {
+  const size_t resources = set_->resources().size();
+  return MarkBatch{now, std::vector<bool>(resources, false), resources};
+}
+
+void Daemon::Mark(MarkBatch* batch, std::string_view key) {
+  if (batch->left == 0) return;
+  for (int id : set_->index().Affected(key)) {
+    scheduler_.MarkDirty(id, batch->now);
+    if (static_cast<size_t>(id) < batch->marked.size() && !batch->marked[id]) {
+      batch->marked[id] = true;
+      --batch->left;
+    }
+  }
 }
 
 void Daemon::MarkAffected(const std::vector<std::string>& keys, absl::Time now) {
-  // Every key is marked at the same `now`: once each resource is dirty the
-  // remaining keys change nothing (a first read of 100k keys stops early).
-  const size_t resources = set_->resources().size();
-  std::vector<bool> marked(resources, false);
-  size_t left = resources;
-  for (const std::string& key : keys) {
-    if (left == 0) break;
-    for (int id : set_->index().Affected(key)) {
-      scheduler_.MarkDirty(id, now);
-      if (static_cast<size_t>(id) < resources && !marked[id]) {
-        marked[id] = true;
-        --left;
-      }
-    }
-  }
+  MarkBatch batch = StartMarking(now);
+  for (const std::string& key : keys) Mark(&batch, key);
 }
 
 void Daemon::OnChanges(std::vector<KeyChange> changes, int64_t revision) {
@@ -217,13 +219,14 @@ void Daemon::OnResync(std::string prefix, SourceSnapshot snapshot) {
     ++stats_.resyncs;
     spdlog::warn("resynchronised {} at revision {}", prefix.empty() ? "every key" : prefix,
                  snapshot.revision);
-    std::vector<std::string> changed = store_.ReplacePrefix(prefix, std::move(snapshot.kvs));
+    MarkBatch batch = StartMarking(absl::Now());
+    store_.ReplacePrefix(prefix, std::move(snapshot.kvs),
+                         [&](std::string_view key) { Mark(&batch, key); });
     // Not max(): a resync after etcd was restored from an older backup comes
     // with a lower revision, and that is now the truth. (Otherwise the read is
     // linearizable, so no event already applied is newer.)
     store_.set_revision(snapshot.revision);
     stats_.revision = snapshot.revision;
-    MarkAffected(changed, absl::Now());
   });
 }
 

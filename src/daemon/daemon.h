@@ -25,6 +25,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -145,6 +146,16 @@ class Daemon : private ChangeSink {
   // The permission error that keeps `r` from rendering; nullptr when none.
   const absl::Status* DeniedError(const TemplateResource& r) const;
   void ApplySnapshot(const std::vector<std::string>& prefixes, SourceSnapshot snap);
+  // Marking the resources that changed keys affect, all at one `now`: once
+  // every resource is dirty the remaining keys of the batch change nothing,
+  // so they are not looked up (a first read of 100k keys stops after one).
+  struct MarkBatch {
+    absl::Time now;
+    std::vector<bool> marked;  // by resource id
+    size_t left = 0;           // resources not marked yet
+  };
+  MarkBatch StartMarking(absl::Time now) const;
+  void Mark(MarkBatch* batch, std::string_view key);
   void MarkAffected(const std::vector<std::string>& keys, absl::Time now);
   std::vector<BatchItem> RenderReady(const std::vector<int>& ids, std::vector<absl::Status>* errors);
   void Dispatch(absl::Time now);

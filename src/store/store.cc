@@ -149,9 +149,21 @@ std::vector<std::string> Store::DeletePrefix(std::string_view prefix) {
 
 std::vector<std::string> Store::ReplacePrefix(std::string_view prefix,
                                               std::vector<KVPair> snapshot) {
+  std::vector<std::string> changed;
+  ReplacePrefix(prefix, std::move(snapshot),
+                [&changed](std::string_view key) { changed.emplace_back(key); });
+  return changed;
+}
+
+void Store::ReplacePrefix(std::string_view prefix, std::vector<KVPair> snapshot,
+                          absl::FunctionRef<void(std::string_view)> changed) {
   // Each wanted entry is taken once: its strings move into the map.
   std::vector<KVPair*> wanted = SortedUnder(prefix, snapshot);
-  std::vector<std::string> changed;
+  bool any = false;
+  auto report = [&](std::string_view key) {
+    any = true;
+    changed(key);
+  };
   auto it = map_.lower_bound(Absl(prefix));
   auto in_prefix = [&](const Map::iterator& i) {
     return i != map_.end() && HasPrefix(i->first, prefix);
@@ -160,11 +172,11 @@ std::vector<std::string> Store::ReplacePrefix(std::string_view prefix,
   while (in_prefix(it) || want != wanted.end()) {
     const bool have_store = in_prefix(it);
     if (have_store && (want == wanted.end() || it->first < (*want)->key)) {
-      changed.push_back(it->first);  // gone from etcd
+      report(it->first);  // gone from etcd
       it = Erase(it);
     } else if (!have_store || (*want)->key < it->first) {
       KVPair& kv = **want;
-      changed.push_back(kv.key);  // new
+      report(kv.key);  // new
       if (!IsCleanAbsolutePath(kv.key)) odd_.emplace(kv.key);
       if (it == map_.end()) {
         // Appending (a first read): stepping past a key just added at the
@@ -177,15 +189,14 @@ std::vector<std::string> Store::ReplacePrefix(std::string_view prefix,
       ++want;
     } else {
       if (it->second != (*want)->value) {
-        changed.push_back(it->first);
+        report(it->first);
         it->second = std::move((*want)->value);
       }
       ++it;
       ++want;
     }
   }
-  if (!changed.empty()) BulkChanged();
-  return changed;
+  if (any) BulkChanged();
 }
 
 const std::string* Store::Find(std::string_view key) const {

@@ -22,6 +22,7 @@
 
 #include "absl/container/btree_map.h"
 #include "absl/container/btree_set.h"
+#include "absl/functional/function_ref.h"
 #include "store/values_cache.h"
 
 namespace confwatch {
@@ -69,6 +70,11 @@ class Store {
   // keys in `snapshot`: the last one wins (as replaying puts would).
   // Taken by value: pass an rvalue and its strings move into the store.
   std::vector<std::string> ReplacePrefix(std::string_view prefix, std::vector<KVPair> snapshot);
+  // The same, calling `changed` with each such key in order instead of
+  // copying it into a list (a first read changes every key). `changed`
+  // must not touch the Store; the key is valid during the call only.
+  void ReplacePrefix(std::string_view prefix, std::vector<KVPair> snapshot,
+                     absl::FunctionRef<void(std::string_view)> changed);
 
   // Value of key, nullptr when absent. The pointer is valid until the next
   // modification of the Store.
