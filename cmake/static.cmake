@@ -23,6 +23,7 @@
 #
 # Sets CW_STATIC_OK (OFF, with a warning saying what is missing, when an
 # archive is not installed: the build then links confwatch shared) and
+# CW_GRPC_PLUGINS_STATIC (the plugin registry source, gRPC 1.51 only), and
 # defines the INTERFACE target confwatch_static_deps that only the confwatch
 # executable links.
 

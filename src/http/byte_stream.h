@@ -61,9 +61,9 @@ class StreamReader {
   explicit StreamReader(ByteStream* stream) : stream_(stream) {}
 
   // Reads through the first empty line (CRLF CRLF, or bare LF LF) and
-  // returns everything before it; empty lines before the head are skipped. ResourceExhausted when `limit` bytes came
-  // without one; FailedPrecondition ("connection closed") when the peer
-  // closed first.
+  // returns everything before it; empty lines before the head are skipped.
+  // ResourceExhausted when `limit` bytes came without one;
+  // FailedPrecondition ("connection closed") when the peer closed first.
   absl::StatusOr<std::string> ReadHead(size_t limit, absl::Time deadline);
   // One line without its CRLF/LF, at most `limit` bytes.
   absl::StatusOr<std::string> ReadLine(size_t limit, absl::Time deadline);
