@@ -121,15 +121,24 @@ std::vector<std::string> Daemon::AllowedPrefixes(const std::vector<std::string>&
       allowed.push_back(p);  // readable, or another error the full read reports
       continue;
     }
-    std::vector<std::string> names;
-    for (const LoadedResource& r : set_->resources()) {
-      if (ReadsPrefix(r.config, p)) names.push_back(r.config.name);
-    }
-    spdlog::error("{}: not rendering {} until the read is granted", one.status().message(),
-                  absl::StrJoin(names, ", "));
+    ReportDenied(p, one.status());
     denied->emplace(p, one.status());
   }
   return allowed;
+}
+
+std::vector<int> Daemon::ReportDenied(const std::string& prefix, const absl::Status& status) {
+  std::vector<int> ids;
+  std::vector<std::string> names;
+  for (size_t i = 0; i < set_->resources().size(); ++i) {
+    const TemplateResource& r = set_->resources()[i].config;
+    if (!ReadsPrefix(r, prefix)) continue;
+    ids.push_back(static_cast<int>(i));
+    names.push_back(r.name);
+  }
+  spdlog::error("{}: not rendering {} until the read is granted", status.message(),
+                absl::StrJoin(names, ", "));
+  return ids;
 }
 
 bool Daemon::ReadsPrefix(const TemplateResource& r, const std::string& prefix) {
@@ -238,6 +247,27 @@ void Daemon::OnSourceState(bool connected, std::string message) {
   } else {
     spdlog::warn("{}; the last good files stay in place", message);
   }
+}
+
+void Daemon::OnWatchFailed(std::string prefix, absl::Status status) {
+  queue_.Push([this, prefix = std::move(prefix), status = std::move(status)] {
+    const absl::Time now = absl::Now();
+    if (status.code() != absl::StatusCode::kPermissionDenied) {
+      // No such refusal is expected from etcd; read and follow everything
+      // again, no more often than a lost connection is retried.
+      spdlog::error("{}; reading every watched prefix again in {}", status.message(),
+                    absl::FormatDuration(kResyncRetryMax));
+      resync_at_ = std::min(resync_at_, now + kResyncRetryMax);
+      return;
+    }
+    // Read access revoked while we watched: as if it had been refused at the
+    // start. The resources that read the prefix keep their last good files
+    // and say why; the timer asks again and a grant is followed at once.
+    prefixes_.erase(std::remove(prefixes_.begin(), prefixes_.end(), prefix), prefixes_.end());
+    denied_[prefix] = status;
+    for (int id : ReportDenied(prefix, status)) scheduler_.MarkDirty(id, now);
+    if (denied_retry_at_ == absl::InfiniteFuture()) ScheduleDeniedRetry(now);
+  });
 }
 
 absl::Status Daemon::StartFollowing() {

@@ -118,6 +118,7 @@ class Daemon : private ChangeSink {
   void OnChanges(std::vector<KeyChange> changes, int64_t revision) override;
   void OnResync(std::string prefix, SourceSnapshot snapshot) override;
   void OnSourceState(bool connected, std::string message) override;
+  void OnWatchFailed(std::string prefix, absl::Status status) override;
 
   // Loop-thread helpers.
   absl::Status LoadConfig();
@@ -129,6 +130,9 @@ class Daemon : private ChangeSink {
   // in *denied and logs which resources they keep from rendering.
   std::vector<std::string> AllowedPrefixes(const std::vector<std::string>& prefixes,
                                            std::map<std::string, absl::Status>* denied);
+  // Logs which resources the refused `prefix` keeps from rendering and
+  // returns their ids.
+  std::vector<int> ReportDenied(const std::string& prefix, const absl::Status& status);
   // Watch mode after start: stops following, reads every watched prefix and
   // follows them again. A failed read is retried with backoff from the loop
   // (resync_at_); following stays stopped until a read works, which then

@@ -132,8 +132,8 @@ void EtcdKeySource::ReadAgain(const std::string& prefix, int64_t seen_revision) 
 }
 
 void EtcdKeySource::OnWatchError(const std::string& prefix, const absl::Status& status) {
-  spdlog::error("watch {}: {}", prefix, status.message());
-  sink_->OnSourceState(false, std::string(status.message()));
+  // The connection is fine; only this prefix's watch is gone.
+  sink_->OnWatchFailed(prefix, status);
 }
 
 void EtcdKeySource::OnConnectionState(bool connected, const std::string& endpoint,

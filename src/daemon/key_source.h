@@ -42,6 +42,11 @@ class ChangeSink {
   // Connectivity, for logs, metrics and readiness. `message` says why and
   // names the source itself (it is logged as it is).
   virtual void OnSourceState(bool connected, std::string message) = 0;
+  // The source refused to go on watching `prefix` (etcd: the user's read
+  // access was revoked, seen when the watch is created again after a
+  // reconnect). Nothing more arrives for it; the rest goes on. The sink
+  // decides when to read and follow it again.
+  virtual void OnWatchFailed(std::string prefix, absl::Status status) = 0;
 };
 
 class KeySource {

@@ -2,7 +2,8 @@
 // during an outage (tracker issue 4), each of which used to leave confwatch
 // not following until it was restarted:
 //  * a configuration reload that adds a prefix while etcd is down;
-//  * a prefix the etcd user may not read, granted while confwatch runs;
+//  * a prefix the etcd user may not read, granted while confwatch runs, and
+//    read access revoked while confwatch watches, then granted back;
 //  * etcd replaced by one at a lower revision (an older backup restored, or
 //    a new data dir), so watching from our revision + 1 would wait for a
 //    revision that the new etcd reaches only much later (a fresh data dir, and
@@ -39,6 +40,16 @@ using RecoveryTest = BinaryEtcdTest;
     return ::testing::AssertionSuccess();
   }
   return ::testing::AssertionFailure() << "the log never showed \"" << needle << "\":\n" << p.Log();
+}
+
+// A client with etcd's root user, for writes once auth is enabled.
+absl::StatusOr<std::unique_ptr<EtcdClient>> RootClient(const EtcdTestServer& etcd) {
+  EtcdOptions o;
+  o.endpoints = {etcd.endpoint()};
+  o.username = kTestRootUser;
+  o.password = kTestRootPassword;
+  o.dial_timeout = absl::Seconds(2);
+  return EtcdClient::Create(o);
 }
 
 int ReadyzStatus(int port) {
@@ -120,19 +131,53 @@ TEST_F(RecoveryTest, PrefixGrantedWhileRunningRendersWithoutTouchingConfwatch) {
   EXPECT_TRUE(PollUntil([&] { return ReadyzStatus(port) == 200; })) << p.Log();
 
   // Both keep following.
-  auto root = [&] {
-    EtcdOptions o;
-    o.endpoints = {etcd_->endpoint()};
-    o.username = kTestRootUser;
-    o.password = kTestRootPassword;
-    o.dial_timeout = absl::Seconds(2);
-    return EtcdClient::Create(o);
-  }();
+  auto root = RootClient(*etcd_);
   ASSERT_TRUE(root.ok()) << root.status();
   ASSERT_TRUE((*root)->Put("/secret/db", "s2").ok());
   ASSERT_TRUE((*root)->Put("/app/x", "2").ok());
   EXPECT_TRUE(FileBecomes(c.Out("secret.conf"), "db=s2\n")) << p.Log();
   EXPECT_TRUE(FileBecomes(c.Out("app.conf"), "x=2\n")) << p.Log();
+  EXPECT_EQ(0, p.Stop()) << p.Log();
+}
+
+TEST_F(RecoveryTest, ReadAccessRevokedWhileWatchingKeepsTheFileAndFollowsAgainOnceGrantedBack) {
+  ASSERT_TRUE(client_->Put("/app/x", "1").ok());
+  ASSERT_TRUE(client_->Put("/secret/db", "s1").ok());
+  ASSERT_TRUE(etcd_->EnableAuth().ok());
+  ASSERT_TRUE(etcd_->GrantReaderPrefix("/secret/").ok());
+  Confdir c;
+  c.AddTemplate("app.tmpl", "x={{getv \"/app/x\"}}\n");
+  c.AddTemplate("secret.tmpl", "db={{getv \"/secret/db\"}}\n");
+  c.AddResource("app.toml", "app.tmpl", "app.conf", "\"/app/x\"");
+  c.AddResource("secret.toml", "secret.tmpl", "secret.conf", "\"/secret/db\"");
+  ConfwatchProcess p(c, {"-watch", "-node", etcd_->endpoint(), "-username", kTestReader,
+                         "-password", kTestReaderPassword});
+  ASSERT_TRUE(FileBecomes(c.Out("app.conf"), "x=1\n")) << p.Log();
+  ASSERT_TRUE(FileBecomes(c.Out("secret.conf"), "db=s1\n")) << p.Log();
+
+  // etcd checks read access when a watch is created: after the revoke, a
+  // restart makes confwatch create its watches again, and /secret/db's is
+  // refused.
+  ASSERT_TRUE(etcd_->RevokeReaderPrefix("/secret/").ok());
+  const size_t before = p.Log().size();
+  absl::Status s = etcd_->Restart();
+  ASSERT_TRUE(s.ok()) << s;
+  EXPECT_TRUE(LogShows(p, "not rendering secret.toml until the read is granted", before));
+  EXPECT_TRUE(LogShows(p, "no read access to /secret/db; asking again", before));
+  auto root = RootClient(*etcd_);
+  ASSERT_TRUE(root.ok()) << root.status();
+  ASSERT_TRUE((*root)->Put("/secret/db", "s2").ok());
+  ASSERT_TRUE((*root)->Put("/app/x", "2").ok());
+  // The other resource goes on; the refused one keeps its last good file.
+  EXPECT_TRUE(FileBecomes(c.Out("app.conf"), "x=2\n")) << p.Log();
+  EXPECT_EQ("db=s1\n", ReadWholeFile(c.Out("secret.conf")).value_or("<missing>"));
+
+  // Granted back: what changed meanwhile is read, and followed from there.
+  ASSERT_TRUE(etcd_->GrantReaderPrefix("/secret/").ok());
+  EXPECT_TRUE(FileBecomes(c.Out("secret.conf"), "db=s2\n", std::chrono::seconds(90))) << p.Log();
+  EXPECT_TRUE(LogShows(p, "read access to /secret/db granted", before));
+  ASSERT_TRUE((*root)->Put("/secret/db", "s3").ok());
+  EXPECT_TRUE(FileBecomes(c.Out("secret.conf"), "db=s3\n")) << p.Log();
   EXPECT_EQ(0, p.Stop()) << p.Log();
 }
 

@@ -362,6 +362,14 @@ absl::Status EtcdTestServer::RestoreSnapshot(const std::string& path) {
 }
 
 absl::Status EtcdTestServer::GrantReaderPrefix(const std::string& prefix) {
+  return ChangeReaderPrefix(prefix, true);
+}
+
+absl::Status EtcdTestServer::RevokeReaderPrefix(const std::string& prefix) {
+  return ChangeReaderPrefix(prefix, false);
+}
+
+absl::Status EtcdTestServer::ChangeReaderPrefix(const std::string& prefix, bool grant) {
   auto auth = etcdserverpb::Auth::NewStub(
       grpc::CreateChannel(endpoint(), TestClientCredentials(certs_.get())));
   etcdserverpb::AuthenticateRequest login;
@@ -370,18 +378,30 @@ absl::Status EtcdTestServer::GrantReaderPrefix(const std::string& prefix) {
   etcdserverpb::AuthenticateResponse token;
   grpc::Status s = auth->Authenticate(Deadline(absl::Seconds(5)).get(), login, &token);
   if (!s.ok()) return absl::UnavailableError(absl::StrCat("Authenticate root: ", s.error_message()));
-  etcdserverpb::AuthRoleGrantPermissionRequest perm;
-  perm.set_name("app-reader");
-  perm.mutable_perm()->set_permtype(authpb::Permission::READ);
-  perm.mutable_perm()->set_key(prefix);
   std::string end = prefix;
   end.back() = static_cast<char>(end.back() + 1);  // every key starting with `prefix`
-  perm.mutable_perm()->set_range_end(end);
   std::unique_ptr<grpc::ClientContext> ctx = Deadline(absl::Seconds(5));
   ctx->AddMetadata("token", token.token());
-  etcdserverpb::AuthRoleGrantPermissionResponse resp;
-  s = auth->RoleGrantPermission(ctx.get(), perm, &resp);
-  if (!s.ok()) return absl::UnavailableError(absl::StrCat("RoleGrantPermission: ", s.error_message()));
+  if (grant) {
+    etcdserverpb::AuthRoleGrantPermissionRequest perm;
+    perm.set_name("app-reader");
+    perm.mutable_perm()->set_permtype(authpb::Permission::READ);
+    perm.mutable_perm()->set_key(prefix);
+    perm.mutable_perm()->set_range_end(end);
+    etcdserverpb::AuthRoleGrantPermissionResponse resp;
+    s = auth->RoleGrantPermission(ctx.get(), perm, &resp);
+  } else {
+    etcdserverpb::AuthRoleRevokePermissionRequest perm;
+    perm.set_role("app-reader");
+    perm.set_key(prefix);
+    perm.set_range_end(end);
+    etcdserverpb::AuthRoleRevokePermissionResponse resp;
+    s = auth->RoleRevokePermission(ctx.get(), perm, &resp);
+  }
+  if (!s.ok()) {
+    return absl::UnavailableError(absl::StrCat(grant ? "RoleGrantPermission: " : "RoleRevokePermission: ",
+                                               s.error_message()));
+  }
   return absl::OkStatus();
 }
 

@@ -112,6 +112,9 @@ class EtcdTestServer {
   // After EnableAuth(): grants the reader's role READ on every key under
   // `prefix` as well (as root), while clients keep running.
   absl::Status GrantReaderPrefix(const std::string& prefix);
+  // Takes that grant back. etcd checks read access when a watch is created,
+  // so clients that already watch `prefix` notice on their next reconnect.
+  absl::Status RevokeReaderPrefix(const std::string& prefix);
 
   // The last `max_bytes` of etcd's combined stdout/stderr.
   std::string LogTail(size_t max_bytes = 4000) const;
@@ -130,6 +133,8 @@ class EtcdTestServer {
   // Runs etcdctl (API v3) with `args`, its output appended to the log.
   absl::Status Etcdctl(const std::vector<std::string>& args) const;
   absl::Status WaitHealthy(absl::Duration timeout);
+  // Grants (or revokes) the reader's role READ on every key under `prefix`.
+  absl::Status ChangeReaderPrefix(const std::string& prefix, bool grant);
   std::string PeerUrl() const;
 
   std::unique_ptr<TempDir> dir_;

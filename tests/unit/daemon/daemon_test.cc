@@ -429,6 +429,53 @@ TEST_F(DaemonTest, ForbiddenPrefixIsAskedAgainOnATimerAndRendersOnceGranted) {
   ASSERT_TRUE(Eventually([&] { return ReadFile(Out("secret")) == "s2"; }));
 }
 
+TEST_F(DaemonTest, WatchRefusedWhileRunningIsAskedAgainOnATimerAndFollowedOnceGranted) {
+  source_.Set("/app/x", "1");
+  source_.Set("/secret/db", "s");
+  AddResource("app", R"("/app/x")", "{{getv \"/app/x\"}}");
+  AddResource("secret", R"("/secret/db")", "{{getv \"/secret/db\"}}");
+  StartWatch();
+  ASSERT_TRUE(Eventually([&] { return ReadFile(Out("secret")) == "s"; }));
+  const int64_t errors = daemon_->stats().render_errors.load();
+
+  // Read access revoked: the watch of /secret/db is refused; what changes
+  // there meanwhile never arrives as an event.
+  source_.Deny("/secret");
+  source_.PushWatchFailed("/secret/db", absl::PermissionDeniedError("fake: permission denied"));
+  source_.SetSilently("/secret/db", "s2");
+  // The resource says why it stops following; its file stays as it was, and
+  // the other one goes on.
+  ASSERT_TRUE(Eventually([&] { return daemon_->stats().render_errors.load() > errors; }));
+  source_.PushPut("/app/x", "2");
+  ASSERT_TRUE(Eventually([&] { return ReadFile(Out("app")) == "2"; }));
+  EXPECT_EQ("s", ReadFile(Out("secret")));
+  const int reads = source_.reads();
+
+  // Granted again, by nobody touching confwatch: read and followed again.
+  source_.Allow();
+  ASSERT_TRUE(Eventually([&] { return ReadFile(Out("secret")) == "s2"; }));
+  EXPECT_GT(source_.reads(), reads);
+  EXPECT_EQ(std::vector<std::string>({"/app/x", "/secret/db"}), source_.followed());
+  source_.PushPut("/secret/db", "s3");
+  ASSERT_TRUE(Eventually([&] { return ReadFile(Out("secret")) == "s3"; }));
+}
+
+TEST_F(DaemonTest, WatchEndedForAnotherReasonIsReadAndFollowedAgain) {
+  source_.Set("/k/v", "1");
+  AddResource("a", R"("/k")", "{{getv \"/k/v\"}}");
+  StartWatch();
+  ASSERT_TRUE(Eventually([&] { return ReadFile(Out("a")) == "1"; }));
+  const int reads = source_.reads();
+  source_.PushWatchFailed("/k", absl::InternalError("fake: watch cancelled"));
+  source_.SetSilently("/k/v", "2");
+  // Read again after a pause (5 s), not at once and not never.
+  ASSERT_TRUE(Eventually([&] { return ReadFile(Out("a")) == "2"; }));
+  EXPECT_EQ(reads + 1, source_.reads());
+  EXPECT_EQ(std::vector<std::string>({"/k"}), source_.followed());
+  source_.PushPut("/k/v", "3");
+  ASSERT_TRUE(Eventually([&] { return ReadFile(Out("a")) == "3"; }));
+}
+
 TEST_F(DaemonTest, ReloadWithANewPrefixWhileTheSourceIsDownFollowsItOnceItIsBack) {
   source_.Set("/k/v", "1");
   source_.Set("/other/y", "y1");

@@ -86,6 +86,12 @@ class FakeKeySource : public KeySource {
     }
     if (sink_) sink_->OnResync(prefix, std::move(snap));
   }
+  // etcd refusing the watch of `prefix` when it is created again (read
+  // access revoked): the sink hears of it, as from the etcd watch thread.
+  void PushWatchFailed(const std::string& prefix, absl::Status status) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (sink_) sink_->OnWatchFailed(prefix, std::move(status));
+  }
   // Changes the store without an event (lost while "compacted").
   void SetSilently(const std::string& key, const std::string& value) { Set(key, value); }
 
