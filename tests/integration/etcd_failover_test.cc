@@ -14,13 +14,6 @@
 namespace confwatch {
 namespace {
 
-// One status per line, for failure messages.
-std::string Joined(const std::vector<absl::Status>& statuses) {
-  std::string out;
-  for (const absl::Status& s : statuses) absl::StrAppend(&out, "\n  ", s.ToString());
-  return out;
-}
-
 TEST(EtcdCluster, ClientCarriesOnWhenItsMemberIsKilled) {
   auto cluster = EtcdTestCluster::Start(3);
   ASSERT_TRUE(cluster.ok()) << cluster.status();
@@ -117,6 +110,7 @@ TEST(EtcdCluster, MemberCutOffFromItsClusterEndsTheWatchStream) {
   (*cluster)->member(1)->Resume();
   (*cluster)->member(2)->Resume();
   auto writer = ConnectForTest({endpoints[1]});
+  ASSERT_NE(writer, nullptr);
   absl::StatusOr<int64_t> rev;
   std::string put_errors;
   for (int i = 0; i < 50; ++i) {

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "etcd/etcd_client.h"
@@ -20,6 +21,13 @@
 #include "gtest/gtest.h"
 
 namespace confwatch {
+
+// One status per line, for failure messages.
+inline std::string Joined(const std::vector<absl::Status>& statuses) {
+  std::string out;
+  for (const absl::Status& s : statuses) absl::StrAppend(&out, "\n  ", s.ToString());
+  return out;
+}
 
 // A client for `endpoints` that gives up on an endpoint after 1 s and on a
 // request after 5 s. Null, with a test failure, if Create refuses.
