@@ -42,16 +42,6 @@ using RecoveryTest = BinaryEtcdTest;
   return ::testing::AssertionFailure() << "the log never showed \"" << needle << "\":\n" << p.Log();
 }
 
-// A client with etcd's root user, for writes once auth is enabled.
-absl::StatusOr<std::unique_ptr<EtcdClient>> RootClient(const EtcdTestServer& etcd) {
-  EtcdOptions o;
-  o.endpoints = {etcd.endpoint()};
-  o.username = kTestRootUser;
-  o.password = kTestRootPassword;
-  o.dial_timeout = absl::Seconds(2);
-  return EtcdClient::Create(o);
-}
-
 int ReadyzStatus(int port) {
   absl::StatusOr<HttpReply> r = HttpGet(absl::StrCat("http://127.0.0.1:", port, "/readyz"));
   return r.ok() ? r->status : 0;
@@ -131,7 +121,7 @@ TEST_F(RecoveryTest, PrefixGrantedWhileRunningRendersWithoutTouchingConfwatch) {
   EXPECT_TRUE(PollUntil([&] { return ReadyzStatus(port) == 200; })) << p.Log();
 
   // Both keep following.
-  auto root = RootClient(*etcd_);
+  auto root = ConnectAs(etcd_->endpoint(), kTestRootUser, kTestRootPassword);
   ASSERT_TRUE(root.ok()) << root.status();
   ASSERT_TRUE((*root)->Put("/secret/db", "s2").ok());
   ASSERT_TRUE((*root)->Put("/app/x", "2").ok());
@@ -164,7 +154,7 @@ TEST_F(RecoveryTest, ReadAccessRevokedWhileWatchingKeepsTheFileAndFollowsAgainOn
   ASSERT_TRUE(s.ok()) << s;
   EXPECT_TRUE(LogShows(p, "not rendering secret.toml until the read is granted", before));
   EXPECT_TRUE(LogShows(p, "no read access to /secret/db; asking again", before));
-  auto root = RootClient(*etcd_);
+  auto root = ConnectAs(etcd_->endpoint(), kTestRootUser, kTestRootPassword);
   ASSERT_TRUE(root.ok()) << root.status();
   ASSERT_TRUE((*root)->Put("/secret/db", "s2").ok());
   ASSERT_TRUE((*root)->Put("/app/x", "2").ok());

@@ -9,28 +9,17 @@
 namespace confwatch {
 namespace {
 
-absl::StatusOr<std::unique_ptr<EtcdClient>> ConnectAs(const EtcdTestServer& etcd,
-                                                      const std::string& user,
-                                                      const std::string& password) {
-  EtcdOptions o;
-  o.endpoints = {etcd.endpoint()};
-  o.username = user;
-  o.password = password;
-  o.dial_timeout = absl::Seconds(2);
-  return EtcdClient::Create(o);
-}
-
 TEST(EtcdAuth, CredentialsPermissionsAndClearErrors) {
   auto etcd = EtcdTestServer::Start();
   ASSERT_TRUE(etcd.ok()) << etcd.status();
   ASSERT_TRUE((*etcd)->EnableAuth().ok());
 
-  auto root = ConnectAs(**etcd, kTestRootUser, kTestRootPassword);
+  auto root = ConnectAs((*etcd)->endpoint(), kTestRootUser, kTestRootPassword);
   ASSERT_TRUE(root.ok());
   ASSERT_TRUE((*root)->Put("/app/name", "shop").ok());
   ASSERT_TRUE((*root)->Put("/secret/db", "hunter2").ok());
 
-  auto web = ConnectAs(**etcd, kTestReader, kTestReaderPassword);
+  auto web = ConnectAs((*etcd)->endpoint(), kTestReader, kTestReaderPassword);
   ASSERT_TRUE(web.ok());
   absl::StatusOr<Snapshot> app = (*web)->RangePrefix("/app/");
   ASSERT_TRUE(app.ok()) << app.status();
@@ -47,14 +36,14 @@ TEST(EtcdAuth, CredentialsPermissionsAndClearErrors) {
   EXPECT_EQ(std::string(put.status().message()),
             "etcd: permission denied writing /app/name: user \"web\" has no write access");
 
-  auto wrong = ConnectAs(**etcd, kTestReader, "not-the-password");
+  auto wrong = ConnectAs((*etcd)->endpoint(), kTestReader, "not-the-password");
   ASSERT_TRUE(wrong.ok());
   absl::StatusOr<Snapshot> denied = (*wrong)->RangePrefix("/app/");
   ASSERT_FALSE(denied.ok());
   EXPECT_EQ(denied.status().code(), absl::StatusCode::kUnauthenticated);
   EXPECT_EQ(std::string(denied.status().message()), "etcd: authentication failed for user \"web\"");
 
-  auto anonymous = ConnectAs(**etcd, "", "");
+  auto anonymous = ConnectAs((*etcd)->endpoint(), "", "");
   ASSERT_TRUE(anonymous.ok());
   absl::StatusOr<Snapshot> anon = (*anonymous)->RangePrefix("/app/");
   ASSERT_FALSE(anon.ok());
@@ -68,8 +57,8 @@ TEST(EtcdAuth, WatchesFollowTheUsersPermissions) {
   auto etcd = EtcdTestServer::Start();
   ASSERT_TRUE(etcd.ok()) << etcd.status();
   ASSERT_TRUE((*etcd)->EnableAuth().ok());
-  auto root = ConnectAs(**etcd, kTestRootUser, kTestRootPassword);
-  auto web = ConnectAs(**etcd, kTestReader, kTestReaderPassword);
+  auto root = ConnectAs((*etcd)->endpoint(), kTestRootUser, kTestRootPassword);
+  auto web = ConnectAs((*etcd)->endpoint(), kTestReader, kTestReaderPassword);
   ASSERT_TRUE(root.ok() && web.ok());
   RecordingHandler h;
   auto watcher = (*web)->Watch(&h);
@@ -93,10 +82,10 @@ TEST(EtcdAuth, ExpiredTokenIsRenewedTransparently) {
   auto etcd = EtcdTestServer::Start(o);
   ASSERT_TRUE(etcd.ok()) << etcd.status();
   ASSERT_TRUE((*etcd)->EnableAuth().ok());
-  auto root = ConnectAs(**etcd, kTestRootUser, kTestRootPassword);
+  auto root = ConnectAs((*etcd)->endpoint(), kTestRootUser, kTestRootPassword);
   ASSERT_TRUE(root.ok());
   ASSERT_TRUE((*root)->Put("/app/a", "1").ok());
-  auto web = ConnectAs(**etcd, kTestReader, kTestReaderPassword);
+  auto web = ConnectAs((*etcd)->endpoint(), kTestReader, kTestReaderPassword);
   ASSERT_TRUE((*web)->Get("/app/a").ok());
   // etcd forgets a simple token unused for --auth-token-ttl seconds.
   absl::SleepFor(absl::Milliseconds(2500));
@@ -117,7 +106,7 @@ TEST(EtcdAuth, ExpiredTokenIsRenewedTransparently) {
 TEST(EtcdAuth, CredentialsWorkBeforeAndAfterAuthIsEnabled) {
   auto etcd = EtcdTestServer::Start();
   ASSERT_TRUE(etcd.ok()) << etcd.status();
-  auto web = ConnectAs(**etcd, kTestReader, kTestReaderPassword);
+  auto web = ConnectAs((*etcd)->endpoint(), kTestReader, kTestReaderPassword);
   ASSERT_TRUE(web.ok());
   // Auth off: the server says so to Authenticate, and requests go without a token.
   ASSERT_TRUE((*web)->Put("/app/a", "1").ok());

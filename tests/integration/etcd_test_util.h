@@ -8,11 +8,13 @@
 #define CONFWATCH_TESTS_INTEGRATION_ETCD_TEST_UTIL_H_
 
 #include <map>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
@@ -27,6 +29,19 @@ inline std::string Joined(const std::vector<absl::Status>& statuses) {
   std::string out;
   for (const absl::Status& s : statuses) absl::StrAppend(&out, "\n  ", s.ToString());
   return out;
+}
+
+// A client of `endpoint` as `user` (empty: anonymous); the status as Create
+// gives it, for tests of authentication errors.
+inline absl::StatusOr<std::unique_ptr<EtcdClient>> ConnectAs(const std::string& endpoint,
+                                                             const std::string& user,
+                                                             const std::string& password) {
+  EtcdOptions o;
+  o.endpoints = {endpoint};
+  o.username = user;
+  o.password = password;
+  o.dial_timeout = absl::Seconds(2);
+  return EtcdClient::Create(o);
 }
 
 // A client for `endpoints` that gives up on an endpoint after 1 s and on a
