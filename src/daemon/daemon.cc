@@ -352,8 +352,9 @@ std::vector<BatchItem> Daemon::RenderReady(const std::vector<int>& ids,
     ++stats_.renders;
     if (!out.ok()) {
       ++stats_.render_errors;
-      absl::Status e(out.status().code(), absl::StrCat(r.name, ": ", out.status().message()));
-      spdlog::error("{}; {} keeps its last good version", e.message(), r.dest);
+      absl::Status e(out.status().code(), absl::StrCat(r.name, ": ", out.status().message(), "; ",
+                                                         r.dest, " keeps its last good version"));
+      spdlog::error("{}", e.message());
       if (errors) errors->push_back(e);
       scheduler_.Finished(id, false, absl::Now());
       continue;

@@ -3,10 +3,27 @@
 
 #include <map>
 
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "daemon/log_absl.h"
 #include "spdlog/spdlog.h"
 
 namespace confwatch {
+namespace {
+
+// "<name>: <what failed>; <dest> keeps its last good version", as a render
+// error reads: the resource named once (the installer's check_cmd and
+// output_format errors already say "resource <name>: ") and what is on disk
+// said, unless a failed in-place rewrite may have left dest partial.
+absl::Status InstallError(const TemplateResource& r, const absl::Status& error) {
+  absl::string_view what = error.message();
+  absl::ConsumePrefix(&what, absl::StrCat("resource ", r.name, ": "));
+  std::string text = absl::StrCat(r.name, ": ", what);
+  if (!DestMayBePartial(error)) absl::StrAppend(&text, "; ", r.dest, " keeps its last good version");
+  return absl::Status(error.code(), text);
+}
+
+}  // namespace
 
 std::vector<ItemResult> InstallWorker::Process(const std::vector<BatchItem>& batch) {
   std::vector<ItemResult> results(batch.size());
@@ -18,8 +35,8 @@ std::vector<ItemResult> InstallWorker::Process(const std::vector<BatchItem>& bat
     result.id = item.id;
     absl::StatusOr<InstallResult> installed = installer_->Install(*item.resource, item.rendered);
     if (!installed.ok()) {
-      result.status = installed.status();
-      spdlog::error("{}: {}", item.resource->name, installed.status().message());
+      result.status = InstallError(*item.resource, installed.status());
+      spdlog::error("{}", result.status.message());
       continue;
     }
     result.outcome = installed->outcome;

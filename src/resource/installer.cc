@@ -4,6 +4,7 @@
 #include <cstring>
 #include <utility>
 
+#include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "resource/command_status.h"
@@ -15,6 +16,8 @@ namespace {
 
 constexpr mode_t kStageMode = 0600;
 constexpr mode_t kDirMode = 0755;
+// Marks the status of a failed in-place rewrite (DestMayBePartial).
+constexpr absl::string_view kPartialDestPayload = "confwatch/dest-may-be-partial";
 
 absl::Status IoError(int err, absl::string_view path) {
   return absl::ErrnoToStatus(err, absl::StrCat("IO error: ", path));
@@ -202,9 +205,11 @@ absl::Status InstallJob::WriteInPlace(const Target& target) {
   int close_err = fs_->Close(fd);
   if (err == 0) err = close_err;
   if (err != 0) {
-    return absl::ErrnoToStatus(
+    absl::Status s = absl::ErrnoToStatus(
         err,
         absl::StrCat("IO error: ", r_.dest, " (rewritten in place, may be incomplete)"));
+    s.SetPayload(kPartialDestPayload, absl::Cord());
+    return s;
   }
   return absl::OkStatus();
 }
@@ -307,6 +312,10 @@ std::string BaseName(const std::string& path) {
 
 Installer::Installer(FileSystem* fs, CommandRunner* runner, InstallOptions options)
     : fs_(fs), runner_(runner), options_(std::move(options)) {}
+
+bool DestMayBePartial(const absl::Status& install_error) {
+  return install_error.GetPayload(kPartialDestPayload).has_value();
+}
 
 absl::StatusOr<InstallResult> Installer::Install(const TemplateResource& resource,
                                                  absl::string_view rendered) {

@@ -18,7 +18,8 @@
 // the code absl::ErrnoToStatus picks; output rejected by output_format or
 // check_cmd is FailedPrecondition naming the resource (and with the
 // command's output). Either way dest is untouched and the stage is removed
-// (kept after a failed check with keep_stage_file, as confd does).
+// (kept after a failed check with keep_stage_file, as confd does), except
+// after a failed in-place rewrite: DestMayBePartial() tells that one apart.
 //
 // Thread-safety: Install() may run concurrently for different dests; two
 // concurrent installs of one dest race like two confd processes would.
@@ -91,6 +92,11 @@ class Installer {
   CommandRunner* runner_;
   const InstallOptions options_;
 };
+
+// True for the one Install() error after which dest may no longer hold its
+// previous version: an in-place rewrite (EBUSY/EXDEV fallback) that failed
+// part way. After any other error dest is exactly as it was.
+bool DestMayBePartial(const absl::Status& install_error);
 
 // "/etc/nginx" for "/etc/nginx/nginx.conf", "/" for "/x", "." for "x".
 std::string DirName(const std::string& path);

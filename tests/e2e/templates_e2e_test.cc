@@ -277,11 +277,11 @@ TEST_F(TemplatesE2eTest, ShippedCheckCommandsRefuseBrokenUpstreams) {
   std::optional<int> code = p.WaitExit(std::chrono::seconds(60));
   ASSERT_TRUE(code.has_value()) << p.Log();
   EXPECT_EQ(1, *code) << p.Log();
-  EXPECT_NE(std::string::npos, p.Log().find("resource nginx-spec-server.toml: check_cmd"))
+  EXPECT_NE(std::string::npos, p.Log().find("nginx-spec-server.toml: check_cmd"))
       << p.Log();
   EXPECT_FALSE(ReadWholeFile(c.Out("spec-server-upstream.conf")).has_value());
   if (HaveHaproxy()) {
-    EXPECT_NE(std::string::npos, p.Log().find("resource haproxy-spec-server.toml: check_cmd"))
+    EXPECT_NE(std::string::npos, p.Log().find("haproxy-spec-server.toml: check_cmd"))
         << p.Log();
     EXPECT_FALSE(ReadWholeFile(c.Out("spec-server-backends.cfg")).has_value());
   }

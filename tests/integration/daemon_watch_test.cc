@@ -495,7 +495,7 @@ TEST_F(DaemonTest, NginxUpstreamFollowsInstancesThroughCheckAndReload) {
   // An address nginx rejects fails check_cmd: the installed file stays.
   Put("/nginx/backends/c", "127.0.0.1:notaport");
   EXPECT_TRUE(PollUntil([&] {
-    return p->Log().find("resource nginx.toml: check_cmd") != std::string::npos &&
+    return p->Log().find("nginx.toml: check_cmd") != std::string::npos &&
            p->Log().find("invalid port") != std::string::npos;
   })) << p->Log();
   EXPECT_EQ(upstream_of({&a, &b}), ReadWholeFile(upstream));

@@ -261,6 +261,32 @@ TEST_F(DaemonTest, FailingCheckKeepsOldFileAndRetries) {
   ASSERT_TRUE(Eventually([&] { return ReadFile(Out("r")) == "bad"; })) << "recovers on retry";
 }
 
+TEST_F(DaemonTest, InstallFailuresNameTheResourceOnceAndSayTheFileIsKept) {
+  source_.Set("/k/v", "new");
+  AddResource("checked", R"("/k")", "{{getv \"/k/v\"}}", "check_cmd = \"check {{.src}}\"\n");
+  AddResource("broken", R"("/k")", "{{getv \"/k/nope\"}}");
+  WriteFile(Out("checked"), "old");
+  runner_.fail_if = "check";
+  absl::Status s = MakeDaemon().RunOnce();
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ("old", ReadFile(Out("checked")));
+  // The onetime summary holds the lines the log showed.
+  EXPECT_TRUE(absl::StrContains(
+      s.message(), absl::StrCat("\nchecked.toml: check_cmd \"check ", dir_, "/out/.checked.")))
+      << s.message();
+  EXPECT_TRUE(absl::StrContains(s.message(), absl::StrCat("\" exited with status 1: check says no; ",
+                                                          Out("checked"),
+                                                          " keeps its last good version")))
+      << s.message();
+  EXPECT_FALSE(absl::StrContains(s.message(), "resource checked.toml")) << s.message();
+  EXPECT_TRUE(absl::StrContains(s.message(), absl::StrCat("broken.toml: template: ")))
+      << s.message();
+  EXPECT_TRUE(absl::StrContains(s.message(), absl::StrCat("key does not exist: /k/nope; ",
+                                                          Out("broken"),
+                                                          " keeps its last good version")))
+      << s.message();
+}
+
 TEST_F(DaemonTest, ResyncAfterCompactionRendersWhatWasMissed) {
   source_.Set("/svc/a", "1");
   AddResource("r", R"("/svc")", "{{range gets \"/svc/*\"}}{{.Key}}{{end}}");

@@ -99,7 +99,12 @@ int FakeFileSystem::Write(int fd, absl::string_view data) {
   calls.push_back(
       absl::StrFormat("write %s mode=%04o %d bytes", path, f ? f->mode : 0, data.size()));
   if (f == nullptr) return EBADF;
-  if (int err = Take(&fail_next_write)) {
+  int to_path = 0;
+  if (auto it = fail_next_write_to.find(path); it != fail_next_write_to.end()) {
+    to_path = it->second;
+    fail_next_write_to.erase(it);
+  }
+  if (int err = to_path != 0 ? to_path : Take(&fail_next_write)) {
     files_[path].contents.append(data.data(), data.size() / 2);
     return err;
   }

@@ -73,6 +73,8 @@ class FakeFileSystem : public FileSystem {
   int fail_next_unlink = 0;
   int fail_next_fsync_dir = 0;
   int fail_next_mkdir = 0;
+  // path -> errno: the next write to that path fails (as fail_next_write).
+  std::map<std::string, int> fail_next_write_to;
 
   // Files created get these ids. Unless process_uid is 0 (root), fchown to
   // another uid fails with EPERM, as for an unprivileged process.

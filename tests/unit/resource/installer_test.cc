@@ -317,6 +317,36 @@ TEST_F(InstallerTest, ExdevOrEbusyFallsBackToInPlace) {
   }
 }
 
+TEST_F(InstallerTest, OnlyAFailedInPlaceRewriteMayLeaveDestPartial) {
+  fs_.AddFile(kDest, "old contents\n");
+  fs_.fail_next_rename = EXDEV;
+  fs_.fail_next_write_to[kDest] = ENOSPC;
+  absl::StatusOr<InstallResult> result = Install(Resource(), "new contents\n");
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ("IO error: /etc/app/app.conf (rewritten in place, may be incomplete): No space left "
+            "on device",
+            result.status().message());
+  EXPECT_TRUE(DestMayBePartial(result.status()));
+  EXPECT_EQ("new co", Contents(kDest)) << "half written, as the message says";
+
+  // Every other failure leaves dest as it was, and says so.
+  fs_ = FakeFileSystem();
+  fs_.AddFile(kDest, "old\n");
+  fs_.fail_next_write = ENOSPC;  // the stage's write
+  result = Install(Resource(), "new\n");
+  ASSERT_FALSE(result.ok());
+  EXPECT_FALSE(DestMayBePartial(result.status()));
+  EXPECT_EQ("old\n", Contents(kDest));
+
+  TemplateResource r = Resource();
+  r.check_cmd = "false";
+  runner_.result = CommandResult{1, 0, false, ""};
+  result = Install(r, "new\n");
+  ASSERT_FALSE(result.ok());
+  EXPECT_FALSE(DestMayBePartial(result.status()));
+  EXPECT_FALSE(DestMayBePartial(absl::OkStatus()));
+}
+
 TEST_F(InstallerTest, InPlaceWithKeepStageFileReportsIt) {
   fs_.AddFile(kDest, "old\n");
   fs_.fail_next_rename = EXDEV;
