@@ -17,6 +17,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "http/addresses.h"
 #include "http/byte_stream.h"
 #include "process/errno_text.h"
 
@@ -46,31 +47,25 @@ void DrainBriefly(ByteStream* stream) {
 
 // Binds and listens on the first address of host:port that works.
 absl::StatusOr<int> Listen(const std::string& host, int port) {
-  addrinfo hints{};
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_STREAM;
-  hints.ai_flags = AI_PASSIVE;
-  addrinfo* res = nullptr;
-  const int rc = getaddrinfo(host.c_str(), std::to_string(port).c_str(), &hints, &res);
-  if (rc != 0) return absl::UnavailableError(absl::StrCat("resolve: ", gai_strerror(rc)));
-  int err = EADDRNOTAVAIL;
-  int fd = -1;
-  for (const addrinfo* ai = res; ai != nullptr && fd < 0; ai = ai->ai_next) {
-    fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
-    if (fd < 0) {
-      err = errno;
-      continue;
-    }
-    int yes = 1;
-    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
-    if (bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 || listen(fd, 128) != 0) {
-      err = errno;
-      close(fd);
-      fd = -1;
-    }
-  }
-  freeaddrinfo(res);
-  if (fd < 0) return absl::UnavailableError(ErrnoText(err));
+  int err = 0;
+  absl::StatusOr<int> fd = FirstWorkingAddress(
+      host, port, /*passive=*/true, [](const addrinfo& ai, int* err) {
+        const int fd = socket(ai.ai_family, ai.ai_socktype | SOCK_CLOEXEC, ai.ai_protocol);
+        if (fd < 0) {
+          *err = errno;
+          return -1;
+        }
+        int yes = 1;
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+        if (bind(fd, ai.ai_addr, ai.ai_addrlen) != 0 || listen(fd, 128) != 0) {
+          *err = errno;
+          close(fd);
+          return -1;
+        }
+        return fd;
+      },
+      &err);
+  if (fd.ok() && *fd < 0) return absl::UnavailableError(ErrnoText(err));
   return fd;
 }
 

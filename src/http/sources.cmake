@@ -2,6 +2,7 @@
 # http(s):// health check), in place of cpp-httplib.
 confwatch_module(http
   SOURCES
+    ${CMAKE_SOURCE_DIR}/src/http/addresses.cc
     ${CMAKE_SOURCE_DIR}/src/http/byte_stream.cc
     ${CMAKE_SOURCE_DIR}/src/http/http_message.cc
     ${CMAKE_SOURCE_DIR}/src/http/http_server.cc

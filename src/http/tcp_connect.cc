@@ -10,6 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "http/addresses.h"
 #include "process/errno_text.h"
 
 namespace confwatch {
@@ -53,21 +54,13 @@ int ConnectOne(const addrinfo* ai, absl::Time deadline, int* err) {
 }  // namespace
 
 absl::StatusOr<int> TcpConnect(const std::string& host, int port, absl::Time deadline) {
-  addrinfo hints{};
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_STREAM;
-  addrinfo* res = nullptr;
-  const int rc = getaddrinfo(host.c_str(), std::to_string(port).c_str(), &hints, &res);
-  if (rc != 0) return absl::UnavailableError(absl::StrCat("resolve: ", gai_strerror(rc)));
-  int err = EADDRNOTAVAIL;
-  int fd = -1;
-  for (const addrinfo* ai = res; ai != nullptr && fd < 0; ai = ai->ai_next) {
-    fd = ConnectOne(ai, deadline, &err);
-  }
-  freeaddrinfo(res);
-  if (fd < 0 && err == ETIMEDOUT) return absl::DeadlineExceededError("connect: timed out");
-  if (fd < 0) return absl::UnavailableError(absl::StrCat("connect: ", ErrnoText(err)));
-  return fd;
+  int err = 0;
+  absl::StatusOr<int> fd = FirstWorkingAddress(
+      host, port, /*passive=*/false,
+      [deadline](const addrinfo& ai, int* err) { return ConnectOne(&ai, deadline, err); }, &err);
+  if (!fd.ok() || *fd >= 0) return fd;
+  if (err == ETIMEDOUT) return absl::DeadlineExceededError("connect: timed out");
+  return absl::UnavailableError(absl::StrCat("connect: ", ErrnoText(err)));
 }
 
 }  // namespace confwatch
