@@ -106,7 +106,7 @@ absl::StatusOr<Snapshot> EtcdClient::RangeOnce(const std::string& prefix, int64_
     bool compacted = false;
     bool too_large = false;
     absl::Status s = connection_->Call(
-        RequestInfo{RequestKind::kRead, prefix}, /*idempotent=*/true,
+        RequestInfo::Prefix(RequestKind::kRead, prefix), /*idempotent=*/true,
         [&](EndpointChannel& ch, grpc::ClientContext* ctx) {
           grpc::Status g = RangeInto(ch, ctx, req, &page);
           compacted = IsCompacted(g);

@@ -108,11 +108,21 @@ std::string PrintableKey(absl::string_view key) { return absl::CHexEscape(key); 
 absl::Status RequestError(const grpc::Status& s, absl::string_view endpoint,
                           const RequestInfo& req, absl::string_view user) {
   switch (s.error_code()) {
-    case grpc::StatusCode::PERMISSION_DENIED:
-      return absl::PermissionDeniedError(absl::StrCat(
+    case grpc::StatusCode::PERMISSION_DENIED: {
+      std::string text = absl::StrCat(
           "etcd: permission denied ", Doing(req), ": ",
           user.empty() ? std::string("no user given")
-                       : absl::StrCat("user \"", user, "\" has no ", Access(req.kind), " access")));
+                       : absl::StrCat("user \"", user, "\" has no ", Access(req.kind), " access"));
+      if (req.prefix && !user.empty()) {
+        // etcd allows a range only inside one granted range, so a role
+        // granted "/app/" is refused the prefix "/app" (it would also hold
+        // "/app-x"): say which grant the read needs.
+        const std::string key = PrintableKey(req.key);
+        absl::StrAppend(&text, " (confwatch reads every key that starts with \"", key,
+                        "\": etcdctl role grant-permission --prefix=true <role> read ", key, ")");
+      }
+      return absl::PermissionDeniedError(text);
+    }
     case grpc::StatusCode::INVALID_ARGUMENT:
       if (s.error_message() == kUserEmpty) {
         return absl::UnauthenticatedError(absl::StrCat(

@@ -3,6 +3,7 @@
 //
 //   etcd 127.0.0.1:2379: connection refused
 //   etcd: permission denied reading /config/: user "web" has no read access
+//   (... for a prefix: "; confwatch reads every key that starts with ...")
 //   etcd: authentication failed for user "web"
 //
 // etcd identifies its errors by gRPC code plus a fixed description (its own Go
@@ -31,9 +32,19 @@ struct RequestInfo {
                        absl::Duration timeout = absl::ZeroDuration())
       : kind(kind), key(key), timeout(timeout) {}
 
+  // A read or watch of every key that starts with `prefix`.
+  static RequestInfo Prefix(RequestKind kind, absl::string_view prefix) {
+    RequestInfo info(kind, prefix);
+    info.prefix = true;
+    return info;
+  }
+
   RequestKind kind;
   absl::string_view key;  // key or prefix; empty when the request has none
   absl::Duration timeout;
+  // `key` is a prefix: a refusal then says which range a role must cover,
+  // since a grant on "/app/" does not cover the prefix "/app".
+  bool prefix = false;
 };
 
 // Why a connection to an endpoint could not be made.

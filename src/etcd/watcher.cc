@@ -177,7 +177,7 @@ void Watcher::Deliver(std::vector<WatchSet::Action> actions, const std::string& 
         grpc::Status why = WatchCancelStatus(a.reason);
         if (RetryWithNewToken(a, why)) break;
         handler_->OnWatchError(
-            a.prefix, RequestError(why, endpoint, RequestInfo{RequestKind::kWatch, a.prefix},
+            a.prefix, RequestError(why, endpoint, RequestInfo::Prefix(RequestKind::kWatch, a.prefix),
                                    connection_->options().username));
         break;
       }

@@ -30,7 +30,9 @@ TEST(EtcdAuth, CredentialsPermissionsAndClearErrors) {
   ASSERT_FALSE(secret.ok());
   EXPECT_EQ(secret.status().code(), absl::StatusCode::kPermissionDenied);
   EXPECT_EQ(std::string(secret.status().message()),
-            "etcd: permission denied reading /secret/: user \"web\" has no read access");
+            "etcd: permission denied reading /secret/: user \"web\" has no read access "
+            "(confwatch reads every key that starts with \"/secret/\": etcdctl role "
+            "grant-permission --prefix=true <role> read /secret/)");
   absl::StatusOr<int64_t> put = (*web)->Put("/app/name", "defaced");
   ASSERT_FALSE(put.ok());
   EXPECT_EQ(std::string(put.status().message()),
@@ -67,7 +69,10 @@ TEST(EtcdAuth, WatchesFollowTheUsersPermissions) {
   ASSERT_TRUE(h.WaitForError("/secret/"));
   absl::Status err = h.errors().at("/secret/");
   EXPECT_EQ(err.code(), absl::StatusCode::kPermissionDenied);
-  EXPECT_EQ(std::string(err.message()), "etcd: permission denied watching /secret/: user \"web\" has no read access");
+  EXPECT_EQ(std::string(err.message()),
+            "etcd: permission denied watching /secret/: user \"web\" has no read access "
+            "(confwatch reads every key that starts with \"/secret/\": etcdctl role "
+            "grant-permission --prefix=true <role> read /secret/)");
   // The refused watch does not disturb the allowed one.
   absl::SleepFor(absl::Milliseconds(200));
   absl::StatusOr<int64_t> rev = (*root)->Put("/app/x", "1");

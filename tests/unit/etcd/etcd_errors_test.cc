@@ -1,5 +1,6 @@
 #include "etcd/etcd_errors.h"
 
+#include "absl/strings/match.h"
 #include "gtest/gtest.h"
 
 namespace confwatch {
@@ -20,6 +21,23 @@ TEST(RequestError, PermissionDeniedNamesOperationKeyAndUser) {
   s = RequestError(G(grpc::StatusCode::PERMISSION_DENIED, "etcdserver: permission denied"),
                    "127.0.0.1:2379", RequestInfo{RequestKind::kWatch, "/x/"}, "web");
   EXPECT_EQ(std::string(s.message()), "etcd: permission denied watching /x/: user \"web\" has no read access");
+}
+
+TEST(RequestError, RefusedPrefixSaysWhichGrantCoversIt) {
+  const grpc::Status denied = G(grpc::StatusCode::PERMISSION_DENIED, "etcdserver: permission denied");
+  absl::Status s = RequestError(denied, "127.0.0.1:2379", RequestInfo::Prefix(RequestKind::kRead, "/grpc"),
+                                "web");
+  EXPECT_EQ(s.code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(std::string(s.message()),
+            "etcd: permission denied reading /grpc: user \"web\" has no read access (confwatch reads "
+            "every key that starts with \"/grpc\": etcdctl role grant-permission --prefix=true <role> "
+            "read /grpc)");
+  s = RequestError(denied, "127.0.0.1:2379", RequestInfo::Prefix(RequestKind::kWatch, "/grpc"), "web");
+  EXPECT_TRUE(absl::StrContains(s.message(), "watching /grpc: user \"web\" has no read access (confwatch"))
+      << s;
+  // Without a user there is no role to grant to: set credentials first.
+  s = RequestError(denied, "127.0.0.1:2379", RequestInfo::Prefix(RequestKind::kRead, "/grpc"), "");
+  EXPECT_EQ(std::string(s.message()), "etcd: permission denied reading /grpc: no user given");
 }
 
 TEST(RequestError, MissingCredentialsSaysToSetThem) {
