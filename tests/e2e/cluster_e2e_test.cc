@@ -53,11 +53,30 @@ std::string WebUpstream(const std::vector<std::string>& addrs) {
 
 class ClusterE2eTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    auto cluster = EtcdTestCluster::Start(3);
+  void StartCluster(EtcdTestOptions options = {}) {
+    auto cluster = EtcdTestCluster::Start(3, options);
     ASSERT_TRUE(cluster.ok()) << cluster.status();
     cluster_ = *std::move(cluster);
     endpoints_ = cluster_->endpoints();
+  }
+
+  // TLS with client certificates and etcd authentication on every member:
+  // writes go as root, confwatch reads as the reader, granted `prefix`.
+  void StartSecureCluster(const std::string& prefix) {
+    EtcdTestOptions tls;
+    tls.tls = true;
+    StartCluster(tls);
+    if (HasFatalFailure()) return;
+    absl::Status s = cluster_->member(0)->EnableAuth();
+    ASSERT_TRUE(s.ok()) << s;
+    s = cluster_->member(0)->GrantReaderPrefix(prefix);
+    ASSERT_TRUE(s.ok()) << s;
+    const TestCerts* certs = cluster_->member(0)->certs();
+    writer_.ca_file = certs->ca_file();
+    writer_.cert_file = certs->client_cert_file();
+    writer_.key_file = certs->client_key_file();
+    writer_.username = kTestRootUser;
+    writer_.password = kTestRootPassword;
   }
 
   // Puts through a client that only knows the members still running, so the
@@ -65,8 +84,11 @@ class ClusterE2eTest : public ::testing::Test {
   // write proposed while the cluster elects a new leader (the killed member
   // may have led) can be dropped and time out.
   void PutThroughLiveMembers(const std::string& key, const std::string& value) {
-    EtcdOptions o;
-    o.endpoints = cluster_->running_endpoints();
+    EtcdOptions o = writer_;
+    o.endpoints.clear();
+    for (int i = 0; i < cluster_->size(); ++i) {
+      if (cluster_->member(i)->running()) o.endpoints.push_back(cluster_->member(i)->url());
+    }
     o.dial_timeout = absl::Seconds(1);
     o.request_timeout = absl::Seconds(1);
     absl::StatusOr<std::unique_ptr<EtcdClient>> c = EtcdClient::Create(o);
@@ -79,9 +101,11 @@ class ClusterE2eTest : public ::testing::Test {
 
   std::unique_ptr<EtcdTestCluster> cluster_;
   std::vector<std::string> endpoints_;
+  EtcdOptions writer_;  // credentials for PutThroughLiveMembers
 };
 
 TEST_F(ClusterE2eTest, FileFollowsWhenWatchedMemberDiesAndHoldsWithoutQuorum) {
+  StartCluster();
   TemplateConfdir c({"nginx-grpc-resolver"});
   const std::string file = c.Out("grpc-upstreams.conf");
   std::vector<std::string> addrs = {"10.0.0.1:80"};
@@ -147,6 +171,46 @@ TEST_F(ClusterE2eTest, FileFollowsWhenWatchedMemberDiesAndHoldsWithoutQuorum) {
       "[ measured ] quorum back: update rendered %lld ms after the put\n",
       static_cast<long long>(
           std::chrono::duration_cast<milliseconds>(steady_clock::now() - put_done).count()));
+  EXPECT_EQ(0, p.Stop()) << p.Log();
+}
+
+// The same failover over TLS with client certificates and a user whose role
+// may read only what it renders. etcd's simple auth tokens are per member,
+// so each new member is a new authentication, not a reuse of the old token.
+TEST_F(ClusterE2eTest, TlsWithAuthFileFollowsWhenWatchedMemberDies) {
+  StartSecureCluster("/grpc");
+  if (HasFatalFailure()) return;
+  TemplateConfdir c({"nginx-grpc-resolver"});
+  const std::string file = c.Out("grpc-upstreams.conf");
+  std::vector<std::string> addrs = {"10.0.0.1:80"};
+  PutThroughLiveMembers("/grpc/web/10.0.0.1:80", "10.0.0.1:80");
+  const TestCerts* certs = cluster_->member(0)->certs();
+  std::vector<std::string> args = {"-watch",
+                                   "-client-ca-keys", certs->ca_file(),
+                                   "-client-cert", certs->client_cert_file(),
+                                   "-client-key", certs->client_key_file(),
+                                   "-username", kTestReader,
+                                   "-password", kTestReaderPassword};
+  for (int i = 0; i < cluster_->size(); ++i) {
+    args.insert(args.end(), {"-node", cluster_->member(i)->url()});
+  }
+  ConfwatchProcess p(c, args);
+  ASSERT_TRUE(FileBecomes(file, WebUpstream(addrs))) << p.Log();
+
+  for (int round = 0; round < 2; ++round) {
+    int watched = -1;
+    ASSERT_TRUE(PollUntil([&] { return (watched = WatchedMember(p.Log(), endpoints_)) >= 0; }))
+        << p.Log();
+    cluster_->member(watched)->Kill();
+    std::string addr = absl::StrCat("10.0.1.", round + 1, ":80");
+    PutThroughLiveMembers("/grpc/web/" + addr, addr);
+    addrs.push_back(addr);
+    ASSERT_TRUE(FileBecomes(file, WebUpstream(addrs))) << p.Log();
+    EXPECT_NE(WatchedMember(p.Log(), endpoints_), watched) << p.Log();
+    absl::Status s = cluster_->member(watched)->Restart();
+    ASSERT_TRUE(s.ok()) << s;
+  }
+  EXPECT_EQ(std::string::npos, p.Log().find(kTestReaderPassword)) << p.Log();
   EXPECT_EQ(0, p.Stop()) << p.Log();
 }
 
