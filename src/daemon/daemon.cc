@@ -353,7 +353,7 @@ std::vector<BatchItem> Daemon::RenderReady(const std::vector<int>& ids,
     if (!out.ok()) {
       ++stats_.render_errors;
       absl::Status e(out.status().code(), absl::StrCat(r.name, ": ", out.status().message(), "; ",
-                                                         r.dest, " keeps its last good version"));
+                                                         installer_.KeptNote(r.dest)));
       spdlog::error("{}", e.message());
       if (errors) errors->push_back(e);
       scheduler_.Finished(id, false, absl::Now());

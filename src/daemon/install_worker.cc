@@ -15,11 +15,12 @@ namespace {
 // error reads: the resource named once (the installer's check_cmd and
 // output_format errors already say "resource <name>: ") and what is on disk
 // said, unless a failed in-place rewrite may have left dest partial.
-absl::Status InstallError(const TemplateResource& r, const absl::Status& error) {
+absl::Status InstallError(const Installer& installer, const TemplateResource& r,
+                          const absl::Status& error) {
   absl::string_view what = error.message();
   absl::ConsumePrefix(&what, absl::StrCat("resource ", r.name, ": "));
   std::string text = absl::StrCat(r.name, ": ", what);
-  if (!DestMayBePartial(error)) absl::StrAppend(&text, "; ", r.dest, " keeps its last good version");
+  if (!DestMayBePartial(error)) absl::StrAppend(&text, "; ", installer.KeptNote(r.dest));
   return absl::Status(error.code(), text);
 }
 
@@ -35,7 +36,7 @@ std::vector<ItemResult> InstallWorker::Process(const std::vector<BatchItem>& bat
     result.id = item.id;
     absl::StatusOr<InstallResult> installed = installer_->Install(*item.resource, item.rendered);
     if (!installed.ok()) {
-      result.status = InstallError(*item.resource, installed.status());
+      result.status = InstallError(*installer_, *item.resource, installed.status());
       spdlog::error("{}", result.status.message());
       continue;
     }

@@ -317,6 +317,13 @@ bool DestMayBePartial(const absl::Status& install_error) {
   return install_error.GetPayload(kPartialDestPayload).has_value();
 }
 
+std::string Installer::KeptNote(const std::string& dest) const {
+  FileInfo info;
+  const int err = fs_->Stat(dest, &info);
+  return absl::StrCat(dest, err == ENOENT || err == ENOTDIR ? " has no good version yet"
+                                                            : " keeps its last good version");
+}
+
 absl::StatusOr<InstallResult> Installer::Install(const TemplateResource& resource,
                                                  absl::string_view rendered) {
   return InstallJob(fs_, runner_, options_, resource, rendered).Run();

@@ -87,6 +87,11 @@ class Installer {
   absl::StatusOr<InstallResult> Install(const TemplateResource& resource,
                                         absl::string_view rendered);
 
+  // What a failed render or install left at `dest`, for its error message:
+  // "<dest> keeps its last good version", or "<dest> has no good version
+  // yet" when there is no file.
+  std::string KeptNote(const std::string& dest) const;
+
  private:
   FileSystem* fs_;
   CommandRunner* runner_;

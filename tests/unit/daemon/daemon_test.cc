@@ -281,9 +281,9 @@ TEST_F(DaemonTest, InstallFailuresNameTheResourceOnceAndSayTheFileIsKept) {
   EXPECT_FALSE(absl::StrContains(s.message(), "resource checked.toml")) << s.message();
   EXPECT_TRUE(absl::StrContains(s.message(), absl::StrCat("broken.toml: template: ")))
       << s.message();
+  // No file yet: nothing to keep, and the message does not pretend there is.
   EXPECT_TRUE(absl::StrContains(s.message(), absl::StrCat("key does not exist: /k/nope; ",
-                                                          Out("broken"),
-                                                          " keeps its last good version")))
+                                                          Out("broken"), " has no good version yet")))
       << s.message();
 }
 
