@@ -19,6 +19,9 @@ constexpr mode_t kDirMode = 0755;
 // Marks the status of a failed in-place rewrite (DestMayBePartial).
 constexpr absl::string_view kPartialDestPayload = "confwatch/dest-may-be-partial";
 
+// A Stat() error that means there is no file at the path.
+bool IsMissing(int stat_err) { return stat_err == ENOENT || stat_err == ENOTDIR; }
+
 absl::Status IoError(int err, absl::string_view path) {
   return absl::ErrnoToStatus(err, absl::StrCat("IO error: ", path));
 }
@@ -76,7 +79,7 @@ class InstallJob {
 
 absl::Status InstallJob::ReadExisting() {
   int err = fs_->Stat(r_.dest, &info_);
-  if (err == ENOENT || err == ENOTDIR) return absl::OkStatus();
+  if (IsMissing(err)) return absl::OkStatus();
   if (err != 0) return IoError(err, r_.dest);
   if (!info_.is_regular) {
     return absl::FailedPreconditionError(
@@ -319,9 +322,8 @@ bool DestMayBePartial(const absl::Status& install_error) {
 
 std::string Installer::KeptNote(const std::string& dest) const {
   FileInfo info;
-  const int err = fs_->Stat(dest, &info);
-  return absl::StrCat(dest, err == ENOENT || err == ENOTDIR ? " has no good version yet"
-                                                            : " keeps its last good version");
+  return absl::StrCat(dest, IsMissing(fs_->Stat(dest, &info)) ? " has no good version yet"
+                                                              : " keeps its last good version");
 }
 
 absl::StatusOr<InstallResult> Installer::Install(const TemplateResource& resource,
