@@ -3,7 +3,9 @@
 //
 //   etcd 127.0.0.1:2379: connection refused
 //   etcd: permission denied reading /config/: user "web" has no read access
-//   (... for a prefix: "; confwatch reads every key that starts with ...")
+//     (for a prefix, then: " (confwatch reads every key that starts with
+//     "/config/": etcdctl role grant-permission --prefix=true <role> read
+//     /config/)")
 //   etcd: authentication failed for user "web"
 //
 // etcd identifies its errors by gRPC code plus a fixed description (its own Go
