@@ -47,7 +47,7 @@ void DrainBriefly(ByteStream* stream) {
 
 // Binds and listens on the first address of host:port that works.
 absl::StatusOr<int> Listen(const std::string& host, int port) {
-  int err = 0;
+  int last_err = 0;
   absl::StatusOr<int> fd = FirstWorkingAddress(
       host, port, /*passive=*/true, [](const addrinfo& ai, int* err) {
         const int fd = socket(ai.ai_family, ai.ai_socktype | SOCK_CLOEXEC, ai.ai_protocol);
@@ -64,8 +64,8 @@ absl::StatusOr<int> Listen(const std::string& host, int port) {
         }
         return fd;
       },
-      &err);
-  if (fd.ok() && *fd < 0) return absl::UnavailableError(ErrnoText(err));
+      &last_err);
+  if (fd.ok() && *fd < 0) return absl::UnavailableError(ErrnoText(last_err));
   return fd;
 }
 

@@ -54,13 +54,14 @@ int ConnectOne(const addrinfo* ai, absl::Time deadline, int* err) {
 }  // namespace
 
 absl::StatusOr<int> TcpConnect(const std::string& host, int port, absl::Time deadline) {
-  int err = 0;
+  int last_err = 0;
   absl::StatusOr<int> fd = FirstWorkingAddress(
       host, port, /*passive=*/false,
-      [deadline](const addrinfo& ai, int* err) { return ConnectOne(&ai, deadline, err); }, &err);
+      [deadline](const addrinfo& ai, int* err) { return ConnectOne(&ai, deadline, err); },
+      &last_err);
   if (!fd.ok() || *fd >= 0) return fd;
-  if (err == ETIMEDOUT) return absl::DeadlineExceededError("connect: timed out");
-  return absl::UnavailableError(absl::StrCat("connect: ", ErrnoText(err)));
+  if (last_err == ETIMEDOUT) return absl::DeadlineExceededError("connect: timed out");
+  return absl::UnavailableError(absl::StrCat("connect: ", ErrnoText(last_err)));
 }
 
 }  // namespace confwatch
