@@ -448,7 +448,7 @@ std::vector<std::string> EtcdTestCluster::endpoints() const {
 std::vector<std::string> EtcdTestCluster::running_endpoints() const {
   std::vector<std::string> out;
   for (const auto& m : members_) {
-    if (m->running()) out.push_back(m->endpoint());
+    if (m->running()) out.push_back(m->url());
   }
   return out;
 }

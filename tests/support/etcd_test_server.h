@@ -161,8 +161,9 @@ class EtcdTestCluster {
   EtcdTestServer* member(int i) { return members_[i].get(); }
   // Every member's endpoint, "127.0.0.1:PORT", in member order.
   std::vector<std::string> endpoints() const;
-  // The endpoints of the members running now (not killed or stopped), in
-  // member order: for clients that must not wait on a dead member.
+  // The client URLs ("http://..." or "https://...") of the members running
+  // now (not killed or stopped), in member order: for clients that must not
+  // wait on a dead member.
   std::vector<std::string> running_endpoints() const;
 
  private:
