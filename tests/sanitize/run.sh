@@ -66,7 +66,7 @@ cd "$build"
 status=0
 ctest --output-on-failure --timeout 900 -j "$jobs" -L "unit|integration" -LE examples || status=$?
 
-found=""
+found=()
 for f in $(find "$reports" -type f | sort); do
   # A TSan file whose every report is a race inside an uninstrumented
   # library (tsan_triage.awk says exactly when) is shown, not counted.
@@ -78,12 +78,11 @@ for f in $(find "$reports" -type f | sort); do
         continue
       fi ;;
   esac
-  found+="$f"$'\n'
+  found+=("$f")
 done
-found="$(echo -n "$found" | sed '/^$/d')"
-if [ -n "$found" ]; then
+if [ "${#found[@]}" -gt 0 ]; then
   echo "sanitize ($kind): reports were written:" >&2
-  for f in $found; do echo "== $f" >&2; head -60 "$f" >&2; done
+  for f in "${found[@]}"; do echo "== $f" >&2; head -60 "$f" >&2; done
   status=1
 fi
 if [ "$status" -ne 0 ]; then
