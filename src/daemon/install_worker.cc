@@ -4,7 +4,6 @@
 #include <map>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/strip.h"
 #include "daemon/log_absl.h"
 #include "spdlog/spdlog.h"
 
@@ -12,16 +11,19 @@ namespace confwatch {
 namespace {
 
 // "<name>: <what failed>; <dest> keeps its last good version", as a render
-// error reads: the resource named once (the installer's check_cmd and
-// output_format errors already say "resource <name>: ") and what is on disk
-// said, unless a failed in-place rewrite may have left dest partial.
+// error reads: the resource named (installer and reloader errors do not name
+// it) and what is on disk said, unless a failed in-place rewrite may have
+// left dest partial.
 absl::Status InstallError(const Installer& installer, const TemplateResource& r,
                           const absl::Status& error) {
-  absl::string_view what = error.message();
-  absl::ConsumePrefix(&what, absl::StrCat("resource ", r.name, ": "));
-  std::string text = absl::StrCat(r.name, ": ", what);
+  std::string text = absl::StrCat(r.name, ": ", error.message());
   if (!DestMayBePartial(error)) absl::StrAppend(&text, "; ", installer.KeptNote(r.dest));
   return absl::Status(error.code(), text);
+}
+
+// "<name>: <reload that failed>": the file is installed, its reload is not.
+absl::Status ReloadError(const TemplateResource& r, const absl::Status& error) {
+  return absl::Status(error.code(), absl::StrCat(r.name, ": ", error.message()));
 }
 
 }  // namespace
@@ -65,7 +67,7 @@ std::vector<ItemResult> InstallWorker::Process(const std::vector<BatchItem>& bat
     absl::Status s = RunReload(key, first);
     for (size_t i : items) {
       results[i].reloaded = s.ok();
-      if (!s.ok()) results[i].status = s;
+      if (!s.ok()) results[i].status = ReloadError(*batch[i].resource, s);
     }
   }
   if (on_files_changed_) {
@@ -92,7 +94,7 @@ absl::Status InstallWorker::RunReload(const std::string& key, const TemplateReso
     spdlog::info("{}: reloaded", resource.name);
   } else {
     failed_reloads_.insert(key);
-    spdlog::error("{}", s.message());
+    spdlog::error("{}", ReloadError(resource, s).message());
   }
   if (coalescer_) {
     // A failure waits for its backoff; keep what to run then.
@@ -107,7 +109,7 @@ void InstallWorker::RunWaiting(const std::vector<std::string>& keys) {
     auto it = waiting_.find(key);
     if (it == waiting_.end()) continue;  // cannot happen: Request() stored it
     const TemplateResource resource = it->second;  // RunReload may erase it
-    RunReload(key, resource);
+    RunReload(key, resource).IgnoreError();  // logged and counted by RunReload
   }
 }
 

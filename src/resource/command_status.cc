@@ -6,11 +6,10 @@
 
 namespace confwatch {
 
-absl::Status CommandStatus(absl::string_view resource, absl::string_view field,
-                           const std::string& command, absl::Duration timeout,
+absl::Status CommandStatus(absl::string_view field, const std::string& command,
+                           absl::Duration timeout,
                            const absl::StatusOr<CommandResult>& result) {
-  std::string what =
-      absl::StrCat("resource ", resource, ": ", field, " \"", command, "\"");
+  std::string what = absl::StrCat(field, " \"", command, "\"");
   if (!result.ok()) {
     return absl::Status(result.status().code(),
                         absl::StrCat(what, ": ", result.status().message()));

@@ -170,7 +170,7 @@ absl::Status InstallJob::WriteNewFile(const std::string& prefix,
 absl::Status InstallJob::Check(const std::string& stage) {
   if (options_.sync_only || r_.check_cmd.empty()) return absl::OkStatus();
   std::string command = ExpandCommand(r_.check_cmd, stage, r_.dest);
-  return CommandStatus(r_.name, "check_cmd", command, r_.check_cmd_timeout,
+  return CommandStatus("check_cmd", command, r_.check_cmd_timeout,
                        runner_->Run(command, r_.check_cmd_timeout));
 }
 
@@ -254,8 +254,7 @@ absl::StatusOr<InstallResult> InstallJob::Run() {
   result.changes = Changes(target);
   if (result.changes.empty()) return result;
   if (absl::Status s = ValidateOutputFormat(
-          r_.output_format, rendered_,
-          absl::StrCat("resource ", r_.name, ": output for ", r_.dest));
+          r_.output_format, rendered_, absl::StrCat("output for ", r_.dest));
       !s.ok()) {
     return s;
   }

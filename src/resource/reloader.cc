@@ -11,11 +11,10 @@ std::string ExpandedReloadCommand(const TemplateResource& r) {
   return ExpandCommand(r.reload_cmd, r.dest, r.dest);
 }
 
-absl::Status WithResource(const TemplateResource& r, const absl::Status& status) {
+absl::Status WithSignal(const TemplateResource& r, const absl::Status& status) {
   if (status.ok()) return status;
-  return absl::Status(status.code(),
-                      absl::StrCat("resource ", r.name, ": reload_signal ",
-                                   SignalName(r.reload_signal), ": ", status.message()));
+  return absl::Status(status.code(), absl::StrCat("reload_signal ", SignalName(r.reload_signal),
+                                                  ": ", status.message()));
 }
 
 }  // namespace
@@ -44,19 +43,19 @@ std::string ReloadKey(const TemplateResource& r) {
 absl::Status Reload(const TemplateResource& r, const ReloadContext& ctx) {
   if (!r.reload_cmd.empty()) {
     std::string command = ExpandedReloadCommand(r);
-    return CommandStatus(r.name, "reload_cmd", command, r.reload_cmd_timeout,
+    return CommandStatus("reload_cmd", command, r.reload_cmd_timeout,
                          ctx.runner->Run(command, r.reload_cmd_timeout));
   }
   if (r.reload_signal == 0) return absl::OkStatus();
   if (!r.pid_file.empty()) {
-    return WithResource(r, ctx.signaller->SignalPidFile(r.pid_file, r.reload_signal));
+    return WithSignal(r, ctx.signaller->SignalPidFile(r.pid_file, r.reload_signal));
   }
   if (!ctx.signal_child) {
-    return WithResource(r, absl::FailedPreconditionError(
+    return WithSignal(r, absl::FailedPreconditionError(
                                "no pid_file and no supervised child to signal (set pid_file, "
                                "or run confwatch in exec mode: confwatch [flags] -- command)"));
   }
-  return WithResource(r, ctx.signal_child(r.reload_signal));
+  return WithSignal(r, ctx.signal_child(r.reload_signal));
 }
 
 }  // namespace confwatch

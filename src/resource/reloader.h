@@ -60,8 +60,9 @@ std::string ReloadKey(const TemplateResource& resource);
 // pid_file goes to context.signal_child; without one it is a
 // FailedPrecondition error ("no pid_file and no supervised child"). In reload_cmd, {{.src}}
 // and {{.dest}} both expand to dest: the staged file has become dest by now.
-// Errors name the resource; a failed command is FailedPrecondition with its
-// output.
+// Errors say which reload failed (`reload_cmd "..."`, `reload_signal
+// SIGHUP`) but not the resource, which the caller names; a failed command is
+// FailedPrecondition with its output.
 absl::Status Reload(const TemplateResource& resource, const ReloadContext& context);
 
 }  // namespace confwatch

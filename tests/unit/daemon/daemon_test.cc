@@ -247,6 +247,26 @@ TEST_F(DaemonTest, SharedReloadRunsOncePerBatch) {
   EXPECT_EQ(1, runner_.Count("nginx -s reload"));
 }
 
+TEST_F(DaemonTest, AFailedSharedReloadNamesEachResourceOnce) {
+  for (const char* name : {"a", "b"}) {
+    AddResource(name, R"("/up")", "{{range getvs \"/up/*\"}}{{.}}{{end}}",
+                "reload_cmd = \"nginx -s reload\"\n");
+  }
+  source_.Set("/up/1", "x");
+  runner_.fail_if = "nginx";
+  absl::Status s = MakeDaemon().RunOnce();
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(1, runner_.Count("nginx -s reload"));
+  EXPECT_EQ("x", ReadFile(Out("a"))) << "installed; only its reload failed";
+  for (const char* name : {"a", "b"}) {
+    EXPECT_TRUE(absl::StrContains(
+        s.message(), absl::StrCat(name, ".toml: reload_cmd \"nginx -s reload\" exited with status 1: "
+                                        "check says no")))
+        << s.message();
+  }
+  EXPECT_FALSE(absl::StrContains(s.message(), "resource ")) << s.message();
+}
+
 TEST_F(DaemonTest, FailingCheckKeepsOldFileAndRetries) {
   source_.Set("/k/v", "good");
   AddResource("r", R"("/k")", "{{getv \"/k/v\"}}", "check_cmd = \"check {{.src}}\"\n");

@@ -186,7 +186,7 @@ TEST_F(InstallerTest, CheckFailureKeepsOldFileAndShowsOutput) {
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(absl::StatusCode::kFailedPrecondition, result.status().code());
   EXPECT_EQ(
-      "resource app.toml: check_cmd \"nginx -t -c /etc/app/.app.conf.000001\" exited "
+      "check_cmd \"nginx -t -c /etc/app/.app.conf.000001\" exited "
       "with status 1: nginx: [emerg] unexpected \"}\"",
       result.status().message());
   EXPECT_EQ("old\n", Contents(kDest));
@@ -201,7 +201,7 @@ TEST_F(InstallerTest, CheckFailureWithKeepStageFileKeepsStage) {
   options.keep_stage_file = true;
   absl::StatusOr<InstallResult> result = Install(r, "new\n", options);
   ASSERT_FALSE(result.ok());
-  EXPECT_EQ("resource app.toml: check_cmd \"false\" exited with status 1",
+  EXPECT_EQ("check_cmd \"false\" exited with status 1",
             result.status().message());
   EXPECT_EQ("new\n", Contents(kStage));
   EXPECT_EQ(nullptr, fs_.GetFile(kDest));
@@ -214,12 +214,12 @@ TEST_F(InstallerTest, CheckTimeoutSignalAndStartFailureMessages) {
     std::string message;
   } cases[] = {
       {CommandResult{0, 0, true, "still checking"}, absl::StatusCode::kFailedPrecondition,
-       "resource app.toml: check_cmd \"check\" timed out after 5s: still checking"},
+       "check_cmd \"check\" timed out after 5s: still checking"},
       {CommandResult{0, 9, false, ""}, absl::StatusCode::kFailedPrecondition,
-       "resource app.toml: check_cmd \"check\" was killed by SIGKILL"},
+       "check_cmd \"check\" was killed by SIGKILL"},
       {absl::ResourceExhaustedError("fork: Resource temporarily unavailable"),
        absl::StatusCode::kResourceExhausted,
-       "resource app.toml: check_cmd \"check\": fork: Resource temporarily unavailable"},
+       "check_cmd \"check\": fork: Resource temporarily unavailable"},
   };
   for (const auto& c : cases) {
     fs_ = FakeFileSystem();
@@ -537,7 +537,7 @@ TEST_F(InstallerTest, OutputFormatIsValidatedBeforeAnythingIsWritten) {
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(absl::StatusCode::kFailedPrecondition, result.status().code());
   EXPECT_EQ(
-      "resource app.toml: output for /etc/app/app.conf: not valid json: "
+      "output for /etc/app/app.conf: not valid json: "
       "[json.exception.parse_error.101] parse error at line 1, column 9: syntax "
       "error while parsing object key - unexpected '}'; expected string literal",
       result.status().message());

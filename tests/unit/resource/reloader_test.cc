@@ -77,7 +77,7 @@ TEST_F(ReloaderTest, FailedReloadCmdNamesResourceAndOutput) {
   absl::Status s = Reload(r, Context());
   EXPECT_EQ(absl::StatusCode::kFailedPrecondition, s.code());
   EXPECT_EQ(
-      "resource nginx.toml: reload_cmd \"nginx -s reload\" exited with status 1: "
+      "reload_cmd \"nginx -s reload\" exited with status 1: "
       "nginx: [error] invalid PID number",
       std::string(s.message()));
 }
@@ -105,7 +105,7 @@ TEST_F(ReloaderTest, ChildSignalErrorNamesResourceAndSignal) {
   child_status_ = absl::UnavailableError("child is gone");
   absl::Status s = Reload(r, Context(/*exec_mode=*/true));
   EXPECT_EQ(absl::StatusCode::kUnavailable, s.code());
-  EXPECT_EQ("resource nginx.toml: reload_signal SIGUSR2: child is gone", std::string(s.message()));
+  EXPECT_EQ("reload_signal SIGUSR2: child is gone", std::string(s.message()));
 }
 
 TEST(SignalsChild, OnlyAReloadSignalWithoutPidFileOrCommand) {
@@ -126,7 +126,7 @@ TEST_F(ReloaderTest, SignalErrorsNameResourceAndSignal) {
   absl::Status s = Reload(r, Context(/*exec_mode=*/false));
   EXPECT_EQ(absl::StatusCode::kFailedPrecondition, s.code());
   EXPECT_EQ(
-      "resource nginx.toml: reload_signal SIGHUP: no pid_file and no supervised child "
+      "reload_signal SIGHUP: no pid_file and no supervised child "
       "to signal (set pid_file, or run confwatch in exec mode: confwatch [flags] -- command)",
       std::string(s.message()));
   EXPECT_THAT(signaller_.sent, IsEmpty());
@@ -136,7 +136,7 @@ TEST_F(ReloaderTest, SignalErrorsNameResourceAndSignal) {
   s = Reload(r, Context());
   EXPECT_EQ(absl::StatusCode::kNotFound, s.code());
   EXPECT_EQ(
-      "resource nginx.toml: reload_signal SIGHUP: pid file /run/nginx.pid: no such file",
+      "reload_signal SIGHUP: pid file /run/nginx.pid: no such file",
       std::string(s.message()));
 }
 
