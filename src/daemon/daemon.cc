@@ -39,7 +39,8 @@ Daemon::Daemon(DaemonOptions options, DaemonDeps deps)
       deps_(deps),
       installer_(deps.fs, deps.runner, options_.install),
       worker_(&installer_, ReloadContext{deps.runner, deps.signaller, deps.signal_child}),
-      cache_(ConfwatchFuncMap()) {
+      cache_(ConfwatchFuncMap()),
+      data_files_(deps.source != nullptr ? deps.source->Files() : std::vector<std::string>()) {
   worker_.set_on_files_changed(deps_.on_files_changed);
   worker_.set_stats(&stats_);
   resync_backoff_ = kSyncRetryMin;
@@ -475,13 +476,12 @@ void Daemon::OnConfdirEvent(const std::string& path) {
       config_reload_at_ = absl::Now() + options_.config_debounce;
       return;
     }
-    // A file of the file backend changed: read it again; ReplacePrefix turns
-    // the new contents into exactly the keys that changed.
-    for (const std::string& f : deps_.source->Files()) {
-      if (path == f || absl::StartsWith(path, f + "/")) {
-        if (absl::Status s = SyncAll(); !s.ok()) spdlog::error("{}", s.message());
-        return;
-      }
+    // A file of the file backend changed (or now resolves to another file):
+    // read it again; ReplacePrefix turns the new contents into exactly the
+    // keys that changed.
+    if (data_files_.Changed(path)) {
+      data_files_.Mark();
+      if (absl::Status s = SyncAll(); !s.ok()) spdlog::error("{}", s.message());
     }
   });
 }
@@ -500,16 +500,7 @@ absl::Status Daemon::RunWatch() {
     if (stat((options_.confdir + "/templates").c_str(), &st) == 0) {
       roots.push_back({options_.confdir + "/templates", true});
     }
-    for (const std::string& f : deps_.source->Files()) {
-      // A directory of data files is watched whole; a single file through its
-      // directory (editors replace files by rename).
-      if (stat(f.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
-        roots.push_back({f, true});
-      } else {
-        size_t slash = f.find_last_of('/');
-        roots.push_back({slash == std::string::npos ? "." : f.substr(0, slash), false});
-      }
-    }
+    for (const WatchRoot& r : data_files_.Roots()) roots.push_back(r);
     absl::StatusOr<std::unique_ptr<DirWatcher>> w =
         DirWatcher::Start(roots, [this](const std::string& p) { OnConfdirEvent(p); });
     if (w.ok()) {
@@ -521,6 +512,7 @@ absl::Status Daemon::RunWatch() {
   }
 
   // Initial read: retried with backoff until it works or we are stopped.
+  data_files_.Mark();
   absl::Duration backoff = kSyncRetryMin;
   while (!stop_) {
     absl::Status s = SyncAll();

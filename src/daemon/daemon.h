@@ -43,6 +43,7 @@
 #include "resource/installer.h"
 #include "resource/reloader.h"
 #include "store/store.h"
+#include "watch/data_files.h"
 #include "watch/dir_watcher.h"
 
 namespace confwatch {
@@ -195,6 +196,7 @@ class Daemon : private ChangeSink {
   EventQueue queue_;
   std::atomic<bool> stop_{false};
   std::unique_ptr<DirWatcher> dir_watcher_;
+  DataFiles data_files_;  // the file backend's files, when it is the source
 
   // Worker thread: batches go in, results come back through queue_.
   EventQueue worker_queue_;

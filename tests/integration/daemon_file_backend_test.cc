@@ -1,0 +1,75 @@
+// The confwatch binary with the file backend (-backend file -file ...) in
+// watch mode: the rendered file follows its data file however that file is
+// replaced: by an editor's rename, and by a Kubernetes ConfigMap update, where
+// data.yaml is a symlink through "..data" and the kubelet swaps "..data".
+#include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <string>
+
+#include "gtest/gtest.h"
+#include "tests/integration/confwatch_process.h"
+#include "tests/support/temp_dir.h"
+
+namespace confwatch {
+namespace {
+
+class FileBackendTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_EQ(0, mkdir(dir_.Scratch("data").c_str(), 0755));
+    dir_.AddTemplate("app.tmpl", "v={{getv \"/app/v\"}}\n");
+    dir_.AddResource("app.toml", "app.tmpl", "app.conf", "\"/app\"");
+  }
+  std::string Data(const std::string& name) const { return dir_.Scratch("data/" + name); }
+
+  // What the kubelet does for a new version of a ConfigMap volume at data/.
+  void ConfigMapVersion(const std::string& version, const std::string& text) {
+    ASSERT_EQ(0, mkdir(Data(version).c_str(), 0755));
+    WriteFile(Data(version + "/data.yaml"), text);
+    ASSERT_EQ(0, symlink(version.c_str(), Data("..data_tmp").c_str()));
+    ASSERT_EQ(0, rename(Data("..data_tmp").c_str(), Data("..data").c_str()));
+  }
+
+  Confdir dir_;
+};
+
+TEST_F(FileBackendTest, ADataFileReplacedByRenameIsRenderedAgain) {
+  WriteFile(Data("data.yaml"), "app: {v: 1}\n");
+  ConfwatchProcess p(dir_, {"-watch", "-backend", "file", "-file", Data("data.yaml")});
+  ASSERT_TRUE(FileBecomes(dir_.Out("app.conf"), "v=1\n")) << p.Log();
+  ReplaceFile(Data("data.yaml"), "app: {v: 2}\n");
+  EXPECT_TRUE(FileBecomes(dir_.Out("app.conf"), "v=2\n")) << p.Log();
+}
+
+TEST_F(FileBackendTest, AConfigMapUpdateIsRenderedAgain) {
+  ConfigMapVersion("..2026_12_03_10_00_00.1", "app: {v: 1}\n");
+  ASSERT_EQ(0, symlink("..data/data.yaml", Data("data.yaml").c_str()));
+  ConfwatchProcess p(dir_, {"-watch", "-backend", "file", "-file", Data("data.yaml")});
+  ASSERT_TRUE(FileBecomes(dir_.Out("app.conf"), "v=1\n")) << p.Log();
+
+  ConfigMapVersion("..2026_12_03_10_05_00.2", "app: {v: 2}\n");
+  std::filesystem::remove_all(Data("..2026_12_03_10_00_00.1"));
+  EXPECT_TRUE(FileBecomes(dir_.Out("app.conf"), "v=2\n")) << p.Log();
+
+  // And the next one: the watch did not end with the first target's directory.
+  ConfigMapVersion("..2026_12_03_10_10_00.3", "app: {v: 3}\n");
+  std::filesystem::remove_all(Data("..2026_12_03_10_05_00.2"));
+  EXPECT_TRUE(FileBecomes(dir_.Out("app.conf"), "v=3\n")) << p.Log();
+  EXPECT_EQ(std::string::npos, p.Log().find("ERROR")) << p.Log();
+}
+
+TEST_F(FileBackendTest, ASymlinkedFileReplacedInItsTargetsDirectoryIsRenderedAgain) {
+  ASSERT_EQ(0, mkdir(dir_.Scratch("shared").c_str(), 0755));
+  WriteFile(dir_.Scratch("shared/app.yaml"), "app: {v: 1}\n");
+  ASSERT_EQ(0, symlink(dir_.Scratch("shared/app.yaml").c_str(), Data("data.yaml").c_str()));
+  ConfwatchProcess p(dir_, {"-watch", "-backend", "file", "-file", Data("data.yaml")});
+  ASSERT_TRUE(FileBecomes(dir_.Out("app.conf"), "v=1\n")) << p.Log();
+  ReplaceFile(dir_.Scratch("shared/app.yaml"), "app: {v: 2}\n");
+  EXPECT_TRUE(FileBecomes(dir_.Out("app.conf"), "v=2\n")) << p.Log();
+}
+
+}  // namespace
+}  // namespace confwatch
