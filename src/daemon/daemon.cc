@@ -481,7 +481,9 @@ void Daemon::OnConfdirEvent(const std::string& path) {
     // keys that changed.
     if (data_files_.Changed(path)) {
       data_files_.Mark();
-      if (absl::Status s = SyncAll(); !s.ok()) spdlog::error("{}", s.message());
+      if (absl::Status s = SyncAll(); !s.ok()) {
+        spdlog::error("{}; rendering goes on from the keys read before", s.message());
+      }
     }
   });
 }

@@ -44,6 +44,30 @@ TEST_F(FileBackendTest, ADataFileReplacedByRenameIsRenderedAgain) {
   EXPECT_TRUE(FileBecomes(dir_.Out("app.conf"), "v=2\n")) << p.Log();
 }
 
+TEST_F(FileBackendTest, ABrokenOrMissingDataFileIsReportedAndTheKeysReadBeforeStay) {
+  WriteFile(Data("data.yaml"), "app: {v: 1}\nother: {w: 1}\n");
+  dir_.AddTemplate("other.tmpl", "w={{getv \"/other/w\"}}\n");
+  dir_.AddResource("other.toml", "other.tmpl", "other.conf", "\"/other\"");
+  ConfwatchProcess p(dir_, {"-watch", "-backend", "file", "-file", Data("data.yaml")});
+  ASSERT_TRUE(FileBecomes(dir_.Out("app.conf"), "v=1\n")) << p.Log();
+  ReplaceFile(Data("data.yaml"), "app: {v: 2\n");
+  ASSERT_TRUE(PollUntil([&] {
+    return p.Log().find(Data("data.yaml") + ":2:1: end of map flow not found; rendering goes on "
+                        "from the keys read before") != std::string::npos;
+  })) << p.Log();
+  ASSERT_EQ(0, unlink(Data("data.yaml").c_str()));
+  ASSERT_TRUE(PollUntil([&] {
+    return p.Log().find(Data("data.yaml") + ": No such file or directory; rendering goes on") !=
+           std::string::npos;
+  })) << p.Log();
+  // A resource edited meanwhile still renders, from the keys read before.
+  dir_.AddTemplate("other.tmpl", "still w={{getv \"/other/w\"}}\n");
+  EXPECT_TRUE(FileBecomes(dir_.Out("other.conf"), "still w=1\n")) << p.Log();
+  EXPECT_EQ("v=1\n", ReadWholeFile(dir_.Out("app.conf")));
+  WriteFile(Data("data.yaml"), "app: {v: 3}\nother: {w: 1}\n");
+  EXPECT_TRUE(FileBecomes(dir_.Out("app.conf"), "v=3\n")) << p.Log();
+}
+
 TEST_F(FileBackendTest, AConfigMapUpdateIsRenderedAgain) {
   ConfigMapVersion("..2026_12_03_10_00_00.1", "app: {v: 1}\n");
   ASSERT_EQ(0, symlink("..data/data.yaml", Data("data.yaml").c_str()));
