@@ -22,6 +22,11 @@ void Scheduler::MarkDirty(int id, absl::Time now) {
   if (!s.dirty) s.first_change = now;
   s.dirty = true;
   s.last_change = now;
+  if (s.failures > 0 && !s.in_flight) RetrySoon(s, now);
+}
+
+void Scheduler::RetrySoon(State& s, absl::Time now) {
+  s.retry_at = std::min(s.retry_at, std::max(now, s.last_start + kInitialBackoff));
 }
 
 absl::Time Scheduler::EligibleAt(const State& s) {
@@ -58,6 +63,7 @@ void Scheduler::Finished(int id, bool ok, absl::Time now) {
   absl::Duration backoff = kInitialBackoff;
   for (int i = 1; i < s.failures && backoff < kMaxBackoff; ++i) backoff *= 2;
   s.retry_at = now + std::min(backoff, kMaxBackoff);
+  if (s.last_change > s.last_start) RetrySoon(s, now);  // changed during the try
   if (!s.dirty) {
     s.dirty = true;
     s.first_change = s.last_change = absl::InfinitePast();

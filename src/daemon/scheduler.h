@@ -4,7 +4,11 @@
 // the per-resource quiescence window `wait = "min:max"` (as consul-template:
 // render once no change came for `min`, but no later than `max` after the
 // first pending change), `min_reload_interval`, and retries a failed render or
-// install with exponential backoff instead of waiting for the next change.
+// install with exponential backoff instead of waiting for the next change. A
+// change may be the fix (the missing key put back): a failing resource that
+// sees one tries again kInitialBackoff after its last try at the latest, not
+// when a backoff of up to a minute ends; a resource that stays broken under a
+// stream of changes still tries no more often than that.
 //
 // Pure logic over a caller-supplied clock, so tests drive time by hand.
 // Not thread-safe: only the event loop touches it.
@@ -43,9 +47,9 @@ class Scheduler {
   // REQUIRES: a returned id is later passed to Finished().
   std::vector<int> TakeReady(absl::Time now);
 
-  // The in-flight work for `id` ended. On failure it is retried with backoff
-  // (unless a newer change already made it dirty, in which case the backoff
-  // still applies so that a permanently broken resource cannot spin).
+  // The in-flight work for `id` ended. On failure it is retried with backoff,
+  // or kInitialBackoff after the failed try started if a change came in the
+  // meantime (which that try did not see).
   void Finished(int id, bool ok, absl::Time now);
 
   // A failing resource's inputs were just read again (the source came back,
@@ -76,6 +80,9 @@ class Scheduler {
 
   // When a dirty, idle resource becomes eligible.
   static absl::Time EligibleAt(const State& s);
+  // A failing resource saw a change: retry kInitialBackoff after its last
+  // try, or now if that has passed, unless the backoff ends sooner.
+  static void RetrySoon(State& s, absl::Time now);
 
   std::vector<State> states_;
 };

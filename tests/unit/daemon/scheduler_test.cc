@@ -87,6 +87,60 @@ TEST(Scheduler, RetryNowSkipsTheBackoffOnceAndAFailureBacksOffFromWhereItWas) {
   EXPECT_EQ(At(2600), s.NextDeadline()) << "third failure: 2 s";
 }
 
+// Fails resource 0 until its backoff is 8 s: tries at 0, 0.5, 1.5, 3.5 and
+// 7.5 s, the next one due at 15.5 s.
+void FailUntilBackoffIsEightSeconds(Scheduler& s) {
+  s.Add(0, {}, At(0));
+  for (int at : {0, 500, 1500, 3500, 7500}) {
+    ASSERT_EQ((std::vector<int>{0}), s.TakeReady(At(at))) << at;
+    s.Finished(0, false, At(at));
+  }
+  ASSERT_EQ(At(15500), s.NextDeadline());
+}
+
+TEST(Scheduler, AChangeWhileBackingOffIsTriedSoonNotWhenTheBackoffEnds) {
+  Scheduler s;
+  FailUntilBackoffIsEightSeconds(s);
+  s.MarkDirty(0, At(9000));  // perhaps the missing key, put back
+  EXPECT_EQ(At(9000), s.NextDeadline());
+  ASSERT_EQ((std::vector<int>{0}), s.TakeReady(At(9000)));
+  s.Finished(0, true, At(9001));
+  EXPECT_EQ(std::nullopt, s.NextDeadline());
+}
+
+TEST(Scheduler, AChangeRightAfterAFailedTryWaitsTheInitialBackoff) {
+  Scheduler s;
+  FailUntilBackoffIsEightSeconds(s);
+  s.MarkDirty(0, At(7600));
+  EXPECT_EQ(At(8000), s.NextDeadline()) << "0.5 s after the try at 7.5 s";
+}
+
+TEST(Scheduler, AChangeDuringAFailingTryIsTriedSoonAfterIt) {
+  Scheduler s;
+  s.Add(0, {}, At(0));
+  for (int at : {0, 700, 1900, 4100}) {
+    ASSERT_EQ((std::vector<int>{0}), s.TakeReady(At(at))) << at;
+    if (at == 4100) s.MarkDirty(0, At(4200));  // the try at 4.1 s did not see it
+    s.Finished(0, false, At(at + 200));
+  }
+  EXPECT_EQ(At(4600), s.NextDeadline()) << "0.5 s after that try's start, not 4.3 + 4 s";
+}
+
+TEST(Scheduler, AResourceThatStaysBrokenUnderAStreamOfChangesDoesNotSpin) {
+  Scheduler s;
+  FailUntilBackoffIsEightSeconds(s);
+  int tries = 0;
+  for (int t = 8000; t < 18000; t += 10) {
+    s.MarkDirty(0, At(t));
+    for (int id : s.TakeReady(At(t))) {
+      ++tries;
+      s.Finished(id, false, At(t));
+    }
+  }
+  EXPECT_EQ(20, tries) << "one try per 0.5 s over 10 s of changes every 10 ms";
+  EXPECT_EQ(25, s.Failures(0));
+}
+
 TEST(Scheduler, MinIntervalSpacesStarts) {
   Scheduler s;
   s.Add(0, {absl::ZeroDuration(), absl::ZeroDuration(), absl::Seconds(1)}, At(0));
