@@ -8,7 +8,12 @@ namespace confwatch {
 bool ReloadCoalescer::Request(const std::string& key, absl::Time now) {
   auto waiting = waiting_.find(key);
   if (waiting != waiting_.end()) {
-    waiting->second.last = now;
+    Wait& w = waiting->second;
+    w.last = now;
+    auto last = last_run_.find(key);
+    if (failures_.count(key) > 0 && last != last_run_.end()) {
+      w.retry_at = std::min(w.retry_at, last->second + kInitialBackoff);  // see the header
+    }
     return false;
   }
   auto last = last_run_.find(key);

@@ -10,7 +10,9 @@
 //    meanwhile.
 // A burst of 300 puts therefore reloads twice: once at its start, once after
 // it. A failed run is retried with exponential backoff (500 ms .. 60 s) until
-// one succeeds. With quiet = 0 every request runs at once (onetime mode).
+// one succeeds; a new request meanwhile (a new file, perhaps the one that
+// fixes what the reload rejected) runs kInitialBackoff after the failed run at
+// the latest. With quiet = 0 every request runs at once (onetime mode).
 //
 // Pure logic over a caller-supplied clock. Not thread-safe: the install
 // worker thread owns it.

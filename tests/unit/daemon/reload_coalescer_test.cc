@@ -74,6 +74,62 @@ TEST(ReloadCoalescer, FailureRetriesWithExponentialBackoff) {
   EXPECT_EQ(At(1650), *c.NextDue()) << "success reset the backoff";
 }
 
+// Fails "k" until its backoff is 8 s: runs at 0, 0.5, 1.5, 3.5 and 7.5 s, the
+// next one due at 15.5 s.
+void FailUntilBackoffIsEightSeconds(ReloadCoalescer& c) {
+  ASSERT_TRUE(c.Request("k", At(0)));
+  c.Finished("k", false, At(0));
+  for (int at : {500, 1500, 3500, 7500}) {
+    ASSERT_EQ(Keys{"k"}, c.TakeDue(At(at))) << at;
+    c.Finished("k", false, At(at));
+  }
+  ASSERT_EQ(At(15500), *c.NextDue());
+}
+
+TEST(ReloadCoalescer, ANewRequestWhileBackingOffRunsSoonNotWhenTheBackoffEnds) {
+  ReloadCoalescer c = Make();
+  FailUntilBackoffIsEightSeconds(c);
+  EXPECT_FALSE(c.Request("k", At(9000)));  // a new file, perhaps the fixed one
+  EXPECT_EQ(Keys{"k"}, c.TakeDue(At(9000)));
+  c.Finished("k", true, At(9000));
+  EXPECT_FALSE(c.NextDue().has_value());
+}
+
+TEST(ReloadCoalescer, ARequestRightAfterAFailedRunWaitsTheInitialBackoff) {
+  ReloadCoalescer c = Make();
+  FailUntilBackoffIsEightSeconds(c);
+  EXPECT_FALSE(c.Request("k", At(7600)));
+  EXPECT_EQ(At(8000), *c.NextDue()) << "0.5 s after the run at 7.5 s";
+}
+
+// Requests every 10 ms from 8 s to 18 s; returns how many runs that gave,
+// each reported as `ok`.
+int RunsUnderAStream(ReloadCoalescer& c, bool ok) {
+  int runs = 0;
+  for (int t = 8000; t < 18000; t += 10) {
+    for (const std::string& key : c.TakeDue(At(t))) {
+      ++runs;
+      c.Finished(key, ok, At(t));
+    }
+    if (c.Request("k", At(t))) {
+      ++runs;
+      c.Finished("k", ok, At(t));
+    }
+  }
+  return runs;
+}
+
+TEST(ReloadCoalescer, AReloadThatKeepsFailingUnderAStreamOfRequestsDoesNotSpin) {
+  ReloadCoalescer failing = Make();
+  FailUntilBackoffIsEightSeconds(failing);
+  ReloadCoalescer healthy = Make();
+  ASSERT_TRUE(healthy.Request("k", At(7500)));
+  healthy.Finished("k", true, At(7500));
+  const int healthy_runs = RunsUnderAStream(healthy, true);
+  EXPECT_EQ(10, healthy_runs) << "one per max_delay (1 s)";
+  EXPECT_EQ(healthy_runs, RunsUnderAStream(failing, false)) << "no more often than a healthy one";
+}
+
 TEST(ReloadCoalescer, ZeroQuietRunsEveryRequest) {
   ReloadCoalescer c(absl::ZeroDuration(), absl::ZeroDuration());
   for (int ms = 0; ms < 5; ++ms) {
