@@ -22,20 +22,28 @@ TEST(ReloadCoalescer, LoneRequestRunsAtOnce) {
   EXPECT_TRUE(c.Request("k", At(500))) << "quiet for longer than the window: leading edge again";
 }
 
-TEST(ReloadCoalescer, BurstRunsOnceAtItsStartAndOnceAfterItSettles) {
-  ReloadCoalescer c = Make();
+// Requests "k" every `step_ms` from `from_ms` up to (not including) `to_ms`,
+// running what is due first, as the install worker does; every run is
+// reported as `ok`. Returns how many runs that gave.
+int RunsUnderRequests(ReloadCoalescer& c, int from_ms, int to_ms, int step_ms, bool ok) {
   int runs = 0;
-  for (int ms = 0; ms < 300; ++ms) {  // one install per millisecond
-    for (const std::string& k : c.TakeDue(At(ms))) {
+  for (int t = from_ms; t < to_ms; t += step_ms) {
+    for (const std::string& key : c.TakeDue(At(t))) {
       ++runs;
-      c.Finished(k, true, At(ms));
+      c.Finished(key, ok, At(t));
     }
-    if (c.Request("k", At(ms))) {
+    if (c.Request("k", At(t))) {
       ++runs;
-      c.Finished("k", true, At(ms));
+      c.Finished("k", ok, At(t));
     }
   }
-  EXPECT_EQ(1, runs);
+  return runs;
+}
+
+TEST(ReloadCoalescer, BurstRunsOnceAtItsStartAndOnceAfterItSettles) {
+  ReloadCoalescer c = Make();
+  // One install per millisecond.
+  EXPECT_EQ(1, RunsUnderRequests(c, 0, 300, 1, true));
   ASSERT_TRUE(c.NextDue().has_value());
   EXPECT_EQ(At(299 + 100), *c.NextDue()) << "runs once no request came for the quiet window";
   EXPECT_EQ(Keys{}, c.TakeDue(At(398)));
@@ -102,32 +110,17 @@ TEST(ReloadCoalescer, ARequestRightAfterAFailedRunWaitsTheInitialBackoff) {
   EXPECT_EQ(At(8000), *c.NextDue()) << "0.5 s after the run at 7.5 s";
 }
 
-// Requests every 10 ms from 8 s to 18 s; returns how many runs that gave,
-// each reported as `ok`.
-int RunsUnderAStream(ReloadCoalescer& c, bool ok) {
-  int runs = 0;
-  for (int t = 8000; t < 18000; t += 10) {
-    for (const std::string& key : c.TakeDue(At(t))) {
-      ++runs;
-      c.Finished(key, ok, At(t));
-    }
-    if (c.Request("k", At(t))) {
-      ++runs;
-      c.Finished("k", ok, At(t));
-    }
-  }
-  return runs;
-}
-
 TEST(ReloadCoalescer, AReloadThatKeepsFailingUnderAStreamOfRequestsDoesNotSpin) {
   ReloadCoalescer failing = Make();
   FailUntilBackoffIsEightSeconds(failing);
   ReloadCoalescer healthy = Make();
   ASSERT_TRUE(healthy.Request("k", At(7500)));
   healthy.Finished("k", true, At(7500));
-  const int healthy_runs = RunsUnderAStream(healthy, true);
+  // A request every 10 ms from 8 s to 18 s.
+  const int healthy_runs = RunsUnderRequests(healthy, 8000, 18000, 10, true);
   EXPECT_EQ(10, healthy_runs) << "one per max_delay (1 s)";
-  EXPECT_EQ(healthy_runs, RunsUnderAStream(failing, false)) << "no more often than a healthy one";
+  EXPECT_EQ(healthy_runs, RunsUnderRequests(failing, 8000, 18000, 10, false))
+      << "no more often than a healthy one";
 }
 
 TEST(ReloadCoalescer, ZeroQuietRunsEveryRequest) {
