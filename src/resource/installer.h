@@ -17,9 +17,10 @@
 // Errors: an OS call that fails gives "IO error: <path>: <strerror>" with
 // the code absl::ErrnoToStatus picks; output rejected by output_format or
 // check_cmd is FailedPrecondition (with the command's output). No error
-// names the resource: the caller does, once. Either way dest is untouched and the stage is removed
-// (kept after a failed check with keep_stage_file, as confd does), except
-// after a failed in-place rewrite: DestMayBePartial() tells that one apart.
+// names the resource: the caller does, once. Either way dest is untouched
+// and the stage is removed (kept after a failed check with keep_stage_file,
+// as confd does), except after a failed in-place rewrite: DestMayBePartial()
+// tells that one apart.
 //
 // Thread-safety: Install() may run concurrently for different dests; two
 // concurrent installs of one dest race like two confd processes would.

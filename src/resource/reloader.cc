@@ -52,8 +52,8 @@ absl::Status Reload(const TemplateResource& r, const ReloadContext& ctx) {
   }
   if (!ctx.signal_child) {
     return WithSignal(r, absl::FailedPreconditionError(
-                               "no pid_file and no supervised child to signal (set pid_file, "
-                               "or run confwatch in exec mode: confwatch [flags] -- command)"));
+                             "no pid_file and no supervised child to signal (set pid_file, "
+                             "or run confwatch in exec mode: confwatch [flags] -- command)"));
   }
   return WithSignal(r, ctx.signal_child(r.reload_signal));
 }
