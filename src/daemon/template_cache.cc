@@ -9,7 +9,7 @@
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
-#include "resource/installer.h"  // BaseName
+#include "process/file_path.h"
 
 namespace confwatch {
 namespace {

@@ -7,6 +7,7 @@
 #include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "process/file_path.h"
 #include "resource/command_status.h"
 #include "resource/output_format.h"
 #include "resource/unified_diff.h"
@@ -298,18 +299,6 @@ absl::string_view InstallOutcomeName(InstallOutcome outcome) {
       return "would change";
   }
   return "unknown";
-}
-
-std::string DirName(const std::string& path) {
-  size_t slash = path.find_last_of('/');
-  if (slash == std::string::npos) return ".";
-  if (slash == 0) return "/";
-  return path.substr(0, slash);
-}
-
-std::string BaseName(const std::string& path) {
-  size_t slash = path.find_last_of('/');
-  return slash == std::string::npos ? path : path.substr(slash + 1);
 }
 
 Installer::Installer(FileSystem* fs, CommandRunner* runner, InstallOptions options)

@@ -104,10 +104,6 @@ class Installer {
 // part way. After any other error dest is exactly as it was.
 bool DestMayBePartial(const absl::Status& install_error);
 
-// "/etc/nginx" for "/etc/nginx/nginx.conf", "/" for "/x", "." for "x".
-std::string DirName(const std::string& path);
-std::string BaseName(const std::string& path);
-
 }  // namespace confwatch
 
 #endif  // CONFWATCH_RESOURCE_INSTALLER_H_

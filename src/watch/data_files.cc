@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "absl/strings/match.h"
+#include "process/file_path.h"
 
 namespace confwatch {
 namespace {
@@ -16,13 +17,6 @@ namespace {
 std::string WithoutTrailingSlashes(std::string path) {
   while (path.size() > 1 && path.back() == '/') path.pop_back();
   return path;
-}
-
-std::string DirOf(const std::string& path) {
-  const size_t slash = path.find_last_of('/');
-  if (slash == std::string::npos) return ".";
-  if (slash == 0) return "/";
-  return path.substr(0, slash);
 }
 
 bool IsDirectory(const std::string& path) {
@@ -82,9 +76,9 @@ std::vector<WatchRoot> DataFiles::Roots() const {
       add(p, true);
       continue;
     }
-    add(DirOf(p), false);
+    add(DirName(p), false);
     const std::string target = Resolved(p);
-    if (!target.empty() && DirOf(target) != Resolved(DirOf(p))) add(DirOf(target), false);
+    if (!target.empty() && DirName(target) != Resolved(DirName(p))) add(DirName(target), false);
   }
   return roots;
 }

@@ -4,4 +4,5 @@ confwatch_module(watch
           ${CMAKE_SOURCE_DIR}/src/watch/data_files.cc
   TESTS ${CMAKE_SOURCE_DIR}/tests/unit/watch/dir_watcher_test.cc
         ${CMAKE_SOURCE_DIR}/tests/unit/watch/data_files_test.cc
+  DEPS process
 )

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "process/file_path.h"
 #include "resource/installer.h"
 
 namespace confwatch {

@@ -565,13 +565,5 @@ TEST_F(InstallerTest, DirectoryFsyncFailureIsAWarning) {
   EXPECT_THAT(result->warnings, ElementsAre("IO error: /etc/app: Input/output error"));
 }
 
-TEST(InstallerPaths, DirAndBaseName) {
-  EXPECT_EQ("/etc/nginx", DirName("/etc/nginx/nginx.conf"));
-  EXPECT_EQ("/", DirName("/x"));
-  EXPECT_EQ(".", DirName("x"));
-  EXPECT_EQ("nginx.conf", BaseName("/etc/nginx/nginx.conf"));
-  EXPECT_EQ("x", BaseName("x"));
-}
-
 }  // namespace
 }  // namespace confwatch

@@ -1,0 +1,24 @@
+#include "process/file_path.h"
+
+#include "gtest/gtest.h"
+
+namespace confwatch {
+namespace {
+
+TEST(FilePath, DirNameIsEverythingBeforeTheLastSlash) {
+  EXPECT_EQ("/etc/nginx", DirName("/etc/nginx/nginx.conf"));
+  EXPECT_EQ("/etc/nginx", DirName("/etc/nginx/"));
+  EXPECT_EQ("/", DirName("/x"));
+  EXPECT_EQ("/", DirName("/"));
+  EXPECT_EQ(".", DirName("x"));
+  EXPECT_EQ("a", DirName("a/b"));
+}
+
+TEST(FilePath, BaseNameIsEverythingAfterTheLastSlash) {
+  EXPECT_EQ("nginx.conf", BaseName("/etc/nginx/nginx.conf"));
+  EXPECT_EQ("x", BaseName("x"));
+  EXPECT_EQ("", BaseName("/etc/nginx/"));
+}
+
+}  // namespace
+}  // namespace confwatch
