@@ -106,12 +106,21 @@ class DaemonTest : public ::testing::Test {
   }
   std::string Out(const std::string& name) { return dir_ + "/out/" + name; }
 
+  // The fakes, and no callbacks.
+  DaemonDeps Deps() {
+    DaemonDeps deps;
+    deps.source = &source_;
+    deps.fs = &fs_;
+    deps.runner = &runner_;
+    deps.signaller = &signals_;
+    return deps;
+  }
   // `extra` fills the optional deps (callbacks) the test needs.
   Daemon& MakeDaemon(const std::function<void(DaemonDeps*)>& extra = nullptr) {
     DaemonOptions o;
     o.confdir = dir_;
     o.config_debounce = absl::Milliseconds(20);
-    DaemonDeps deps{&source_, &fs_, &runner_, &signals_};
+    DaemonDeps deps = Deps();
     if (extra) extra(&deps);
     daemon_ = std::make_unique<Daemon>(o, deps);
     return *daemon_;
@@ -223,7 +232,7 @@ TEST_F(DaemonTest, StopRunsTheReloadsStillWaiting) {
   DaemonOptions o;
   o.confdir = dir_;
   o.reload_coalesce = absl::Seconds(30);  // nothing would run before the stop
-  daemon_ = std::make_unique<Daemon>(o, DaemonDeps{&source_, &fs_, &runner_, &signals_});
+  daemon_ = std::make_unique<Daemon>(o, Deps());
   thread_ = std::thread([this] { watch_status_ = daemon_->RunWatch(); });
   ASSERT_TRUE(Eventually([&] { return source_.following(); }));
   ASSERT_TRUE(Eventually([&] { return runner_.Count("reload-web") == 1; }));
@@ -372,7 +381,7 @@ TEST_F(DaemonTest, FilesChangedCallbackNamesOnlyChangedDests) {
   std::vector<std::string> seen;
   DaemonOptions o;
   o.confdir = dir_;
-  DaemonDeps deps{&source_, &fs_, &runner_, &signals_};
+  DaemonDeps deps = Deps();
   deps.on_files_changed = [&](const std::vector<std::string>& dests) {
     std::lock_guard<std::mutex> lock(mu);
     for (const std::string& d : dests) seen.push_back(d);

@@ -379,7 +379,9 @@ TEST(ExecRangeTest, PlainStringBodyPrintsWhatTheGeneralPathPrints) {
           if (body == "server {{.}};\n") expected += "server " + e + ";\n";
           if (body == "a{{.}}b{{.}}c") expected += "a" + e + "b" + e + "c";
         }
-        if (body == "server {{.}};\n" || body == "a{{.}}b{{.}}c") EXPECT_EQ(expected + ">", got);
+        if (body == "server {{.}};\n" || body == "a{{.}}b{{.}}c") {
+          EXPECT_EQ(expected + ">", got);
+        }
       }
     }
   }
