@@ -22,6 +22,7 @@ confwatch_module(app
     watch
     ops
     process
+    register
     resource
     store
 )
