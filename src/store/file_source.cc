@@ -43,8 +43,18 @@ absl::StatusOr<std::string> ReadFile(const std::string& path) {
   return data;
 }
 
+// Hidden names are not walked, as under conf.d. Kubernetes mounts a
+// ConfigMap or Secret as "<name> -> ..data/<name>", "..data -> ..<timestamp>"
+// and the real files in "..<timestamp>/": while it swaps "..data" two
+// timestamp directories exist and it removes the old one afterwards, so
+// reading them would mix the old version's keys into the new one and fail on
+// a directory removed mid-walk. An editor's swap file (".app.yaml.swp") is
+// not YAML and would fail every read while the editor is open.
+bool IsHidden(const std::string& name) { return absl::StartsWith(name, "."); }
+
 // confd's util.RecursiveFilesLookup: filepath.Walk (lexical order, symlinks
-// not followed into) keeping files whose base name matches `filter`.
+// not followed into) keeping files whose base name matches `filter`, except
+// that hidden names are skipped (IsHidden).
 absl::Status WalkDir(const std::string& dir, std::string_view filter,
                      std::vector<std::string>* files) {
   DIR* d = opendir(dir.c_str());
@@ -52,7 +62,7 @@ absl::Status WalkDir(const std::string& dir, std::string_view filter,
   std::vector<std::string> names;
   while (const dirent* e = readdir(d)) {
     std::string name = e->d_name;
-    if (name != "." && name != "..") names.push_back(std::move(name));
+    if (!IsHidden(name)) names.push_back(std::move(name));
   }
   closedir(d);
   std::sort(names.begin(), names.end());

@@ -18,7 +18,10 @@
 //
 // Differences from confd, each fixing a defect: a map key that is not a
 // string (1:, true:) is used as written instead of crashing confd (a Go
-// type assertion panic); YAML merge keys ("<<") are honoured as yaml.v2 does.
+// type assertion panic); YAML merge keys ("<<") are honoured as yaml.v2 does;
+// a directory walk skips hidden names (".*", as conf.d does): a Kubernetes
+// ConfigMap or Secret volume's private "..data" and "..<timestamp>" entries,
+// whose files are read through the visible symlinks, and editors' swap files.
 // Watching the files is not done here (the daemon uses inotify).
 //
 // Thread-safety: pure functions apart from reading the files.

@@ -143,6 +143,36 @@ TEST(LoadFileSource, DirectoryIsWalkedInNameOrderThroughTheFilter) {
   EXPECT_EQ((Kvs{{"/v", "override"}, {"/only_base", "1"}, {"/deep", "true"}}), ToMap(*kvs));
 }
 
+// A ConfigMap volume halfway through kubelet's swap: "..data" already points
+// at the new version, the old timestamp directory is not removed yet.
+TEST(LoadFileSource, AConfigMapVolumeIsReadThroughItsVisibleNamesOnly) {
+  TempDir dir;
+  dir.Mkdir("cm");
+  dir.Mkdir("cm/..2026_12_04_10_00_00.1");
+  dir.Mkdir("cm/..2026_12_04_11_00_00.2");
+  dir.Write("cm/..2026_12_04_10_00_00.1/app.yaml", "v: old\nremoved: 1\n");
+  dir.Write("cm/..2026_12_04_11_00_00.2/app.yaml", "v: new\n");
+  ASSERT_EQ(0, symlink("..2026_12_04_11_00_00.2", (dir.path() + "/cm/..data").c_str()));
+  ASSERT_EQ(0, symlink("..data/app.yaml", (dir.path() + "/cm/app.yaml").c_str()));
+  absl::StatusOr<std::vector<KVPair>> kvs = LoadFileSource({dir.path() + "/cm"});
+  ASSERT_TRUE(kvs.ok()) << kvs.status();
+  EXPECT_EQ((Kvs{{"/v", "new"}}), ToMap(*kvs));
+}
+
+TEST(LoadFileSource, HiddenFilesInADirectoryAreNotRead) {
+  TempDir dir;
+  dir.Mkdir("conf");
+  dir.Write("conf/app.yaml", "v: saved\n");
+  dir.Write("conf/.app.yaml.swp", std::string("b0VIM 9.0\0\0\x01", 12));
+  absl::StatusOr<std::vector<KVPair>> kvs = LoadFileSource({dir.path() + "/conf"});
+  ASSERT_TRUE(kvs.ok()) << kvs.status();
+  EXPECT_EQ((Kvs{{"/v", "saved"}}), ToMap(*kvs));
+  // Named explicitly, a hidden file is read like any other.
+  kvs = LoadFileSource({dir.Write("conf/.hidden.yaml", "h: 1\n")});
+  ASSERT_TRUE(kvs.ok()) << kvs.status();
+  EXPECT_EQ((Kvs{{"/h", "1"}}), ToMap(*kvs));
+}
+
 TEST(LoadFileSource, ANamedFileIsReadWhateverTheFilter) {
   TempDir dir;
   absl::StatusOr<std::vector<KVPair>> kvs =
