@@ -438,6 +438,26 @@ absl::StatusOr<TemplateResource> LoadResourceFile(const std::string& config_path
   return ParseResource(*text, config_path, name, options, warnings);
 }
 
+namespace {
+
+// Two resources writing one file (a copied TOML whose dest was not changed)
+// replace each other's version on every change, and both reload: confd does
+// the same silently. Both still run, since identical output is harmless.
+void WarnSharedDests(const std::vector<TemplateResource>& resources,
+                     std::vector<std::string>* warnings) {
+  std::map<std::string, const TemplateResource*> first_by_dest;
+  for (const TemplateResource& r : resources) {
+    auto [it, added] = first_by_dest.emplace(GoPathClean(r.dest), &r);
+    if (added) continue;
+    warnings->push_back(absl::StrCat(r.config_path, ": dest ", r.dest, " is also the dest of ",
+                                     it->second->config_path,
+                                     "; unless both render the same bytes, each install "
+                                     "replaces the other's file"));
+  }
+}
+
+}  // namespace
+
 absl::StatusOr<LoadResult> LoadResources(const ResourceLoadOptions& options) {
   namespace fs = std::filesystem;
   const fs::path confd = fs::path(options.confdir) / "conf.d";
@@ -475,6 +495,7 @@ absl::StatusOr<LoadResult> LoadResources(const ResourceLoadOptions& options) {
       result.errors.push_back(r.status());
     }
   }
+  WarnSharedDests(result.resources, &result.warnings);
   return result;
 }
 

@@ -3,12 +3,15 @@
 // the offending value, counted by hand from the TOML in each case.
 #include "resource/resource_loader.h"
 
+#include <sys/stat.h>
+
 #include <csignal>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "tests/support/temp_dir.h"
 
 namespace confwatch {
 namespace {
@@ -440,6 +443,26 @@ TEST(ResourceLoader, UnknownKeysAreWarningsWithPositions) {
                 "app.toml:6:3: unknown key \"foo\" in [template]",
             }),
             warnings);
+}
+
+// A TOML copied without changing its dest: both load, the second is named.
+TEST(ResourceLoader, TwoResourcesWithOneDestAreAWarning) {
+  TempDir dir;
+  const std::string confd = dir.Path("conf.d");
+  ASSERT_EQ(0, mkdir(confd.c_str(), 0755));
+  const std::string body = "src = \"a.tmpl\"\nkeys = [\"/a\"]\n";
+  ASSERT_TRUE(WriteTestFile(confd + "/a.toml", "[template]\ndest = \"/etc/a.conf\"\n" + body).ok());
+  ASSERT_TRUE(WriteTestFile(confd + "/b.toml", "[template]\ndest = \"/etc/b.conf\"\n" + body).ok());
+  ASSERT_TRUE(WriteTestFile(confd + "/c.toml", "[template]\ndest = \"/etc//a.conf\"\n" + body).ok());
+  absl::StatusOr<LoadResult> loaded = LoadResources(dir.path(), "");
+  ASSERT_TRUE(loaded.ok()) << loaded.status();
+  EXPECT_EQ(3u, loaded->resources.size());
+  EXPECT_EQ((std::vector<std::string>{
+                confd + "/c.toml: dest /etc//a.conf is also the dest of " + confd +
+                "/a.toml; unless both render the same bytes, each install replaces the "
+                "other's file",
+            }),
+            loaded->warnings);
 }
 
 }  // namespace
