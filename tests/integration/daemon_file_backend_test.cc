@@ -85,6 +85,25 @@ TEST_F(FileBackendTest, AConfigMapUpdateIsRenderedAgain) {
   EXPECT_EQ(std::string::npos, p.Log().find("ERROR")) << p.Log();
 }
 
+// The volume's directory given as -file: its visible names are read, not
+// the timestamp directories behind them, so the old version's keys are gone
+// as soon as "..data" is swapped, before the kubelet removes the old copy.
+TEST_F(FileBackendTest, AConfigMapDirectoryIsReadThroughItsVisibleNames) {
+  dir_.AddTemplate("list.tmpl", "{{range gets \"/app/*\"}}{{.Key}}={{.Value}} {{end}}\n");
+  dir_.AddResource("list.toml", "list.tmpl", "list.conf", "\"/app\"");
+  ConfigMapVersion("..2026_12_04_10_00_00.1", "app: {v: 1, old: 1}\n");
+  ASSERT_EQ(0, symlink("..data/data.yaml", Data("data.yaml").c_str()));
+  ConfwatchProcess p(dir_, {"-watch", "-backend", "file", "-file", Data("")});
+  ASSERT_TRUE(FileBecomes(dir_.Out("list.conf"), "/app/old=1 /app/v=1 \n")) << p.Log();
+
+  ConfigMapVersion("..2026_12_04_10_05_00.2", "app: {v: 2}\n");
+  EXPECT_TRUE(FileBecomes(dir_.Out("list.conf"), "/app/v=2 \n")) << p.Log();
+  std::filesystem::remove_all(Data("..2026_12_04_10_00_00.1"));
+  ConfigMapVersion("..2026_12_04_10_10_00.3", "app: {v: 3}\n");
+  EXPECT_TRUE(FileBecomes(dir_.Out("list.conf"), "/app/v=3 \n")) << p.Log();
+  EXPECT_EQ(std::string::npos, p.Log().find("ERROR")) << p.Log();
+}
+
 TEST_F(FileBackendTest, ASymlinkedFileReplacedInItsTargetsDirectoryIsRenderedAgain) {
   ASSERT_EQ(0, mkdir(dir_.Scratch("shared").c_str(), 0755));
   WriteFile(dir_.Scratch("shared/app.yaml"), "app: {v: 1}\n");
