@@ -14,6 +14,9 @@
 //    two spellings of one field in the same table are an error.
 //  - Hidden files and directories under conf.d are skipped: Kubernetes
 //    ConfigMap mounts keep a second copy of every file under "..data/".
+//  - Two resources with one dest (compared after path.Clean) are a warning
+//    naming both: unless they render the same bytes, each install replaces
+//    the other's file. confd says nothing; both still load here too.
 //
 // Thread-safety: functions only; safe from any thread. The default owner /
 // group lookups use getpwnam_r / getgrnam_r.
