@@ -15,4 +15,6 @@ std::string BaseName(const std::string& path) {
   return slash == std::string::npos ? path : path.substr(slash + 1);
 }
 
+bool IsHiddenName(const std::string& name) { return !name.empty() && name[0] == '.'; }
+
 }  // namespace confwatch

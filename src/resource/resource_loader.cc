@@ -17,6 +17,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "process/file_path.h"
 #include "process/signals.h"
 #include "resource/go_duration.h"
 #include "resource/toml_error.h"
@@ -472,8 +473,7 @@ absl::StatusOr<LoadResult> LoadResources(const ResourceLoadOptions& options) {
     const fs::path& path = it->path();
     std::error_code type_ec;  // a dangling symlink is a file that fails to read
     bool is_directory = it->is_directory(type_ec);
-    if (path.filename().string().rfind('.', 0) == 0) {
-      // Hidden: editor files, and the "..data" copies of a ConfigMap mount.
+    if (IsHiddenName(path.filename().string())) {
       if (is_directory) it.disable_recursion_pending();
       continue;
     }

@@ -14,6 +14,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "process/file_path.h"
 #include "store/glob.h"
 
 namespace confwatch {
@@ -43,18 +44,9 @@ absl::StatusOr<std::string> ReadFile(const std::string& path) {
   return data;
 }
 
-// Hidden names are not walked, as under conf.d. Kubernetes mounts a
-// ConfigMap or Secret as "<name> -> ..data/<name>", "..data -> ..<timestamp>"
-// and the real files in "..<timestamp>/": while it swaps "..data" two
-// timestamp directories exist and it removes the old one afterwards, so
-// reading them would mix the old version's keys into the new one and fail on
-// a directory removed mid-walk. An editor's swap file (".app.yaml.swp") is
-// not YAML and would fail every read while the editor is open.
-bool IsHidden(const std::string& name) { return absl::StartsWith(name, "."); }
-
 // confd's util.RecursiveFilesLookup: filepath.Walk (lexical order, symlinks
 // not followed into) keeping files whose base name matches `filter`, except
-// that hidden names are skipped (IsHidden).
+// that hidden names are skipped, as under conf.d (IsHiddenName says why).
 absl::Status WalkDir(const std::string& dir, std::string_view filter,
                      std::vector<std::string>* files) {
   DIR* d = opendir(dir.c_str());
@@ -62,7 +54,7 @@ absl::Status WalkDir(const std::string& dir, std::string_view filter,
   std::vector<std::string> names;
   while (const dirent* e = readdir(d)) {
     std::string name = e->d_name;
-    if (!IsHidden(name)) names.push_back(std::move(name));
+    if (!IsHiddenName(name)) names.push_back(std::move(name));
   }
   closedir(d);
   std::sort(names.begin(), names.end());

@@ -20,5 +20,15 @@ TEST(FilePath, BaseNameIsEverythingAfterTheLastSlash) {
   EXPECT_EQ("", BaseName("/etc/nginx/"));
 }
 
+TEST(FilePath, HiddenNamesStartWithADot) {
+  EXPECT_TRUE(IsHiddenName("..data"));
+  EXPECT_TRUE(IsHiddenName("..2026_12_04_10_00_00.1"));
+  EXPECT_TRUE(IsHiddenName(".app.yaml.swp"));
+  EXPECT_TRUE(IsHiddenName("."));
+  EXPECT_FALSE(IsHiddenName("app.yaml"));
+  EXPECT_FALSE(IsHiddenName("a.b"));
+  EXPECT_FALSE(IsHiddenName(""));
+}
+
 }  // namespace
 }  // namespace confwatch
