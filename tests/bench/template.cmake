@@ -5,10 +5,12 @@
 # With CONFWATCH_MODULE_TESTS=ON it is built from the store and template
 # modules only, so unrelated half-written modules do not block it.
 if(CONFWATCH_MODULE_TESTS)
-  get_property(cw_bench_store GLOBAL PROPERTY CW_SOURCES_store)
-  get_property(cw_bench_template GLOBAL PROPERTY CW_SOURCES_template)
+  confwatch_module_sources(cw_bench_template template)
+  confwatch_module_sources(cw_bench_store store)  # even without the function map
+  set(cw_bench_sources ${cw_bench_template} ${cw_bench_store})
+  list(REMOVE_DUPLICATES cw_bench_sources)
   add_executable(template_bench ${CMAKE_SOURCE_DIR}/tests/bench/template_bench.cc
-    ${cw_bench_store} ${cw_bench_template})
+    ${cw_bench_sources})
   confwatch_target_setup(template_bench)
   target_link_libraries(template_bench PRIVATE ${CW_THIRD_PARTY})
 else()
