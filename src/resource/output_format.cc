@@ -48,7 +48,7 @@ absl::Status CheckYaml(absl::string_view text, absl::string_view label) {
 }
 
 absl::Status CheckToml(absl::string_view text, absl::string_view label) {
-  if (std::optional<TomlErrorInfo> bad = FindInvalidUtf8(text))
+  if (std::optional<TomlErrorInfo> bad = PrescanToml(text))
     return TomlInvalid(label, *bad);
   try {
     std::istringstream in{std::string(text)};

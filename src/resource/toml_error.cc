@@ -56,53 +56,7 @@ absl::string_view Headline(absl::string_view what) {
   return first;
 }
 
-// Length of the valid UTF-8 sequence at text[i], 0 if invalid (overlong
-// forms, surrogates and code points past U+10FFFF are invalid).
-size_t Utf8SequenceLength(absl::string_view text, size_t i) {
-  const auto byte = [&](size_t k) { return static_cast<unsigned char>(text[k]); };
-  const unsigned char c = byte(i);
-  if (c < 0x80) return 1;
-  size_t n;
-  uint32_t cp, min;
-  if ((c & 0xE0) == 0xC0) {
-    n = 2, cp = c & 0x1F, min = 0x80;
-  } else if ((c & 0xF0) == 0xE0) {
-    n = 3, cp = c & 0x0F, min = 0x800;
-  } else if ((c & 0xF8) == 0xF0) {
-    n = 4, cp = c & 0x07, min = 0x10000;
-  } else {
-    return 0;
-  }
-  if (i + n > text.size()) return 0;
-  for (size_t k = 1; k < n; ++k) {
-    if ((byte(i + k) & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (byte(i + k) & 0x3F);
-  }
-  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-  return n;
-}
-
 }  // namespace
-
-std::optional<TomlErrorInfo> FindInvalidUtf8(absl::string_view text) {
-  unsigned line = 1, column = 1;
-  for (size_t i = 0; i < text.size();) {
-    size_t n = Utf8SequenceLength(text, i);
-    if (n == 0) {
-      return TomlErrorInfo{line, column,
-                           absl::StrFormat("invalid UTF-8 (byte 0x%02x)",
-                                           static_cast<unsigned char>(text[i]))};
-    }
-    if (text[i] == '\n') {
-      ++line;
-      column = 1;
-    } else {
-      column += static_cast<unsigned>(n);
-    }
-    i += n;
-  }
-  return std::nullopt;
-}
 
 std::string TomlWhere(absl::string_view file, const toml::value& value) {
   toml::source_location loc = value.location();
@@ -165,7 +119,7 @@ absl::string_view TomlTypeName(const toml::value& value) {
 }
 
 absl::StatusOr<toml::value> ParseTomlText(absl::string_view text, const std::string& file) {
-  if (std::optional<TomlErrorInfo> bad = FindInvalidUtf8(text)) {
+  if (std::optional<TomlErrorInfo> bad = PrescanToml(text)) {
     return absl::InvalidArgumentError(
         absl::StrCat(file, ":", bad->line, ":", bad->column, ": ", bad->message));
   }

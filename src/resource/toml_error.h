@@ -15,6 +15,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "store/toml_prescan.h"
 
 namespace confwatch {
 
@@ -28,27 +29,16 @@ absl::Status TomlErrorAt(absl::string_view file, const toml::value& value,
 // Where a toml11 exception points and what it says: the first line of its
 // message without toml11's internal function name, the column taken from the
 // caret ("^---") it draws under the offending text.
-struct TomlErrorInfo {
-  unsigned line = 1;
-  unsigned column = 1;
-  std::string message;
-};
 TomlErrorInfo DescribeTomlException(const toml::exception& e);
 
 // InvalidArgument "<file>:<line>:<col>: <message>" from the above.
 absl::Status TomlExceptionToStatus(absl::string_view file, const toml::exception& e);
 
-// TOML documents must be UTF-8, and toml11 3.7 reads past its buffer on some
-// invalid sequences (the literal string "'\xff'"), so text is checked before
-// toml11 sees it. Returns the first bad byte, "invalid UTF-8 (byte 0xff)",
-// nullopt when the text is valid.
-std::optional<TomlErrorInfo> FindInvalidUtf8(absl::string_view text);
-
 // "string", "integer", "array", ... as a user reads them in messages.
 absl::string_view TomlTypeName(const toml::value& value);
 
-// Parses a whole TOML document named `file` (for messages): invalid UTF-8 is
-// refused before toml11 sees it, and every toml11 exception becomes an
+// Parses a whole TOML document named `file` (for messages): invalid UTF-8 and
+// nesting past the limits are refused before toml11 sees it (PrescanToml), and every toml11 exception becomes an
 // InvalidArgument "<file>:<line>:<col>: <message>" (or "<file>: <what>").
 absl::StatusOr<toml::value> ParseTomlText(absl::string_view text, const std::string& file);
 

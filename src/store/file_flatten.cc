@@ -10,6 +10,7 @@
 
 #include "store/file_source.h"
 #include "store/go_path.h"
+#include "store/toml_prescan.h"
 #include "store/yaml_scalar.h"
 
 namespace confwatch {
@@ -188,6 +189,12 @@ absl::StatusOr<std::vector<KVPair>> FlattenYaml(std::string_view text, std::stri
 }
 
 absl::StatusOr<std::vector<KVPair>> FlattenToml(std::string_view text, std::string_view file) {
+  // toml11 recurses on nesting and overreads on bad UTF-8: a data file
+  // must not crash the daemon (toml_prescan.h).
+  if (std::optional<TomlErrorInfo> bad = PrescanToml(absl::string_view(text.data(), text.size()))) {
+    return ParseError(file, static_cast<int>(bad->line), static_cast<int>(bad->column),
+                      bad->message);
+  }
   try {
     std::istringstream in{std::string(text)};
     const toml::value root = toml::parse(in, std::string(file));

@@ -8,6 +8,7 @@ confwatch_module(store
     ${CMAKE_SOURCE_DIR}/src/store/glob.cc
     ${CMAKE_SOURCE_DIR}/src/store/go_path.cc
     ${CMAKE_SOURCE_DIR}/src/store/store.cc
+    ${CMAKE_SOURCE_DIR}/src/store/toml_prescan.cc
     ${CMAKE_SOURCE_DIR}/src/store/values_cache.cc
     ${CMAKE_SOURCE_DIR}/src/store/view.cc
     ${CMAKE_SOURCE_DIR}/src/store/yaml_scalar.cc
@@ -17,6 +18,7 @@ confwatch_module(store
     ${CMAKE_SOURCE_DIR}/tests/unit/store/glob_test.cc
     ${CMAKE_SOURCE_DIR}/tests/unit/store/go_path_test.cc
     ${CMAKE_SOURCE_DIR}/tests/unit/store/store_test.cc
+    ${CMAKE_SOURCE_DIR}/tests/unit/store/toml_prescan_test.cc
     ${CMAKE_SOURCE_DIR}/tests/unit/store/values_cache_test.cc
     ${CMAKE_SOURCE_DIR}/tests/unit/store/view_test.cc
     ${CMAKE_SOURCE_DIR}/tests/unit/store/yaml_scalar_test.cc
