@@ -127,7 +127,7 @@ absl::Status ReadOwner(const TomlTable& t, absl::string_view key,
   const toml::value* v = t.Find(key);
   if (v == nullptr) return absl::OkStatus();
   std::string name;
-  if (absl::Status s = t.GetNonEmptyString(key, &name); !s.ok()) return s;
+  if (absl::Status s = t.GetPath(key, &name); !s.ok()) return s;
   if (t.Find(id_key) != nullptr) {
     return t.Error(*v, key, absl::StrCat(id_key, " is also set; use one of them"));
   }
@@ -246,7 +246,7 @@ absl::Status ReadOutputFormat(const TomlTable& t, TemplateResource* r) {
 absl::Status ReadReloadSignal(const TomlTable& t, TemplateResource* r) {
   const toml::value* v = t.Find("reload_signal");
   const toml::value* pid_file = t.Find("pid_file");
-  if (absl::Status s = t.GetNonEmptyString("pid_file", &r->pid_file); !s.ok()) {
+  if (absl::Status s = t.GetPath("pid_file", &r->pid_file); !s.ok()) {
     return s;
   }
   if (v == nullptr) {
@@ -278,8 +278,8 @@ absl::Status ReadPaths(const TomlTable& t, const ResourceLoadOptions& options,
     }
   }
   std::string src;
-  if (absl::Status s = t.GetNonEmptyString("src", &src); !s.ok()) return s;
-  if (absl::Status s = t.GetNonEmptyString("dest", &r->dest); !s.ok()) return s;
+  if (absl::Status s = t.GetPath("src", &src); !s.ok()) return s;
+  if (absl::Status s = t.GetPath("dest", &r->dest); !s.ok()) return s;
   if (r->dest.back() == '/') {
     return t.Error(*t.Find("dest"), "dest",
                    absl::StrCat("\"", r->dest, "\" names a directory, not a file"));

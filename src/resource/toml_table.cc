@@ -5,6 +5,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "resource/go_duration.h"
 #include "resource/toml_error.h"
 
@@ -84,6 +85,20 @@ absl::Status TomlTable::GetNonEmptyString(absl::string_view key, std::string* ou
   if (!v->is_string()) return TypeError(*v, key, "a string");
   if (v->as_string().str.empty()) return Error(*v, key, "must not be empty");
   *out = v->as_string().str;
+  return absl::OkStatus();
+}
+
+absl::Status TomlTable::GetPath(absl::string_view key, std::string* out) const {
+  std::string text;
+  if (absl::Status s = GetNonEmptyString(key, &text); !s.ok()) return s;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c < 0x20 || c == 0x7f) {
+      return Error(*Find(key), key,
+                   absl::StrFormat("contains control character 0x%02x at byte %d", c, i + 1));
+    }
+  }
+  if (Find(key) != nullptr) *out = std::move(text);
   return absl::OkStatus();
 }
 

@@ -48,6 +48,10 @@ class TomlTable {
   // Typed reads: absent keys leave *out untouched and return OK.
   absl::Status GetString(absl::string_view key, std::string* out) const;
   absl::Status GetNonEmptyString(absl::string_view key, std::string* out) const;
+  // GetNonEmptyString for a path or name handed to the OS as a C string: a
+  // control character is refused (a NUL would silently cut the path short,
+  // "out/case\0.conf" -> "out/case").
+  absl::Status GetPath(absl::string_view key, std::string* out) const;
   absl::Status GetBool(absl::string_view key, bool* out) const;
   absl::Status GetStringArray(absl::string_view key, std::vector<std::string>* out) const;
   // A Go duration string ("30s"); negative is an error, and so is zero when

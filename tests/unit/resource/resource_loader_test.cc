@@ -429,6 +429,48 @@ TEST(ResourceLoader, SyntaxErrorsCarryPositions) {
   });
 }
 
+// A NUL would cut the path short when handed to open(2): "out/case\0.conf"
+// installed at "out/case", a file the resource never names.
+TEST(ResourceLoader, ControlCharactersInPathsAreRefused) {
+  const std::string kValid = "[template]\nsrc = \"a.tmpl\"\ndest = \"/etc/a\"\n";
+  ExpectErrors({
+      {"[template]\nsrc = \"a.tmpl\"\ndest = \"/out/case\\u0000.conf\"\n",
+       "app.toml:3:8: dest: contains control character 0x00 at byte 10"},
+      {"[template]\nsrc = \"a\\n.tmpl\"\ndest = \"/etc/a\"\n",
+       "app.toml:2:7: src: contains control character 0x0a at byte 2"},
+      {WithLine("reload_signal = \"SIGHUP\"\npid_file = \"/run/a\\u001b.pid\""),
+       "app.toml:5:12: pid_file: contains control character 0x1b at byte 7"},
+      {WithLine("owner = \"ro\\u0000ot\""),
+       "app.toml:4:9: owner: contains control character 0x00 at byte 3"},
+      {WithLine("group = \"adm\\u007f\""),
+       "app.toml:4:9: group: contains control character 0x7f at byte 4"},
+  });
+  // Not control characters: spaces and non-ASCII stay allowed.
+  absl::StatusOr<TemplateResource> r =
+      Parse("[template]\nsrc = \"a b.tmpl\"\ndest = \"/etc/caf\u00e9 x\"\n");
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ("/etc/caf\u00e9 x", r->dest);
+}
+
+// toml11 recurses on nesting: deep input was a SIGSEGV; long dotted keys
+// took time quadratic in their parts.
+TEST(ResourceLoader, DeepNestingIsRefusedBeforeToml11) {
+  const std::string deep(6000, '[');
+  std::string inline_tables;
+  for (int i = 0; i < 4000; ++i) inline_tables += "{a = ";
+  std::string dotted = "x";
+  for (int i = 0; i < 50000; ++i) dotted += ".a";
+  ExpectErrors({
+      {"[template]\nkeys = " + deep + "\"/app\"" + std::string(6000, ']'),
+       "app.toml:2:72: nested too deep (limit 64)"},
+      {"[template]\nkeys = " + deep, "app.toml:2:72: nested too deep (limit 64)"},
+      {"[template]\nx = " + inline_tables + "1", "app.toml:2:325: nested too deep (limit 64)"},
+      {"[template]\n" + dotted + " = 1",
+       "app.toml:2:64: key has too many dotted parts (limit 32)"},
+      {"[[" + dotted + "]]", "app.toml:1:66: key has too many dotted parts (limit 32)"},
+  });
+}
+
 TEST(ResourceLoader, UnknownKeysAreWarningsWithPositions) {
   std::vector<std::string> warnings;
   absl::StatusOr<TemplateResource> r = Parse(
