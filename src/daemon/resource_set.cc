@@ -58,8 +58,7 @@ absl::StatusOr<std::string> ResourceSet::Render(size_t i, const Store& store,
     return cache->Get(absl::StrCat(dir, "/", absl::string_view(name.data(), name.size())), options);
   };
   std::string out;
-  // confd executes every template with nil data.
-  absl::Status s = r.tmpl->Execute(Value::Nil(), ctx, &out);
+  absl::Status s = r.tmpl->ExecuteWithNilData(ctx, &out);
   if (!s.ok()) return s;
   return out;
 }

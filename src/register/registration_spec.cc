@@ -69,7 +69,7 @@ absl::StatusOr<std::string> RenderField(const std::string& name, const std::stri
   if (!t.ok()) return t.status();
   ExecContext ctx;  // no store: registration templates see no keys
   std::string out;
-  if (absl::Status s = (*t)->Execute(Value::Nil(), ctx, &out); !s.ok()) return s;
+  if (absl::Status s = (*t)->ExecuteWithNilData(ctx, &out); !s.ok()) return s;
   return out;
 }
 

@@ -82,6 +82,13 @@ class Template {
   // absl::InvalidArgumentError with Go's exec message (or
   // absl::ResourceExhaustedError for the depth limit).
   absl::Status Execute(const Value& dot, ExecContext& ctx, std::string* out) const;
+  // Execute as confd runs every template: tmpl.Execute(w, nil), where dot is
+  // Go's invalid reflect.Value (not a nil interface{}), so `{{.}}` prints
+  // "<no value>" and a field chain on it (`{{.Foo.Bar}}`) yields "<no value>"
+  // instead of "nil pointer evaluating interface {}.Foo".
+  absl::Status ExecuteWithNilData(ExecContext& ctx, std::string* out) const {
+    return Execute(Value(), ctx, out);
+  }
   // Same for the associated template `name` (Go's ExecuteTemplate); an
   // unknown name is `template: no template "x" associated with template "y"`.
   absl::Status ExecuteTemplate(std::string_view name, const Value& dot,
