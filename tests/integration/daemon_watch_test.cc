@@ -299,6 +299,46 @@ TEST_F(DaemonTest, LiveConfdirEditsAffectOnlyTheirResource) {
   EXPECT_EQ(0, p->Stop()) << p->Log();
 }
 
+// A file anyone can drop into conf.d must not take the daemon down: toml11
+// recursed off the stack on deep nesting (SIGSEGV) and froze on long dotted
+// keys, so the good resources stopped following etcd and SIGTERM was ignored.
+TEST_F(DaemonTest, HostileConfdFileLeavesTheOtherResourcesFollowingEtcd) {
+  Confdir c;
+  c.AddTemplate("a.tmpl", "a={{getv \"/live/x\"}}\n");
+  c.AddResource("a.toml", "a.tmpl", "a.conf", "\"/live\"");
+  Put("/live/x", "1");
+  auto p = Watch(c);
+  ASSERT_TRUE(FileBecomes(c.Out("a.conf"), "a=1\n")) << p->Log();
+
+  const std::vector<std::pair<std::string, std::string>> hostile = {
+      {"deep.toml", "[template]\nkeys = " + std::string(6000, '[') + "\"/app\"" +
+                        std::string(6000, ']') + "\n"},
+      {"unclosed.toml", "[template]\nkeys = " + std::string(200000, '[')},
+      {"dotted.toml", [] {
+         std::string key = "x";
+         for (int i = 0; i < 50000; ++i) key += ".a";
+         return "[template]\n" + key + " = 1\n";
+       }()},
+  };
+  int value = 1;
+  for (const auto& [name, text] : hostile) {
+    const size_t log_before = p->Log().size();
+    ReplaceFile(c.Toml(name), text);
+    EXPECT_TRUE(PollUntil([&] {
+      return p->Log().find(name + ":2:", log_before) != std::string::npos;
+    })) << name << "\n" << p->Log();
+    Put("/live/x", std::to_string(++value));
+    EXPECT_TRUE(FileBecomes(c.Out("a.conf"), absl::StrCat("a=", value, "\n"))) << name << "\n"
+                                                                               << p->Log();
+  }
+  EXPECT_NE(std::string::npos, p->Log().find("deep.toml:2:72: nested too deep (limit 64)"))
+      << p->Log();
+  EXPECT_NE(std::string::npos,
+            p->Log().find("dotted.toml:2:64: key has too many dotted parts (limit 32)"))
+      << p->Log();
+  EXPECT_EQ(0, p->Stop()) << p->Log();
+}
+
 TEST_F(DaemonTest, WatchResumesAfterEtcdCrashWithoutLosingUpdates) {
   Confdir c;
   c.AddTemplate("kr.tmpl", "{{range gets \"/kr/*\"}}{{base .Key}}={{.Value}}\n{{end}}");

@@ -2,6 +2,8 @@
 // FailedPrecondition with the parser's position.
 #include "resource/output_format.h"
 
+#include <string>
+
 #include "gtest/gtest.h"
 
 namespace confwatch {
@@ -32,8 +34,8 @@ TEST(OutputFormat, AcceptsValidDocuments) {
 
 struct InvalidCase {
   OutputFormat format;
-  const char* text;
-  const char* message;
+  std::string text;
+  std::string message;
 };
 
 TEST(OutputFormat, RejectsInvalidWithPosition) {
@@ -56,6 +58,9 @@ TEST(OutputFormat, RejectsInvalidWithPosition) {
        "out: not valid toml: line 2, column 5: value (\"a\") already exists."},
       {OutputFormat::kToml, "a = \"\xc3\x28\"\n",
        "out: not valid toml: line 1, column 6: invalid UTF-8 (byte 0xc3)"},
+      // Rendered from etcd values: refused before toml11 recurses on it.
+      {OutputFormat::kToml, "a = " + std::string(100000, '['),
+       "out: not valid toml: line 1, column 69: nested too deep (limit 64)"},
   };
   for (const InvalidCase& c : cases) {
     absl::Status s = ValidateOutputFormat(c.format, c.text, "out");
