@@ -260,8 +260,9 @@ absl::StatusOr<InstallResult> InstallJob::Run() {
     return s;
   }
   if (options_.noop) {
-    if (absl::Status s = EnsureContents(); !s.ok()) return s;
     result.outcome = InstallOutcome::kWouldChange;
+    if (!options_.diff) return result;  // README: -diff is what prints the diff
+    if (absl::Status s = EnsureContents(); !s.ok()) return s;
     result.diff =
         UnifiedDiff(contents_, rendered_, r_.dest, absl::StrCat(r_.dest, " (rendered)"));
     return result;

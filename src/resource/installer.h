@@ -43,6 +43,7 @@ namespace confwatch {
 
 struct InstallOptions {
   bool noop = false;             // -noop: report what would change, write nothing
+  bool diff = false;             // -diff: with noop, also a unified diff of the change
   bool sync_only = false;        // -sync-only: install, never run check/reload
   bool keep_stage_file = false;  // -keep-stage-file
   // Owner of the file when the resource sets no uid/gid (confd: the
@@ -69,8 +70,8 @@ struct InstallResult {
   // What differed: "new file", "content", "mode 0644 -> 0600",
   // "owner 0:0 -> 33:33".
   std::vector<std::string> changes;
-  // noop: `diff -u` of dest and the rendered output ("" when only mode or
-  // owner differ).
+  // noop with options.diff: `diff -u` of dest and the rendered output (""
+  // when only mode or owner differ, and always without options.diff).
   std::string diff;
   std::vector<std::string> warnings;
   std::string kept_stage_file;  // keep_stage_file after an in-place write

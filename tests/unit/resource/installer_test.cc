@@ -495,6 +495,7 @@ TEST_F(InstallerTest, NoopProducesDiffAndWritesNothing) {
   r.reload_cmd = "reload";
   InstallOptions options;
   options.noop = true;
+  options.diff = true;
   absl::StatusOr<InstallResult> result = Install(r, "a\nB\nc\n", options);
   ASSERT_TRUE(result.ok()) << result.status();
   EXPECT_EQ(InstallOutcome::kWouldChange, result->outcome);
@@ -507,9 +508,22 @@ TEST_F(InstallerTest, NoopProducesDiffAndWritesNothing) {
   EXPECT_THAT(runner_.commands, IsEmpty());
 }
 
+// README: -noop alone says what would change; -diff is needed for the diff.
+TEST_F(InstallerTest, NoopWithoutDiffShowsNoDiff) {
+  fs_.AddFile(kDest, "a\nb\nc\n");
+  InstallOptions options;
+  options.noop = true;
+  absl::StatusOr<InstallResult> result = Install(Resource(), "a\nB\nc\n", options);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(InstallOutcome::kWouldChange, result->outcome);
+  EXPECT_THAT(result->changes, ElementsAre("content"));
+  EXPECT_EQ("", result->diff);
+}
+
 TEST_F(InstallerTest, NoopOnNewFileAndOnModeOnlyChange) {
   InstallOptions options;
   options.noop = true;
+  options.diff = true;
   absl::StatusOr<InstallResult> result = Install(Resource(), "x\n", options);
   ASSERT_TRUE(result.ok()) << result.status();
   EXPECT_EQ(
