@@ -86,7 +86,7 @@ const OptionSpec kOptions[] = {
    "password to authenticate with (prefer CONFWATCH_PASSWORD: flags show in ps)",
    {"password"}, true},
   {kBackend, "file", K::kList, &O::files, "path", "none",
-   "file backend: YAML or JSON file or directory; repeatable, or comma-separated", {"file"},
+   "file backend: YAML, JSON or TOML file or directory; repeatable, or comma-separated", {"file"},
    true},
   {kBackend, "filter", K::kString, &O::filter, "glob", "*",
    "file backend: which files of a directory to read", {"filter"}, true},
@@ -206,6 +206,15 @@ bool ParseGoBool(absl::string_view text, bool* out) {
 
 absl::Status ApplyValue(const OptionSpec& spec, absl::string_view value,
                         absl::string_view label, Options* out) {
+  if (spec.name == "client-insecure") {
+    // Skipping TLS verification is refused, not ignored: a user who asked for
+    // it would otherwise believe a connection works that never will (README).
+    bool on = false;
+    if (!ParseGoBool(value, &on)) return Invalid(label, "true or false", value);
+    if (!on) return absl::OkStatus();
+    return absl::InvalidArgumentError(
+        absl::StrCat(label, " is not supported: trust a private CA with -client-ca-keys"));
+  }
   if (std::holds_alternative<std::monostate>(spec.target)) {
     out->warnings.push_back(absl::StrCat(label, " is a confd option confwatch ignores (",
                                          spec.help, ")"));
@@ -346,6 +355,9 @@ std::string Wrap(absl::string_view text) {
 std::string HelpText() {
   std::string text =
       "Usage: confwatch [flags] [-- command [args...]]\n"
+      "       confwatch register --key KEY [--value VALUE] [flags]\n"
+      "                   keep a key in etcd under a lease while this runs\n"
+      "                   (confwatch register --help)\n"
       "\n"
       "Keeps configuration files rendered from templates and the keys of etcd (v3),\n"
       "local files or the environment, and reloads what uses them; confd's flags,\n"

@@ -46,6 +46,20 @@ void Put(const OptionSpec& spec, std::string value, std::string label, Settings*
   s.label = std::move(label);
 }
 
+// "unknown flag -wacth (did you mean -watch?)", or "(see confwatch --help)"
+// when no flag is close.
+absl::Status UnknownFlag(absl::string_view name, absl::string_view label) {
+  std::vector<absl::string_view> names;
+  for (const OptionSpec& spec : AllOptions()) names.push_back(spec.name);
+  absl::string_view close = ClosestName(name, names);
+  if (close.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat("unknown flag ", label, " (see confwatch --help)"));
+  }
+  return absl::InvalidArgumentError(absl::StrCat("unknown flag ", label, " (did you mean ",
+                                                 label.substr(0, label.size() - name.size()),
+                                                 close, "?)"));
+}
+
 absl::Status ParseFlags(int argc, const char* const* argv, Settings* flags,
                         std::vector<std::string>* exec_command) {
   for (int i = 1; i < argc; ++i) {
@@ -67,10 +81,7 @@ absl::Status ParseFlags(int argc, const char* const* argv, Settings* flags,
     absl::string_view name = body.substr(0, eq);
     const OptionSpec* spec = FindOption(name);
     std::string label = absl::StrCat(dashes, name);
-    if (spec == nullptr) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("unknown flag ", label, " (see confwatch --help)"));
-    }
+    if (spec == nullptr) return UnknownFlag(name, label);
     std::string value;
     if (eq != absl::string_view::npos) {
       value = std::string(body.substr(eq + 1));
@@ -318,6 +329,14 @@ absl::Status Finish(const Settings& settings, Options* o) {
     const Setting* backend_setting = FindSetting(settings, "backend");
     std::string backend = backend_setting == nullptr ? "etcd" : backend_setting->values.back();
     o->srv_record = absl::StrCat("_", backend, "._tcp.", o->srv_domain, ".");
+  }
+  // confd's "etcd" backend speaks the v2 API, which confwatch does not have:
+  // say so once rather than silently read the v3 keyspace (empty for data
+  // written through v2).
+  if (const Setting* b = FindSetting(settings, "backend");
+      b != nullptr && absl::EqualsIgnoreCase(b->values.back(), "etcd")) {
+    o->warnings.push_back(absl::StrCat(
+        b->label, " etcd: the etcd v2 API is not supported; reading etcd's v3 keyspace"));
   }
   if (o->nodes.empty() && o->backend == "etcdv3" && o->srv_record.empty()) {
     o->nodes.push_back("127.0.0.1:2379");

@@ -30,6 +30,17 @@ size_t EditDistance(absl::string_view a, absl::string_view b) {
 
 }  // namespace
 
+absl::string_view ClosestName(absl::string_view name,
+                              absl::Span<const absl::string_view> known) {
+  absl::string_view best;
+  size_t best_distance = 3;  // farther than this is no suggestion
+  for (absl::string_view k : known) {
+    const size_t d = EditDistance(name, k);
+    if (d < best_distance) best = k, best_distance = d;
+  }
+  return best;
+}
+
 TomlTable::TomlTable(const std::string& file, const toml::value& table, std::string name,
                      absl::Span<const absl::string_view> known_keys)
     : file_(file), table_(table), name_(std::move(name)), known_keys_(known_keys) {}
@@ -159,11 +170,8 @@ void TomlTable::WarnUnknown(std::vector<std::string>* warnings) const {
     const unsigned column = TomlKeyColumn(*field.value, field.spelling);
     std::string warning = absl::StrCat(file_, ":", line, ":", column, ": unknown key \"",
                                        field.spelling, "\" in ", name_);
-    for (absl::string_view known : known_keys_) {
-      if (EditDistance(folded, known) <= 2) {
-        absl::StrAppend(&warning, " (did you mean \"", known, "\"?)");
-        break;
-      }
+    if (absl::string_view known = ClosestName(folded, known_keys_); !known.empty()) {
+      absl::StrAppend(&warning, " (did you mean \"", known, "\"?)");
     }
     found[{line, column}] = std::move(warning);
   }

@@ -79,6 +79,10 @@ class TomlTable {
   std::map<std::string, Field> fields_;  // by lower-case key
 };
 
+// The nearest of `known` within edit distance 2 of `name` (the first on a tie) ("dset" -> "dest"),
+// empty when none: the "did you mean" of unknown TOML keys and flags.
+absl::string_view ClosestName(absl::string_view name, absl::Span<const absl::string_view> known);
+
 // Column of `key` as written on the line of `value`: toml11 keeps positions of
 // values, not of keys, so this looks for the key left of its value.
 unsigned TomlKeyColumn(const toml::value& value, absl::string_view key);

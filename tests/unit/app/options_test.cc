@@ -148,7 +148,9 @@ TEST(LoadOptions, EverythingAfterDoubleDashIsTheCommandVerbatim) {
 
 TEST(LoadOptions, BadCommandLinesSayWhatIsWrong) {
   const FlagCase cases[] = {
-      {{"-intervall", "5"}, "unknown flag -intervall (see confwatch --help)"},
+      {{"-intervall", "5"}, "unknown flag -intervall (did you mean -interval?)"},
+      {{"-wacth"}, "unknown flag -wacth (did you mean -watch?)"},
+      {{"--onetim"}, "unknown flag --onetim (did you mean --onetime?)"},
       {{"--bogus=1"}, "unknown flag --bogus (see confwatch --help)"},
       {{"-debug"}, "unknown flag -debug (see confwatch --help)"},
       {{"-interval", "x"}, "-interval must be a positive number of seconds, got \"x\""},
@@ -274,7 +276,8 @@ srv_domain = "etcd.example.com"
       "client-cert=/etc/confd/ssl/client.crt client-key=/etc/confd/ssl/client.key "
       "log-level=debug",
       DescribeOptions(*o));
-  EXPECT_THAT(o->warnings, IsEmpty());
+  EXPECT_THAT(o->warnings, ElementsAre("/etc/confd/confd.toml:1:11: backend etcd: the etcd v2 "
+                                       "API is not supported; reading etcd's v3 keyspace"));
 }
 
 TEST(LoadOptions, FileKeysMatchCaseInsensitivelyAndTakeConfdSpellings) {
@@ -294,7 +297,7 @@ TEST(LoadOptions, FileKeysMatchCaseInsensitivelyAndTakeConfdSpellings) {
 TEST(LoadOptions, UnknownFileKeysAreWarningsWithPosition) {
   FakeEnvironment env;
   env.files["/etc/confd/confd.toml"] =
-      "backend = \"etcd\"\n"
+      "backend = \"etcdv3\"\n"
       "intervall = 5\n"
       "  colour = \"blue\"\n";
   absl::StatusOr<Options> o = Parse({}, env);
@@ -388,16 +391,47 @@ TEST(LoadOptions, IgnoredConfdOptionsWarnWhereverTheyComeFrom) {
   FakeEnvironment env;
   env.files["/etc/confd/confd.toml"] = "table = \"t\"\n";
   env.vars["CONFWATCH_AUTH_TYPE"] = "app-id";
-  absl::StatusOr<Options> o = Parse({"-auth-token", "x", "-client-insecure"}, env);
+  absl::StatusOr<Options> o = Parse({"-auth-token", "x", "-client-insecure=false"}, env);
   ASSERT_TRUE(o.ok()) << o.status();
   EXPECT_THAT(o->warnings,
               ElementsAre("-auth-token is a confd option confwatch ignores (vault and consul "
                           "backends)",
                           "CONFWATCH_AUTH_TYPE is a confd option confwatch ignores (vault backend)",
-                          "-client-insecure is a confd option confwatch ignores (not supported: "
-                          "trust a private CA with -client-ca-keys)",
                           "/etc/confd/confd.toml:1:9: table is a confd option confwatch ignores "
                           "(dynamodb backend)"));
+}
+
+// README: -client-insecure is refused (false, confd's default, is accepted).
+TEST(LoadOptions, ClientInsecureIsRefused) {
+  EXPECT_EQ("-client-insecure is not supported: trust a private CA with -client-ca-keys",
+            Described({"-client-insecure"}));
+  FakeEnvironment env;
+  env.files["/etc/confd/confd.toml"] = "client_insecure = true\n";
+  EXPECT_EQ(
+      "/etc/confd/confd.toml:1:19: client_insecure is not supported: trust a private CA with "
+      "-client-ca-keys",
+      Described({}, env));
+}
+
+// confd's "etcd" is the v2 API; confwatch reads v3 and says so once.
+TEST(LoadOptions, BackendEtcdWarnsThatV2IsNotSupported) {
+  const std::string kV2 = " etcd: the etcd v2 API is not supported; reading etcd's v3 keyspace";
+  absl::StatusOr<Options> o = Parse({"-backend", "etcd"});
+  ASSERT_TRUE(o.ok()) << o.status();
+  EXPECT_THAT(o->warnings, ElementsAre("-backend" + kV2));
+  FakeEnvironment env;
+  env.files["/etc/confd/confd.toml"] = "backend = \"etcd\"\n";
+  o = Parse({}, env);
+  ASSERT_TRUE(o.ok()) << o.status();
+  EXPECT_THAT(o->warnings, ElementsAre("/etc/confd/confd.toml:1:11: backend" + kV2));
+  for (const char* quiet : {"etcdv3", "env"}) {
+    o = Parse({"-backend", quiet});
+    ASSERT_TRUE(o.ok()) << o.status();
+    EXPECT_THAT(o->warnings, IsEmpty()) << quiet;
+  }
+  o = Parse({});  // the default is not the user asking for v2
+  ASSERT_TRUE(o.ok()) << o.status();
+  EXPECT_THAT(o->warnings, IsEmpty());
 }
 
 TEST(LoadOptions, WatchWithOnetimeWarns) {
@@ -456,7 +490,7 @@ const std::pair<const char*, const char*> kEveryFlag[] = {
     {"role-id", "r"},         {"secret-id", "s"},
     {"path", "p"},            {"table", "t"},
     {"separator", "/"},       {"secret-keyring", "/k"},
-    {"client-insecure", ""},
+    {"client-insecure", "false"},
 };
 
 TEST(LoadOptions, EveryFlagIsAccepted) {
@@ -493,6 +527,8 @@ TEST(HelpText, ListsEveryFlagWithItsDefault) {
   EXPECT_THAT(help, HasSubstr("-interval seconds"));
   EXPECT_THAT(help, HasSubstr("(default 600)"));
   EXPECT_THAT(help, HasSubstr("CONFWATCH_<FLAG>"));
+  EXPECT_THAT(help, HasSubstr("\n       confwatch register --key KEY"));
+  EXPECT_THAT(help, HasSubstr("YAML, JSON or TOML file"));
   for (const std::string& line : lines) EXPECT_LT(line.size(), 80u) << line;
 }
 
