@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <cstring>
 
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "store/glob.h"
 #include "store/go_path.h"
 
@@ -175,6 +177,7 @@ absl::StatusOr<ViewScope> ViewScope::Create(std::string_view prefix,
     }
   }
   scope.covered_ = Normalize(std::move(covered));
+  for (const std::string& d : declared) scope.declared_names_.push_back(scope.ToViewName(d));
   // Where clean keys are named by replacing the prefix: below a prefix that
   // ends in '/', or the prefix itself and its subtree.
   Ranges regular_region;
@@ -353,7 +356,14 @@ absl::StatusOr<KVPair> StoreView::Get(std::string_view key) const {
     if (found == nullptr && name == key) found = &value;
   });
   if (found != nullptr) return KVPair{std::string(key), *found};
-  return absl::NotFoundError("key does not exist: " + std::string(key));
+  return absl::NotFoundError(absl::StrCat("key does not exist: ", std::string(key), OutsideKeysHint(key)));
+}
+
+std::string StoreView::OutsideKeysHint(std::string_view key) const {
+  const std::string store_key = GoPathJoin({scope_->prefix_, key});
+  if (store_->Find(store_key) == nullptr || scope_->Covers(store_key)) return "";
+  return absl::StrCat(" (not under this resource's keys [",
+                      absl::StrJoin(scope_->declared_names_, " "), "])");
 }
 
 bool StoreView::Exists(std::string_view key) const { return Get(key).ok(); }

@@ -140,6 +140,7 @@ class ViewScope {
   Ranges covered_;  // everything visible
   Ranges regular_;  // covered keys that start with the prefix at a boundary
   Ranges other_;    // covered_ minus regular_: always named via path.Clean
+  std::vector<std::string> declared_names_;  // the keys as the template names them
 };
 
 class StoreView {
@@ -147,8 +148,13 @@ class StoreView {
   StoreView(const Store& store, const ViewScope& scope)
       : store_(&store), scope_(&scope) {}
 
-  // confd `get`. NotFound "key does not exist: <key>".
+  // confd `get`. NotFound "key does not exist: <key>"; when the key is in
+  // the store but outside the resource's keys (the usual cause: a key
+  // missing from `keys`), the message adds " (not under this resource's
+  // keys [/db /cache])".
   absl::StatusOr<KVPair> Get(std::string_view key) const;
+  // The hint Get adds to "key does not exist"; "" when it does not apply.
+  std::string OutsideKeysHint(std::string_view key) const;
   // confd `gets`. InvalidArgument "syntax error in pattern" (see above).
   absl::StatusOr<std::vector<KVPair>> GetAll(std::string_view pattern) const;
   // The same pairs without copying them: fn(name, value) for each, in

@@ -89,6 +89,17 @@ TEST(StoreView, GetDoesNotCleanTheKey) {
   EXPECT_FALSE(f.view().Get("db/user").ok());
 }
 
+// A key that exists but was not declared reads as missing, as in confd; the
+// message says why, since the fix is in the resource's keys.
+TEST(StoreView, KeyOutsideTheDeclaredKeysSaysSo) {
+  ViewFixture f(Kvs{{"/app/db/user", "admin"}, {"/app/x", "1"}, {"/app/cache/a", "2"}}, "/app",
+                {"/app/db", "/app/cache"});
+  EXPECT_EQ("key does not exist: /x (not under this resource's keys [/db /cache])",
+            f.view().Get("/x").status().message());
+  EXPECT_EQ("key does not exist: /db/missing", f.view().Get("/db/missing").status().message());
+  EXPECT_EQ("key does not exist: /y", f.view().Get("/y").status().message());
+}
+
 TEST(StoreView, GetValueFallsBackToTheDefaultOnlyWhenMissing) {
   ViewFixture f(Kvs{{"/db/user", "admin"}, {"/db/empty", ""}});
   const std::string def = "defaultValue";
