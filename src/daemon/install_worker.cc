@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "daemon/log_absl.h"
+#include "ops/logging.h"
 #include "spdlog/spdlog.h"
 
 namespace confwatch {
@@ -39,20 +40,26 @@ std::vector<ItemResult> InstallWorker::Process(const std::vector<BatchItem>& bat
     absl::StatusOr<InstallResult> installed = installer_->Install(*item.resource, item.rendered);
     if (!installed.ok()) {
       result.status = InstallError(*installer_, *item.resource, installed.status());
-      spdlog::error("{}", result.status.message());
+      Log(LogLevel::kError, result.status.message(),
+          {JsonField("resource", item.resource->name), JsonField("dest", item.resource->dest),
+           JsonField("error", installed.status().message())});
       continue;
     }
     result.outcome = installed->outcome;
     for (const std::string& w : installed->warnings) spdlog::warn("{}: {}", item.resource->name, w);
     if (installed->outcome == InstallOutcome::kWouldChange) {
-      spdlog::info("{}: {} would change ({})", item.resource->name, item.resource->dest,
-                   installed->changes.empty() ? "content" : installed->changes.front());
+      Log(LogLevel::kInfo,
+          absl::StrCat(item.resource->name, ": ", item.resource->dest, " would change (",
+                       installed->changes.empty() ? "content" : installed->changes.front(), ")"),
+          {JsonField("resource", item.resource->name), JsonField("dest", item.resource->dest)});
       if (!installed->diff.empty()) fputs(installed->diff.c_str(), stdout);
       continue;
     }
     if (installed->outcome != InstallOutcome::kUnchanged) {
-      spdlog::info("{}: {} {}", item.resource->name, item.resource->dest,
-                   InstallOutcomeName(installed->outcome));
+      Log(LogLevel::kInfo,
+          absl::StrCat(item.resource->name, ": ", item.resource->dest, " ",
+                       InstallOutcomeName(installed->outcome)),
+          {JsonField("resource", item.resource->name), JsonField("dest", item.resource->dest)});
     }
     const std::string key = ReloadKey(*item.resource);
     if (key.empty()) continue;
@@ -94,7 +101,8 @@ absl::Status InstallWorker::RunReload(const std::string& key, const TemplateReso
     spdlog::info("{}: reloaded", resource.name);
   } else {
     failed_reloads_.insert(key);
-    spdlog::error("{}", ReloadError(resource, s).message());
+    Log(LogLevel::kError, ReloadError(resource, s).message(),
+        {JsonField("resource", resource.name), JsonField("error", s.message())});
   }
   if (coalescer_) {
     // A failure waits for its backoff; keep what to run then.

@@ -8,7 +8,10 @@
 
 #include "absl/base/call_once.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/strip.h"
 #include "nlohmann/json.hpp"
 #include "spdlog/formatter.h"
 #include "spdlog/logger.h"
@@ -38,9 +41,10 @@ LogOrigin ThisProcess() {
   return origin;
 }
 
-// RFC 3339 to the second, "Z" for UTC: Go's time.RFC3339, which confd uses.
+// RFC 3339 with milliseconds, "Z" for UTC (confd prints whole seconds; two
+// events of one burst must be told apart and ordered).
 std::string Rfc3339(absl::Time time, absl::TimeZone zone) {
-  std::string text = absl::FormatTime("%Y-%m-%dT%H:%M:%S", time, zone);
+  std::string text = absl::FormatTime("%Y-%m-%dT%H:%M:%E3S", time, zone);
   int offset = zone.At(time).offset;
   if (offset == 0) return text + "Z";
   char sign = offset < 0 ? '-' : '+';
@@ -79,10 +83,16 @@ std::string Quote(absl::string_view value) {
 
 std::string FormatText(const LogOrigin& origin, absl::Time time, LogLevel level,
                        absl::string_view message, absl::Span<const LogField> fields) {
+  // A multi-line message (nginx -t's stderr) stays one event: continuation
+  // lines are indented, so a reader or collector never takes them for lines
+  // of their own.
   std::string line = absl::StrCat(Rfc3339(time, origin.zone), " ", origin.host, " ",
                                   origin.tag, "[", origin.pid, "]: ",
-                                  absl::AsciiStrToUpper(LogLevelName(level)), " ", message);
+                                  absl::AsciiStrToUpper(LogLevelName(level)), " ",
+                                  absl::StrReplaceAll(absl::StripTrailingAsciiWhitespace(message),
+                                                      {{"\n", "\n    "}}));
   for (const LogField& f : fields) {
+    if (!f.in_text) continue;
     absl::StrAppend(&line, " ", f.key, "=", NeedsQuotes(f.value) ? Quote(f.value) : f.value);
   }
   line += "\n";

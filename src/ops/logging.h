@@ -66,7 +66,16 @@ struct LogField {
   LogField(absl::string_view k, const absl::AlphaNum& v) : key(k), value(v.Piece()) {}
   std::string key;
   std::string value;
+  bool in_text = true;  // false: a JSON field only (the text message already says it)
 };
+
+// A field for JSON lines only: resource, dest and error, which the text
+// message already carries ("a.toml: /etc/a: permission denied").
+inline LogField JsonField(absl::string_view key, const absl::AlphaNum& value) {
+  LogField f(key, value);
+  f.in_text = false;
+  return f;
+}
 
 // Where lines come from: fixed for the life of the process.
 struct LogOrigin {

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <sstream>
 #include <string>
 
@@ -30,10 +31,33 @@ absl::Time TestTime() {
 TEST(FormatLogLine, TextLooksLikeConfd) {
   LogField fields[] = {{"resource", "nginx.toml"}, {"revision", 1234}};
   EXPECT_EQ(
-      "2026-11-23T10:00:00Z web-1 confwatch[42]: INFO Target config /etc/nginx/upstream.conf "
+      "2026-11-23T10:00:00.000Z web-1 confwatch[42]: INFO Target config /etc/nginx/upstream.conf "
       "has been updated resource=nginx.toml revision=1234\n",
       FormatLogLine(LogFormat::kText, TestOrigin(), TestTime(), LogLevel::kInfo,
                     "Target config /etc/nginx/upstream.conf has been updated", fields));
+}
+
+TEST(FormatLogLine, TimesHaveMilliseconds) {
+  const absl::Time t = TestTime() + absl::Milliseconds(123) + absl::Microseconds(999);
+  EXPECT_EQ("2026-11-23T10:00:00.123Z web-1 confwatch[42]: INFO m\n",
+            FormatLogLine(LogFormat::kText, TestOrigin(), t, LogLevel::kInfo, "m", {}));
+  EXPECT_EQ("{\"time\":\"2026-11-23T10:00:00.123Z\",\"level\":\"info\",\"msg\":\"m\"}\n",
+            FormatLogLine(LogFormat::kJson, TestOrigin(), t, LogLevel::kInfo, "m", {}));
+}
+
+// nginx -t writes several lines to stderr; the error that quotes them must
+// stay one event: continuation lines indented in text, escaped in JSON.
+TEST(FormatLogLine, MultiLineMessageStaysOneEvent) {
+  const std::string msg =
+      "a.toml: check_cmd failed (exit 1):\nnginx: [emerg] unknown directive\nnginx: test failed\n";
+  EXPECT_EQ(
+      "2026-11-23T10:00:00.000Z web-1 confwatch[42]: ERROR a.toml: check_cmd failed (exit 1):\n"
+      "    nginx: [emerg] unknown directive\n"
+      "    nginx: test failed\n",
+      FormatLogLine(LogFormat::kText, TestOrigin(), TestTime(), LogLevel::kError, msg, {}));
+  std::string json =
+      FormatLogLine(LogFormat::kJson, TestOrigin(), TestTime(), LogLevel::kError, msg, {});
+  EXPECT_EQ(1, std::count(json.begin(), json.end(), '\n')) << json;
 }
 
 TEST(FormatLogLine, TextLevelsAreUpperCaseConfdNames) {
@@ -45,7 +69,7 @@ TEST(FormatLogLine, TextLevelsAreUpperCaseConfdNames) {
       {LogLevel::kError, "ERROR"}, {LogLevel::kFatal, "FATAL"}, {LogLevel::kPanic, "PANIC"},
   };
   for (const auto& c : cases) {
-    EXPECT_EQ(absl::StrCat("2026-11-23T10:00:00Z web-1 confwatch[42]: ", c.printed, " m\n"),
+    EXPECT_EQ(absl::StrCat("2026-11-23T10:00:00.000Z web-1 confwatch[42]: ", c.printed, " m\n"),
               FormatLogLine(LogFormat::kText, TestOrigin(), TestTime(), c.level, "m", {}));
   }
 }
@@ -55,8 +79,8 @@ TEST(FormatLogLine, TimeCarriesTheZoneOffset) {
     int offset_seconds;
     const char* expected_time;
   } cases[] = {
-      {2 * 3600, "2026-11-23T12:00:00+02:00"},
-      {-(5 * 3600 + 30 * 60), "2026-11-23T04:30:00-05:30"},
+      {2 * 3600, "2026-11-23T12:00:00.000+02:00"},
+      {-(5 * 3600 + 30 * 60), "2026-11-23T04:30:00.000-05:30"},
   };
   for (const auto& c : cases) {
     LogOrigin origin = TestOrigin(absl::FixedTimeZone(c.offset_seconds));
@@ -82,7 +106,7 @@ TEST(FormatLogLine, TextFieldValuesAreQuotedWhenTheyCouldBreakTheLine) {
   };
   for (const auto& c : cases) {
     LogField fields[] = {{"k", c.value}};
-    EXPECT_EQ(absl::StrCat("2026-11-23T10:00:00Z web-1 confwatch[42]: INFO m k=", c.printed, "\n"),
+    EXPECT_EQ(absl::StrCat("2026-11-23T10:00:00.000Z web-1 confwatch[42]: INFO m k=", c.printed, "\n"),
               FormatLogLine(LogFormat::kText, TestOrigin(), TestTime(), LogLevel::kInfo, "m",
                             fields));
   }
@@ -91,16 +115,31 @@ TEST(FormatLogLine, TextFieldValuesAreQuotedWhenTheyCouldBreakTheLine) {
 TEST(FormatLogLine, JsonIsOneObjectPerLineWithTimeLevelMsgFirst) {
   LogField fields[] = {{"resource", "nginx.toml"}, {"output", "line1\nline2"}};
   EXPECT_EQ(
-      "{\"time\":\"2026-11-23T10:00:00Z\",\"level\":\"warning\",\"msg\":\"check failed\","
+      "{\"time\":\"2026-11-23T10:00:00.000Z\",\"level\":\"warning\",\"msg\":\"check failed\","
       "\"resource\":\"nginx.toml\",\"output\":\"line1\\nline2\"}\n",
       FormatLogLine(LogFormat::kJson, TestOrigin(), TestTime(), LogLevel::kWarning,
                     "check failed", fields));
 }
 
+// resource, dest and error as JSON fields; the text line already says them.
+TEST(FormatLogLine, JsonOnlyFieldsAreLeftOutOfText) {
+  LogField fields[] = {JsonField("resource", "a.toml"), JsonField("dest", "/etc/a"),
+                       JsonField("error", "permission denied"), {"revision", 7}};
+  const std::string msg = "a.toml: /etc/a: permission denied";
+  EXPECT_EQ("2026-11-23T10:00:00.000Z web-1 confwatch[42]: ERROR " + msg + " revision=7\n",
+            FormatLogLine(LogFormat::kText, TestOrigin(), TestTime(), LogLevel::kError, msg,
+                          fields));
+  EXPECT_EQ(
+      "{\"time\":\"2026-11-23T10:00:00.000Z\",\"level\":\"error\",\"msg\":\"" + msg +
+          "\",\"resource\":\"a.toml\",\"dest\":\"/etc/a\",\"error\":\"permission denied\","
+          "\"revision\":\"7\"}\n",
+      FormatLogLine(LogFormat::kJson, TestOrigin(), TestTime(), LogLevel::kError, msg, fields));
+}
+
 TEST(FormatLogLine, JsonFieldsNamedLikeReservedKeysAreRenamed) {
   LogField fields[] = {{"msg", "x"}, {"level", "y"}, {"time", "z"}};
   EXPECT_EQ(
-      "{\"time\":\"2026-11-23T10:00:00Z\",\"level\":\"info\",\"msg\":\"m\","
+      "{\"time\":\"2026-11-23T10:00:00.000Z\",\"level\":\"info\",\"msg\":\"m\","
       "\"fields.msg\":\"x\",\"fields.level\":\"y\",\"fields.time\":\"z\"}\n",
       FormatLogLine(LogFormat::kJson, TestOrigin(), TestTime(), LogLevel::kInfo, "m", fields));
 }
@@ -108,7 +147,7 @@ TEST(FormatLogLine, JsonFieldsNamedLikeReservedKeysAreRenamed) {
 TEST(FormatLogLine, JsonReplacesInvalidUtf8InsteadOfFailing) {
   LogField fields[] = {{"path", "/etc/caf\xe9"}};
   EXPECT_EQ(
-      "{\"time\":\"2026-11-23T10:00:00Z\",\"level\":\"info\",\"msg\":\"m\","
+      "{\"time\":\"2026-11-23T10:00:00.000Z\",\"level\":\"info\",\"msg\":\"m\","
       "\"path\":\"/etc/caf\xef\xbf\xbd\"}\n",
       FormatLogLine(LogFormat::kJson, TestOrigin(), TestTime(), LogLevel::kInfo, "m", fields));
 }
