@@ -3,6 +3,7 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <unistd.h>
 
@@ -28,6 +29,7 @@
 #include "ops/logging.h"
 #include "ops/metrics_server.h"
 #include "ops/systemd_notifier.h"
+#include "process/errno_text.h"
 #include "process/posix_command_runner.h"
 #include "process/signals.h"
 #include "register/registration_set.h"
@@ -239,6 +241,23 @@ absl::Status StartRegistrations(const Options& options, Registrations* out) {
   return absl::OkStatus();
 }
 
+// A confdir without conf.d/ is a usage error, the same one in every mode: the
+// loaders' "IO error: <dir>/conf.d" surfaced as exit 1 in onetime, exit 2
+// elsewhere, in a shape that depended on the mode.
+absl::Status CheckConfdir(const std::string& confdir) {
+  const std::string confd = absl::StrCat(confdir, "/conf.d");
+  struct stat st;
+  if (stat(confd.c_str(), &st) != 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("-confdir ", confdir, ": ", confd, ": ", ErrnoText(errno)));
+  }
+  if (!S_ISDIR(st.st_mode)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("-confdir ", confdir, ": ", confd, " is not a directory"));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<KeySource>> MakeKeySource(const Options& options) {
@@ -260,6 +279,10 @@ absl::StatusOr<std::unique_ptr<KeySource>> MakeKeySource(const Options& options)
 
 int Run(const Options& given, const RunHooks& hooks) {
   InitLogging(LoggingConfig{given.log_level, given.log_format, nullptr});
+  if (absl::Status s = CheckConfdir(given.confdir); !s.ok()) {
+    std::cerr << "confwatch: " << s.message() << "\n";
+    return kExitUsage;
+  }
   if (given.check_config) {
     for (const std::string& w : given.warnings) spdlog::warn("{}", w);
     return CheckConfig(given);
@@ -348,6 +371,7 @@ int Run(const Options& given, const RunHooks& hooks) {
   d.confdir = options.confdir;
   d.prefix = options.prefix;
   d.install.noop = options.noop;
+  d.install.diff = options.diff;
   d.install.sync_only = options.sync_only;
   d.install.keep_stage_file = options.keep_stage_file;
   d.interval = options.interval;

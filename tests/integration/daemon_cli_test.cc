@@ -52,6 +52,23 @@ TEST(CheckConfig, ReportsEveryBrokenTomlAndTemplateWithPositions) {
   EXPECT_TRUE(absl::StrContains(log, "1 template resource(s) OK, 3 with errors")) << log;
 }
 
+// One line, exit 2, whatever the mode (onetime used to exit 1 after an
+// "IO error:" on two lines).
+TEST(MissingConfdir, IsTheSameUsageErrorInEveryMode) {
+  for (const std::vector<std::string>& mode : std::vector<std::vector<std::string>>{
+           {"-onetime"}, {"-watch"}, {"--check-config"}, {"--preflight"}, {}, {"--", "true"}}) {
+    Confdir c;  // a log of its own
+    const std::string nope = c.Scratch("nope");
+    const std::string want =
+        "confwatch: -confdir " + nope + ": " + nope + "/conf.d: no such file\n";
+    std::vector<std::string> args = {"-confdir", nope, "-backend", "env"};
+    args.insert(args.end(), mode.begin(), mode.end());
+    ConfwatchProcess p(c, args);
+    EXPECT_EQ(2, RunToExit(p)) << (mode.empty() ? "interval" : mode[0]);
+    EXPECT_EQ(want, p.Log()) << (mode.empty() ? "interval" : mode[0]);
+  }
+}
+
 TEST(CheckConfig, MissingConfdirIsAUsageError) {
   Confdir c;
   ConfwatchProcess p(c, {"--check-config", "-confdir", c.Scratch("nope")});
