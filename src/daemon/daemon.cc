@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "daemon/log_absl.h"
+#include "ops/logging.h"
 #include "spdlog/spdlog.h"
 #include "template/funcs_confd.h"
 
@@ -355,7 +356,9 @@ std::vector<BatchItem> Daemon::RenderReady(const std::vector<int>& ids,
       ++stats_.render_errors;
       absl::Status e(out.status().code(), absl::StrCat(r.name, ": ", out.status().message(), "; ",
                                                          installer_.KeptNote(r.dest)));
-      spdlog::error("{}", e.message());
+      Log(LogLevel::kError, e.message(),
+          {JsonField("resource", r.name), JsonField("dest", r.dest),
+           JsonField("error", out.status().message())});
       if (errors) errors->push_back(e);
       scheduler_.Finished(id, false, absl::Now());
       continue;

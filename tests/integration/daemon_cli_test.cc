@@ -69,6 +69,22 @@ TEST(MissingConfdir, IsTheSameUsageErrorInEveryMode) {
   }
 }
 
+// JSON lines of a failed render carry the resource, dest and error as fields
+// (a log collector filters on them); the message stays what text prints.
+TEST(JsonLog, RenderErrorCarriesResourceDestAndError) {
+  Confdir c;
+  c.AddTemplate("a.tmpl", "{{getv \"/nope\"}}\n");
+  c.AddResource("a.toml", "a.tmpl", "a.conf", "\"/nope\"");
+  ConfwatchProcess p(c, {"-onetime", "-backend", "env", "-log-format", "json"});
+  EXPECT_EQ(1, RunToExit(p)) << p.Log();
+  EXPECT_TRUE(absl::StrContains(
+      p.Log(), absl::StrCat("\"resource\":\"a.toml\",\"dest\":\"", c.Out("a.conf"),
+                            "\",\"error\":\"template: a.tmpl:1:2: executing \\\"a.tmpl\\\" at "
+                            "<getv \\\"/nope\\\">: error calling getv: key does not exist: "
+                            "/nope\"}")))
+      << p.Log();
+}
+
 TEST(CheckConfig, MissingConfdirIsAUsageError) {
   Confdir c;
   ConfwatchProcess p(c, {"--check-config", "-confdir", c.Scratch("nope")});
