@@ -5,7 +5,7 @@
 set -euo pipefail
 
 PACKAGES=(
-  cmake g++ make pkg-config git
+  cmake g++ make pkg-config git ccache
   protobuf-compiler protobuf-compiler-grpc libprotobuf-dev libgrpc++-dev
   libabsl-dev libtoml11-dev libinotifytools0-dev nlohmann-json3-dev
   libcli11-dev libspdlog-dev libssl-dev libyaml-cpp-dev
