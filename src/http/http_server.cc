@@ -162,6 +162,7 @@ class HttpServer::Loop {
   void Run();
   absl::Time NextDeadline() const;
   void Accept(absl::Time now);
+  bool EvictOldestHead();
   void OnReadable(uint64_t id, Conn* c);
   void Dispatch(uint64_t id, Conn* c);
   void Respond(uint64_t id, Conn* c, const HttpResponse& response, bool head_only) {
@@ -289,17 +290,33 @@ void HttpServer::Loop::Accept(absl::Time now) {
       return;
     }
     std::string client = ClientOf(addr);
-    int& from_client = per_client_[client];
-    if (static_cast<int>(conns_.size()) >= options_.max_connections ||
-        from_client >= options_.max_connections_per_client) {
-      if (from_client == 0) per_client_.erase(client);
+    const auto from_client = per_client_.find(client);
+    if ((from_client != per_client_.end() &&
+         from_client->second >= options_.max_connections_per_client) ||
+        (static_cast<int>(conns_.size()) >= options_.max_connections && !EvictOldestHead())) {
       close(fd);  // over a cap: refused unanswered
       continue;
     }
-    ++from_client;
+    ++per_client_[client];
     conns_.emplace(next_id_++, Conn(fd, std::move(client), now + options_.io_timeout,
                                     options_.max_head_bytes));
   }
+}
+
+// At the total cap, the connection still reading its head that has waited
+// longest makes room: refusing the newest instead would let whoever holds
+// the cap (many stalled connections, from as many addresses as it takes)
+// lock the probes out. A probe sends its head as it connects and is
+// answered in the same turn or the next, so evicting it would take the
+// cap's worth of new connections within that moment.
+bool HttpServer::Loop::EvictOldestHead() {
+  uint64_t oldest = UINT64_MAX;  // ids grow in the order of accept
+  for (const auto& [id, c] : conns_) {
+    if (c.phase == Phase::kHead) oldest = std::min(oldest, id);
+  }
+  if (oldest == UINT64_MAX) return false;
+  Close(oldest);
+  return true;
 }
 
 void HttpServer::Loop::OnReadable(uint64_t id, Conn* c) {

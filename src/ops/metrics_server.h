@@ -25,9 +25,10 @@
 // file descriptor each, never a thread, so they cannot delay a probe. Each
 // connection carries one request (Connection: close). A request head must
 // arrive within 2 s of the connect (8 KB at most), else 408 / 431; writing
-// the answer is bounded by 2 s, else the connection is dropped; at most 256
-// connections in all and 16 from one client address, others are closed at
-// once. Stop() does not wait for a client that stalls.
+// the answer is bounded by 2 s, else the connection is dropped. At most 16
+// connections from one client address (more are closed at once) and 256 in
+// all (at the cap a new connection closes the one that stalled longest).
+// Stop() does not wait for a client that stalls.
 //
 // Start() after blocking the daemon's signals (run.cc does it first thing):
 // the server's threads inherit the mask and must not take SIGHUP/SIGTERM.

@@ -460,7 +460,7 @@ TEST(MetricsServer, AClientThatNeverReadsItsMetricsDoesNotBlockProbesAndIsDroppe
 
 // At most 16 connections from one client and 256 in all: the server's fds
 // stay bounded, and all come back once the clients are gone.
-TEST(MetricsServer, ConnectionsOverTheCapsAreRefusedAndTheFdsComeBack) {
+TEST(MetricsServer, ConnectionsOverTheCapsCostNoFdAndTheFdsComeBack) {
   const int fds_before = OpenFds();
   const int64_t rss_before = RssKb();
   MetricsServer server([] { return std::string("x 1\n"); }, AlwaysReady());
@@ -476,17 +476,22 @@ TEST(MetricsServer, ConnectionsOverTheCapsAreRefusedAndTheFdsComeBack) {
   for (int i = 16; i < 256; ++i) {
     held.push_back(ConnectFrom(absl::StrCat("127.0.7.", i / 16).c_str(), server.port()));
   }
-  const int over = ConnectFrom("127.0.8.1", server.port());  // connection 257
-  EXPECT_TRUE(ClosedByServer(over, 1000)) << "the total cap was not enforced";
-  close(over);
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
   int still_open = 0;
   for (int fd : held) still_open += fd >= 0 && !ClosedByServer(fd, 0) ? 1 : 0;
   EXPECT_EQ(256, still_open) << "connections under the caps were closed";
-  const int server_fds = OpenFds() - fds_idle - static_cast<int>(held.size());
+
+  // Connection 257 takes the place of the one that stalled longest.
+  const int newest = ConnectFrom("127.0.8.1", server.port());
+  EXPECT_TRUE(ClosedByServer(held[0], 1000)) << "the total cap was not enforced";
+  EXPECT_FALSE(ClosedByServer(newest, 0));
+  for (size_t i = 1; i < held.size(); ++i) EXPECT_FALSE(ClosedByServer(held[i], 0)) << i;
+  const int server_fds = OpenFds() - fds_idle - static_cast<int>(held.size()) - 1;
   EXPECT_LE(server_fds, 256);
   std::printf("256 held connections: %d server fds, RSS %+lld KB\n", server_fds,
               static_cast<long long>(RssKb() - rss_before));
 
+  close(newest);
   for (int fd : held) close(fd);
   const auto start = std::chrono::steady_clock::now();
   while (OpenFds() > fds_idle && MsSince(start) < 2000) {
@@ -495,6 +500,17 @@ TEST(MetricsServer, ConnectionsOverTheCapsAreRefusedAndTheFdsComeBack) {
   EXPECT_EQ(fds_idle, OpenFds()) << "the server kept connections its clients closed";
   server.Stop();
   EXPECT_EQ(fds_before, OpenFds());
+}
+
+// Stalled connections from 32 addresses (8 each, under the per-client cap)
+// fill the total cap and are reopened as soon as the server closes them:
+// probes still get in, each taking the place of the oldest stalled one.
+TEST(MetricsServer, ProbesAreAnsweredWhileStalledConnectionsFillTheTotalCap) {
+  MetricsServer server([] { return std::string("x 1\n"); }, AlwaysReady());
+  ASSERT_TRUE(server.Start("127.0.0.1:0").ok());
+  Siege siege(server.port(), /*idle=*/256, /*slow=*/0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  ProbeLoop(server.port());
 }
 
 TEST(MetricsServer, StopFreesThePortForARestart) {
