@@ -48,7 +48,7 @@
 // (2.1.12, static archive available) is an event loop, but its timeouts
 // are per read too, and it has no per-client cap (its connection cap came
 // in 2.2): the bookkeeping here would be needed around it anyway. What is
-// left here is ~400 lines over poll(), with the head parser fuzzed
+// left here is ~500 lines over poll(), with the head parser fuzzed
 // (tests/fuzz/http_request_fuzzer.cc).
 //
 // Thread-safety: Start(), Stop() and the destructor are called from one
