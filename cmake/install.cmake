@@ -61,13 +61,16 @@ install(FILES "${CMAKE_SOURCE_DIR}/docs/confwatch.1" DESTINATION ${CMAKE_INSTALL
 # The unit of examples/systemd, reading its settings from the config file
 # (/etc/confwatch/confwatch.toml) instead of flags, which would override it.
 file(READ "${CMAKE_SOURCE_DIR}/examples/systemd/confwatch.service" cw_unit)
-string(REGEX REPLACE "# Install:\n#[^\n]*\n#[^\n]*\n" "" cw_unit "${cw_unit}")
+string(REGEX REPLACE " Install:\n#   install [^\n]*\n#   systemctl [^\n]*\n# See README.md next to this file.\n"
+  "\n# Installed by the confwatch package: enabled, started by `systemctl start\n# confwatch`. See confwatch(1) and /usr/share/doc/confwatch/README.md.\n"
+  cw_unit "${cw_unit}")
 string(REGEX REPLACE "Documentation=[^\n]*" "Documentation=man:confwatch(1)" cw_unit "${cw_unit}")
 string(REGEX REPLACE "ExecStart=[^\n]*\\\\\n[^\n]*\\\\\n[^\n]*\n"
   "# Everything else (confdir, node, metrics-addr...) is read from\n# /etc/confwatch/confwatch.toml.\nExecStart=${CONFWATCH_UNIT_BINDIR}/confwatch -watch\n"
   cw_unit "${cw_unit}")
-if(NOT cw_unit MATCHES "ExecStart=${CONFWATCH_UNIT_BINDIR}/confwatch -watch\n")
-  message(FATAL_ERROR "cmake/install.cmake: examples/systemd/confwatch.service's ExecStart= changed shape; update the rewrite")
+if(NOT cw_unit MATCHES "ExecStart=${CONFWATCH_UNIT_BINDIR}/confwatch -watch\n"
+   OR cw_unit MATCHES "Install:\n")
+  message(FATAL_ERROR "cmake/install.cmake: examples/systemd/confwatch.service's header or ExecStart= changed shape; update the rewrite")
 endif()
 file(CONFIGURE OUTPUT "${CMAKE_BINARY_DIR}/packaging/confwatch.service" CONTENT "${cw_unit}" @ONLY)
 install(FILES "${CMAKE_BINARY_DIR}/packaging/confwatch.service" DESTINATION lib/systemd/system)
