@@ -6,6 +6,9 @@
 #include "app/run.h"
 #include "register/register_command.h"
 
+#if __has_include("confwatch_build_info.h")
+#include "confwatch_build_info.h"  // CONFWATCH_COMMIT, CONFWATCH_LINKAGE
+#endif
 #ifndef CONFWATCH_COMMIT
 #define CONFWATCH_COMMIT "unknown"
 #endif
