@@ -113,6 +113,7 @@ step "man page"
 man="$src/docs/confwatch.1"
 groff -man -ww -z "$man" >"$tmp/groff.err" 2>&1 || true
 [ -s "$tmp/groff.err" ] && fail "groff -man -ww -z: $(cat "$tmp/groff.err")"
+grep -q "^\.TH CONFWATCH 1 .*\"confwatch $version\"" "$man" || fail "the man page's .TH does not say confwatch $version"
 gunzip -c "$root/usr/share/man/man1/confwatch.1.gz" | cmp -s - "$man" || fail "the .deb's man page is not docs/confwatch.1"
 MANWIDTH=80 man -l "$root/usr/share/man/man1/confwatch.1.gz" >"$tmp/man.txt" 2>"$tmp/man.err" || fail "man -l"
 [ -s "$tmp/man.err" ] && fail "man -l warns: $(cat "$tmp/man.err")"
