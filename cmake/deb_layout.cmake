@@ -4,6 +4,7 @@
 #   usr/etc/confwatch    -> etc/confwatch      (conffiles live in /etc)
 #   usr/lib/systemd      -> lib/systemd        (bookworm's unit directory)
 #   usr/share/man/...1   -> gzipped            (Debian policy 12.1)
+#   usr/bin/confwatch    -> without .comment   (as dh_strip leaves it)
 # and adds the Debian changelog and the lintian overrides. The tarball keeps
 # the plain `cmake --install` tree.
 if(NOT CPACK_GENERATOR STREQUAL "DEB")
@@ -26,6 +27,13 @@ cw_move("${usr}/lib/systemd" "${root}/lib/systemd")
 file(GLOB left "${usr}/lib/*")
 if(NOT left)
   file(REMOVE_RECURSE "${usr}/lib")
+endif()
+
+# cpack's strip keeps the compiler's .comment section; dh_strip drops it.
+execute_process(COMMAND strip --remove-section=.comment --remove-section=.note "${usr}/bin/confwatch"
+  RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "deb_layout.cmake: strip ${usr}/bin/confwatch failed")
 endif()
 
 function(cw_gzip file)
