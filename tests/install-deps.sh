@@ -11,6 +11,7 @@ PACKAGES=(
   libcli11-dev libspdlog-dev libssl-dev libyaml-cpp-dev
   libgtest-dev libgmock-dev libre2-dev
   etcd-server etcd-client nginx haproxy openssl curl procps util-linux python3
+  dpkg-dev lintian groff-base man-db gzip
 )
 
 missing=()
