@@ -47,6 +47,15 @@ HttpAnswer Get(int port, const std::string& path) {
 
 using OpsTest = BinaryEtcdTest;
 
+// a.toml renders /app/v into a.conf; b.toml does not parse (line 3), and
+// AddFixedResource() replaces it by one rendering /app/v into b.conf.
+void AddGoodAndBrokenResource(Confdir* c) {
+  c->AddTemplate("t.tmpl", "{{getv \"/app/v\"}}\n");
+  c->AddResource("a.toml", "t.tmpl", "a.conf", "\"/app\"");
+  WriteFile(c->Toml("b.toml"), "[template]\nsrc = \"t.tmpl\"\ndest = \n");
+}
+void AddFixedResource(Confdir* c) { c->AddResource("b.toml", "t.tmpl", "b.conf", "\"/app\""); }
+
 TEST_F(OpsTest, MetricsCountWhatHappenedAndReadyzFollowsTheFirstRender) {
   Confdir c;
   c.AddTemplate("t.tmpl", "{{getv \"/app/v\"}}\n");
@@ -98,9 +107,7 @@ TEST_F(OpsTest, MetricsCountWhatHappenedAndReadyzFollowsTheFirstRender) {
 TEST_F(OpsTest, ResourceThatFailsToLoadKeepsReadyzDownNamingItUntilFixed) {
   ASSERT_TRUE(client_->Put("/app/v", "1").ok());
   Confdir c;
-  c.AddTemplate("t.tmpl", "{{getv \"/app/v\"}}\n");
-  c.AddResource("a.toml", "t.tmpl", "a.conf", "\"/app\"");
-  WriteFile(c.Toml("b.toml"), "[template]\nsrc = \"t.tmpl\"\ndest = \n");
+  AddGoodAndBrokenResource(&c);
   const int port = FreePort();
   ConfwatchProcess p(c, {"-watch", "-node", etcd_->endpoint(), "-metrics-addr",
                          absl::StrCat("127.0.0.1:", port)});
@@ -123,7 +130,7 @@ TEST_F(OpsTest, ResourceThatFailsToLoadKeepsReadyzDownNamingItUntilFixed) {
   EXPECT_EQ(1, SampleValue(*m, "confwatch_resource_load_errors"));
   EXPECT_EQ(1, SampleValue(*m, "confwatch_resource_load_error", {{"resource", "b.toml"}}));
 
-  c.AddResource("b.toml", "t.tmpl", "b.conf", "\"/app\"");
+  AddFixedResource(&c);
   ASSERT_TRUE(FileBecomes(c.Out("b.conf"), "1\n")) << p.Log();
   ASSERT_TRUE(PollUntil([&] { return Get(port, "/readyz").status == 200; }))
       << Get(port, "/readyz").body << p.Log();
@@ -174,9 +181,7 @@ class NotifySocket {
 TEST_F(OpsTest, SystemdReadyWaitsForAResourceThatFailsToLoad) {
   ASSERT_TRUE(client_->Put("/app/v", "1").ok());
   Confdir c;
-  c.AddTemplate("t.tmpl", "{{getv \"/app/v\"}}\n");
-  c.AddResource("a.toml", "t.tmpl", "a.conf", "\"/app\"");
-  WriteFile(c.Toml("b.toml"), "[template]\nsrc = \"t.tmpl\"\ndest = \n");
+  AddGoodAndBrokenResource(&c);
   NotifySocket notify(c.Scratch("notify"));
   ASSERT_TRUE(notify.bound());
   const std::string log_path = c.Scratch("confwatch.log");
@@ -198,7 +203,7 @@ TEST_F(OpsTest, SystemdReadyWaitsForAResourceThatFailsToLoad) {
   EXPECT_FALSE(absl::StrContains(notify.Received(), "READY=1"))
       << notify.Received() << "\n" << log();
 
-  c.AddResource("b.toml", "t.tmpl", "b.conf", "\"/app\"");
+  AddFixedResource(&c);
   ASSERT_TRUE(FileBecomes(c.Out("b.conf"), "1\n")) << log();
   EXPECT_TRUE(PollUntil([&] { return absl::StrContains(notify.Received(), "READY=1"); }))
       << notify.Received() << "\n" << log();
