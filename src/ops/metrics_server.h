@@ -12,9 +12,11 @@
 // Usage (see ops/daemon_metrics.h for the daemon's provider and check):
 //
 //   MetricsRegistry registry;
-//   registry.Add(DaemonMetricsCollector(&daemon.stats(), /*watch_mode=*/true));
-//   MetricsServer server([&registry] { return registry.Render(); },
-//                        [&daemon] { return DaemonReadiness(daemon.stats(), true); });
+//   registry.Add(DaemonMetricsCollector(&daemon.stats(),
+//                                       [&daemon] { return daemon.LoadErrors(); }, true));
+//   MetricsServer server([&registry] { return registry.Render(); }, [&daemon] {
+//     return DaemonReadiness(daemon.stats(), daemon.LoadErrors(), true);
+//   });
 //   if (absl::Status s = server.Start(options.metrics_addr); !s.ok()) ...exit 2
 //   ... run the daemon ...
 //   server.Stop();  // or let the destructor do it

@@ -482,8 +482,8 @@ absl::StatusOr<LoadResult> LoadResources(const ResourceLoadOptions& options) {
     }
   }
   if (ec) {
-    result.errors.push_back(
-        absl::ErrnoToStatus(ec.value(), absl::StrCat("IO error: ", confd.string())));
+    result.errors.push_back(ResourceLoadError{
+        "", absl::ErrnoToStatus(ec.value(), absl::StrCat("IO error: ", confd.string()))});
   }
   std::sort(names.begin(), names.end());
   for (const std::string& name : names) {
@@ -492,11 +492,16 @@ absl::StatusOr<LoadResult> LoadResources(const ResourceLoadOptions& options) {
     if (r.ok()) {
       result.resources.push_back(*std::move(r));
     } else {
-      result.errors.push_back(r.status());
+      result.errors.push_back(ResourceLoadError{name, r.status()});
     }
   }
   WarnSharedDests(result.resources, &result.warnings);
   return result;
+}
+
+std::string LoadErrorText(const ResourceLoadError& error) {
+  return absl::StrCat(error.name.empty() ? "conf.d" : absl::StrCat("conf.d/", error.name),
+                      " failed to load: ", error.status.message());
 }
 
 absl::StatusOr<LoadResult> LoadResources(const std::string& confdir,
