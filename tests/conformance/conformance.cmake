@@ -53,7 +53,7 @@ if(CW_GO_TOOL)
   set_tests_properties(conformance_goldens_match_cases PROPERTIES
     LABELS conformance
     SKIP_RETURN_CODE 77
-    ENVIRONMENT "GOFLAGS=-mod=mod;GOPROXY=off;GOSUMDB=off;GOTOOLCHAIN=local;GOCACHE=${CMAKE_BINARY_DIR}/go-cache;GOPATH=${CMAKE_BINARY_DIR}/go-path")
+    ENVIRONMENT "GOFLAGS=-mod=vendor;GOPROXY=off;GOSUMDB=off;GOTOOLCHAIN=local;GOCACHE=${CMAKE_BINARY_DIR}/go-cache;GOPATH=${CMAKE_BINARY_DIR}/go-path")
 endif()
 
 if(NOT TARGET conformance_tests)

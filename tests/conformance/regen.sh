@@ -7,7 +7,7 @@
 # expectation must be explained by a changed case.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-export GOFLAGS=-mod=mod GOPROXY=off GOSUMDB=off GOTOOLCHAIN=local
+export GOFLAGS=-mod=vendor GOPROXY=off GOSUMDB=off GOTOOLCHAIN=local
 export GOCACHE="${GOCACHE:-${TMPDIR:-/tmp}/confwatch-conformance-gocache}"
 rm -f "$here"/golden/*.json
 cd "$here/gen"
