@@ -6,8 +6,10 @@
 #ifndef CONFWATCH_TEMPLATE_FUNCS_INTERNAL_H_
 #define CONFWATCH_TEMPLATE_FUNCS_INTERNAL_H_
 
+#include <cstdint>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -41,6 +43,14 @@ inline absl::string_view Absl(std::string_view s) { return absl::string_view(s.d
 inline const Type* StringSlice() { return Type::SliceOf(Type::String()); }
 inline std::string Str(const Value& v) { return std::string(v.AsString()); }
 
+// strings.Replace(s, old, new, n): n < 0 replaces all; an empty `old`
+// matches before every rune and at the end (funcs_confd.cc).
+std::string GoReplace(std::string_view s, std::string_view old, std::string_view with, int64_t n);
+// base64.StdEncoding.DecodeString, with Go's error positions: '\r' and '\n'
+// are skipped anywhere, padding is required, bytes after it are an error
+// ("illegal base64 data at input byte N") (funcs_confd.cc).
+absl::StatusOr<std::string> Base64Decode(std::string_view src);
+
 // datetime, lookupIP, lookupIPV4, lookupIPV6, lookupSRV, fileExists
 // (funcs_net.cc).
 void AddSystemFuncs(FuncMap* m, const FuncEnv* env);
@@ -49,6 +59,11 @@ void AddSystemFuncs(FuncMap* m, const FuncEnv* env);
 absl::StatusOr<std::vector<SrvRecord>> ParseSrvAnswer(const unsigned char* msg, int len);
 // regexMatch, regexFind, regexReplaceAll (funcs_regex.cc).
 void AddRegexFuncs(FuncMap* m);
+// The maintained confd fork's lookupIfaceIPV4, lookupIfaceIPV6 (funcs_net.cc).
+void AddInterfaceFuncs(FuncMap* m, const FuncEnv* env);
+// upper title trim replaceAll int now b64enc b64dec sha1sum md5sum uuidv4
+// snakecase camelcase kebabcase pluck (funcs_sprig_extra.cc).
+void AddSprigExtraFuncs(FuncMap* m, const FuncEnv* env);
 
 }  // namespace confwatch::funcs_internal
 

@@ -368,6 +368,8 @@ FuncMap SprigFuncMap(const FuncEnv& env) {
   AddCollectionFuncs(&m);
   funcs_internal::AddRegexFuncs(&m);
   AddForkFuncs(&m, &env);
+  funcs_internal::AddInterfaceFuncs(&m, &env);
+  funcs_internal::AddSprigExtraFuncs(&m, &env);
   return m;
 }
 
