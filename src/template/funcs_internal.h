@@ -64,6 +64,9 @@ void AddInterfaceFuncs(FuncMap* m, const FuncEnv* env);
 // upper title trim replaceAll int now b64enc b64dec sha1sum md5sum uuidv4
 // snakecase camelcase kebabcase pluck (funcs_sprig_extra.cc).
 void AddSprigExtraFuncs(FuncMap* m, const FuncEnv* env);
+// Helm's toYaml, for the subset whose go-yaml bytes are reproduced
+// (funcs_yaml.cc).
+void AddYamlFuncs(FuncMap* m);
 
 }  // namespace confwatch::funcs_internal
 

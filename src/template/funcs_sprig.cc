@@ -370,6 +370,7 @@ FuncMap SprigFuncMap(const FuncEnv& env) {
   AddForkFuncs(&m, &env);
   funcs_internal::AddInterfaceFuncs(&m, &env);
   funcs_internal::AddSprigExtraFuncs(&m, &env);
+  funcs_internal::AddYamlFuncs(&m);
   return m;
 }
 

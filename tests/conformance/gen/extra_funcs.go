@@ -7,7 +7,12 @@
 //   - the maintained confd fork's (abtreece/confd pkg/template)
 //     snakecase camelcase kebabcase pluck lookupIfaceIPV4 lookupIfaceIPV6,
 //     reimplemented with the same signatures and word rules. They win over
-//     sprig's functions of the same names, as in confwatch's map.
+//     sprig's functions of the same names, as in confwatch's map;
+//   - Helm's toYaml (pkg/engine/funcs.go) over sigs.k8s.io/yaml.Marshal,
+//     which is json.Marshal, then go-yaml v2 (Debian's
+//     golang-gopkg-yaml.v2-dev, vendored the same way) unmarshals that JSON
+//     into an interface{} and marshals it; both reproduced here in a few
+//     lines.
 //
 // lookupIface* of an interface that exists depends on the host: the corpus
 // may only name missing interfaces.
@@ -15,12 +20,14 @@ package main
 
 import (
 	"crypto/md5"
+	"encoding/json"
 	"fmt"
 	"net"
 	"strings"
 	"unicode"
 
 	sprig "github.com/Masterminds/sprig/v3"
+	yaml "gopkg.in/yaml.v2"
 )
 
 func extraFuncMap() map[string]interface{} {
@@ -37,7 +44,31 @@ func extraFuncMap() map[string]interface{} {
 	m["pluck"] = forkPluck
 	m["lookupIfaceIPV4"] = func(name string) string { return lookupIface(name) }
 	m["lookupIfaceIPV6"] = func(name string) string { return lookupIface(name) }
+	m["toYaml"] = helmToYAML
 	return m
+}
+
+// sigs.k8s.io/yaml.Marshal: JSON first, so struct tags and MarshalJSON
+// apply, then JSONToYAML.
+func k8sYAMLMarshal(o interface{}) ([]byte, error) {
+	j, err := json.Marshal(o)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling into JSON: %v", err)
+	}
+	var jsonObj interface{}
+	if err := yaml.Unmarshal(j, &jsonObj); err != nil {
+		return nil, err
+	}
+	return yaml.Marshal(jsonObj)
+}
+
+// Helm's toYAML: errors render as "".
+func helmToYAML(v interface{}) string {
+	data, err := k8sYAMLMarshal(v)
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSuffix(string(data), "\n")
 }
 
 // forkSplitWords: words break at '_', '-', ' ' and before an upper-case

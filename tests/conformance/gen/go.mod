@@ -18,4 +18,5 @@ require (
 	github.com/shopspring/decimal v1.2.0
 	github.com/spf13/cast v1.3.1
 	golang.org/x/crypto v0.3.0
+	gopkg.in/yaml.v2 v2.4.0
 )

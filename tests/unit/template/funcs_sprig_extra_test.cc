@@ -65,6 +65,38 @@ TEST(SprigExtraFuncs, MatchGo) {
   for (const GoCase& c : cases) EXPECT_EQ(r.Render(c.text), Want(c)) << c.name;
 }
 
+TEST(SprigExtraFuncs, ToYamlMatchesGoYamlForSimpleValues) {
+  const GoCase cases[] = {
+      {"scalars", "{{toYaml \"web\"}}|{{toYaml 8080}}|{{toYaml 1e21}}|{{toYaml nil}}|{{toYaml \"\"}}",
+       "web|8080|1e+21|null|\"\"", nullptr},
+      {"quoted-when-plain-reads-back-as-another-type",
+       "{{toYaml (list \"true\" \"yes\" \"1_000\" \".5\" \"0b101\" \"1.2.3\")}}",
+       "- \"true\"\n- \"yes\"\n- \"1_000\"\n- \".5\"\n- \"0b101\"\n- 1.2.3", nullptr},
+      {"natural-key-order", "{{toYaml (dict \"a10\" 1 \"a9\" 2 \"a01\" 3 \"B\" 4 \"_x\" 5 \"10\" 6 \"2\" 7)}}",
+       "_x: 5\n\"2\": 7\n\"10\": 6\nB: 4\na01: 3\na9: 2\na10: 1", nullptr},
+      {"nested", "{{toYaml (dict \"s\" (dict \"p\" (list 80 443)) \"l\" (list (dict \"a\" 1 \"b\" 2) (list 1 2)))}}",
+       "l:\n- a: 1\n  b: 2\n- - 1\n  - 2\ns:\n  p:\n  - 80\n  - 443", nullptr},
+      {"kvpair", "{{toYaml (get \"/k\")}}", "Key: /k\nValue: \"7\"", nullptr},
+  };
+  FakeFuncEnv env;
+  Renderer r(env, {{"/k", "7"}});
+  for (const GoCase& c : cases) EXPECT_EQ(r.Render(c.text), Want(c)) << c.name;
+}
+
+// Go would write `msg: hello world`; confwatch does not yet reproduce
+// go-yaml's rules for such strings and says so instead of guessing.
+TEST(SprigExtraFuncs, ToYamlRefusesWhatItCannotReproduce) {
+  FakeFuncEnv env;
+  Renderer r(env, {});
+  EXPECT_EQ(r.Render("{{toYaml (dict \"msg\" \"hello world\")}}"),
+            "error: template: t.tmpl:1:2: executing \"t.tmpl\" at <toYaml (dict \"msg\" \"hello world\")>: "
+            "error calling toYaml: "
+            "toYaml: a string with characters other than letters, digits and _./- is not supported "
+            "yet (confwatch reproduces go-yaml's bytes only for simple scalars, maps and lists)");
+  EXPECT_THAT(r.Render("{{toYaml \"2024-01-01\"}}"), ::testing::HasSubstr("may be a timestamp"));
+  EXPECT_THAT(r.Render("{{toYaml 9007199254740993}}"), ::testing::HasSubstr("beyond 2^53"));
+}
+
 TEST(SprigExtraFuncs, NowReadsTheEnvironmentsClock) {
   FakeFuncEnv env;
   env.now = GoTime{1700000000, 0, true};
