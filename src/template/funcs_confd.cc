@@ -159,9 +159,10 @@ void AddStoreFuncs(FuncMap* m) {
 
 // ---------------------------------------------------------------- strings
 
-// strings.Split(s, sep) with n = -1. An empty sep splits into runes the way
-// Go's explode does: an invalid byte becomes "\uFFFD", except in the last
-// element, which is the raw rest of the string.
+}  // namespace
+
+namespace funcs_internal {
+
 std::vector<std::string> GoSplit(std::string_view s, std::string_view sep) {
   std::vector<std::string> out;
   if (sep.empty()) {
@@ -183,6 +184,12 @@ std::vector<std::string> GoSplit(std::string_view s, std::string_view sep) {
   out.emplace_back(s);
   return out;
 }
+
+}  // namespace funcs_internal
+
+namespace {
+
+using funcs_internal::GoSplit;
 
 }  // namespace
 

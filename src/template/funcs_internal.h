@@ -43,6 +43,10 @@ inline absl::string_view Absl(std::string_view s) { return absl::string_view(s.d
 inline const Type* StringSlice() { return Type::SliceOf(Type::String()); }
 inline std::string Str(const Value& v) { return std::string(v.AsString()); }
 
+// strings.Split(s, sep) with n = -1. An empty sep splits into runes the way
+// Go's explode does: an invalid byte becomes "\uFFFD", except in the last
+// element, which is the raw rest of the string (funcs_confd.cc).
+std::vector<std::string> GoSplit(std::string_view s, std::string_view sep);
 // strings.Replace(s, old, new, n): n < 0 replaces all; an empty `old`
 // matches before every rune and at the end (funcs_confd.cc).
 std::string GoReplace(std::string_view s, std::string_view old, std::string_view with, int64_t n);
@@ -62,7 +66,8 @@ void AddRegexFuncs(FuncMap* m);
 // The maintained confd fork's lookupIfaceIPV4, lookupIfaceIPV6 (funcs_net.cc).
 void AddInterfaceFuncs(FuncMap* m, const FuncEnv* env);
 // upper title trim replaceAll int now b64enc b64dec sha1sum md5sum uuidv4
-// snakecase camelcase kebabcase pluck (funcs_sprig_extra.cc).
+// snakecase camelcase kebabcase pluck, and sprig's lower hasPrefix
+// hasSuffix trimAll splitList trunc add1 (funcs_sprig_extra.cc).
 void AddSprigExtraFuncs(FuncMap* m, const FuncEnv* env);
 // Helm's toYaml, for the subset whose go-yaml bytes are reproduced
 // (funcs_yaml.cc).

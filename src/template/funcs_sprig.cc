@@ -244,6 +244,24 @@ void AddCollectionFuncs(FuncMap* m) {
     elems.push_back(OrNil(a[1]));
     return Value::List(JsonArrayType(), std::move(elems));
   });
+  // first/last: nil for an empty list; panic on anything but a list.
+  for (bool is_first : {true, false}) {
+    std::string name = is_first ? "first" : "last";
+    Def(m, name, {any}, nullptr, any, [name, is_first](ExecContext&, Args a) -> Result {
+      if (IsNilInterface(a[0])) {
+        return absl::InvalidArgumentError(
+            "runtime error: invalid memory address or nil pointer dereference");
+      }
+      if (a[0].kind() != Kind::kSlice) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("Cannot find ", name, " on type ", KindName(a[0])));
+      }
+      if (a[0].Len() == 0) return Value::Nil();
+      return a[0].Index(is_first ? 0 : a[0].Len() - 1).Boxed(false);
+    });
+  }
+  Def(m, "toString", {any}, nullptr, Type::String(),
+      [](ExecContext& ctx, Args a) -> Result { return Value::String(Strval(a[0], ctx)); });
 }
 
 // -------------------------------------------------------------- crypto.go

@@ -1,6 +1,9 @@
 // The functions templates from other tools call that neither confd's map
 // nor funcs_sprig.cc had (issue 19):
-//   sprig v3.2.3   upper title trim int now b64enc b64dec sha1sum uuidv4
+//   sprig v3.2.3   upper title trim int now b64enc b64dec sha1sum uuidv4,
+//                  and of its other common ones lower hasPrefix hasSuffix
+//                  trimAll splitList trunc add1 (toString first last in
+//                  funcs_sprig.cc)
 //   consul-template replaceAll md5sum
 //   confd fork     snakecase camelcase kebabcase pluck (abtreece/confd
 //                  pkg/template/utility_funcs.go; sprig has functions of the
@@ -93,6 +96,38 @@ std::string_view TrimSpace(std::string_view s) {
   return s;
 }
 
+// strings.Trim(s, cutset): an all-ASCII cutset trims bytes; otherwise runes,
+// an invalid byte of s matching when cutset holds U+FFFD or an invalid
+// byte itself (strings.ContainsRune with RuneError).
+std::string_view Trim(std::string_view s, std::string_view cutset) {
+  if (s.empty() || cutset.empty()) return s;
+  bool ascii = true;
+  for (unsigned char c : cutset) ascii &= c < 0x80;
+  std::vector<char32_t> runes;
+  for (size_t i = 0; i < cutset.size();) {
+    utf8::Decoded d = utf8::DecodeRune(cutset.substr(i));
+    runes.push_back(d.rune);
+    i += d.width;
+  }
+  auto in_cutset = [&](char32_t r) {
+    for (char32_t c : runes) {
+      if (c == r) return true;
+    }
+    return false;
+  };
+  while (!s.empty()) {
+    utf8::Decoded d = ascii ? utf8::Decoded{static_cast<unsigned char>(s[0]), 1} : utf8::DecodeRune(s);
+    if (!in_cutset(d.rune)) break;
+    s.remove_prefix(d.width);
+  }
+  while (!s.empty()) {
+    utf8::Decoded d = ascii ? utf8::Decoded{static_cast<unsigned char>(s.back()), 1} : utf8::DecodeLastRune(s);
+    if (!in_cutset(d.rune)) break;
+    s.remove_suffix(d.width);
+  }
+  return s;
+}
+
 // unicode.IsUpper/IsLower for the fork's word splitting: exact for Latin-1;
 // beyond it a rune counts as upper (lower) case when it has a lower (upper)
 // case mapping, which is true of nearly every cased letter.
@@ -176,6 +211,32 @@ void AddStringFuncs(FuncMap* m) {
       [](ExecContext&, Args a) -> Result { return Value::String(JoinLowered(a[0].AsString(), "-")); });
   Def(m, "camelcase", {s}, nullptr, s,
       [](ExecContext&, Args a) -> Result { return Value::String(CamelCase(a[0].AsString())); });
+  Def(m, "lower", {s}, nullptr, s, [](ExecContext&, Args a) -> Result {
+    return Value::String(gounicode::StringToLower(a[0].AsString()));
+  });
+  // sprig's hasPrefix/hasSuffix/trimAll/splitList take the string last.
+  Def(m, "hasPrefix", {s, s}, nullptr, Type::Bool(), [](ExecContext&, Args a) -> Result {
+    return Value::Bool(a[1].AsString().substr(0, a[0].Len()) == a[0].AsString());
+  });
+  Def(m, "hasSuffix", {s, s}, nullptr, Type::Bool(), [](ExecContext&, Args a) -> Result {
+    std::string_view str = a[1].AsString(), suffix = a[0].AsString();
+    return Value::Bool(str.size() >= suffix.size() && str.substr(str.size() - suffix.size()) == suffix);
+  });
+  Def(m, "trimAll", {s, s}, nullptr, s, [](ExecContext&, Args a) -> Result {
+    return Value::String(std::string(Trim(a[1].AsString(), a[0].AsString())));
+  });
+  Def(m, "splitList", {s, s}, nullptr, funcs_internal::StringSlice(), [](ExecContext&, Args a) -> Result {
+    return Value::StringList(funcs_internal::GoSplit(a[1].AsString(), a[0].AsString()));
+  });
+  // trunc N S: the first N bytes, or for N < 0 the last -N.
+  Def(m, "trunc", {Type::Int(), s}, nullptr, s, [](ExecContext&, Args a) -> Result {
+    int64_t c = a[0].AsInt();
+    std::string_view str = a[1].AsString();
+    int64_t len = static_cast<int64_t>(str.size());
+    if (c < 0 && len + c > 0) return Value::String(std::string(str.substr(len + c)));
+    if (c >= 0 && len > c) return Value::String(std::string(str.substr(0, c)));
+    return Value::String(std::string(str));
+  });
 }
 
 // ------------------------------------------------------- numbers, codecs
@@ -241,6 +302,10 @@ void AddCodecFuncs(FuncMap* m, const FuncEnv* env) {
   const Type* s = Type::String();
   Def(m, "int", {Type::Any()}, nullptr, Type::Int(),
       [](ExecContext&, Args a) -> Result { return Value::Int(CastToInt(a[0])); });
+  // add1 returns int64 (cast.ToInt64 + 1), which %T shows.
+  Def(m, "add1", {Type::Any()}, nullptr, Type::Int64(), [](ExecContext&, Args a) -> Result {
+    return Value::Integer(Type::Int64(), static_cast<uint64_t>(CastToInt(a[0])) + 1);
+  });
   Def(m, "now", {}, nullptr, TimeType(),
       [env](ExecContext&, Args) -> Result { return MakeTimeValue(env->Now()); });
   Def(m, "b64enc", {s}, nullptr, s, [](ExecContext&, Args a) -> Result {

@@ -2,7 +2,8 @@
 // from their Go implementations so the goldens are those tools' bytes:
 //   - sprig v3.2.3 itself (Debian's golang-github-masterminds-sprig-dev,
 //     vendored by symlink, see vendor/modules.txt): upper title trim int
-//     now b64enc b64dec sha1sum uuidv4;
+//     now b64enc b64dec sha1sum uuidv4 lower hasPrefix hasSuffix trimAll
+//     splitList trunc add1 toString first last;
 //   - consul-template's replaceAll and md5sum (two lines each, stdlib);
 //   - the maintained confd fork's (abtreece/confd pkg/template)
 //     snakecase camelcase kebabcase pluck lookupIfaceIPV4 lookupIfaceIPV6,
@@ -33,7 +34,8 @@ import (
 func extraFuncMap() map[string]interface{} {
 	s := sprig.TxtFuncMap()
 	m := map[string]interface{}{}
-	for _, name := range []string{"upper", "title", "trim", "int", "now", "b64enc", "b64dec", "sha1sum", "uuidv4"} {
+	for _, name := range []string{"upper", "title", "trim", "int", "now", "b64enc", "b64dec", "sha1sum", "uuidv4",
+		"lower", "hasPrefix", "hasSuffix", "trimAll", "splitList", "trunc", "add1", "toString", "first", "last"} {
 		m[name] = s[name]
 	}
 	m["replaceAll"] = func(f, t, s string) (string, error) { return strings.Replace(s, f, t, -1), nil }

@@ -57,6 +57,18 @@ TEST(SprigExtraFuncs, MatchGo) {
       {"pluck-non-map", "{{pluck \"a\" (list 1)}}", nullptr,
        "template: t.tmpl:1:18: executing \"t.tmpl\" at <1>: wrong type for value; expected "
        "map[string]interface {}; got []interface {}"},
+      {"lower-prefix-suffix", "{{lower \"ÉTÉ\"}} {{hasPrefix \"We\" \"Web\"}} {{\"a.conf\" | hasSuffix \".conf\"}}",
+       "été true true", nullptr},
+      {"trimAll", "[{{trimAll \"-_\" \"--_a-b_--\"}}] [{{trimAll \"é \" \"é aé é\"}}]", "[a-b] [a]", nullptr},
+      {"splitList-trunc", "{{splitList \",\" \"a,b,,c\"}} [{{trunc -2 \"abcdef\"}}] [{{trunc -10 \"abc\"}}]",
+       "[a b  c] [ef] [abc]", nullptr},
+      {"add1-toString", "{{add1 \"41\"}} {{add1 1.9}} {{printf \"%T\" (add1 1)}} {{toString (get \"/k\")}}",
+       "42 2 int64 {/k 7}", nullptr},
+      {"first-last", "{{first (list 1 2 3)}} {{last (split \"a,b\" \",\")}} {{first (list)}}", "1 b <no value>",
+       nullptr},
+      {"last-of-a-map", "{{last (dict \"a\" 1)}}", nullptr,
+       "template: t.tmpl:1:2: executing \"t.tmpl\" at <last (dict \"a\" 1)>: error calling last: Cannot find "
+       "last on type map"},
       {"uuidv4-args", "{{uuidv4 1}}", nullptr,
        "template: t.tmpl:1:2: executing \"t.tmpl\" at <uuidv4>: wrong number of args for uuidv4: want 0 got 1"},
   };
