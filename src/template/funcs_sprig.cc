@@ -27,6 +27,7 @@
 namespace confwatch {
 namespace {
 
+using funcs_internal::Absl;
 using funcs_internal::Args;
 using funcs_internal::Def;
 using funcs_internal::Result;
@@ -197,6 +198,116 @@ std::string KindName(const Value& v) {
   }
 }
 
+// reflect.DeepEqual over template values: identical types, then equal
+// contents; a nil slice or map differs from an empty one.
+bool DeepEqual(const Value& a, const Value& b) {
+  if (IsNilInterface(a) || IsNilInterface(b)) return IsNilInterface(a) && IsNilInterface(b);
+  if (a.type() != b.type()) return false;
+  switch (a.kind()) {
+    case Kind::kBool: return a.AsBool() == b.AsBool();
+    case Kind::kFloat32:
+    case Kind::kFloat64: return a.AsFloat() == b.AsFloat();
+    case Kind::kString: return a.AsString() == b.AsString();
+    case Kind::kSlice:
+    case Kind::kMap:
+      if (a.IsNil() != b.IsNil() || a.Len() != b.Len()) return false;
+      if (a.kind() == Kind::kSlice) {
+        for (size_t i = 0; i < a.Len(); ++i) {
+          if (!DeepEqual(a.Index(i), b.Index(i))) return false;
+        }
+        return true;
+      }
+      for (const auto& [key, value] : a.AsMap()) {
+        Value other = b.MapIndex(key);
+        if (!other.valid() && b.AsMap().count(key) == 0) return false;
+        if (!DeepEqual(a.MapIndex(key), other)) return false;
+      }
+      return true;
+    case Kind::kStruct:
+    case Kind::kPointer:
+      if (a.kind() == Kind::kPointer && (a.IsNil() || b.IsNil())) return a.IsNil() && b.IsNil();
+      for (size_t i = 0; i < a.AsFields().size(); ++i) {
+        if (!DeepEqual(a.Field(i), b.Field(i))) return false;
+      }
+      return true;
+    default: return a.AsUint() == b.AsUint();  // integer kinds
+  }
+}
+
+// The elements of a list argument, unboxed, or sprig's panic text for
+// anything else ("Cannot find rest on type string").
+absl::StatusOr<ValueList> ListArg(const Value& v, std::string_view what) {
+  if (IsNilInterface(v)) {
+    return absl::InvalidArgumentError("runtime error: invalid memory address or nil pointer dereference");
+  }
+  if (v.kind() != Kind::kSlice) {
+    return absl::InvalidArgumentError(absl::StrCat("Cannot ", Absl(what), " on type ", KindName(v)));
+  }
+  ValueList out;
+  for (size_t i = 0; i < v.Len(); ++i) out.push_back(v.Index(i).Boxed(false));
+  return out;
+}
+
+Value InterfaceList(ValueList elems) { return Value::List(JsonArrayType(), std::move(elems)); }
+
+bool Contains(const ValueList& list, const Value& v) {
+  for (const Value& x : list) {
+    if (DeepEqual(x, v)) return true;
+  }
+  return false;
+}
+
+// rest initial uniq without compact has: sprig's list.go, which panics on a
+// non-list (text/template reports "error calling ...").
+void AddListShapeFuncs(FuncMap* m) {
+  const Type* any = Type::Any();
+  for (bool rest : {true, false}) {
+    std::string name = rest ? "rest" : "initial";
+    Def(m, name, {any}, nullptr, JsonArrayType(), [name, rest](ExecContext&, Args a) -> Result {
+      absl::StatusOr<ValueList> l = ListArg(a[0], "find " + name);
+      if (!l.ok()) return l.status();
+      if (l->empty()) return Value::Zero(JsonArrayType());
+      return InterfaceList(rest ? ValueList(l->begin() + 1, l->end()) : ValueList(l->begin(), l->end() - 1));
+    });
+  }
+  Def(m, "uniq", {any}, nullptr, JsonArrayType(), [](ExecContext&, Args a) -> Result {
+    absl::StatusOr<ValueList> l = ListArg(a[0], "find uniq");
+    if (!l.ok()) return l.status();
+    ValueList out;
+    for (const Value& v : *l) {
+      if (!Contains(out, v)) out.push_back(v);
+    }
+    return InterfaceList(std::move(out));
+  });
+  Def(m, "without", {any}, any, JsonArrayType(), [](ExecContext&, Args a) -> Result {
+    absl::StatusOr<ValueList> l = ListArg(a[0], "find without");
+    if (!l.ok()) return l.status();
+    ValueList omit;
+    for (size_t i = 1; i < a.size(); ++i) omit.push_back(OrNil(a[i]));
+    ValueList out;
+    for (const Value& v : *l) {
+      if (!Contains(omit, v)) out.push_back(v);
+    }
+    return InterfaceList(std::move(out));
+  });
+  Def(m, "compact", {any}, nullptr, JsonArrayType(), [](ExecContext&, Args a) -> Result {
+    absl::StatusOr<ValueList> l = ListArg(a[0], "compact");
+    if (!l.ok()) return l.status();
+    ValueList out;
+    for (const Value& v : *l) {
+      if (!Empty(v)) out.push_back(v);
+    }
+    return InterfaceList(std::move(out));
+  });
+  // has NEEDLE LIST: false for a nil list.
+  Def(m, "has", {any, any}, nullptr, Type::Bool(), [](ExecContext&, Args a) -> Result {
+    if (IsNilInterface(a[1])) return Value::Bool(false);
+    absl::StatusOr<ValueList> l = ListArg(a[1], "find has");
+    if (!l.ok()) return l.status();
+    return Value::Bool(Contains(*l, OrNil(a[0])));
+  });
+}
+
 void AddCollectionFuncs(FuncMap* m) {
   const Type* any = Type::Any();
   const Type* dict = JsonObjectType();
@@ -260,6 +371,7 @@ void AddCollectionFuncs(FuncMap* m) {
       return a[0].Index(is_first ? 0 : a[0].Len() - 1).Boxed(false);
     });
   }
+  AddListShapeFuncs(m);
   Def(m, "toString", {any}, nullptr, Type::String(),
       [](ExecContext& ctx, Args a) -> Result { return Value::String(Strval(a[0], ctx)); });
 }

@@ -2,7 +2,8 @@
 // nor funcs_sprig.cc had (issue 19):
 //   sprig v3.2.3   upper title trim int now b64enc b64dec sha1sum uuidv4,
 //                  and of its other common ones lower hasPrefix hasSuffix
-//                  trimAll splitList trunc add1 (toString first last in
+//                  trimAll splitList trunc add1 max min (toString first
+//                  last rest initial uniq without compact has in
 //                  funcs_sprig.cc)
 //   consul-template replaceAll md5sum
 //   confd fork     snakecase camelcase kebabcase pluck (abtreece/confd
@@ -306,6 +307,18 @@ void AddCodecFuncs(FuncMap* m, const FuncEnv* env) {
   Def(m, "add1", {Type::Any()}, nullptr, Type::Int64(), [](ExecContext&, Args a) -> Result {
     return Value::Integer(Type::Int64(), static_cast<uint64_t>(CastToInt(a[0])) + 1);
   });
+  // max/min A B...: int64 over cast.ToInt64 of each argument.
+  for (bool is_max : {true, false}) {
+    Def(m, is_max ? "max" : "min", {Type::Any()}, Type::Any(), Type::Int64(),
+        [is_max](ExecContext&, Args a) -> Result {
+          int64_t best = CastToInt(a[0]);
+          for (size_t i = 1; i < a.size(); ++i) {
+            int64_t v = CastToInt(a[i]);
+            if (is_max ? v > best : v < best) best = v;
+          }
+          return Value::Integer(Type::Int64(), static_cast<uint64_t>(best));
+        });
+  }
   Def(m, "now", {}, nullptr, TimeType(),
       [env](ExecContext&, Args) -> Result { return MakeTimeValue(env->Now()); });
   Def(m, "b64enc", {s}, nullptr, s, [](ExecContext&, Args a) -> Result {

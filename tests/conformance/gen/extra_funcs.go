@@ -3,7 +3,8 @@
 //   - sprig v3.2.3 itself (Debian's golang-github-masterminds-sprig-dev,
 //     vendored by symlink, see vendor/modules.txt): upper title trim int
 //     now b64enc b64dec sha1sum uuidv4 lower hasPrefix hasSuffix trimAll
-//     splitList trunc add1 toString first last;
+//     splitList trunc add1 toString first last rest initial uniq without
+//     compact has max min;
 //   - consul-template's replaceAll and md5sum (two lines each, stdlib);
 //   - the maintained confd fork's (abtreece/confd pkg/template)
 //     snakecase camelcase kebabcase pluck lookupIfaceIPV4 lookupIfaceIPV6,
@@ -35,7 +36,8 @@ func extraFuncMap() map[string]interface{} {
 	s := sprig.TxtFuncMap()
 	m := map[string]interface{}{}
 	for _, name := range []string{"upper", "title", "trim", "int", "now", "b64enc", "b64dec", "sha1sum", "uuidv4",
-		"lower", "hasPrefix", "hasSuffix", "trimAll", "splitList", "trunc", "add1", "toString", "first", "last"} {
+		"lower", "hasPrefix", "hasSuffix", "trimAll", "splitList", "trunc", "add1", "toString", "first", "last",
+		"rest", "initial", "uniq", "without", "compact", "has", "max", "min"} {
 		m[name] = s[name]
 	}
 	m["replaceAll"] = func(f, t, s string) (string, error) { return strings.Replace(s, f, t, -1), nil }

@@ -69,6 +69,17 @@ TEST(SprigExtraFuncs, MatchGo) {
       {"last-of-a-map", "{{last (dict \"a\" 1)}}", nullptr,
        "template: t.tmpl:1:2: executing \"t.tmpl\" at <last (dict \"a\" 1)>: error calling last: Cannot find "
        "last on type map"},
+      {"list-shapes", "{{rest (list 1 2 3)}} {{initial (list 1 2 3)}} {{toJson (rest (list))}} {{compact (list 1 0 \"\" \"a\" nil)}}",
+       "[2 3] [1 2] null [1 a]", nullptr},
+      {"uniq-without-deep-equal",
+       "{{uniq (list 1 1.0 (index (jsonArray \"[1]\") 0))}} {{len (uniq (list (dict \"a\" 1) (dict \"a\" 1)))}} "
+       "{{without (list \"a\" \"b\" nil) nil \"a\"}}",
+       "[1 1] 1 [b]", nullptr},
+      {"has", "{{has 2 (list 1 2)}} {{has \"2\" (list 1 2)}} {{has 1 nil}} {{has 1 (jsonArray \"[1]\")}}",
+       "true false false false", nullptr},
+      {"compact-non-list", "{{compact \"x\"}}", nullptr,
+       "template: t.tmpl:1:2: executing \"t.tmpl\" at <compact \"x\">: error calling compact: Cannot compact on type string"},
+      {"max-min", "{{max 1 5 3}} {{min 1 5 3}} {{max \"7\" 2.9}} {{printf \"%T\" (min 1 2)}}", "5 1 7 int64", nullptr},
       {"uuidv4-args", "{{uuidv4 1}}", nullptr,
        "template: t.tmpl:1:2: executing \"t.tmpl\" at <uuidv4>: wrong number of args for uuidv4: want 0 got 1"},
   };
