@@ -5,6 +5,7 @@
 #include "template/funcs_sprig.h"
 
 #include <array>
+#include <functional>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -257,6 +258,19 @@ bool Contains(const ValueList& list, const Value& v) {
   return false;
 }
 
+// The elements of list `v` that `keep` accepts, given those kept so far, as
+// a new []interface{}.
+Result FilterList(const Value& v, std::string_view what,
+                  const std::function<bool(const ValueList& kept, const Value& item)>& keep) {
+  absl::StatusOr<ValueList> l = ListArg(v, what);
+  if (!l.ok()) return l.status();
+  ValueList out;
+  for (const Value& item : *l) {
+    if (keep(out, item)) out.push_back(item);
+  }
+  return InterfaceList(std::move(out));
+}
+
 // rest initial uniq without compact has: sprig's list.go, which panics on a
 // non-list (text/template reports "error calling ...").
 void AddListShapeFuncs(FuncMap* m) {
@@ -271,33 +285,15 @@ void AddListShapeFuncs(FuncMap* m) {
     });
   }
   Def(m, "uniq", {any}, nullptr, JsonArrayType(), [](ExecContext&, Args a) -> Result {
-    absl::StatusOr<ValueList> l = ListArg(a[0], "find uniq");
-    if (!l.ok()) return l.status();
-    ValueList out;
-    for (const Value& v : *l) {
-      if (!Contains(out, v)) out.push_back(v);
-    }
-    return InterfaceList(std::move(out));
+    return FilterList(a[0], "find uniq", [](const ValueList& kept, const Value& v) { return !Contains(kept, v); });
   });
   Def(m, "without", {any}, any, JsonArrayType(), [](ExecContext&, Args a) -> Result {
-    absl::StatusOr<ValueList> l = ListArg(a[0], "find without");
-    if (!l.ok()) return l.status();
     ValueList omit;
     for (size_t i = 1; i < a.size(); ++i) omit.push_back(OrNil(a[i]));
-    ValueList out;
-    for (const Value& v : *l) {
-      if (!Contains(omit, v)) out.push_back(v);
-    }
-    return InterfaceList(std::move(out));
+    return FilterList(a[0], "find without", [&omit](const ValueList&, const Value& v) { return !Contains(omit, v); });
   });
   Def(m, "compact", {any}, nullptr, JsonArrayType(), [](ExecContext&, Args a) -> Result {
-    absl::StatusOr<ValueList> l = ListArg(a[0], "compact");
-    if (!l.ok()) return l.status();
-    ValueList out;
-    for (const Value& v : *l) {
-      if (!Empty(v)) out.push_back(v);
-    }
-    return InterfaceList(std::move(out));
+    return FilterList(a[0], "compact", [](const ValueList&, const Value& v) { return !Empty(v); });
   });
   // has NEEDLE LIST: false for a nil list.
   Def(m, "has", {any, any}, nullptr, Type::Bool(), [](ExecContext&, Args a) -> Result {
