@@ -466,6 +466,39 @@ TEST_F(DaemonTest, ForbiddenPrefixFailsItsResourceOnlyAndAReloadRetriesIt) {
   EXPECT_TRUE(Eventually([&] { return daemon_->stats().all_rendered.load(); }));
 }
 
+// A resource that reads several watched prefixes asks the source to deliver
+// them together (one revision per render); one prefix asks for nothing, and
+// resources with the same prefixes share one group.
+TEST_F(DaemonTest, ResourcesReadingSeveralPrefixesAreFollowedAsGroups) {
+  source_.Set("/c/k", "1");
+  source_.Set("/d/k", "1");
+  source_.Set("/e/k", "1");
+  AddResource("cd", R"("/c", "/d/k")", "{{getv \"/c/k\"}}{{getv \"/d/k\"}}");
+  AddResource("dc", R"("/d", "/c/k")", "{{getv \"/c/k\"}}");
+  AddResource("e", R"("/e")", "{{getv \"/e/k\"}}");
+  StartWatch();
+  ASSERT_TRUE(Eventually([&] { return ReadFile(Out("e")) == "1"; }));
+  EXPECT_EQ(std::vector<std::string>({"/c", "/d", "/e"}), source_.followed());
+  std::vector<PrefixGroup> together = source_.together();
+  ASSERT_EQ(1u, together.size());
+  EXPECT_EQ(std::vector<std::string>({"/c", "/d"}), together[0].prefixes);
+  EXPECT_EQ("cd, dc", together[0].label);
+}
+
+// A resync of a group replaces all of its prefixes in one step: no render
+// sees one prefix re-read and the other not.
+TEST_F(DaemonTest, ResyncOfSeveralPrefixesReplacesThemTogether) {
+  source_.Set("/c/k", "1");
+  source_.Set("/d/k", "1");
+  AddResource("cd", R"("/c", "/d")", "{{getv \"/c/k\"}}{{getv \"/d/k\"}}");
+  StartWatch();
+  ASSERT_TRUE(Eventually([&] { return ReadFile(Out("cd")) == "11"; }));
+  source_.SetSilently("/c/k", "2");
+  source_.SetSilently("/d/k", "2");
+  source_.PushResync(std::vector<std::string>{"/c", "/d"});
+  ASSERT_TRUE(Eventually([&] { return ReadFile(Out("cd")) == "22"; }));
+}
+
 TEST_F(DaemonTest, ForbiddenPrefixIsAskedAgainOnATimerAndRendersOnceGranted) {
   source_.Set("/app/x", "1");
   source_.Set("/secret/db", "s");
