@@ -213,10 +213,12 @@ void EtcdKeySource::OnWatchRefused(const std::string& prefix, const absl::Status
   Group group = std::move(g->second);
   groups_.erase(g);
   if (warned_.insert(group.label).second) {
-    spdlog::warn("{}: {}; watching {} separately, so a transaction that writes under more than "
-                 "one of them may reach {} in two renders (grant read access to the range "
-                 "between them for one consistent watch)",
-                 group.label, status.message(), absl::StrJoin(group.prefixes, ", "), group.label);
+    spdlog::warn("{}: etcd refused one watch over the keys from {} up to {} (permission "
+                 "denied); watching {} separately, so a transaction that writes under more than "
+                 "one of them may reach {} in two renders (grant read access to that range for "
+                 "one consistent watch)",
+                 group.label, group.range.key, group.range.range_end,
+                 absl::StrJoin(group.prefixes, ", "), group.label);
   }
   for (const std::string& p : group.prefixes) {
     if (absl::Status a = watcher_->Add(p, next_revision); !a.ok()) {

@@ -482,7 +482,7 @@ TEST_F(DaemonTest, ResourcesReadingSeveralPrefixesAreFollowedAsGroups) {
   std::vector<PrefixGroup> together = source_.together();
   ASSERT_EQ(1u, together.size());
   EXPECT_EQ(std::vector<std::string>({"/c", "/d"}), together[0].prefixes);
-  EXPECT_EQ("cd, dc", together[0].label);
+  EXPECT_EQ("cd.toml, dc.toml", together[0].label);
 }
 
 // A resync of a group replaces all of its prefixes in one step: no render
