@@ -7,6 +7,7 @@
 //
 // Thread-safety: test-thread only.
 #include <dirent.h>
+#include <signal.h>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -16,6 +17,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -52,33 +54,69 @@ std::string CaptureCheck(const std::string& dir) {
 
 std::string Generation(int g) { return absl::StrCat("g", 1000 + g); }
 
+// One transaction's puts: /c/k0..k7, /d/x and /d/y, all set to generation g.
+std::vector<std::pair<std::string, std::string>> GenerationTxn(int g) {
+  std::vector<std::pair<std::string, std::string>> kvs;
+  for (int i = 0; i < 8; ++i) kvs.emplace_back(absl::StrCat("/c/k", i), Generation(g));
+  kvs.emplace_back("/d/x", Generation(g));
+  kvs.emplace_back("/d/y", Generation(g));
+  return kvs;
+}
+
+// Resource cd.toml (keys /c and /d) listing key=value lines, with every
+// installed version captured in `captures`.
+void AddGenerationResource(Confdir* c, const std::string& captures) {
+  c->AddTemplate("cd.tmpl",
+                 "{{range gets \"/c/*\"}}{{.Key}}={{.Value}}\n{{end}}"
+                 "{{range gets \"/d/*\"}}{{.Key}}={{.Value}}\n{{end}}");
+  c->AddResource("cd.toml", "cd.tmpl", "cd.conf", "\"/c\", \"/d\"", CaptureCheck(captures));
+}
+
+// cd.conf after GenerationTxn(g).
+std::string Rendered(int g) {
+  std::string want;
+  for (int i = 0; i < 8; ++i) absl::StrAppend(&want, "/c/k", i, "=", Generation(g), "\n");
+  absl::StrAppend(&want, "/d/x=", Generation(g), "\n/d/y=", Generation(g), "\n");
+  return want;
+}
+
+// A version holding more than one generation; "" when none does. Checks that
+// generations never go back.
+std::string FirstTornVersion(const std::vector<std::string>& versions, int* torn) {
+  *torn = 0;
+  std::string first;
+  int last = -1;
+  for (const std::string& v : versions) {
+    std::set<std::string> generations;
+    for (absl::string_view line : absl::StrSplit(v, '\n', absl::SkipEmpty())) {
+      generations.insert(std::string(line.substr(line.find('=') + 1)));
+    }
+    if (generations.size() != 1) {
+      if (++*torn == 1) first = v;
+      continue;
+    }
+    int g = 0;
+    EXPECT_TRUE(absl::SimpleAtoi(generations.begin()->substr(1), &g)) << v;
+    EXPECT_GE(g, last) << "a version went back in time:\n" << v;
+    last = g;
+  }
+  return first;
+}
+
 // One transaction writes /c/k0..k7, /d/x and /d/y, all to one generation:
 // a version that holds two generations is torn.
 TEST_F(DaemonConsistencyTest, TransactionAcrossTwoPrefixesIsNeverSplitAcrossRenders) {
   Confdir c;
   const std::string captures = c.Scratch("captures");
   ASSERT_EQ(0, mkdir(captures.c_str(), 0755));
-  c.AddTemplate("cd.tmpl",
-                "{{range gets \"/c/*\"}}{{.Key}}={{.Value}}\n{{end}}"
-                "{{range gets \"/d/*\"}}{{.Key}}={{.Value}}\n{{end}}");
-  c.AddResource("cd.toml", "cd.tmpl", "cd.conf", "\"/c\", \"/d\"", CaptureCheck(captures));
+  AddGenerationResource(&c, captures);
   auto txn = [&](int g) {
-    std::vector<std::pair<std::string, std::string>> kvs;
-    for (int i = 0; i < 8; ++i) kvs.emplace_back(absl::StrCat("/c/k", i), Generation(g));
-    kvs.emplace_back("/d/x", Generation(g));
-    kvs.emplace_back("/d/y", Generation(g));
-    absl::StatusOr<int64_t> r = client_->PutMany(kvs);
+    absl::StatusOr<int64_t> r = client_->PutMany(GenerationTxn(g));
     ASSERT_TRUE(r.ok()) << r.status();
   };
   txn(0);
   auto p = Watch(c);
-  auto rendered = [&](int g) {
-    std::string want;
-    for (int i = 0; i < 8; ++i) absl::StrAppend(&want, "/c/k", i, "=", Generation(g), "\n");
-    absl::StrAppend(&want, "/d/x=", Generation(g), "\n/d/y=", Generation(g), "\n");
-    return want;
-  };
-  ASSERT_TRUE(FileBecomes(c.Out("cd.conf"), rendered(0), std::chrono::seconds(30))) << p->Log();
+  ASSERT_TRUE(FileBecomes(c.Out("cd.conf"), Rendered(0), std::chrono::seconds(30))) << p->Log();
   // Paced so that most transactions find confwatch idle: a render already
   // in flight would coalesce the two halves of a split revision.
   constexpr int kTxns = 200;
@@ -86,31 +124,55 @@ TEST_F(DaemonConsistencyTest, TransactionAcrossTwoPrefixesIsNeverSplitAcrossRend
     txn(g);
     std::this_thread::sleep_for(std::chrono::milliseconds(15));
   }
-  ASSERT_TRUE(FileBecomes(c.Out("cd.conf"), rendered(kTxns), std::chrono::seconds(60)))
+  ASSERT_TRUE(FileBecomes(c.Out("cd.conf"), Rendered(kTxns), std::chrono::seconds(60)))
       << p->Log();
   p->Stop();
 
   std::vector<std::string> versions = Captured(captures);
   ASSERT_GE(versions.size(), 2u);
   int torn = 0;
-  int last = -1;
-  std::string first_torn;
-  for (const std::string& v : versions) {
-    std::set<std::string> generations;
-    for (absl::string_view line : absl::StrSplit(v, '\n', absl::SkipEmpty())) {
-      generations.insert(std::string(line.substr(line.find('=') + 1)));
-    }
-    if (generations.size() != 1) {
-      if (++torn == 1) first_torn = v;
-      continue;
-    }
-    int g = 0;
-    ASSERT_TRUE(absl::SimpleAtoi(generations.begin()->substr(1), &g)) << v;
-    EXPECT_GE(g, last) << "a version went back in time:\n" << v;
-    last = g;
-  }
+  std::string first_torn = FirstTornVersion(versions, &torn);
   EXPECT_EQ(torn, 0) << torn << " of " << versions.size()
                      << " installed versions mix two transactions, e.g.:\n"
+                     << first_torn;
+}
+
+// confwatch is away (SIGSTOP) while etcd restarts and compacts the revisions
+// it still needs: on its return etcd answers its watch "compacted", and both
+// prefixes must be read again at ONE revision before the next render, not one
+// prefix now and the other a moment later.
+TEST_F(DaemonConsistencyTest, CompactionWhileAwayRereadsBothPrefixesAtOneRevision) {
+  Confdir c;
+  const std::string captures = c.Scratch("captures");
+  ASSERT_EQ(0, mkdir(captures.c_str(), 0755));
+  AddGenerationResource(&c, captures);
+  int64_t revision = 0;
+  auto txn = [&](int g) {
+    absl::StatusOr<int64_t> r = client_->PutMany(GenerationTxn(g));
+    ASSERT_TRUE(r.ok()) << r.status();
+    revision = *r;
+  };
+  constexpr int kRounds = 3;
+  txn(0);
+  auto p = Watch(c);
+  ASSERT_TRUE(FileBecomes(c.Out("cd.conf"), Rendered(0), std::chrono::seconds(30))) << p->Log();
+  for (int round = 1; round <= kRounds; ++round) {
+    ASSERT_EQ(0, kill(p->pid(), SIGSTOP));
+    ASSERT_TRUE(etcd_->Restart().ok());  // the stream confwatch holds is gone
+    for (int g = round * 10; g < round * 10 + 5; ++g) txn(g);
+    ASSERT_TRUE(client_->Compact(revision).ok());
+    ASSERT_EQ(0, kill(p->pid(), SIGCONT));
+    ASSERT_TRUE(
+        FileBecomes(c.Out("cd.conf"), Rendered(round * 10 + 4), std::chrono::seconds(60)))
+        << p->Log();
+  }
+  EXPECT_TRUE(absl::StrContains(p->Log(), "compacted")) << p->Log();
+  p->Stop();
+  int torn = 0;
+  std::vector<std::string> versions = Captured(captures);
+  std::string first_torn = FirstTornVersion(versions, &torn);
+  EXPECT_EQ(torn, 0) << torn << " of " << versions.size()
+                     << " installed versions mix two revisions, e.g.:\n"
                      << first_torn;
 }
 
