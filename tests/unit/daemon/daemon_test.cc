@@ -499,6 +499,26 @@ TEST_F(DaemonTest, ResyncOfSeveralPrefixesReplacesThemTogether) {
   ASSERT_TRUE(Eventually([&] { return ReadFile(Out("cd")) == "22"; }));
 }
 
+// Reading everything again (new prefixes to follow) replaces the store; an
+// event the old following had queued just before it stopped is older than
+// that read and must not overwrite it (it would stay until the key changes
+// again, since the new following starts after the read).
+TEST_F(DaemonTest, EventQueuedByAStoppedFollowingDoesNotUndoTheNewerRead) {
+  source_.Set("/k/a", "1");
+  AddResource("k", R"("/k")", "{{getv \"/k/a\"}}");
+  StartWatch();
+  ASSERT_TRUE(Eventually([&] { return ReadFile(Out("k")) == "1"; }));
+  source_.DeliverOnStop(KeyChange{"/k/a", "1", false});
+  source_.SetSilently("/k/a", "2");
+  source_.Set("/o/x", "o");
+  AddResource("o", R"("/o")", "{{getv \"/o/x\"}}");
+  daemon_->ReloadConfig();
+  ASSERT_TRUE(Eventually([&] { return ReadFile(Out("o")) == "o"; }));
+  EXPECT_TRUE(Eventually([&] { return ReadFile(Out("k")) == "2"; }));
+  absl::SleepFor(absl::Milliseconds(300));
+  EXPECT_EQ("2", ReadFile(Out("k")));
+}
+
 TEST_F(DaemonTest, ForbiddenPrefixIsAskedAgainOnATimerAndRendersOnceGranted) {
   source_.Set("/app/x", "1");
   source_.Set("/secret/db", "s");

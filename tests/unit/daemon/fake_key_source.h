@@ -8,6 +8,7 @@
 
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -59,7 +60,18 @@ class FakeKeySource : public KeySource {
   }
   void StopFollowing() override {
     std::lock_guard<std::mutex> lock(mu_);
+    // A watch thread that delivered an old event just before it was stopped.
+    if (sink_ != nullptr && on_stop_) {
+      sink_->OnChanges({*on_stop_}, revision_ - 1);
+      on_stop_.reset();
+    }
     sink_ = nullptr;
+  }
+  // The next StopFollowing first delivers this change (without touching the
+  // keys), as a watch thread may have queued it just before being stopped.
+  void DeliverOnStop(KeyChange change) {
+    std::lock_guard<std::mutex> lock(mu_);
+    on_stop_ = std::move(change);
   }
 
   // Sets a key before the daemon starts (no event).
@@ -150,6 +162,7 @@ class FakeKeySource : public KeySource {
   ChangeSink* sink_ = nullptr;
   std::vector<std::string> followed_;
   std::vector<PrefixGroup> together_;
+  std::optional<KeyChange> on_stop_;
 };
 
 }  // namespace confwatch
