@@ -12,7 +12,7 @@
 // with backoff; the confdir is watched with inotify so new, edited and
 // deleted resources and templates take effect live (also on ReloadConfig(),
 // i.e. SIGHUP); a compaction or lost watch resynchronises the affected
-// prefix only.
+// prefix only (with the prefixes read together with it: see PrefixGroup).
 //
 // Thread-safety: Run* are called from one thread, which becomes the event
 // loop. Stop() and ReloadConfig() may be called from any thread (signal
