@@ -285,7 +285,15 @@ void Daemon::OnWatchFailed(std::string prefix, absl::Status status) {
 
 absl::Status Daemon::StartFollowing() {
   if (!deps_.source->CanFollow()) return absl::OkStatus();
-  return deps_.source->Follow(prefixes_, ReadTogether(), store_.revision(), this);
+  std::vector<PrefixGroup> together = ReadTogether();
+  followed_groups_ = PrefixesOf(together);
+  return deps_.source->Follow(prefixes_, together, store_.revision(), this);
+}
+
+std::vector<std::vector<std::string>> Daemon::PrefixesOf(const std::vector<PrefixGroup>& groups) {
+  std::vector<std::vector<std::string>> out;
+  for (const PrefixGroup& g : groups) out.push_back(g.prefixes);
+  return out;
 }
 
 std::vector<PrefixGroup> Daemon::ReadTogether() const {
@@ -590,9 +598,10 @@ absl::Status Daemon::RunWatch() {
       if (absl::Status s = LoadConfig(); !s.ok()) {
         spdlog::error("configuration reload failed, keeping the previous one: {}", s.message());
       } else if (set_->index().WatchPrefixes() != old_prefixes ||
-                 resync_at_ != absl::InfiniteFuture()) {
-        // New keys to follow (or a re-read still owed): read them and follow
-        // the new set from there.
+                 resync_at_ != absl::InfiniteFuture() ||
+                 PrefixesOf(ReadTogether()) != followed_groups_) {
+        // New keys to follow, prefixes now read together (or a re-read still
+        // owed): read them and follow the new set from there.
         ResyncAndFollow(now);
       }
     }

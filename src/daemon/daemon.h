@@ -158,6 +158,7 @@ class Daemon : private ChangeSink {
   // every resource that reads more than one; resources sharing a set share
   // the group.
   std::vector<PrefixGroup> ReadTogether() const;
+  static std::vector<std::vector<std::string>> PrefixesOf(const std::vector<PrefixGroup>& groups);
   // Marking the resources that changed keys affect, all at one `now`: once
   // every resource is dirty the remaining keys of the batch change nothing,
   // so they are not looked up (a first read of 100k keys stops after one).
@@ -189,6 +190,8 @@ class Daemon : private ChangeSink {
   // Bumped each time following stops to be replaced by a fresh read: work
   // the old following queued is dropped. Read on the source's thread.
   std::atomic<uint64_t> follow_epoch_{0};
+  // The prefixes of each group given to the source's Follow (ReadTogether).
+  std::vector<std::vector<std::string>> followed_groups_;
   // Watch prefixes the source refused to read (PermissionDenied), with that
   // error: their resources fail to render with it. Set by SyncAll().
   std::map<std::string, absl::Status> denied_;

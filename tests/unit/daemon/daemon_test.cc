@@ -485,6 +485,24 @@ TEST_F(DaemonTest, ResourcesReadingSeveralPrefixesAreFollowedAsGroups) {
   EXPECT_EQ("cd.toml, dc.toml", together[0].label);
 }
 
+// Two resources read /c and /d apart; a third that reads both arrives with a
+// configuration reload: the watched prefixes stay the same, but they must now
+// be followed together.
+TEST_F(DaemonTest, ANewResourceReadingTwoFollowedPrefixesGroupsThem) {
+  source_.Set("/c/k", "1");
+  source_.Set("/d/k", "1");
+  AddResource("c", R"("/c")", "{{getv \"/c/k\"}}");
+  AddResource("d", R"("/d")", "{{getv \"/d/k\"}}");
+  StartWatch();
+  ASSERT_TRUE(Eventually([&] { return daemon_->stats().all_rendered.load(); }));
+  EXPECT_TRUE(source_.together().empty());
+  AddResource("cd", R"("/c", "/d")", "{{getv \"/c/k\"}}{{getv \"/d/k\"}}");
+  daemon_->ReloadConfig();
+  ASSERT_TRUE(Eventually([&] { return ReadFile(Out("cd")) == "11"; }));
+  ASSERT_TRUE(Eventually([&] { return source_.together().size() == 1; }));
+  EXPECT_EQ(std::vector<std::string>({"/c", "/d"}), source_.together()[0].prefixes);
+}
+
 // A resync of a group replaces all of its prefixes in one step: no render
 // sees one prefix re-read and the other not.
 TEST_F(DaemonTest, ResyncOfSeveralPrefixesReplacesThemTogether) {
