@@ -57,16 +57,19 @@ class EtcdKeySource : public KeySource, private WatchHandler {
 
   EtcdClient* client() { return client_.get(); }
 
- private:
   // Prefixes watched through one covering watch, named by its first prefix.
   struct Group {
     std::string label;                  // resources that read them together
     std::vector<std::string> prefixes;  // sorted
     KeyRange range;                     // [first prefix, end of the last)
   };
-  // Merges `together` into covering watches over `prefixes` (sorted).
+  // The covering watches for `together` over `prefixes` (sorted, disjoint):
+  // groups whose ranges overlap are merged, and every prefix inside a range
+  // belongs to it. Prefixes in no range are not listed. Pure; public for tests.
   static std::vector<Group> CoveringGroups(const std::vector<std::string>& prefixes,
                                            const std::vector<PrefixGroup>& together);
+
+ private:
   // Watches `name` (a group's or a single prefix's) from `start_revision`.
   absl::Status Watch(const std::string& name, int64_t start_revision);
 
