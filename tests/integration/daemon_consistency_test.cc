@@ -177,8 +177,9 @@ TEST_F(DaemonConsistencyTest, CompactionWhileAwayRereadsBothPrefixesAtOneRevisio
 }
 
 // Each instance registers under two prefixes with ONE lease; revoking the
-// lease (as its expiry does) deletes both keys at one revision. No version
-// may list an instance under one prefix and not the other.
+// lease deletes both keys at one revision, and so does its expiry (etcd's
+// leader revokes an expired lease the same way). No version may list an
+// instance under one prefix and not the other. One lease really expires.
 TEST_F(DaemonConsistencyTest, LeaseOverTwoPrefixesLeavesBothAtOneRevision) {
   Confdir c;
   const std::string captures = c.Scratch("captures");
@@ -190,9 +191,9 @@ TEST_F(DaemonConsistencyTest, LeaseOverTwoPrefixesLeavesBothAtOneRevision) {
                 CaptureCheck(captures));
   constexpr int kInstances = 100;
   std::vector<int64_t> leases;
-  std::vector<std::pair<std::string, std::string>> initial;
   for (int i = 0; i < kInstances; ++i) {
-    absl::StatusOr<LeaseGrant> lease = client_->GrantLease(60);
+    // The last one is left to expire.
+    absl::StatusOr<LeaseGrant> lease = client_->GrantLease(i + 1 == kInstances ? 8 : 600);
     ASSERT_TRUE(lease.ok()) << lease.status();
     leases.push_back(lease->id);
     const std::string id = absl::StrCat("i", 1000 + i);
@@ -200,9 +201,11 @@ TEST_F(DaemonConsistencyTest, LeaseOverTwoPrefixesLeavesBothAtOneRevision) {
     Put("/weights/web/" + id, "5", lease->id);
   }
   auto p = Watch(c);
-  ASSERT_TRUE(PollUntil([&] { return CountLines(c.Out("web.conf")) == 2 * kInstances; },
+  // (The expiring one may be gone already on a slow machine.)
+  ASSERT_TRUE(PollUntil([&] { return CountLines(c.Out("web.conf")) >= 2 * (kInstances - 1); },
                         std::chrono::seconds(30)))
       << p->Log();
+  leases.pop_back();
   for (int64_t lease : leases) {
     ASSERT_TRUE(client_->RevokeLease(lease).ok());
     std::this_thread::sleep_for(std::chrono::milliseconds(15));  // as above
