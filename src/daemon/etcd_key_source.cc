@@ -2,6 +2,8 @@
 #include "daemon/etcd_key_source.h"
 
 #include <algorithm>
+#include <optional>
+#include <utility>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -116,15 +118,27 @@ absl::Status EtcdKeySource::Follow(const std::vector<std::string>& prefixes,
     std::string name = g.prefixes.front();
     groups_.emplace(std::move(name), std::move(g));
   }
-  watcher_ = client_->Watch(this);
+  // What to watch, decided before the watch thread starts: from then on it
+  // owns groups_ (a refused covering watch changes it).
+  std::vector<std::pair<std::string, std::optional<KeyRange>>> watches;
   for (const std::string& prefix : prefixes) {
-    // A group's watch is named by its first prefix; its other prefixes have none.
-    if (grouped.contains(prefix) && !groups_.contains(prefix)) continue;
-    if (absl::Status s = Watch(prefix, revision + 1); !s.ok()) return s;
+    auto g = groups_.find(prefix);
+    if (g != groups_.end()) {
+      watches.emplace_back(prefix, g->second.range);
+    } else if (!grouped.contains(prefix)) {
+      watches.emplace_back(prefix, std::nullopt);
+    }  // else inside a group's watch, which is named by its first prefix
+  }
+  watcher_ = client_->Watch(this);
+  for (auto& [name, range] : watches) {
+    absl::Status s = range ? watcher_->AddRange(name, *std::move(range), revision + 1)
+                           : watcher_->Add(name, revision + 1);
+    if (!s.ok()) return s;
   }
   return absl::OkStatus();
 }
 
+// Watch thread only (it reads groups_).
 absl::Status EtcdKeySource::Watch(const std::string& name, int64_t start_revision) {
   auto g = groups_.find(name);
   if (g == groups_.end()) return watcher_->Add(name, start_revision);

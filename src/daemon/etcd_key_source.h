@@ -71,6 +71,7 @@ class EtcdKeySource : public KeySource, private WatchHandler {
 
  private:
   // Watches `name` (a group's or a single prefix's) from `start_revision`.
+  // Watch thread only.
   absl::Status Watch(const std::string& name, int64_t start_revision);
 
   void OnEvents(const std::string& prefix, int64_t revision, std::vector<Event> events) override;
