@@ -162,14 +162,27 @@ const absl::Status* Daemon::DeniedError(const TemplateResource& r) const {
 }
 
 void Daemon::ApplySnapshot(const std::vector<std::string>& prefixes, SourceSnapshot snap) {
+  ReplacePrefixes(prefixes, std::move(snap.kvs));
+  if (snap.revision < store_.revision()) {
+    // A whole read replaces every watched key anyway; say why files may go
+    // back in time.
+    spdlog::warn("{} is at revision {}, lower than revision {} that confwatch already saw "
+                 "(restored from an older backup, or a new cluster); its keys replace ours",
+                 deps_.source->Describe(), snap.revision, store_.revision());
+  }
+  store_.set_revision(snap.revision);
+  stats_.revision = snap.revision;
+}
+
+void Daemon::ReplacePrefixes(const std::vector<std::string>& prefixes, std::vector<KVPair> kvs) {
   // The prefixes are disjoint byte ranges (DependencyIndex::WatchPrefixes), so
   // each snapshot key belongs to exactly one of them. The pairs move on to
   // the store; one prefix (the usual case) takes the snapshot as it is.
   std::vector<std::vector<KVPair>> parts(prefixes.size());
   if (prefixes.size() == 1) {
-    parts[0] = std::move(snap.kvs);
+    parts[0] = std::move(kvs);
   } else {
-    for (KVPair& kv : snap.kvs) {
+    for (KVPair& kv : kvs) {
       for (size_t i = 0; i < prefixes.size(); ++i) {
         if (absl::StartsWith(kv.key, prefixes[i])) {
           parts[i].push_back(std::move(kv));
@@ -183,15 +196,6 @@ void Daemon::ApplySnapshot(const std::vector<std::string>& prefixes, SourceSnaps
     store_.ReplacePrefix(prefixes[i], std::move(parts[i]),
                          [&](std::string_view key) { Mark(&batch, key); });
   }
-  if (snap.revision < store_.revision()) {
-    // A whole read replaces every watched key anyway; say why files may go
-    // back in time.
-    spdlog::warn("{} is at revision {}, lower than revision {} that confwatch already saw "
-                 "(restored from an older backup, or a new cluster); its keys replace ours",
-                 deps_.source->Describe(), snap.revision, store_.revision());
-  }
-  store_.set_revision(snap.revision);
-  stats_.revision = snap.revision;
 }
 
 Daemon::MarkBatch Daemon::StartMarking(absl::Time now) const {
@@ -216,7 +220,12 @@ void Daemon::MarkAffected(const std::vector<std::string>& keys, absl::Time now) 
 }
 
 void Daemon::OnChanges(std::vector<KeyChange> changes, int64_t revision) {
-  queue_.Push([this, changes = std::move(changes), revision] {
+  // Changes queued by a following that has since been stopped (and replaced
+  // by a fresh read) are older than the store: applying them would take keys
+  // back in time.
+  const uint64_t epoch = follow_epoch_.load();
+  queue_.Push([this, epoch, changes = std::move(changes), revision] {
+    if (epoch != follow_epoch_.load()) return;
     std::vector<std::string> changed;
     for (const KeyChange& c : changes) {
       bool did = c.deleted ? store_.Delete(c.key) : store_.Put(c.key, c.value);
@@ -229,14 +238,17 @@ void Daemon::OnChanges(std::vector<KeyChange> changes, int64_t revision) {
   });
 }
 
-void Daemon::OnResync(std::string prefix, SourceSnapshot snapshot) {
-  queue_.Push([this, prefix = std::move(prefix), snapshot = std::move(snapshot)]() mutable {
+void Daemon::OnResync(std::vector<std::string> prefixes, SourceSnapshot snapshot) {
+  const uint64_t epoch = follow_epoch_.load();
+  queue_.Push([this, epoch, prefixes = std::move(prefixes),
+               snapshot = std::move(snapshot)]() mutable {
+    if (epoch != follow_epoch_.load()) return;  // see OnChanges
     ++stats_.resyncs;
-    spdlog::warn("resynchronised {} at revision {}", prefix.empty() ? "every key" : prefix,
+    const bool all = prefixes.size() == 1 && prefixes[0].empty();
+    spdlog::warn("resynchronised {} at revision {}", all ? "every key" : absl::StrJoin(prefixes, ", "),
                  snapshot.revision);
-    MarkBatch batch = StartMarking(absl::Now());
-    store_.ReplacePrefix(prefix, std::move(snapshot.kvs),
-                         [&](std::string_view key) { Mark(&batch, key); });
+    // One queued task: every prefix of a group is replaced before any render.
+    ReplacePrefixes(prefixes, std::move(snapshot.kvs));
     // Not max(): a resync after etcd was restored from an older backup comes
     // with a lower revision, and that is now the truth. (Otherwise the read is
     // linearizable, so no event already applied is newer.)
@@ -278,11 +290,43 @@ void Daemon::OnWatchFailed(std::string prefix, absl::Status status) {
 
 absl::Status Daemon::StartFollowing() {
   if (!deps_.source->CanFollow()) return absl::OkStatus();
-  return deps_.source->Follow(prefixes_, store_.revision(), this);
+  std::vector<PrefixGroup> together = ReadTogether();
+  followed_groups_ = PrefixesOf(together);
+  return deps_.source->Follow(prefixes_, together, store_.revision(), this);
+}
+
+std::vector<std::vector<std::string>> Daemon::PrefixesOf(const std::vector<PrefixGroup>& groups) {
+  std::vector<std::vector<std::string>> out;
+  for (const PrefixGroup& g : groups) out.push_back(g.prefixes);
+  return out;
+}
+
+std::vector<PrefixGroup> Daemon::ReadTogether() const {
+  // prefixes_ is sorted and its ranges are disjoint: a declared key lies in
+  // the last prefix not above it, if in any (a denied one is in none).
+  std::map<std::vector<std::string>, std::vector<std::string>> names_by_prefixes;
+  for (const LoadedResource& loaded : set_->resources()) {
+    std::vector<std::string> mine;
+    for (const std::string& key : loaded.config.keys) {
+      const std::string k = DependencyIndex::Normalize(key);
+      auto it = std::upper_bound(prefixes_.begin(), prefixes_.end(), k);
+      if (it == prefixes_.begin() || !absl::StartsWith(k, *std::prev(it))) continue;
+      mine.push_back(*std::prev(it));
+    }
+    std::sort(mine.begin(), mine.end());
+    mine.erase(std::unique(mine.begin(), mine.end()), mine.end());
+    if (mine.size() > 1) names_by_prefixes[std::move(mine)].push_back(loaded.config.name);
+  }
+  std::vector<PrefixGroup> out;
+  for (auto& [prefixes, names] : names_by_prefixes) {
+    out.push_back(PrefixGroup{absl::StrJoin(names, ", "), prefixes});
+  }
+  return out;
 }
 
 void Daemon::ResyncAndFollow(absl::Time now) {
   deps_.source->StopFollowing();
+  ++follow_epoch_;  // no callback of the old following runs after StopFollowing
   absl::Status s = SyncAll();
   if (s.ok()) s = StartFollowing();
   now = std::max(now, absl::Now());  // the read may have waited on a dial timeout
@@ -565,9 +609,10 @@ absl::Status Daemon::RunWatch() {
       if (absl::Status s = LoadConfig(); !s.ok()) {
         spdlog::error("configuration reload failed, keeping the previous one: {}", s.message());
       } else if (set_->index().WatchPrefixes() != old_prefixes ||
-                 resync_at_ != absl::InfiniteFuture()) {
-        // New keys to follow (or a re-read still owed): read them and follow
-        // the new set from there.
+                 resync_at_ != absl::InfiniteFuture() ||
+                 PrefixesOf(ReadTogether()) != followed_groups_) {
+        // New keys to follow, prefixes now read together (or a re-read still
+        // owed): read them and follow the new set from there.
         ResyncAndFollow(now);
       }
     }
