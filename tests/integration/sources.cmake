@@ -12,6 +12,7 @@ confwatch_module(daemon_integration
     ${CMAKE_SOURCE_DIR}/tests/integration/daemon_recovery_test.cc
     ${CMAKE_SOURCE_DIR}/tests/integration/srv_discovery_test.cc
   FAULTS
+    ${CMAKE_SOURCE_DIR}/tests/integration/consistency_property_test.cc
     ${CMAKE_SOURCE_DIR}/tests/integration/faults_test.cc
     ${CMAKE_SOURCE_DIR}/tests/integration/faults_cluster_test.cc
     ${CMAKE_SOURCE_DIR}/tests/integration/faults_load_test.cc
