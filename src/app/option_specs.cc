@@ -109,7 +109,7 @@ const OptionSpec kOptions[] = {
    "become a child subreaper and reap orphaned processes", {"subreaper"}, true},
 
   {kExec, "exec-wait-timeout", K::kDuration, &O::exec_wait_timeout, "duration", "30s",
-   "how long every template may take to render before the command starts",
+   "how long every resource may take to load and render before the command starts",
    {"exec-wait-timeout", "exec_wait_timeout"}, true},
   {kExec, "exec-reload-signal", K::kString, &O::exec_reload_signal, "signal", "SIGHUP",
    "sent to the command when a file changed; empty: restart the command", {}, true},

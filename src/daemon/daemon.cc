@@ -71,8 +71,12 @@ absl::Status Daemon::LoadConfig() {
       ResourceSet::Load(options_.confdir, options_.prefix, &cache_);
   if (!set.ok()) return set.status();
   for (const std::string& w : (*set)->warnings()) spdlog::warn("{}", w);
-  for (const absl::Status& e : (*set)->errors()) spdlog::error("{}", e.message());
+  for (const ResourceLoadError& e : (*set)->errors()) spdlog::error("{}", e.status.message());
   set_ = *set;
+  {
+    absl::MutexLock lock(&sync_mu_);
+    load_errors_ = set_->errors();
+  }
   ++generation_;
   const absl::Time now = absl::Now();
   scheduler_.Clear();
@@ -80,7 +84,8 @@ absl::Status Daemon::LoadConfig() {
     scheduler_.Add(static_cast<int>(i), PolicyOf(set_->resources()[i].config), now);
   }
   rendered_once_.assign(set_->resources().size(), false);
-  stats_.all_rendered = set_->resources().empty();
+  // A resource that failed to load is never rendered: it keeps this false.
+  stats_.all_rendered = set_->resources().empty() && set_->errors().empty();
   spdlog::info("loaded {} template resource(s) from {}/conf.d{}", set_->resources().size(),
                options_.confdir,
                set_->errors().empty() ? "" : absl::StrCat(", ", set_->errors().size(), " failed"));
@@ -398,12 +403,18 @@ void Daemon::OnBatchDone(uint64_t generation, std::vector<ItemResult> results) {
     last_sync_[set_->resources()[r.id].config.name] = now;
   }
   stats_.all_rendered =
+      set_->errors().empty() &&
       std::all_of(rendered_once_.begin(), rendered_once_.end(), [](bool b) { return b; });
 }
 
 std::map<std::string, absl::Time> Daemon::LastSyncs() const {
   absl::MutexLock lock(&sync_mu_);
   return last_sync_;
+}
+
+std::vector<ResourceLoadError> Daemon::LoadErrors() const {
+  absl::MutexLock lock(&sync_mu_);
+  return load_errors_;
 }
 
 void Daemon::StartWorker() {
@@ -434,7 +445,7 @@ void Daemon::StopWorker() {
 absl::Status Daemon::RunOnce() {
   if (absl::Status s = LoadConfig(); !s.ok()) return s;
   std::vector<std::string> failures;
-  for (const absl::Status& e : set_->errors()) failures.push_back(Msg(e));
+  for (const ResourceLoadError& e : set_->errors()) failures.push_back(Msg(e.status));
   if (absl::Status s = SyncAll(); !s.ok()) {
     failures.push_back(Msg(s));
     return absl::UnavailableError(absl::StrJoin(failures, "\n"));

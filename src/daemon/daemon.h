@@ -113,6 +113,12 @@ class Daemon : private ChangeSink {
   // Any thread: when each resource (by name) last rendered and installed (or
   // found its file already right) without error; for metrics.
   std::map<std::string, absl::Time> LastSyncs() const ABSL_LOCKS_EXCLUDED(sync_mu_);
+  // Any thread: the resources of the current configuration that failed to
+  // load (bad TOML, template that does not parse, bad keys); empty once a
+  // configuration reload loads them all. A resource in this list is not
+  // rendered, so the daemon is not ready (ops/daemon_metrics.h) and exec
+  // mode does not start its command.
+  std::vector<ResourceLoadError> LoadErrors() const ABSL_LOCKS_EXCLUDED(sync_mu_);
 
  private:
   // ChangeSink, called on the source's thread: queue onto the loop.
@@ -206,6 +212,7 @@ class Daemon : private ChangeSink {
   DaemonStats stats_;
   mutable absl::Mutex sync_mu_;
   std::map<std::string, absl::Time> last_sync_ ABSL_GUARDED_BY(sync_mu_);
+  std::vector<ResourceLoadError> load_errors_ ABSL_GUARDED_BY(sync_mu_);
 };
 
 }  // namespace confwatch

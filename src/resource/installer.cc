@@ -40,11 +40,23 @@ int ChangedLines(absl::string_view diff) {
   return changed;
 }
 
-// A Stat() error that means there is no file at the path.
+// An Lstat() error that means there is no file at the path.
 bool IsMissing(int stat_err) { return stat_err == ENOENT || stat_err == ENOTDIR; }
 
 absl::Status IoError(int err, absl::string_view path) {
   return absl::ErrnoToStatus(err, absl::StrCat("IO error: ", path));
+}
+
+// A dest directory that does not exist (and that the resource does not ask
+// to create).
+absl::Status MissingDirError(absl::string_view dir) {
+  return absl::NotFoundError(absl::StrCat("IO error: ", dir, ": ", std::strerror(ENOENT),
+                                          " (set create_dest_dirs = true to create it)"));
+}
+
+// ".<dest base name>.": the stage file is this plus six random characters.
+std::string StagePrefix(const std::string& dest) {
+  return absl::StrCat(".", BaseName(dest), ".");
 }
 
 // Mode and owner a file must end up with.
@@ -169,11 +181,7 @@ absl::Status InstallJob::CreateFile(const std::string& prefix, int* fd,
     }
     err = fs_->CreateUnique(dir_, prefix, kStageMode, fd, path);
   }
-  if (err == ENOENT) {
-    return absl::NotFoundError(
-        absl::StrCat("IO error: ", dir_, ": ", std::strerror(ENOENT),
-                     " (set create_dest_dirs = true to create it)"));
-  }
+  if (err == ENOENT) return MissingDirError(dir_);
   if (err != 0) return IoError(err, dir_);
   return absl::OkStatus();
 }
@@ -318,7 +326,7 @@ absl::StatusOr<InstallResult> InstallJob::Run() {
     return result;
   }
   std::string stage;
-  if (absl::Status s = WriteNewFile(absl::StrCat(".", BaseName(r_.dest), "."), rendered_,
+  if (absl::Status s = WriteNewFile(StagePrefix(r_.dest), rendered_,
                                     target, false, &stage);
       !s.ok()) {
     return s;
@@ -363,6 +371,28 @@ std::string Installer::KeptNote(const std::string& dest) const {
   FileInfo info;
   return absl::StrCat(dest, IsMissing(fs_->Lstat(dest, &info)) ? " has no good version yet"
                                                               : " keeps its last good version");
+}
+
+std::string Installer::NearestExistingDir(std::string dir) const {
+  FileInfo info;
+  while (dir != "/" && dir != "." && IsMissing(fs_->Lstat(dir, &info))) dir = DirName(dir);
+  return dir;
+}
+
+absl::Status Installer::CheckCanStage(const TemplateResource& resource) const {
+  std::string dir = DirName(resource.dest);
+  // Install() would create the missing directories, in the nearest one that
+  // exists; whether it may is what counts.
+  if (resource.create_dest_dirs) dir = NearestExistingDir(dir);
+  int fd = -1;
+  std::string stage;
+  int err = fs_->CreateUnique(dir, StagePrefix(resource.dest), kStageMode, &fd, &stage);
+  if (err == ENOENT) return MissingDirError(dir);
+  if (err != 0) return IoError(err, dir);
+  const int close_err = fs_->Close(fd);
+  if (int unlink_err = fs_->Unlink(stage); unlink_err != 0) return IoError(unlink_err, stage);
+  if (close_err != 0) return IoError(close_err, stage);
+  return absl::OkStatus();
 }
 
 absl::StatusOr<InstallResult> Installer::Install(const TemplateResource& resource,

@@ -104,7 +104,19 @@ class Installer {
   // yet" when there is no file.
   std::string KeptNote(const std::string& dest) const;
 
+  // -preflight: whether Install() could stage a file for `resource` as this
+  // process, tried for real: creates a stage file in dest's directory the
+  // way Install() does (O_CREAT|O_EXCL, 0600) and removes it; dest itself is
+  // not touched. With create_dest_dirs the nearest existing ancestor of a
+  // missing directory is tried instead (nothing is created). Errors are
+  // Install()'s: "IO error: <dir>: Permission denied", "IO error: <dir>: No
+  // such file or directory (set create_dest_dirs = true to create it)".
+  absl::Status CheckCanStage(const TemplateResource& resource) const;
+
  private:
+  // `dir`, or its nearest ancestor that exists ("/" or "." at the latest).
+  std::string NearestExistingDir(std::string dir) const;
+
   FileSystem* fs_;
   CommandRunner* runner_;
   const InstallOptions options_;

@@ -170,6 +170,34 @@ TEST_F(DaemonTest, OnetimeWithUnreachableSourceFailsNamingIt) {
   EXPECT_EQ("<missing>", ReadFile(Out("a")));
 }
 
+// A resource that fails to load counts as not rendered and is listed by name
+// (readiness and exec mode report the list) until a configuration reload
+// loads it.
+TEST_F(DaemonTest, ResourcesThatFailToLoadAreListedUntilAReloadLoadsThem) {
+  source_.Set("/app/x", "1");
+  AddResource("good", R"("/app")", "{{getv \"/app/x\"}}");
+  AddResource("broken", R"("/app")", "{{if}}");
+  WriteFile(dir_ + "/conf.d/bad.toml", "[template\nsrc=");
+  StartWatch();
+  ASSERT_TRUE(Eventually([&] { return ReadFile(Out("good")) == "1"; }));
+  EXPECT_FALSE(daemon_->stats().all_rendered.load()) << "bad and broken were never rendered";
+  std::vector<ResourceLoadError> errors = daemon_->LoadErrors();
+  ASSERT_EQ(2u, errors.size());
+  EXPECT_EQ("bad.toml", errors[0].name);
+  EXPECT_TRUE(absl::StartsWith(errors[0].status.message(), dir_ + "/conf.d/bad.toml:1:"))
+      << errors[0].status;
+  EXPECT_EQ("broken.toml", errors[1].name);
+  EXPECT_EQ("broken.toml: template: broken.tmpl:1: missing value for if",
+            errors[1].status.message());
+
+  AddResource("broken", R"("/app")", "b{{getv \"/app/x\"}}");
+  AddResource("bad", R"("/app")", "c{{getv \"/app/x\"}}");
+  daemon_->ReloadConfig();
+  ASSERT_TRUE(Eventually([&] { return daemon_->LoadErrors().empty(); }));
+  EXPECT_TRUE(Eventually([&] { return ReadFile(Out("bad")) == "c1"; }));
+  EXPECT_TRUE(Eventually([&] { return daemon_->stats().all_rendered.load(); }));
+}
+
 TEST_F(DaemonTest, WatchFollowsChangesAndRendersOnlyAffectedResources) {
   source_.Set("/svc/web/a", "10.0.0.1:80");
   AddResource("web", R"("/svc/web")", "{{range getvs \"/svc/web/*\"}}server {{.}};\n{{end}}");

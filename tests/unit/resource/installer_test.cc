@@ -693,5 +693,68 @@ TEST_F(InstallerTest, BackupNeverKeepsSetIdBits) {
   EXPECT_EQ(0755u, fs_.GetFile("/etc/app/app.conf.bak")->mode);
 }
 
+// -preflight's check: a stage file is created 0600 in dest's directory and
+// removed again; dest is never touched.
+TEST_F(InstallerTest, CheckCanStageCreatesAndRemovesAStageFileOnly) {
+  fs_.AddFile(kDest, "old\n", 0644, 1000, 1000);
+  Installer installer(&fs_, &runner_, InstallOptions());
+  ASSERT_TRUE(installer.CheckCanStage(Resource()).ok());
+  EXPECT_THAT(fs_.calls, ElementsAre("create /etc/app/.app.conf.000001 0600",
+                                     "close /etc/app/.app.conf.000001",
+                                     "unlink /etc/app/.app.conf.000001"));
+  EXPECT_THAT(fs_.FilePaths(), ElementsAre(kDest));
+  EXPECT_EQ("old\n", Contents(kDest));
+}
+
+TEST_F(InstallerTest, CheckCanStageReportsWhatInstallWouldHit) {
+  const struct {
+    const char* name;
+    const char* dest;
+    bool create_dest_dirs;
+    int fail_create;
+    int fail_unlink;
+    absl::StatusCode code;
+    const char* message;
+  } cases[] = {
+      {"not writable", kDest, false, EACCES, 0, absl::StatusCode::kPermissionDenied,
+       "IO error: /etc/app: Permission denied"},
+      {"read-only fs", kDest, false, EROFS, 0, absl::StatusCode::kPermissionDenied,
+       "IO error: /etc/app: Read-only file system"},
+      {"missing dir", "/srv/new/app.conf", false, 0, 0, absl::StatusCode::kNotFound,
+       "IO error: /srv/new: No such file or directory (set create_dest_dirs = true to "
+       "create it)"},
+      {"missing dir, create_dest_dirs, ancestor not writable", "/etc/app/new/sub/app.conf", true,
+       EACCES, 0, absl::StatusCode::kPermissionDenied, "IO error: /etc/app: Permission denied"},
+      {"stage not removable", kDest, false, 0, EPERM, absl::StatusCode::kPermissionDenied,
+       "IO error: /etc/app/.app.conf.000001: Operation not permitted"},
+  };
+  for (const auto& c : cases) {
+    FakeFileSystem fs;
+    fs.AddDir("/etc/app");
+    fs.fail_next_create = c.fail_create;
+    fs.fail_next_unlink = c.fail_unlink;
+    TemplateResource r = Resource();
+    r.dest = c.dest;
+    r.create_dest_dirs = c.create_dest_dirs;
+    absl::Status s = Installer(&fs, &runner_, InstallOptions()).CheckCanStage(r);
+    EXPECT_EQ(c.code, s.code()) << c.name;
+    EXPECT_EQ(c.message, s.message()) << c.name;
+  }
+}
+
+// create_dest_dirs: Install() would mkdir in the nearest existing ancestor,
+// so that is where the stage file is tried; nothing is created.
+TEST_F(InstallerTest, CheckCanStageWithCreateDestDirsTriesTheNearestExistingAncestor) {
+  TemplateResource r = Resource();
+  r.dest = "/etc/app/new/sub/app.conf";
+  r.create_dest_dirs = true;
+  ASSERT_TRUE(Installer(&fs_, &runner_, InstallOptions()).CheckCanStage(r).ok());
+  EXPECT_THAT(fs_.calls, ElementsAre("lstat /etc/app/new/sub", "lstat /etc/app/new", "lstat /etc/app",
+                                     "create /etc/app/.app.conf.000001 0600",
+                                     "close /etc/app/.app.conf.000001",
+                                     "unlink /etc/app/.app.conf.000001"));
+  EXPECT_FALSE(fs_.HasDir("/etc/app/new"));
+}
+
 }  // namespace
 }  // namespace confwatch
