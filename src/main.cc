@@ -22,6 +22,8 @@ int main(int argc, char** argv) {
   }
   absl::StatusOr<confwatch::Options> options =
       confwatch::LoadOptions(argc, argv, confwatch::SystemEnvironment());
+  // Before any thread or child exists: nothing after this sees them.
+  confwatch::RemoveCredentialsFromEnvironment();
   if (!options.ok()) {
     std::cerr << "confwatch: " << options.status().message() << "\n";
     return confwatch::kExitUsage;

@@ -398,6 +398,7 @@ int Run(const Options& given, const RunHooks& hooks) {
   d.install.noop = options.noop;
   d.install.sync_only = options.sync_only;
   d.install.keep_stage_file = options.keep_stage_file;
+  d.install.diff_secrets = options.diff_secrets;
   d.interval = options.interval;
   Daemon daemon(d, std::move(deps));
   spdlog::info("confwatch starting: backend {}, confdir {}, {}", (*source)->Describe(),

@@ -1,5 +1,7 @@
 #include "resource/installer.h"
 
+#include <sys/stat.h>
+
 #include <cerrno>
 #include <cstring>
 #include <utility>
@@ -7,6 +9,7 @@
 #include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
 #include "process/file_path.h"
 #include "resource/command_status.h"
 #include "resource/output_format.h"
@@ -17,10 +20,27 @@ namespace {
 
 constexpr mode_t kStageMode = 0600;
 constexpr mode_t kDirMode = 0755;
+// What a new file or a backup may take from an old file's mode: never
+// setuid, setgid or sticky.
+constexpr mode_t kInheritableModeBits = 0777;
 // Marks the status of a failed in-place rewrite (DestMayBePartial).
 constexpr absl::string_view kPartialDestPayload = "confwatch/dest-may-be-partial";
 
-// A Stat() error that means there is no file at the path.
+// Lines a unified diff adds or removes (its two header lines excluded).
+int ChangedLines(absl::string_view diff) {
+  int header = 2;
+  int changed = 0;
+  for (absl::string_view line : absl::StrSplit(diff, '\n', absl::SkipEmpty())) {
+    if (header > 0) {
+      --header;
+    } else if (line[0] == '+' || line[0] == '-') {
+      ++changed;
+    }
+  }
+  return changed;
+}
+
+// An Lstat() error that means there is no file at the path.
 bool IsMissing(int stat_err) { return stat_err == ENOENT || stat_err == ENOTDIR; }
 
 absl::Status IoError(int err, absl::string_view path) {
@@ -62,6 +82,7 @@ class InstallJob {
 
  private:
   absl::Status ReadExisting();
+  std::string NoopDiff(const Target& target);
   absl::Status EnsureContents();
   Target DesiredTarget() const;
   std::vector<std::string> Changes(const Target& target);
@@ -83,17 +104,23 @@ class InstallJob {
   const absl::string_view rendered_;
   const std::string dir_;
   // What is at dest now. Contents are read lazily: a size mismatch already
-  // proves the content changed.
+  // proves the content changed. A symlink counts as no file (exists_ false):
+  // it is replaced, never read through.
   bool exists_ = false;
+  bool symlink_ = false;
   FileInfo info_;
   bool contents_read_ = false;
   std::string contents_;
 };
 
 absl::Status InstallJob::ReadExisting() {
-  int err = fs_->Stat(r_.dest, &info_);
+  int err = fs_->Lstat(r_.dest, &info_);
   if (IsMissing(err)) return absl::OkStatus();
   if (err != 0) return IoError(err, r_.dest);
+  if (info_.is_symlink) {
+    symlink_ = true;
+    return absl::OkStatus();
+  }
   if (!info_.is_regular) {
     return absl::FailedPreconditionError(
         absl::StrCat("IO error: ", r_.dest, ": exists and is not a regular file"));
@@ -113,14 +140,20 @@ absl::Status InstallJob::EnsureContents() {
 
 Target InstallJob::DesiredTarget() const {
   Target t;
-  // As confd: an existing file keeps its mode when the resource sets none.
-  t.mode = r_.mode.value_or(exists_ ? info_.mode : kDefaultFileMode);
   t.uid = r_.uid.value_or(options_.default_uid);
   t.gid = r_.gid.value_or(options_.default_gid);
+  // As confd, an existing file keeps its mode when the resource sets none,
+  // but only a regular file that already belongs to the new file's owner: a
+  // 0666 file another user planted in a shared directory must not make ours
+  // writable by them (a symlink gives nothing either, see ReadExisting). The
+  // set-id and sticky bits are never carried over.
+  const bool inherit = exists_ && info_.uid == t.uid;
+  t.mode = r_.mode.value_or(inherit ? (info_.mode & kInheritableModeBits) : kDefaultFileMode);
   return t;
 }
 
 std::vector<std::string> InstallJob::Changes(const Target& target) {
+  if (symlink_) return {"symlink replaced by a regular file"};
   if (!exists_) return {"new file"};
   std::vector<std::string> changes;
   // An unreadable dest cannot be proven equal, so it counts as changed.
@@ -191,9 +224,11 @@ absl::Status InstallJob::Backup() {
   const std::string backup = r_.dest + ".bak";
   std::string temp;
   // Not being root must not stop the install: the copy then belongs to us,
-  // with the old mode, which exposes it to no one new.
+  // with the old mode, which exposes it to no one new. A symlink at dest is
+  // not backed up at all (exists_ is false): its target is not ours to copy.
   if (absl::Status s = WriteNewFile(absl::StrCat(".", BaseName(backup), "."), contents_,
-                                    {info_.mode, info_.uid, info_.gid},
+                                    {static_cast<mode_t>(info_.mode & kInheritableModeBits),
+                                     info_.uid, info_.gid},
                                     /*chown_best_effort=*/true, &temp);
       !s.ok()) {
     return s;
@@ -256,6 +291,23 @@ absl::Status InstallJob::Replace(const Target& target, const std::string& stage,
   return status;
 }
 
+std::string InstallJob::NoopDiff(const Target& target) {
+  // A symlink's target is never shown: the diff is against nothing.
+  std::string diff = UnifiedDiff(
+      contents_, rendered_,
+      symlink_ ? absl::StrCat(r_.dest, " (symlink, not followed: replaced)") : r_.dest,
+      absl::StrCat(r_.dest, " (rendered)"));
+  if (diff.empty() || options_.diff_secrets) return diff;
+  // A file not everyone may read may hold a secret: the log is not the
+  // place for it, old or new.
+  mode_t private_mode = target.mode;
+  if ((private_mode & S_IROTH) != 0 && exists_) private_mode = info_.mode;
+  if ((private_mode & S_IROTH) != 0) return diff;
+  const int lines = ChangedLines(diff);
+  return absl::StrFormat("%s: %d line%s changed (content not shown: mode %04o)\n", r_.dest,
+                         lines, lines == 1 ? "" : "s", private_mode);
+}
+
 absl::StatusOr<InstallResult> InstallJob::Run() {
   if (absl::Status s = ReadExisting(); !s.ok()) return s;
   const Target target = DesiredTarget();
@@ -270,8 +322,7 @@ absl::StatusOr<InstallResult> InstallJob::Run() {
   if (options_.noop) {
     if (absl::Status s = EnsureContents(); !s.ok()) return s;
     result.outcome = InstallOutcome::kWouldChange;
-    result.diff =
-        UnifiedDiff(contents_, rendered_, r_.dest, absl::StrCat(r_.dest, " (rendered)"));
+    result.diff = NoopDiff(target);
     return result;
   }
   std::string stage;
@@ -318,13 +369,13 @@ bool DestMayBePartial(const absl::Status& install_error) {
 
 std::string Installer::KeptNote(const std::string& dest) const {
   FileInfo info;
-  return absl::StrCat(dest, IsMissing(fs_->Stat(dest, &info)) ? " has no good version yet"
+  return absl::StrCat(dest, IsMissing(fs_->Lstat(dest, &info)) ? " has no good version yet"
                                                               : " keeps its last good version");
 }
 
 std::string Installer::NearestExistingDir(std::string dir) const {
   FileInfo info;
-  while (dir != "/" && dir != "." && IsMissing(fs_->Stat(dir, &info))) dir = DirName(dir);
+  while (dir != "/" && dir != "." && IsMissing(fs_->Lstat(dir, &info))) dir = DirName(dir);
   return dir;
 }
 

@@ -10,7 +10,12 @@
 // A rename that fails with EBUSY or EXDEV (dest is a file bind-mounted into a
 // container) falls back to rewriting dest in place, with a warning: the one
 // case where a reader can see a partial file, since no atomic way exists.
-// A dest that is a symlink is replaced by a regular file, as confd does.
+// dest is looked at with lstat: a symlink there (maybe planted by another
+// user in a shared directory) is replaced by a regular file, as confd does,
+// but never read through: no "unchanged" comparison, diff, backup, mode or
+// owner is taken from its target. Without a resource mode, the new file
+// keeps the old one's permission bits (never setuid/setgid/sticky) only if
+// the old file is a regular file owned by the new file's uid; else 0644.
 // Reloading is not done here: see reloader.h, so the daemon can run a reload
 // shared by several resources once per batch.
 //
@@ -45,6 +50,10 @@ struct InstallOptions {
   bool noop = false;             // -noop: report what would change, write nothing
   bool sync_only = false;        // -sync-only: install, never run check/reload
   bool keep_stage_file = false;  // -keep-stage-file
+  // -diff-secrets: noop diffs of files that are not world-readable show
+  // their content too; otherwise only "N lines changed (content not shown:
+  // mode 0600)".
+  bool diff_secrets = false;
   // Owner of the file when the resource sets no uid/gid (confd: the
   // process's effective ids).
   uid_t default_uid = geteuid();
@@ -70,7 +79,9 @@ struct InstallResult {
   // "owner 0:0 -> 33:33".
   std::vector<std::string> changes;
   // noop: `diff -u` of dest and the rendered output ("" when only mode or
-  // owner differ).
+  // owner differ). When the old or the new file is not world-readable (it
+  // may hold a secret) and diff_secrets is off, only
+  // "<dest>: 3 lines changed (content not shown: mode 0600)\n".
   std::string diff;
   std::vector<std::string> warnings;
   std::string kept_stage_file;  // keep_stage_file after an in-place write

@@ -9,6 +9,7 @@ confwatch_module(daemon_integration
     ${CMAKE_SOURCE_DIR}/tests/integration/daemon_ops_test.cc
     ${CMAKE_SOURCE_DIR}/tests/integration/daemon_watch_test.cc
     ${CMAKE_SOURCE_DIR}/tests/integration/daemon_security_test.cc
+    ${CMAKE_SOURCE_DIR}/tests/integration/daemon_secrets_test.cc
     ${CMAKE_SOURCE_DIR}/tests/integration/daemon_recovery_test.cc
     ${CMAKE_SOURCE_DIR}/tests/integration/srv_discovery_test.cc
   FAULTS

@@ -54,7 +54,9 @@ class RecordingRunner : public CommandRunner {
 
 class NoSignals : public ProcessSignaller {
  public:
-  absl::Status SignalPidFile(const std::string&, int) override { return absl::OkStatus(); }
+  absl::StatusOr<pid_t> SignalPidFile(const std::string&, int, const PidFileOwners&) override {
+    return 2;
+  }
   absl::Status SignalPid(pid_t, int) override { return absl::OkStatus(); }
 };
 
