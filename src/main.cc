@@ -6,12 +6,24 @@
 #include "app/run.h"
 #include "register/register_command.h"
 
+#if __has_include("confwatch_build_info.h")
+#include "confwatch_build_info.h"  // CONFWATCH_COMMIT, CONFWATCH_LINKAGE
+#endif
+#ifndef CONFWATCH_COMMIT
+#define CONFWATCH_COMMIT "unknown"
+#endif
+#ifndef CONFWATCH_LINKAGE
+#define CONFWATCH_LINKAGE "unknown"
+#endif
+
 int main(int argc, char** argv) {
   if (argc > 1 && std::strcmp(argv[1], "register") == 0) {
     return confwatch::RunRegisterCommand(argc - 1, argv + 1);
   }
   absl::StatusOr<confwatch::Options> options =
       confwatch::LoadOptions(argc, argv, confwatch::SystemEnvironment());
+  // Before any thread or child exists: nothing after this sees them.
+  confwatch::RemoveCredentialsFromEnvironment();
   if (!options.ok()) {
     std::cerr << "confwatch: " << options.status().message() << "\n";
     return confwatch::kExitUsage;
@@ -21,7 +33,9 @@ int main(int argc, char** argv) {
     return confwatch::kExitOk;
   }
   if (options->version) {
-    std::cout << "confwatch " << CONFWATCH_VERSION << "\n";
+    // CONFWATCH_COMMIT is as of the last CMake configure (cmake/install.cmake).
+    std::cout << "confwatch " << CONFWATCH_VERSION << " (commit " << CONFWATCH_COMMIT << ", "
+              << CONFWATCH_LINKAGE << ")\n";
     return confwatch::kExitOk;
   }
   return confwatch::Run(*options);

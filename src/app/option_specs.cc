@@ -37,6 +37,10 @@ const OptionSpec kOptions[] = {
    "render and compare, never install or reload", {"noop"}, true},
   {kModes, "diff", K::kBool, &O::diff, "", "false",
    "log a unified diff of each pending change (handy with -noop)", {"diff"}, true},
+  {kModes, "diff-secrets", K::kBool, &O::diff_secrets, "", "false",
+   "also show the diff of a file that is not world-readable (mode 0600, 0640: it may hold "
+   "secrets); without it such a diff only says how many lines changed",
+   {"diff_secrets", "diff-secrets"}, true},
   {kModes, "sync-only", K::kBool, &O::sync_only, "", "false",
    "install without running check_cmd and reload_cmd", {"sync-only", "sync_only"}, true},
   {kModes, "keep-stage-file", K::kBool, &O::keep_stage_file, "", "false",
@@ -83,8 +87,12 @@ const OptionSpec kOptions[] = {
   {kBackend, "username", K::kString, &O::username, "name", "none",
    "user to authenticate as", {"username"}, true},
   {kBackend, "password", K::kString, &O::password, "secret", "none",
-   "password to authenticate with (prefer CONFWATCH_PASSWORD: flags show in ps)",
+   "password to authenticate with (prefer -password-file: flags show in ps)",
    {"password"}, true},
+  {kBackend, "password-file", K::kString, &O::password_file, "path", "none",
+   "read the password from this file (one trailing newline dropped); refused unless only "
+   "its owner can read it (chmod 600)",
+   {"password_file", "password-file"}, true},
   {kBackend, "file", K::kList, &O::files, "path", "none",
    "file backend: YAML, JSON or TOML file or directory; repeatable, or comma-separated", {"file"},
    true},
@@ -101,7 +109,7 @@ const OptionSpec kOptions[] = {
    "become a child subreaper and reap orphaned processes", {"subreaper"}, true},
 
   {kExec, "exec-wait-timeout", K::kDuration, &O::exec_wait_timeout, "duration", "30s",
-   "how long every template may take to render before the command starts",
+   "how long every resource may take to load and render before the command starts",
    {"exec-wait-timeout", "exec_wait_timeout"}, true},
   {kExec, "exec-reload-signal", K::kString, &O::exec_reload_signal, "signal", "SIGHUP",
    "sent to the command when a file changed; empty: restart the command", {}, true},

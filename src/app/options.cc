@@ -1,6 +1,7 @@
 #include "app/options.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -13,7 +14,9 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_replace.h"
+#include "absl/strings/strip.h"
 #include "app/option_specs.h"
 #include "exec/exec_policy.h"
 #include "process/errno_text.h"
@@ -302,6 +305,11 @@ absl::Status CheckExec(const Settings& settings, const Options& o) {
   return absl::OkStatus();
 }
 
+absl::Status PasswordFromFile(const Settings& settings, const Environment& env, Options* o) {
+  return ReadPasswordFile(env, LabelOf(settings, "password-file"), LabelOf(settings, "password"),
+                          o);
+}
+
 // Checks across options and defaults that depend on other options.
 absl::Status Finish(const Settings& settings, Options* o) {
   if (o->onetime && o->watch) {
@@ -359,8 +367,21 @@ class RealEnvironment : public Environment {
   }
 
   absl::StatusOr<std::string> ReadFile(const std::string& path) const override {
+    mode_t mode = 0;
+    return ReadFileAndMode(path, &mode);
+  }
+
+  absl::StatusOr<std::string> ReadFileAndMode(const std::string& path,
+                                              mode_t* mode) const override {
     int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) return FileError(path, errno);
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+      int err = errno;
+      close(fd);
+      return FileError(path, err);
+    }
+    *mode = st.st_mode & 07777;
     std::string contents;
     char buf[8192];
     for (;;) {
@@ -419,9 +440,41 @@ absl::StatusOr<Options> LoadOptions(int argc, const char* const* argv,
   if (options.exec_command.empty() && !options.onetime) {
     options.exec_command = std::move(file_command);
   }
+  s = PasswordFromFile(merged, env, &options);
+  if (!s.ok()) return s;
   s = Finish(merged, &options);
   if (!s.ok()) return s;
   return options;
+}
+
+absl::Status ReadPasswordFile(const Environment& env, absl::string_view file_label,
+                              absl::string_view password_label, Options* o) {
+  if (o->password_file.empty()) return absl::OkStatus();
+  if (!o->password.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(file_label, " and ", password_label, " are both set: keep one"));
+  }
+  mode_t mode = 0;
+  absl::StatusOr<std::string> contents = env.ReadFileAndMode(o->password_file, &mode);
+  if (!contents.ok()) {
+    return absl::Status(contents.status().code(),
+                        absl::StrCat("password file ", contents.status().message()));
+  }
+  if ((mode & 0044) != 0) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "password file %s is readable by group or others (mode %04o): chmod 600 it",
+        o->password_file, mode));
+  }
+  absl::string_view password = *contents;
+  absl::ConsumeSuffix(&password, "\n");
+  o->password = std::string(password);
+  return absl::OkStatus();
+}
+
+void RemoveCredentialsFromEnvironment() {
+  for (absl::string_view name : {"username", "password", "password-file", "basic-auth"}) {
+    unsetenv(EnvName(*FindOption(name)).c_str());
+  }
 }
 
 }  // namespace confwatch

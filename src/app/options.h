@@ -41,11 +41,14 @@
 #ifndef CONFWATCH_APP_OPTIONS_H_
 #define CONFWATCH_APP_OPTIONS_H_
 
+#include <sys/types.h>
+
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "ops/logging.h"
 
@@ -58,6 +61,9 @@ struct Options {
   absl::Duration interval = absl::Seconds(600);  // -interval, whole seconds
   bool noop = false;        // render and compare, never install or reload
   bool diff = false;        // log a unified diff of each pending change
+  // Also show the diff of a file whose mode is not world-readable (its
+  // content may be a secret); otherwise only how many lines changed.
+  bool diff_secrets = false;
   bool sync_only = false;   // install without check_cmd and reload_cmd
   bool keep_stage_file = false;
   bool check_config = false;  // load confdir and templates, report, exit
@@ -89,6 +95,9 @@ struct Options {
   bool basic_auth = false;
   std::string username;
   std::string password;  // a secret: never log it
+  // Where `password` was read from (-password-file): the file's contents,
+  // one trailing newline dropped. Refused if group or others may read it.
+  std::string password_file;
   std::vector<std::string> files;  // file backend: YAML/JSON files to read
   std::string filter = "*";        // file backend: glob for files in dirs
 
@@ -129,7 +138,27 @@ class Environment {
   // The whole file. NotFound when it does not exist; other errors name the
   // path ("config file /x: permission denied").
   virtual absl::StatusOr<std::string> ReadFile(const std::string& path) const = 0;
+  // ReadFile(), also setting *mode to the permission bits of the file read
+  // (taken from the open file, so they are the bits of what was read).
+  virtual absl::StatusOr<std::string> ReadFileAndMode(const std::string& path,
+                                                      mode_t* mode) const = 0;
 };
+
+// -password-file: sets o->password from o->password_file (if set), read
+// once, one trailing newline dropped. Refused: a file group or others may
+// read, and a password given too (the labels name the two settings):
+//   password file /etc/pw is readable by group or others (mode 0644): chmod 600 it
+//   -password-file and -password are both set: keep one
+absl::Status ReadPasswordFile(const Environment& env, absl::string_view file_label,
+                              absl::string_view password_label, Options* o);
+
+// The CONFWATCH_ variables that carry credentials (USERNAME, PASSWORD,
+// PASSWORD_FILE, BASIC_AUTH). Once LoadOptions() has read them they are
+// removed from the process's environment, so that no child (check_cmd,
+// reload_cmd, the exec child), no template `getenv` and no -backend env
+// ever sees them. REQUIRES: no other thread runs (unsetenv is not
+// thread-safe).
+void RemoveCredentialsFromEnvironment();
 
 // getenv() and the real file system. Thread-safe as long as nobody calls
 // setenv() meanwhile.

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <functional>
 #include <iostream>
@@ -30,9 +31,11 @@
 #include "ops/metrics_server.h"
 #include "ops/systemd_notifier.h"
 #include "process/errno_text.h"
+#include "process/file_path.h"
 #include "process/posix_command_runner.h"
 #include "process/signals.h"
 #include "register/registration_set.h"
+#include "resource/installer.h"
 #include "spdlog/spdlog.h"
 #include "template/funcs_confd.h"
 
@@ -141,9 +144,12 @@ int RunExec(const Options& options, Daemon* daemon, Supervisor* supervisor,
     }
     loop_done = true;
   });
+  // The readiness of /readyz without the connection: every resource of
+  // conf.d loaded and rendered. A resource that failed to load gates the
+  // child too: it may be fixed (inotify reloads it) before the deadline.
+  auto ready = [daemon] { return DaemonReadiness(daemon->stats(), daemon->LoadErrors(), false); };
   const absl::Time deadline = absl::Now() + options.exec_wait_timeout;
-  while (!daemon->stats().all_rendered && !stop_requested && !loop_done &&
-         absl::Now() < deadline) {
+  while (!ready().ok() && !stop_requested && !loop_done && absl::Now() < deadline) {
     absl::SleepFor(absl::Milliseconds(20));
   }
   const std::string command = absl::StrJoin(options.exec_command, " ");
@@ -153,12 +159,14 @@ int RunExec(const Options& options, Daemon* daemon, Supervisor* supervisor,
   } else if (stop_requested) {
     spdlog::info("stopped before {} was started", command);
     (*before_stop)();
-  } else if (!daemon->stats().all_rendered) {
+  } else if (const std::vector<ResourceLoadError> load_errors = daemon->LoadErrors();
+             !ready().ok()) {
+    for (const ResourceLoadError& e : load_errors) spdlog::error("exec: {}", LoadErrorText(e));
     spdlog::error(
-        "exec: not every template rendered within -exec-wait-timeout {} ({} render(s), {} "
-        "failed; the errors above name the resources): not starting {}",
-        absl::FormatDuration(options.exec_wait_timeout), daemon->stats().renders.load(),
-        daemon->stats().render_errors.load(), command);
+        "exec: not every resource loaded and rendered within -exec-wait-timeout {} ({} failed "
+        "to load, {} render(s), {} failed; the errors above name the resources): not starting {}",
+        absl::FormatDuration(options.exec_wait_timeout), load_errors.size(),
+        daemon->stats().renders.load(), daemon->stats().render_errors.load(), command);
     code = kExitResourceFailed;
   } else {
     code = supervisor->Run();
@@ -179,33 +187,73 @@ int CheckConfig(const Options& options) {
     return kExitUsage;
   }
   for (const std::string& w : (*set)->warnings()) std::cerr << "warning: " << w << "\n";
-  for (const absl::Status& e : (*set)->errors()) std::cerr << e.message() << "\n";
+  for (const ResourceLoadError& e : (*set)->errors()) std::cerr << e.status.message() << "\n";
   std::cout << (*set)->resources().size() << " template resource(s) OK, "
             << (*set)->errors().size() << " with errors\n";
   return (*set)->errors().empty() ? kExitOk : kExitUsage;
 }
 
+// The last line of -preflight: "preflight: OK" or "preflight: FAILED (2 problems)".
+void PrintPreflightVerdict(int problems) {
+  if (problems == 0) {
+    std::cout << "preflight: OK\n";
+  } else {
+    std::cout << "preflight: FAILED (" << problems << (problems == 1 ? " problem)\n" : " problems)\n");
+  }
+}
+
+// -preflight, per resource: can this user stage a file in its dest
+// directory (as Install() will)? Prints one line per resource; returns the
+// number of problems.
+int PreflightDests(const ResourceSet& set) {
+  PosixFileSystem fs;
+  PosixCommandRunner runner;  // not run: CheckCanStage only stages a file
+  Installer installer(&fs, &runner, InstallOptions());
+  int problems = 0;
+  for (const LoadedResource& r : set.resources()) {
+    if (absl::Status s = installer.CheckCanStage(r.config); !s.ok()) {
+      std::cerr << r.config.name << ": dest " << r.config.dest << ": " << s.message() << "\n";
+      ++problems;
+      continue;
+    }
+    std::cout << r.config.name << ": dest " << r.config.dest << ": can stage a file in "
+              << DirName(r.config.dest) << "\n";
+  }
+  return problems;
+}
+
+// Exit code: the most serious problem found (README "Exit codes"): 3 when a
+// prefix cannot be read, else 2 when a resource failed to load, else 1 when
+// a dest directory cannot take a file.
 int Preflight(const Options& options, KeySource* source) {
   TemplateCache cache(ConfwatchFuncMap());
   absl::StatusOr<std::shared_ptr<const ResourceSet>> set =
       ResourceSet::Load(options.confdir, options.prefix, &cache);
   if (!set.ok()) {
     std::cerr << set.status().message() << "\n";
+    PrintPreflightVerdict(1);
     return kExitUsage;
   }
-  for (const absl::Status& e : (*set)->errors()) std::cerr << e.message() << "\n";
+  for (const ResourceLoadError& e : (*set)->errors()) std::cerr << e.status.message() << "\n";
+  int problems = static_cast<int>((*set)->errors().size());
   int code = (*set)->errors().empty() ? kExitOk : kExitUsage;
+  if (int dests = PreflightDests(**set); dests > 0) {
+    problems += dests;
+    code = std::max(code, kExitResourceFailed);
+  }
   for (const std::string& prefix : (*set)->index().WatchPrefixes()) {
     absl::StatusOr<SourceSnapshot> snap = source->Read({prefix});
     if (!snap.ok()) {
       std::cerr << "read " << (prefix.empty() ? "/" : prefix) << ": " << snap.status().message()
                 << "\n";
+      ++problems;
       code = kExitSourceUnavailable;
       continue;
     }
     std::cout << "read " << (prefix.empty() ? "/" : prefix) << ": " << snap->kvs.size()
               << " key(s) at revision " << snap->revision << "\n";
   }
+  PrintPreflightVerdict(problems);
   return code;
 }
 
@@ -374,6 +422,7 @@ int Run(const Options& given, const RunHooks& hooks) {
   d.install.diff = options.diff;
   d.install.sync_only = options.sync_only;
   d.install.keep_stage_file = options.keep_stage_file;
+  d.install.diff_secrets = options.diff_secrets;
   d.interval = options.interval;
   Daemon daemon(d, std::move(deps));
   spdlog::info("confwatch starting: backend {}, confdir {}, {}", (*source)->Describe(),
@@ -393,9 +442,12 @@ int Run(const Options& given, const RunHooks& hooks) {
   // After the signals are blocked (their threads inherit the mask) and after
   // the daemon (destroyed before it).
   const bool watch = options.watch || exec_mode;
-  auto ready = [&daemon, watch] { return DaemonReadiness(daemon.stats(), watch); };
+  auto ready = [&daemon, watch] {
+    return DaemonReadiness(daemon.stats(), daemon.LoadErrors(), watch);
+  };
   MetricsRegistry registry;
-  registry.Add(DaemonMetricsCollector(&daemon.stats(), watch));
+  registry.Add(DaemonMetricsCollector(&daemon.stats(), [&daemon] { return daemon.LoadErrors(); },
+                                      watch));
   registry.Add([&daemon, &registrations, &supervisor](PrometheusText* out) {
     for (const auto& [name, at] : daemon.LastSyncs()) {
       out->Gauge("confwatch_resource_last_sync_timestamp_seconds",

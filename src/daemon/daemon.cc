@@ -72,8 +72,12 @@ absl::Status Daemon::LoadConfig() {
       ResourceSet::Load(options_.confdir, options_.prefix, &cache_);
   if (!set.ok()) return set.status();
   for (const std::string& w : (*set)->warnings()) spdlog::warn("{}", w);
-  for (const absl::Status& e : (*set)->errors()) spdlog::error("{}", e.message());
+  for (const ResourceLoadError& e : (*set)->errors()) spdlog::error("{}", e.status.message());
   set_ = *set;
+  {
+    absl::MutexLock lock(&sync_mu_);
+    load_errors_ = set_->errors();
+  }
   ++generation_;
   const absl::Time now = absl::Now();
   scheduler_.Clear();
@@ -81,7 +85,8 @@ absl::Status Daemon::LoadConfig() {
     scheduler_.Add(static_cast<int>(i), PolicyOf(set_->resources()[i].config), now);
   }
   rendered_once_.assign(set_->resources().size(), false);
-  stats_.all_rendered = set_->resources().empty();
+  // A resource that failed to load is never rendered: it keeps this false.
+  stats_.all_rendered = set_->resources().empty() && set_->errors().empty();
   spdlog::info("loaded {} template resource(s) from {}/conf.d{}", set_->resources().size(),
                options_.confdir,
                set_->errors().empty() ? "" : absl::StrCat(", ", set_->errors().size(), " failed"));
@@ -158,14 +163,27 @@ const absl::Status* Daemon::DeniedError(const TemplateResource& r) const {
 }
 
 void Daemon::ApplySnapshot(const std::vector<std::string>& prefixes, SourceSnapshot snap) {
+  ReplacePrefixes(prefixes, std::move(snap.kvs));
+  if (snap.revision < store_.revision()) {
+    // A whole read replaces every watched key anyway; say why files may go
+    // back in time.
+    spdlog::warn("{} is at revision {}, lower than revision {} that confwatch already saw "
+                 "(restored from an older backup, or a new cluster); its keys replace ours",
+                 deps_.source->Describe(), snap.revision, store_.revision());
+  }
+  store_.set_revision(snap.revision);
+  stats_.revision = snap.revision;
+}
+
+void Daemon::ReplacePrefixes(const std::vector<std::string>& prefixes, std::vector<KVPair> kvs) {
   // The prefixes are disjoint byte ranges (DependencyIndex::WatchPrefixes), so
   // each snapshot key belongs to exactly one of them. The pairs move on to
   // the store; one prefix (the usual case) takes the snapshot as it is.
   std::vector<std::vector<KVPair>> parts(prefixes.size());
   if (prefixes.size() == 1) {
-    parts[0] = std::move(snap.kvs);
+    parts[0] = std::move(kvs);
   } else {
-    for (KVPair& kv : snap.kvs) {
+    for (KVPair& kv : kvs) {
       for (size_t i = 0; i < prefixes.size(); ++i) {
         if (absl::StartsWith(kv.key, prefixes[i])) {
           parts[i].push_back(std::move(kv));
@@ -179,15 +197,6 @@ void Daemon::ApplySnapshot(const std::vector<std::string>& prefixes, SourceSnaps
     store_.ReplacePrefix(prefixes[i], std::move(parts[i]),
                          [&](std::string_view key) { Mark(&batch, key); });
   }
-  if (snap.revision < store_.revision()) {
-    // A whole read replaces every watched key anyway; say why files may go
-    // back in time.
-    spdlog::warn("{} is at revision {}, lower than revision {} that confwatch already saw "
-                 "(restored from an older backup, or a new cluster); its keys replace ours",
-                 deps_.source->Describe(), snap.revision, store_.revision());
-  }
-  store_.set_revision(snap.revision);
-  stats_.revision = snap.revision;
 }
 
 Daemon::MarkBatch Daemon::StartMarking(absl::Time now) const {
@@ -212,7 +221,12 @@ void Daemon::MarkAffected(const std::vector<std::string>& keys, absl::Time now) 
 }
 
 void Daemon::OnChanges(std::vector<KeyChange> changes, int64_t revision) {
-  queue_.Push([this, changes = std::move(changes), revision] {
+  // Changes queued by a following that has since been stopped (and replaced
+  // by a fresh read) are older than the store: applying them would take keys
+  // back in time.
+  const uint64_t epoch = follow_epoch_.load();
+  queue_.Push([this, epoch, changes = std::move(changes), revision] {
+    if (epoch != follow_epoch_.load()) return;
     std::vector<std::string> changed;
     for (const KeyChange& c : changes) {
       bool did = c.deleted ? store_.Delete(c.key) : store_.Put(c.key, c.value);
@@ -225,14 +239,17 @@ void Daemon::OnChanges(std::vector<KeyChange> changes, int64_t revision) {
   });
 }
 
-void Daemon::OnResync(std::string prefix, SourceSnapshot snapshot) {
-  queue_.Push([this, prefix = std::move(prefix), snapshot = std::move(snapshot)]() mutable {
+void Daemon::OnResync(std::vector<std::string> prefixes, SourceSnapshot snapshot) {
+  const uint64_t epoch = follow_epoch_.load();
+  queue_.Push([this, epoch, prefixes = std::move(prefixes),
+               snapshot = std::move(snapshot)]() mutable {
+    if (epoch != follow_epoch_.load()) return;  // see OnChanges
     ++stats_.resyncs;
-    spdlog::warn("resynchronised {} at revision {}", prefix.empty() ? "every key" : prefix,
+    const bool all = prefixes.size() == 1 && prefixes[0].empty();
+    spdlog::warn("resynchronised {} at revision {}", all ? "every key" : absl::StrJoin(prefixes, ", "),
                  snapshot.revision);
-    MarkBatch batch = StartMarking(absl::Now());
-    store_.ReplacePrefix(prefix, std::move(snapshot.kvs),
-                         [&](std::string_view key) { Mark(&batch, key); });
+    // One queued task: every prefix of a group is replaced before any render.
+    ReplacePrefixes(prefixes, std::move(snapshot.kvs));
     // Not max(): a resync after etcd was restored from an older backup comes
     // with a lower revision, and that is now the truth. (Otherwise the read is
     // linearizable, so no event already applied is newer.)
@@ -274,11 +291,43 @@ void Daemon::OnWatchFailed(std::string prefix, absl::Status status) {
 
 absl::Status Daemon::StartFollowing() {
   if (!deps_.source->CanFollow()) return absl::OkStatus();
-  return deps_.source->Follow(prefixes_, store_.revision(), this);
+  std::vector<PrefixGroup> together = ReadTogether();
+  followed_groups_ = PrefixesOf(together);
+  return deps_.source->Follow(prefixes_, together, store_.revision(), this);
+}
+
+std::vector<std::vector<std::string>> Daemon::PrefixesOf(const std::vector<PrefixGroup>& groups) {
+  std::vector<std::vector<std::string>> out;
+  for (const PrefixGroup& g : groups) out.push_back(g.prefixes);
+  return out;
+}
+
+std::vector<PrefixGroup> Daemon::ReadTogether() const {
+  // prefixes_ is sorted and its ranges are disjoint: a declared key lies in
+  // the last prefix not above it, if in any (a denied one is in none).
+  std::map<std::vector<std::string>, std::vector<std::string>> names_by_prefixes;
+  for (const LoadedResource& loaded : set_->resources()) {
+    std::vector<std::string> mine;
+    for (const std::string& key : loaded.config.keys) {
+      const std::string k = DependencyIndex::Normalize(key);
+      auto it = std::upper_bound(prefixes_.begin(), prefixes_.end(), k);
+      if (it == prefixes_.begin() || !absl::StartsWith(k, *std::prev(it))) continue;
+      mine.push_back(*std::prev(it));
+    }
+    std::sort(mine.begin(), mine.end());
+    mine.erase(std::unique(mine.begin(), mine.end()), mine.end());
+    if (mine.size() > 1) names_by_prefixes[std::move(mine)].push_back(loaded.config.name);
+  }
+  std::vector<PrefixGroup> out;
+  for (auto& [prefixes, names] : names_by_prefixes) {
+    out.push_back(PrefixGroup{absl::StrJoin(names, ", "), prefixes});
+  }
+  return out;
 }
 
 void Daemon::ResyncAndFollow(absl::Time now) {
   deps_.source->StopFollowing();
+  ++follow_epoch_;  // no callback of the old following runs after StopFollowing
   absl::Status s = SyncAll();
   if (s.ok()) s = StartFollowing();
   now = std::max(now, absl::Now());  // the read may have waited on a dial timeout
@@ -401,12 +450,18 @@ void Daemon::OnBatchDone(uint64_t generation, std::vector<ItemResult> results) {
     last_sync_[set_->resources()[r.id].config.name] = now;
   }
   stats_.all_rendered =
+      set_->errors().empty() &&
       std::all_of(rendered_once_.begin(), rendered_once_.end(), [](bool b) { return b; });
 }
 
 std::map<std::string, absl::Time> Daemon::LastSyncs() const {
   absl::MutexLock lock(&sync_mu_);
   return last_sync_;
+}
+
+std::vector<ResourceLoadError> Daemon::LoadErrors() const {
+  absl::MutexLock lock(&sync_mu_);
+  return load_errors_;
 }
 
 void Daemon::StartWorker() {
@@ -437,7 +492,7 @@ void Daemon::StopWorker() {
 absl::Status Daemon::RunOnce() {
   if (absl::Status s = LoadConfig(); !s.ok()) return s;
   std::vector<std::string> failures;
-  for (const absl::Status& e : set_->errors()) failures.push_back(Msg(e));
+  for (const ResourceLoadError& e : set_->errors()) failures.push_back(Msg(e.status));
   if (absl::Status s = SyncAll(); !s.ok()) {
     failures.push_back(Msg(s));
     return absl::UnavailableError(absl::StrJoin(failures, "\n"));
@@ -557,9 +612,10 @@ absl::Status Daemon::RunWatch() {
       if (absl::Status s = LoadConfig(); !s.ok()) {
         spdlog::error("configuration reload failed, keeping the previous one: {}", s.message());
       } else if (set_->index().WatchPrefixes() != old_prefixes ||
-                 resync_at_ != absl::InfiniteFuture()) {
-        // New keys to follow (or a re-read still owed): read them and follow
-        // the new set from there.
+                 resync_at_ != absl::InfiniteFuture() ||
+                 PrefixesOf(ReadTogether()) != followed_groups_) {
+        // New keys to follow, prefixes now read together (or a re-read still
+        // owed): read them and follow the new set from there.
         ResyncAndFollow(now);
       }
     }

@@ -12,7 +12,7 @@
 // with backoff; the confdir is watched with inotify so new, edited and
 // deleted resources and templates take effect live (also on ReloadConfig(),
 // i.e. SIGHUP); a compaction or lost watch resynchronises the affected
-// prefix only.
+// prefix only (with the prefixes read together with it: see PrefixGroup).
 //
 // Thread-safety: Run* are called from one thread, which becomes the event
 // loop. Stop() and ReloadConfig() may be called from any thread (signal
@@ -113,11 +113,17 @@ class Daemon : private ChangeSink {
   // Any thread: when each resource (by name) last rendered and installed (or
   // found its file already right) without error; for metrics.
   std::map<std::string, absl::Time> LastSyncs() const ABSL_LOCKS_EXCLUDED(sync_mu_);
+  // Any thread: the resources of the current configuration that failed to
+  // load (bad TOML, template that does not parse, bad keys); empty once a
+  // configuration reload loads them all. A resource in this list is not
+  // rendered, so the daemon is not ready (ops/daemon_metrics.h) and exec
+  // mode does not start its command.
+  std::vector<ResourceLoadError> LoadErrors() const ABSL_LOCKS_EXCLUDED(sync_mu_);
 
  private:
   // ChangeSink, called on the source's thread: queue onto the loop.
   void OnChanges(std::vector<KeyChange> changes, int64_t revision) override;
-  void OnResync(std::string prefix, SourceSnapshot snapshot) override;
+  void OnResync(std::vector<std::string> prefixes, SourceSnapshot snapshot) override;
   void OnSourceState(bool connected, std::string message) override;
   void OnWatchFailed(std::string prefix, absl::Status status) override;
 
@@ -151,6 +157,14 @@ class Daemon : private ChangeSink {
   // The permission error that keeps `r` from rendering; nullptr when none.
   const absl::Status* DeniedError(const TemplateResource& r) const;
   void ApplySnapshot(const std::vector<std::string>& prefixes, SourceSnapshot snap);
+  // Makes the keys under each of `prefixes` (disjoint) exactly those of `kvs`
+  // and marks the resources whose keys changed.
+  void ReplacePrefixes(const std::vector<std::string>& prefixes, std::vector<KVPair> kvs);
+  // The followed prefixes (prefixes_) that one resource reads together, for
+  // every resource that reads more than one; resources sharing a set share
+  // the group.
+  std::vector<PrefixGroup> ReadTogether() const;
+  static std::vector<std::vector<std::string>> PrefixesOf(const std::vector<PrefixGroup>& groups);
   // Marking the resources that changed keys affect, all at one `now`: once
   // every resource is dirty the remaining keys of the batch change nothing,
   // so they are not looked up (a first read of 100k keys stops after one).
@@ -179,6 +193,11 @@ class Daemon : private ChangeSink {
   Scheduler scheduler_;
   std::shared_ptr<const ResourceSet> set_;
   std::vector<std::string> prefixes_;  // what the source is read and followed at
+  // Bumped each time following stops to be replaced by a fresh read: work
+  // the old following queued is dropped. Read on the source's thread.
+  std::atomic<uint64_t> follow_epoch_{0};
+  // The prefixes of each group given to the source's Follow (ReadTogether).
+  std::vector<std::vector<std::string>> followed_groups_;
   // Watch prefixes the source refused to read (PermissionDenied), with that
   // error: their resources fail to render with it. Set by SyncAll().
   std::map<std::string, absl::Status> denied_;
@@ -206,6 +225,7 @@ class Daemon : private ChangeSink {
   DaemonStats stats_;
   mutable absl::Mutex sync_mu_;
   std::map<std::string, absl::Time> last_sync_ ABSL_GUARDED_BY(sync_mu_);
+  std::vector<ResourceLoadError> load_errors_ ABSL_GUARDED_BY(sync_mu_);
 };
 
 }  // namespace confwatch

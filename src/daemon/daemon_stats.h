@@ -22,7 +22,9 @@ struct DaemonStats {
   std::atomic<int64_t> config_reloads{0};
   std::atomic<int64_t> revision{0};
   std::atomic<bool> source_connected{false};
-  std::atomic<bool> all_rendered{false};  // every resource rendered at least once
+  // Every resource of conf.d loaded and rendered at least once: false while
+  // one fails to load (Daemon::LoadErrors() names it).
+  std::atomic<bool> all_rendered{false};
 };
 
 }  // namespace confwatch

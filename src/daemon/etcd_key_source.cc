@@ -1,6 +1,11 @@
 // See etcd_key_source.h.
 #include "daemon/etcd_key_source.h"
 
+#include <algorithm>
+#include <optional>
+#include <utility>
+
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
@@ -12,6 +17,21 @@ namespace {
 
 // How often Read starts over when etcd compacts the revision it is reading at.
 constexpr int kReadAttempts = 3;
+
+// Key range ends compare as keys, except etcd's "\0" = to the end of the keyspace.
+bool EndBefore(const std::string& a, const std::string& b) {
+  const std::string kToEnd(1, '\0');
+  if (a == kToEnd) return false;
+  if (b == kToEnd) return true;
+  return a < b;
+}
+
+// The last of `sorted` that `key` starts with (they are disjoint), if any.
+const std::string* PrefixOf(const std::vector<std::string>& sorted, const std::string& key) {
+  auto it = std::upper_bound(sorted.begin(), sorted.end(), key);
+  if (it == sorted.begin() || !absl::StartsWith(key, *std::prev(it))) return nullptr;
+  return &*std::prev(it);
+}
 
 }  // namespace
 
@@ -55,16 +75,74 @@ absl::StatusOr<SourceSnapshot> EtcdKeySource::Read(const std::vector<std::string
   return last;
 }
 
-absl::Status EtcdKeySource::Follow(const std::vector<std::string>& prefixes, int64_t revision,
+std::vector<EtcdKeySource::Group> EtcdKeySource::CoveringGroups(
+    const std::vector<std::string>& prefixes, const std::vector<PrefixGroup>& together) {
+  std::vector<Group> ranges;
+  for (const PrefixGroup& g : together) {
+    if (g.prefixes.size() < 2) continue;
+    KeyRange r{g.prefixes.front(), PrefixRange(g.prefixes.back()).range_end};
+    ranges.push_back(Group{g.label, {}, std::move(r)});
+  }
+  std::sort(ranges.begin(), ranges.end(),
+            [](const Group& a, const Group& b) { return a.range.key < b.range.key; });
+  // Overlapping ranges become one watch: a key must arrive through one only.
+  std::vector<Group> merged;
+  for (Group& g : ranges) {
+    if (!merged.empty() && EndBefore(g.range.key, merged.back().range.range_end)) {
+      Group& last = merged.back();
+      last.label = absl::StrCat(last.label, ", ", g.label);
+      if (EndBefore(last.range.range_end, g.range.range_end)) last.range.range_end = g.range.range_end;
+      continue;
+    }
+    merged.push_back(std::move(g));
+  }
+  // The prefixes are disjoint, so each lies wholly inside a range or outside.
+  for (Group& g : merged) {
+    for (const std::string& p : prefixes) {
+      if (p >= g.range.key && EndBefore(p, g.range.range_end)) g.prefixes.push_back(p);
+    }
+  }
+  return merged;
+}
+
+absl::Status EtcdKeySource::Follow(const std::vector<std::string>& prefixes,
+                                   const std::vector<PrefixGroup>& together, int64_t revision,
                                    ChangeSink* sink) {
   StopFollowing();
   sink_ = sink;
   stopping_ = false;
-  watcher_ = client_->Watch(this);
+  groups_.clear();
+  absl::flat_hash_set<std::string> grouped;
+  for (Group& g : CoveringGroups(prefixes, together)) {
+    for (const std::string& p : g.prefixes) grouped.insert(p);
+    std::string name = g.prefixes.front();
+    groups_.emplace(std::move(name), std::move(g));
+  }
+  // What to watch, decided before the watch thread starts: from then on it
+  // owns groups_ (a refused covering watch changes it).
+  std::vector<std::pair<std::string, std::optional<KeyRange>>> watches;
   for (const std::string& prefix : prefixes) {
-    if (absl::Status s = watcher_->Add(prefix, revision + 1); !s.ok()) return s;
+    auto g = groups_.find(prefix);
+    if (g != groups_.end()) {
+      watches.emplace_back(prefix, g->second.range);
+    } else if (!grouped.contains(prefix)) {
+      watches.emplace_back(prefix, std::nullopt);
+    }  // else inside a group's watch, which is named by its first prefix
+  }
+  watcher_ = client_->Watch(this);
+  for (auto& [name, range] : watches) {
+    absl::Status s = range ? watcher_->AddRange(name, *std::move(range), revision + 1)
+                           : watcher_->Add(name, revision + 1);
+    if (!s.ok()) return s;
   }
   return absl::OkStatus();
+}
+
+// Watch thread only (it reads groups_).
+absl::Status EtcdKeySource::Watch(const std::string& name, int64_t start_revision) {
+  auto g = groups_.find(name);
+  if (g == groups_.end()) return watcher_->Add(name, start_revision);
+  return watcher_->AddRange(name, g->second.range, start_revision);
 }
 
 void EtcdKeySource::StopFollowing() {
@@ -78,10 +156,15 @@ void EtcdKeySource::OnEvents(const std::string& prefix, int64_t revision,
                              std::vector<Event> events) {
   std::vector<KeyChange> changes;
   changes.reserve(events.size());
+  auto g = groups_.find(prefix);
+  const std::vector<std::string>* only = g == groups_.end() ? nullptr : &g->second.prefixes;
   for (Event& e : events) {
+    // A covering watch also sees the keys between its prefixes.
+    if (only != nullptr && PrefixOf(*only, e.kv.key) == nullptr) continue;
     const bool deleted = e.type == Event::Type::kDelete;
     changes.push_back(KeyChange{std::move(e.kv.key), deleted ? "" : std::move(e.kv.value), deleted});
   }
+  if (changes.empty()) return;
   sink_->OnChanges(std::move(changes), revision);
 }
 
@@ -99,13 +182,17 @@ void EtcdKeySource::OnBehind(const std::string& prefix, int64_t etcd_revision,
   ReadAgain(prefix, seen_revision);
 }
 
-void EtcdKeySource::ReadAgain(const std::string& prefix, int64_t seen_revision) {
-  // The watch is gone; read the prefix afresh and follow it from there. This
-  // runs on the watch thread: other prefixes wait, which is what we want
-  // while the store is being brought back in line.
+void EtcdKeySource::ReadAgain(const std::string& name, int64_t seen_revision) {
+  // The watch is gone; read its prefixes afresh (together, at one revision)
+  // and follow from there. This runs on the watch thread: other prefixes
+  // wait, which is what we want while the store is being brought back in line.
+  auto g = groups_.find(name);
+  const std::vector<std::string> prefixes =
+      g == groups_.end() ? std::vector<std::string>{name} : g->second.prefixes;
+  const std::string what = name.empty() ? "every key" : absl::StrJoin(prefixes, ", ");
   absl::Duration backoff = absl::Milliseconds(200);
   while (!stopping_) {
-    absl::StatusOr<Snapshot> snap = client_->RangePrefix(prefix);
+    absl::StatusOr<SourceSnapshot> snap = Read(prefixes);
     if (snap.ok()) {
       // A linearizable read below what we saw is another history, not a
       // member that lagged: etcd restored from an older backup, or a new
@@ -113,21 +200,44 @@ void EtcdKeySource::ReadAgain(const std::string& prefix, int64_t seen_revision) 
       if (snap->revision < seen_revision) {
         spdlog::warn("etcd is at revision {}, lower than revision {} that confwatch already saw "
                      "(restored from an older backup, or a new cluster); resynchronising {}",
-                     snap->revision, seen_revision, prefix.empty() ? "every key" : prefix);
+                     snap->revision, seen_revision, what);
       }
-      SourceSnapshot s;
-      s.revision = snap->revision;
-      s.kvs.reserve(snap->kvs.size());
-      for (KeyValue& kv : snap->kvs) s.kvs.push_back({std::move(kv.key), std::move(kv.value)});
-      sink_->OnResync(prefix, std::move(s));
-      if (absl::Status a = watcher_->Add(prefix, snap->revision + 1); !a.ok()) {
-        spdlog::error("watch {}: {}", prefix, a.message());
+      const int64_t revision = snap->revision;
+      sink_->OnResync(prefixes, *std::move(snap));
+      if (absl::Status a = Watch(name, revision + 1); !a.ok()) {
+        spdlog::error("watch {}: {}", what, a.message());
       }
       return;
     }
-    spdlog::warn("re-reading {}: {}; retrying", prefix, snap.status().message());
+    spdlog::warn("re-reading {}: {}; retrying", what, snap.status().message());
     absl::SleepFor(backoff);
     backoff = std::min(backoff * 2, absl::Seconds(10));
+  }
+}
+
+void EtcdKeySource::OnWatchRefused(const std::string& prefix, const absl::Status& status,
+                                   int64_t next_revision) {
+  auto g = groups_.find(prefix);
+  if (g == groups_.end() || status.code() != absl::StatusCode::kPermissionDenied) {
+    OnWatchError(prefix, status);
+    return;
+  }
+  // Reading the prefixes is allowed (Read did), the keys between them are
+  // not: watch each prefix alone, from where the covering watch stood.
+  Group group = std::move(g->second);
+  groups_.erase(g);
+  if (warned_.insert(group.label).second) {
+    spdlog::warn("{}: etcd refused one watch over the keys from {} up to {} (permission "
+                 "denied); watching {} separately, so a transaction that writes under more than "
+                 "one of them may reach {} in two renders (grant read access to that range for "
+                 "one consistent watch)",
+                 group.label, group.range.key, group.range.range_end,
+                 absl::StrJoin(group.prefixes, ", "), group.label);
+  }
+  for (const std::string& p : group.prefixes) {
+    if (absl::Status a = watcher_->Add(p, next_revision); !a.ok()) {
+      spdlog::error("watch {}: {}", p, a.message());
+    }
   }
 }
 

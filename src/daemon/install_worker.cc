@@ -93,12 +93,14 @@ std::vector<ItemResult> InstallWorker::Process(const std::vector<BatchItem>& bat
 
 absl::Status InstallWorker::RunReload(const std::string& key, const TemplateResource& resource) {
   const absl::Time started = absl::Now();
-  absl::Status s = Reload(resource, reload_);
+  std::string sent;
+  absl::Status s = Reload(resource, reload_, &sent);
   if (stats_) ++(s.ok() ? stats_->reloads : stats_->reload_errors);
   if (s.ok()) {
     failed_reloads_.erase(key);
     waiting_.erase(key);
-    spdlog::info("{}: reloaded", resource.name);
+    // A signal names its pid: one taken from a pid file is worth seeing.
+    spdlog::info("{}: {}", resource.name, sent.empty() ? "reloaded" : sent);
   } else {
     failed_reloads_.insert(key);
     Log(LogLevel::kError, ReloadError(resource, s).message(),

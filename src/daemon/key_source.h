@@ -24,6 +24,15 @@ struct SourceSnapshot {
   std::vector<KVPair> kvs;
 };
 
+// Watched prefixes that one resource reads together. A following source
+// delivers the changes of one revision under them in ONE OnChanges call and
+// re-reads them together (one revision) after a compaction, so a render never
+// sees some of them before a transaction and others after it.
+struct PrefixGroup {
+  std::string label;                  // who reads them (resource names), for messages
+  std::vector<std::string> prefixes;  // watch prefixes, sorted, at least two
+};
+
 struct KeyChange {
   std::string key;
   std::string value;  // empty for a delete
@@ -34,11 +43,14 @@ struct KeyChange {
 class ChangeSink {
  public:
   virtual ~ChangeSink() = default;
-  // Changes in revision order; `revision` is the newest one applied.
+  // Changes of whole revisions in revision order; `revision` is the newest
+  // one applied. The changes of one revision under the prefixes of one
+  // PrefixGroup come in one call.
   virtual void OnChanges(std::vector<KeyChange> changes, int64_t revision) = 0;
   // The source lost track (compaction, a watch that could not resume) and
-  // re-read `prefix`: replace everything under it with `snapshot`.
-  virtual void OnResync(std::string prefix, SourceSnapshot snapshot) = 0;
+  // re-read `prefixes` at one revision: replace everything under each of
+  // them with `snapshot` (whose keys are all under one of them).
+  virtual void OnResync(std::vector<std::string> prefixes, SourceSnapshot snapshot) = 0;
   // Connectivity, for logs, metrics and readiness. `message` says why and
   // names the source itself (it is logged as it is).
   virtual void OnSourceState(bool connected, std::string message) = 0;
@@ -64,8 +76,11 @@ class KeySource {
   virtual bool CanFollow() const { return false; }
 
   // Starts delivering changes after `revision` to `sink` until StopFollowing.
+  // The prefixes of each group in `together` (all of them among `prefixes`)
+  // are delivered as ChangeSink describes.
   // REQUIRES: CanFollow(); `sink` outlives the following.
-  virtual absl::Status Follow(const std::vector<std::string>& prefixes, int64_t revision,
+  virtual absl::Status Follow(const std::vector<std::string>& prefixes,
+                              const std::vector<PrefixGroup>& together, int64_t revision,
                               ChangeSink* sink) {
     return absl::UnimplementedError(Describe() + " cannot be watched");
   }

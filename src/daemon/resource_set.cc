@@ -28,14 +28,16 @@ absl::StatusOr<std::shared_ptr<const ResourceSet>> ResourceSet::Load(const std::
   for (TemplateResource& r : loaded->resources) {
     absl::StatusOr<ViewScope> scope = ViewScope::Create(r.prefix, r.keys);
     if (!scope.ok()) {
-      set->errors_.push_back(absl::InvalidArgumentError(
-          absl::StrCat(r.config_path, ": ", scope.status().message())));
+      set->errors_.push_back(ResourceLoadError{
+          r.name, absl::InvalidArgumentError(
+                      absl::StrCat(r.config_path, ": ", scope.status().message()))});
       continue;
     }
     absl::StatusOr<std::shared_ptr<const Template>> tmpl = cache->Get(r.src, DelimitersOf(r));
     if (!tmpl.ok()) {
-      set->errors_.push_back(absl::Status(
-          tmpl.status().code(), absl::StrCat(r.name, ": ", tmpl.status().message())));
+      set->errors_.push_back(ResourceLoadError{
+          r.name, absl::Status(tmpl.status().code(),
+                               absl::StrCat(r.name, ": ", tmpl.status().message()))});
       continue;
     }
     const int id = static_cast<int>(set->resources_.size());

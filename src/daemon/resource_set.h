@@ -18,6 +18,7 @@
 #include "absl/status/statusor.h"
 #include "daemon/dependency_index.h"
 #include "daemon/template_cache.h"
+#include "resource/resource_loader.h"
 #include "resource/template_resource.h"
 #include "store/view.h"
 #include "template/template.h"
@@ -39,8 +40,9 @@ class ResourceSet {
                                                                  TemplateCache* cache);
 
   const std::vector<LoadedResource>& resources() const { return resources_; }
-  // One per resource that failed to load, each naming its file.
-  const std::vector<absl::Status>& errors() const { return errors_; }
+  // One per resource that failed to load (its TOML, its template or its
+  // keys), each naming its file.
+  const std::vector<ResourceLoadError>& errors() const { return errors_; }
   const std::vector<std::string>& warnings() const { return warnings_; }
   const DependencyIndex& index() const { return index_; }
 
@@ -50,7 +52,7 @@ class ResourceSet {
 
  private:
   std::vector<LoadedResource> resources_;
-  std::vector<absl::Status> errors_;
+  std::vector<ResourceLoadError> errors_;
   std::vector<std::string> warnings_;
   DependencyIndex index_;
   std::string templates_dir_;

@@ -12,6 +12,7 @@ confwatch_module(daemon
     ${CMAKE_SOURCE_DIR}/src/daemon/scheduler.cc
     ${CMAKE_SOURCE_DIR}/src/daemon/template_cache.cc
   TESTS
+    ${CMAKE_SOURCE_DIR}/tests/unit/daemon/covering_groups_test.cc
     ${CMAKE_SOURCE_DIR}/tests/unit/daemon/daemon_test.cc
     ${CMAKE_SOURCE_DIR}/tests/unit/daemon/dependency_index_test.cc
     ${CMAKE_SOURCE_DIR}/tests/unit/daemon/hostile_input_test.cc

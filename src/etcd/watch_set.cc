@@ -24,12 +24,17 @@ Event ToEvent(mvccpb::Event& e) {
 }  // namespace
 
 absl::Status WatchSet::Add(const std::string& prefix, int64_t start_revision) {
+  return Add(prefix, start_revision, PrefixRange(prefix));
+}
+
+absl::Status WatchSet::Add(const std::string& prefix, int64_t start_revision, KeyRange range) {
   auto [it, inserted] = watches_.try_emplace(prefix);
   if (!inserted) {
     return absl::AlreadyExistsError(absl::StrCat("etcd: already watching \"", prefix, "\""));
   }
   it->second.next_revision = std::max<int64_t>(start_revision, 0);
   it->second.order = next_order_++;
+  it->second.range = std::move(range);
   return absl::OkStatus();
 }
 
@@ -52,7 +57,7 @@ std::optional<WatchSet::Create> WatchSet::NextCreate() {
   }
   if (best == nullptr) return std::nullopt;
   in_flight_ = best->first;
-  return Create{best->first, best->second.next_revision};
+  return Create{best->first, best->second.range, best->second.next_revision};
 }
 
 void WatchSet::Reset() {
@@ -131,6 +136,7 @@ WatchSet::Action WatchSet::Ended(const std::string& prefix,
   }
   Action failed(Action::Kind::kFailed, prefix, w.next_revision);
   failed.reason = resp.cancel_reason();
+  failed.range = std::move(w.range);
   return failed;
 }
 

@@ -27,6 +27,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "etcd/etcd_types.h"
+#include "etcd/key_range.h"
 #include "etcdserverpb/rpc.pb.h"
 
 namespace confwatch {
@@ -35,6 +36,7 @@ class WatchSet {
  public:
   struct Create {
     std::string prefix;
+    KeyRange range;              // what etcd is asked to watch
     int64_t start_revision = 0;  // 0: from now
   };
 
@@ -59,11 +61,15 @@ class WatchSet {
     std::string reason;
     int64_t watch_id = 0;
     int64_t seen_revision = 0;  // kBehind: the newest revision this watch had passed
+    KeyRange range;             // kFailed: the range the watch covered
   };
 
   // Watches `prefix` from `start_revision` (inclusive; 0: from whenever the
   // create reaches etcd). AlreadyExists if the prefix is watched.
   absl::Status Add(const std::string& prefix, int64_t start_revision);
+  // The same for the watch named `prefix` over `range` (any key range; one
+  // etcd watch, so a revision's events in it arrive in one response).
+  absl::Status Add(const std::string& prefix, int64_t start_revision, KeyRange range);
   // Stops watching. Returns the server watch id to cancel, if it has one.
   std::optional<int64_t> Remove(const std::string& prefix);
   bool Contains(const std::string& prefix) const { return watches_.count(prefix) > 0; }
@@ -84,6 +90,7 @@ class WatchSet {
     int64_t next_revision = 0;
     int64_t id = -1;  // server watch id on the current stream; -1: none
     uint64_t order = 0;
+    KeyRange range;
   };
   std::vector<Action> ApplyCreated(etcdserverpb::WatchResponse& resp);
   Action Ended(const std::string& prefix, const etcdserverpb::WatchResponse& resp);

@@ -38,6 +38,16 @@ absl::Status Watcher::Add(const std::string& prefix, int64_t start_revision) {
   return absl::OkStatus();
 }
 
+absl::Status Watcher::AddRange(const std::string& name, KeyRange range, int64_t start_revision) {
+  {
+    absl::MutexLock l(&mu_);
+    absl::Status s = watches_.Add(name, start_revision, std::move(range));
+    if (!s.ok()) return s;
+  }
+  SendNextCreate();
+  return absl::OkStatus();
+}
+
 void Watcher::Remove(const std::string& prefix) {
   std::optional<int64_t> id;
   uint64_t generation;
@@ -176,9 +186,11 @@ void Watcher::Deliver(std::vector<WatchSet::Action> actions, const std::string& 
       case Kind::kFailed: {
         grpc::Status why = WatchCancelStatus(a.reason);
         if (RetryWithNewToken(a, why)) break;
-        handler_->OnWatchError(
-            a.prefix, RequestError(why, endpoint, RequestInfo::Prefix(RequestKind::kWatch, a.prefix),
-                                   connection_->options().username));
+        handler_->OnWatchRefused(
+            a.prefix,
+            RequestError(why, endpoint, RequestInfo::Prefix(RequestKind::kWatch, a.prefix),
+                         connection_->options().username),
+            a.revision);
         break;
       }
       case Kind::kSendCancel: {
@@ -210,7 +222,7 @@ bool Watcher::RetryWithNewToken(const WatchSet::Action& failed, const grpc::Stat
     auth_retried_.erase(failed.prefix);
     return false;
   }
-  if (!watches_.Add(failed.prefix, failed.revision).ok()) return false;
+  if (!watches_.Add(failed.prefix, failed.revision, failed.range).ok()) return false;
   connection_->InvalidateToken(stream_token_);
   restart_now_ = true;
   if (context_ != nullptr) context_->TryCancel();
@@ -225,10 +237,9 @@ void Watcher::SendNextCreate() {
     if (!stream_up_) return;
     std::optional<WatchSet::Create> c = watches_.NextCreate();
     if (!c) return;
-    KeyRange range = PrefixRange(c->prefix);
     etcdserverpb::WatchCreateRequest* create = req.mutable_create_request();
-    create->set_key(range.key);
-    create->set_range_end(range.range_end);
+    create->set_key(c->range.key);
+    create->set_range_end(c->range.range_end);
     create->set_start_revision(c->start_revision);
     create->set_progress_notify(true);
     create->set_fragment(true);

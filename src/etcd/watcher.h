@@ -29,6 +29,7 @@
 #include "absl/synchronization/mutex.h"
 #include "etcd/connection.h"
 #include "etcd/etcd_types.h"
+#include "etcd/key_range.h"
 #include "etcd/watch_set.h"
 
 namespace confwatch {
@@ -49,6 +50,13 @@ class WatchHandler {
   // etcd refused or canceled the watch for another reason (e.g. permission
   // denied, after one re-authentication); the watch is gone.
   virtual void OnWatchError(const std::string& prefix, const absl::Status& status) = 0;
+  // The same, with the first revision the lost watch still needed (a handler
+  // that watches the keys another way resumes from there). Default: calls
+  // OnWatchError.
+  virtual void OnWatchRefused(const std::string& prefix, const absl::Status& status,
+                              int64_t next_revision) {
+    OnWatchError(prefix, status);
+  }
   // etcd answered with `etcd_revision`, below `seen_revision` that this
   // watch already passed: it was restored from an older backup or replaced
   // by a new cluster (or this member lags far behind). The watch is gone.
@@ -82,6 +90,11 @@ class Watcher {
   // `start_revision` (inclusive; usually a snapshot's revision + 1; 0 = from
   // now). AlreadyExists if `prefix` is already watched.
   absl::Status Add(const std::string& prefix, int64_t start_revision);
+  // Watches every key in `range` as ONE etcd watch named `name` (the name
+  // callbacks pass as `prefix`): etcd delivers all of one revision's events
+  // in it in one response, which separate watches do not promise.
+  // AlreadyExists if `name` is already watched.
+  absl::Status AddRange(const std::string& name, KeyRange range, int64_t start_revision);
   // Stops watching `prefix`. A response already being delivered may still
   // reach the handler.
   void Remove(const std::string& prefix);

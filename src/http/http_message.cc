@@ -85,6 +85,37 @@ absl::StatusOr<HttpRequest> ParseRequestHead(absl::string_view head) {
   return r;
 }
 
+RequestHeadScanner::State RequestHeadScanner::Feed(absl::string_view data) {
+  for (char c : data) {
+    if (state_ != State::kNeedMore) break;
+    state_ = Take(c);
+  }
+  return state_;
+}
+
+RequestHeadScanner::State RequestHeadScanner::Take(char c) {
+  if (!started_) {
+    if (c == '\n') {
+      leading_crs_ = 0;  // an empty line: skipped
+      return State::kNeedMore;
+    }
+    if (c == '\r') return ++leading_crs_ >= limit_ ? State::kTooLarge : State::kNeedMore;
+    started_ = true;
+    head_.assign(leading_crs_, '\r');
+  }
+  head_.push_back(c);
+  const size_t n = head_.size();
+  if (c == '\n' && n >= 2 && head_[n - 2] == '\n') {
+    head_.pop_back();  // "\n\n": keep the first LF, the last line's ending
+    return State::kComplete;
+  }
+  if (c == '\n' && n >= 3 && head_[n - 2] == '\r' && head_[n - 3] == '\n') {
+    head_.resize(n - 2);
+    return State::kComplete;
+  }
+  return n >= limit_ ? State::kTooLarge : State::kNeedMore;
+}
+
 absl::string_view ReasonPhrase(int status) {
   switch (status) {
     case 200: return "OK";

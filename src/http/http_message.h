@@ -37,6 +37,46 @@ struct HttpRequest {
 //   `bad header line "foo"`
 absl::StatusOr<HttpRequest> ParseRequestHead(absl::string_view head);
 
+// RequestHeadScanner finds the end of a request head in bytes that arrive
+// in pieces (the server's event loop feeds it what each read() returned),
+// looking at each byte once, so a client sending one byte at a time costs
+// O(head) in all, not O(head^2). The rules, the same as for a head read in
+// one go:
+//  - empty lines before the request line are skipped (RFC 9112 2.2: some
+//    clients send a CRLF after a previous request's body); a CR not
+//    followed by LF there is kept and belongs to the head;
+//  - the head ends at the first empty line, "\n\n" or "\n\r\n";
+//  - the head and its ending empty line must fit in `limit` bytes, counted
+//    from the first byte not skipped: kTooLarge once `limit` bytes came
+//    without the end.
+// Bytes after the end (a body) are not looked at.
+//
+// Thread-safety: a plain value; one thread at a time.
+class RequestHeadScanner {
+ public:
+  enum class State { kNeedMore, kComplete, kTooLarge };
+
+  explicit RequestHeadScanner(size_t limit) : limit_(limit) {}
+
+  // Takes the next bytes received and says where the head stands. Once it
+  // returned kComplete or kTooLarge, later calls change nothing.
+  State Feed(absl::string_view data);
+
+  // The head, request line and header lines each with its line ending,
+  // without the empty line that ended it: what ParseRequestHead() takes.
+  // REQUIRES: Feed() returned kComplete.
+  const std::string& head() const { return head_; }
+
+ private:
+  State Take(char c);
+
+  size_t limit_;
+  State state_ = State::kNeedMore;
+  bool started_ = false;      // a byte other than CR/LF came
+  size_t leading_crs_ = 0;    // CRs seen before the head, since the last LF
+  std::string head_;
+};
+
 struct HttpResponse {
   int status = 200;
   std::string content_type = "text/plain; charset=utf-8";

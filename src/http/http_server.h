@@ -1,39 +1,72 @@
-// HttpServer is a small HTTP/1.1 server for a few cheap GET endpoints (the
-// metrics server's /metrics, /healthz, /readyz). Replaces cpp-httplib, whose
-// Debian build loads and initializes OpenSSL at start (3 MB resident) for a
-// server that never speaks TLS.
+// HttpServer is a small HTTP/1.1 server for a few GET endpoints (the metrics
+// server's /metrics, /healthz, /readyz) that idle, slow or hostile clients
+// on the same network must not be able to starve.
 //
 // How it behaves:
-//  - One accept thread polls the listening socket; accepted connections
-//    queue (at most kMaxQueued, beyond that they are closed at once) for
-//    `threads` request threads.
-//  - One request per connection: every response carries Connection: close
-//    and Content-Length, and the server closes after it. An idle client can
-//    never hold a request thread beyond one request.
-//  - The request head (request line and headers) must arrive within
-//    `io_timeout` and fit in `max_head_bytes`, else 408 / 431 and close.
-//    A malformed head gets 400; a method other than GET or HEAD 405 (with
-//    Allow: GET, HEAD). HEAD gets GET's headers without the body. The
-//    handler sees only GET (a HEAD is passed as GET).
+//  - One event-loop thread poll()s the listening socket and every
+//    connection (non-blocking sockets). It accepts, reads request heads,
+//    answers, and writes answers, a piece at a time as each socket allows:
+//    no connection ever holds a thread, so a stalled client costs one fd
+//    and at most max_head_bytes of memory, never a probe's latency.
+//  - Connections are capped: at most `max_connections_per_client` from one
+//    peer address (more are closed at once, unanswered: closing costs
+//    nothing, writing a 503 to a flood would) and `max_connections` in
+//    all. At the total cap a new connection closes the one that has been
+//    reading its head longest (unanswered), not itself: else whoever fills
+//    the cap with stalled connections, from as many addresses as it
+//    takes, would lock the probes out. Only when no connection is reading
+//    its head is the new one refused.
+//  - The request head (request line and headers) must be complete within
+//    `io_timeout` of the accept (not of some thread taking the connection:
+//    a deadline that starts late is what let queued probes starve), and
+//    fit in `max_head_bytes`; else 408 / 431 and close. A malformed head
+//    gets 400; a method other than GET or HEAD 405 (with Allow: GET, HEAD).
+//    HEAD gets GET's headers without the body. The handler sees only GET
+//    (a HEAD is passed as GET).
+//  - The handler runs on the loop thread, where it must be quick and never
+//    block, except for paths listed in `worker_paths` (e.g. /metrics,
+//    whose provider takes the daemon's locks): those go, in order, to one
+//    worker thread, and the loop goes on answering everything else
+//    meanwhile.
+//  - One request per connection: every answer carries Connection: close and
+//    Content-Length. Writing the answer must finish within `io_timeout` of
+//    its being ready, else the connection is dropped (a client that never
+//    reads costs its buffer until then). After the answer the server shuts
+//    down its side and reads (and discards) for up to 200 ms until the
+//    client closes: closing with unread input would make the kernel send a
+//    reset that can destroy the answer before the client read it.
 //  - A handler that throws gets the client a 500 "internal error: <what>".
+//
+// Why not a library (the binary is mostly static, cmake/static.cmake, and
+// small in memory): cpp-httplib (used before) has a thread per connection
+// being read, the design that starved probes, and loads OpenSSL at start;
+// civetweb too is a thread per connection. libmicrohttpd (Debian 0.9.75)
+// has a poll/epoll mode with total and per-IP caps, but its timeout is
+// an inactivity timeout that one byte every few seconds keeps open, and
+// Debian's build links GnuTLS (a static link then needs GnuTLS, nettle,
+// gmp, p11-kit... for a server that never speaks TLS). libevent's evhttp
+// (2.1.12, static archive available) is an event loop, but its timeouts
+// are per read too, and it has no per-client cap (its connection cap came
+// in 2.2): the bookkeeping here would be needed around it anyway. What is
+// left here is ~500 lines over poll(), with the head parser fuzzed
+// (tests/fuzz/http_request_fuzzer.cc).
 //
 // Thread-safety: Start(), Stop() and the destructor are called from one
 // thread (the owner); port() may be read from any thread after Start()
-// returned. The handler runs on the request threads, up to `threads` at
-// once: it must be thread-safe and outlive the server (or Stop() first).
-// The threads inherit the caller's signal mask.
+// returned. The handler runs on the loop thread and, for worker_paths, on
+// the worker thread, possibly both at once: it must be thread-safe and
+// outlive the server (or Stop() first). The threads inherit the caller's
+// signal mask.
 #ifndef CONFWATCH_HTTP_HTTP_SERVER_H_
 #define CONFWATCH_HTTP_HTTP_SERVER_H_
 
-#include <deque>
+#include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
-#include <thread>
 #include <vector>
 
-#include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "http/http_message.h"
 
@@ -43,11 +76,16 @@ class HttpServer {
  public:
   using Handler = std::function<HttpResponse(const HttpRequest&)>;
   struct Options {
-    int threads = 2;
     size_t max_head_bytes = 8192;
-    absl::Duration io_timeout = absl::Seconds(2);  // reading the head; writing the answer
+    // From accept to the end of the head; from the answer being ready to
+    // its last byte sent.
+    absl::Duration io_timeout = absl::Seconds(2);
+    int max_connections = 256;
+    int max_connections_per_client = 16;
+    // Paths whose handler runs on the worker thread; every other request
+    // is answered on the loop thread.
+    std::vector<std::string> worker_paths;
   };
-  static constexpr size_t kMaxQueued = 64;
 
   HttpServer(Handler handler, Options options);
   ~HttpServer();  // Stop()
@@ -62,32 +100,20 @@ class HttpServer {
   // caller names the address. REQUIRES: not started.
   absl::Status Start(const std::string& host, int port);
 
-  // Stops accepting, aborts heads still being read, lets handlers that run
-  // finish and write their answer (bounded by io_timeout), closes queued
-  // connections, joins the threads. Idempotent; a no-op if never started.
+  // Stops accepting, closes every connection (heads being read and answers
+  // being written are cut), waits for a worker handler that runs to
+  // return, joins the threads. Idempotent; a no-op if never started.
   void Stop();
 
   int port() const { return port_; }
 
  private:
-  void AcceptLoop();
-  void WorkLoop();
-  void Serve(int fd);
-  bool HasWorkOrStopping() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    return stopping_ || !queue_.empty();
-  }
+  class Loop;  // the event loop and the worker, http_server.cc
 
   const Handler handler_;
   const Options options_;
-  int listen_fd_ = -1;
-  int stop_fd_ = -1;  // eventfd, readable once Stop() began
   int port_ = 0;
-  std::thread acceptor_;
-  std::vector<std::thread> workers_;
-
-  absl::Mutex mu_;
-  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
-  std::deque<int> queue_ ABSL_GUARDED_BY(mu_);  // accepted, not yet served
+  std::unique_ptr<Loop> loop_;
 };
 
 }  // namespace confwatch

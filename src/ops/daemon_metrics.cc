@@ -2,6 +2,7 @@
 #include "ops/daemon_metrics.h"
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -9,8 +10,10 @@
 
 namespace confwatch {
 
-absl::Status DaemonReadiness(const DaemonStats& stats, bool watch_mode) {
+absl::Status DaemonReadiness(const DaemonStats& stats,
+                             const std::vector<ResourceLoadError>& load_errors, bool watch_mode) {
   std::vector<std::string> reasons;
+  for (const ResourceLoadError& e : load_errors) reasons.push_back(LoadErrorText(e));
   if (!stats.all_rendered.load()) {
     reasons.push_back("waiting for the first render of every resource");
   }
@@ -21,7 +24,9 @@ absl::Status DaemonReadiness(const DaemonStats& stats, bool watch_mode) {
   return absl::FailedPreconditionError(absl::StrCat("not ready: ", absl::StrJoin(reasons, "; ")));
 }
 
-void AppendDaemonMetrics(const DaemonStats& stats, bool watch_mode, PrometheusText* out) {
+void AppendDaemonMetrics(const DaemonStats& stats,
+                         const std::vector<ResourceLoadError>& load_errors, bool watch_mode,
+                         PrometheusText* out) {
   struct CounterSpec {
     const char* name;
     const char* help;
@@ -50,13 +55,25 @@ void AppendDaemonMetrics(const DaemonStats& stats, bool watch_mode, PrometheusTe
   out->Gauge("confwatch_source_connected", "1 while the key source is reachable, else 0.",
              stats.source_connected.load());
   out->Gauge("confwatch_ready",
-             "1 when every resource rendered at least once (and, in watch mode, the source "
-             "is connected), else 0.",
-             DaemonReadiness(stats, watch_mode).ok());
+             "1 when every resource loaded and rendered at least once (and, in watch mode, "
+             "the source is connected), else 0.",
+             DaemonReadiness(stats, load_errors, watch_mode).ok());
+  out->Gauge("confwatch_resource_load_errors",
+             "Resources of conf.d that failed to load (bad TOML, template or keys).",
+             static_cast<int64_t>(load_errors.size()));
+  for (const ResourceLoadError& e : load_errors) {
+    out->Gauge("confwatch_resource_load_error",
+               "1 for each resource that failed to load; absent once it loads.", int64_t{1},
+               {{"resource", e.name.empty() ? "conf.d" : e.name}});
+  }
 }
 
-MetricsCollector DaemonMetricsCollector(const DaemonStats* stats, bool watch_mode) {
-  return [stats, watch_mode](PrometheusText* out) { AppendDaemonMetrics(*stats, watch_mode, out); };
+MetricsCollector DaemonMetricsCollector(
+    const DaemonStats* stats, std::function<std::vector<ResourceLoadError>()> load_errors,
+    bool watch_mode) {
+  return [stats, load_errors = std::move(load_errors), watch_mode](PrometheusText* out) {
+    AppendDaemonMetrics(*stats, load_errors(), watch_mode, out);
+  };
 }
 
 }  // namespace confwatch

@@ -12,15 +12,24 @@
 //   confwatch_revision                 gauge    store revision the files reflect
 //   confwatch_source_connected         gauge    1 while the key source is reachable
 //   confwatch_ready                    gauge    1 when /readyz says ready
+//   confwatch_resource_load_errors     gauge    resources of conf.d that failed to load
+//   confwatch_resource_load_error{resource="b.toml"}  gauge  1, one series per
+//                                      resource failing to load now (none when all load)
 //
-// Readiness: every resource rendered at least once, and (in watch mode) the
-// source connected. Interval mode never sets source_connected (it reads, it
-// does not follow), so it is ready once everything rendered.
+// Readiness: every resource of conf.d loaded and rendered at least once, and
+// (in watch mode) the source connected. A resource that fails to load (bad
+// TOML, a template that does not parse, bad keys) was never rendered, so it
+// keeps the daemon not ready until a configuration reload loads it. Interval
+// mode never sets source_connected (it reads, it does not follow), so it is
+// ready once everything loaded and rendered.
 //
-// Thread-safety: every function reads the DaemonStats atomics only; call
-// them from any thread.
+// Thread-safety: every function reads the DaemonStats atomics and the list of
+// load errors it is given (a copy); call them from any thread.
 #ifndef CONFWATCH_OPS_DAEMON_METRICS_H_
 #define CONFWATCH_OPS_DAEMON_METRICS_H_
+
+#include <functional>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "daemon/daemon.h"
@@ -29,16 +38,25 @@
 namespace confwatch {
 
 // OK when ready; otherwise FailedPrecondition whose message is the reason,
-// e.g. "not ready: waiting for the first render of every resource; the key
-// source is not connected" (both reasons when both hold).
-absl::Status DaemonReadiness(const DaemonStats& stats, bool watch_mode);
+// each that holds in this order, joined by "; ": every load error as
+// LoadErrorText() words it ("conf.d/b.toml failed to load: ..."), "waiting for
+// the first render of every resource", "the key source is not connected".
+// `load_errors` is Daemon::LoadErrors().
+absl::Status DaemonReadiness(const DaemonStats& stats,
+                             const std::vector<ResourceLoadError>& load_errors, bool watch_mode);
 
 // Appends the families listed above to *out.
-void AppendDaemonMetrics(const DaemonStats& stats, bool watch_mode, PrometheusText* out);
+void AppendDaemonMetrics(const DaemonStats& stats,
+                         const std::vector<ResourceLoadError>& load_errors, bool watch_mode,
+                         PrometheusText* out);
 
-// A collector for MetricsRegistry. REQUIRES: *stats outlives the registry's
-// last Render() (stop the MetricsServer before destroying the Daemon).
-MetricsCollector DaemonMetricsCollector(const DaemonStats* stats, bool watch_mode);
+// A collector for MetricsRegistry; `load_errors` is called on every scrape
+// (Daemon::LoadErrors). REQUIRES: *stats and what `load_errors` reads outlive
+// the registry's last Render() (stop the MetricsServer before destroying the
+// Daemon).
+MetricsCollector DaemonMetricsCollector(
+    const DaemonStats* stats, std::function<std::vector<ResourceLoadError>()> load_errors,
+    bool watch_mode);
 
 }  // namespace confwatch
 

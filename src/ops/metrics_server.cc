@@ -15,8 +15,11 @@ namespace confwatch {
 namespace {
 
 constexpr char kMetricsContentType[] = "text/plain; version=0.0.4; charset=utf-8";
-constexpr int kRequestThreads = 2;
 constexpr int kIoTimeoutSeconds = 2;
+// A scraper and a few probes need a handful; a host that opens more is
+// refused rather than let grow the server's fds and memory.
+constexpr int kMaxConnections = 256;
+constexpr int kMaxConnectionsPerClient = 16;
 
 std::string JoinHostPort(const std::string& host, int port) {
   if (host.find(':') != std::string::npos) return absl::StrCat("[", host, "]:", port);
@@ -104,8 +107,13 @@ absl::Status MetricsServer::Start(absl::string_view addr) {
   if (absl::Status s = CheckResolves(host, port, addr); !s.ok()) return s;
 
   HttpServer::Options options;
-  options.threads = kRequestThreads;
   options.io_timeout = absl::Seconds(kIoTimeoutSeconds);
+  options.max_connections = kMaxConnections;
+  options.max_connections_per_client = kMaxConnectionsPerClient;
+  // The provider takes the daemon's locks and its text grows with the
+  // resources: it runs on the worker, and /healthz and /readyz (atomics
+  // only) are answered by the loop at once, even while it renders.
+  options.worker_paths = {"/metrics"};
   auto server = std::make_unique<HttpServer>(
       [this](const HttpRequest& request) { return Route(request); }, options);
   if (absl::Status s = server->Start(host, port); !s.ok()) {

@@ -12,28 +12,35 @@
 // Usage (see ops/daemon_metrics.h for the daemon's provider and check):
 //
 //   MetricsRegistry registry;
-//   registry.Add(DaemonMetricsCollector(&daemon.stats(), /*watch_mode=*/true));
-//   MetricsServer server([&registry] { return registry.Render(); },
-//                        [&daemon] { return DaemonReadiness(daemon.stats(), true); });
+//   registry.Add(DaemonMetricsCollector(&daemon.stats(),
+//                                       [&daemon] { return daemon.LoadErrors(); }, true));
+//   MetricsServer server([&registry] { return registry.Render(); }, [&daemon] {
+//     return DaemonReadiness(daemon.stats(), daemon.LoadErrors(), true);
+//   });
 //   if (absl::Status s = server.Start(options.metrics_addr); !s.ok()) ...exit 2
 //   ... run the daemon ...
 //   server.Stop();  // or let the destructor do it
 //
-// The server (http/http_server.h) runs one accept thread and two request
-// threads. Each connection carries one request (Connection: close): with
-// keep-alive, two idle scrapers could hold both threads and starve the
-// liveness probe. A request head must arrive within 2 s (8 KB at most), and
-// writing the answer is bounded by 2 s; Stop() does not wait for a client
-// that stalls before its request is complete.
+// The server (http/http_server.h) is one event-loop thread, which accepts,
+// reads every request head and answers /healthz, /readyz and 404s itself,
+// and one worker thread that renders /metrics. Idle or slow clients cost a
+// file descriptor each, never a thread, so they cannot delay a probe. Each
+// connection carries one request (Connection: close). A request head must
+// arrive within 2 s of the connect (8 KB at most), else 408 / 431; writing
+// the answer is bounded by 2 s, else the connection is dropped. At most 16
+// connections from one client address (more are closed at once) and 256 in
+// all (at the cap a new connection closes the one that stalled longest).
+// Stop() does not wait for a client that stalls.
 //
 // Start() after blocking the daemon's signals (run.cc does it first thing):
 // the server's threads inherit the mask and must not take SIGHUP/SIGTERM.
 //
 // Thread-safety: Start(), Stop() and the destructor are called from one
 // thread (the owner). port() and address() may be read from any thread
-// after Start() returned. The provider and the readiness check run on the
-// server's request threads, possibly two at once: they must be thread-safe
-// and must outlive the server (or Stop() must come first).
+// after Start() returned. The provider runs on the server's worker thread
+// and the readiness check on its loop thread (so it must be quick and never
+// block), possibly at once: both must be thread-safe and must outlive the
+// server (or Stop() must come first).
 #ifndef CONFWATCH_OPS_METRICS_SERVER_H_
 #define CONFWATCH_OPS_METRICS_SERVER_H_
 
@@ -72,7 +79,8 @@ class MetricsServer {
   // REQUIRES: not started.
   absl::Status Start(absl::string_view addr);
 
-  // Stops accepting, finishes the requests in flight, joins the threads.
+  // Stops accepting, closes every connection (an answer being written is
+  // cut), waits for a /metrics render in progress, joins the threads.
   // Idempotent; a no-op when never started.
   void Stop();
 

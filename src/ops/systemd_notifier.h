@@ -19,7 +19,7 @@
 // Usage in run.cc (after the signals are blocked, so the thread inherits the
 // mask):
 //   SystemdNotifier notifier({
-//       [&] { return DaemonReadiness(daemon.stats(), watch); },
+//       [&] { return DaemonReadiness(daemon.stats(), daemon.LoadErrors(), watch); },
 //       [&] { return daemon.stats().config_reloads.load(); }, nullptr});
 //   notifier.Start();
 //   ... SIGHUP: notifier.Reloading(); daemon.ReloadConfig();

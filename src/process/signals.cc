@@ -1,6 +1,7 @@
 #include "process/signals.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -9,6 +10,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/strip.h"
 #include "process/errno_text.h"
 
@@ -49,11 +51,69 @@ absl::Status PidFileError(const std::string& path, int err) {
   return absl::InternalError(msg);
 }
 
+absl::Status Untrusted(const std::string& path, absl::string_view why) {
+  return absl::FailedPreconditionError(
+      absl::StrCat("pid_file ", path, " ", why, "; not signalling"));
+}
+
+bool OwnedByOneOf(uid_t uid, const PidFileOwners& owners) {
+  return uid == owners.self || uid == owners.dest_owner;
+}
+
+std::string NotOwnedBy(uid_t uid, const PidFileOwners& owners) {
+  std::string text = absl::StrCat("owned by uid ", uid, ", not by ", owners.self, " (confwatch)");
+  if (owners.dest_owner != owners.self) {
+    absl::StrAppend(&text, " or ", owners.dest_owner, " (the dest's owner)");
+  }
+  return text;
+}
+
+// What is around the file: a symlink or a directory another user controls
+// could point a trusted name at any file (another daemon's pid file).
+absl::Status CheckPath(const std::string& path, const PidFileOwners& owners) {
+  struct stat st;
+  if (lstat(path.c_str(), &st) != 0) return PidFileError(path, errno);
+  if (S_ISLNK(st.st_mode) && !OwnedByOneOf(st.st_uid, owners)) {
+    return Untrusted(path, absl::StrCat("is a symlink ", NotOwnedBy(st.st_uid, owners)));
+  }
+  const size_t slash = path.find_last_of('/');
+  const std::string dir = slash == std::string::npos ? "." : path.substr(0, slash + 1);
+  if (stat(dir.c_str(), &st) == 0 && (st.st_mode & S_IWOTH) != 0 &&
+      (st.st_mode & S_ISVTX) == 0) {
+    return Untrusted(path, absl::StrFormat("is in a directory anyone can write (mode %04o)",
+                                           st.st_mode & 07777));
+  }
+  return absl::OkStatus();
+}
+
+// The file itself, as opened.
+absl::Status CheckFile(int fd, const std::string& path, const PidFileOwners& owners) {
+  struct stat st;
+  if (fstat(fd, &st) != 0) return PidFileError(path, errno);
+  if (!S_ISREG(st.st_mode)) return Untrusted(path, "is not a regular file");
+  if (!OwnedByOneOf(st.st_uid, owners)) {
+    return Untrusted(path, absl::StrCat("is ", NotOwnedBy(st.st_uid, owners)));
+  }
+  if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+    return Untrusted(path, absl::StrFormat("is writable by others (mode %04o)",
+                                           st.st_mode & 07777));
+  }
+  return absl::OkStatus();
+}
+
 // Reads at most `limit` bytes; a pid file is a few bytes, a huge file is
-// simply not a pid file.
-absl::StatusOr<std::string> ReadSmallFile(const std::string& path, size_t limit) {
-  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+// simply not a pid file. With `owners`, CheckFile() first.
+absl::StatusOr<std::string> ReadSmallFile(const std::string& path, size_t limit,
+                                          const PidFileOwners* owners) {
+  // O_NONBLOCK: a FIFO put there is refused by CheckFile, not waited on.
+  int fd = open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0) return PidFileError(path, errno);
+  if (owners != nullptr) {
+    if (absl::Status s = CheckFile(fd, path, *owners); !s.ok()) {
+      close(fd);
+      return s;
+    }
+  }
   std::string data(limit, '\0');
   size_t used = 0;
   while (used < limit) {
@@ -97,8 +157,10 @@ std::string SignalName(int signo) {
   return absl::StrCat("signal ", signo);
 }
 
-absl::StatusOr<pid_t> ReadPidFile(const std::string& path) {
-  absl::StatusOr<std::string> data = ReadSmallFile(path, 4096);
+namespace {
+
+absl::StatusOr<pid_t> ParsePidFile(const std::string& path, const PidFileOwners* owners) {
+  absl::StatusOr<std::string> data = ReadSmallFile(path, 4096, owners);
   if (!data.ok()) return data.status();
   absl::string_view text = absl::StripAsciiWhitespace(*data);
   int pid = 0;
@@ -111,6 +173,18 @@ absl::StatusOr<pid_t> ReadPidFile(const std::string& path) {
   return static_cast<pid_t>(pid);
 }
 
+}  // namespace
+
+absl::StatusOr<pid_t> ReadPidFile(const std::string& path) {
+  return ParsePidFile(path, nullptr);
+}
+
+absl::StatusOr<pid_t> ReadTrustedPidFile(const std::string& path,
+                                         const PidFileOwners& owners) {
+  if (absl::Status s = CheckPath(path, owners); !s.ok()) return s;
+  return ParsePidFile(path, &owners);
+}
+
 absl::Status SignalPid(pid_t pid, int signo) {
   if (kill(pid, signo) == 0) return absl::OkStatus();
   int err = errno;
@@ -120,10 +194,12 @@ absl::Status SignalPid(pid_t pid, int signo) {
   return absl::InternalError(msg);
 }
 
-absl::Status SignalPidFile(const std::string& path, int signo) {
-  absl::StatusOr<pid_t> pid = ReadPidFile(path);
+absl::StatusOr<pid_t> SignalPidFile(const std::string& path, int signo,
+                                    const PidFileOwners& owners) {
+  absl::StatusOr<pid_t> pid = ReadTrustedPidFile(path, owners);
   if (!pid.ok()) return pid.status();
-  return SignalPid(*pid, signo);
+  if (absl::Status s = SignalPid(*pid, signo); !s.ok()) return s;
+  return pid;
 }
 
 }  // namespace confwatch

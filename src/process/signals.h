@@ -33,8 +33,28 @@ absl::StatusOr<pid_t> ReadPidFile(const std::string& path);
 // kill(pid, signo) with errors such as `kill 1234: no such process`.
 absl::Status SignalPid(pid_t pid, int signo);
 
-// ReadPidFile() then SignalPid().
-absl::Status SignalPidFile(const std::string& path, int signo);
+// Who may have written a pid file confwatch signals: confwatch itself and
+// the owner of the file whose consumer is being reloaded. Anyone else could
+// put any pid there, root's sshd's included.
+struct PidFileOwners {
+  uid_t self = 0;        // confwatch's effective uid
+  uid_t dest_owner = 0;  // owner of the resource's dest
+};
+
+// ReadPidFile(), but first refuses (FailedPrecondition, naming the reason) a
+// pid file someone other than `owners` could have written: a symlink owned by
+// another user, a file that is not regular, owned by another user, or
+// writable by group or others, or one in a directory anyone can write that is
+// not sticky. The checks are made on the opened file, so a swap between check
+// and read changes nothing:
+//   `pid_file /run/app.pid is writable by others (mode 0666); not signalling`
+//   `pid_file /run/app.pid is owned by uid 1000, not by 0 (confwatch) or 33
+//    (the dest's owner); not signalling`
+absl::StatusOr<pid_t> ReadTrustedPidFile(const std::string& path, const PidFileOwners& owners);
+
+// ReadTrustedPidFile() then SignalPid(); returns the pid signalled.
+absl::StatusOr<pid_t> SignalPidFile(const std::string& path, int signo,
+                                    const PidFileOwners& owners);
 
 }  // namespace confwatch
 

@@ -28,7 +28,7 @@ namespace {
 enum class Flag {
   kKey, kValue, kTtl, kHealth, kHealthInterval, kHealthTimeout,
   kNode, kSrvDomain, kSrvRecord, kScheme, kClientCert, kClientKey, kClientCaKeys, kUsername,
-  kPassword, kBasicAuth, kLogLevel, kHelp,
+  kPassword, kPasswordFile, kBasicAuth, kLogLevel, kHelp,
 };
 
 const std::map<std::string, Flag>& Flags() {
@@ -48,6 +48,7 @@ const std::map<std::string, Flag>& Flags() {
       {"client-ca-keys", Flag::kClientCaKeys},
       {"username", Flag::kUsername},
       {"password", Flag::kPassword},
+      {"password-file", Flag::kPasswordFile},
       {"basic-auth", Flag::kBasicAuth},
       {"log-level", Flag::kLogLevel},
       {"help", Flag::kHelp},
@@ -119,6 +120,7 @@ absl::Status Apply(Flag flag, absl::string_view name, const std::string& value,
     case Flag::kClientCaKeys: c.client_ca_keys = value; break;
     case Flag::kUsername: c.username = value; break;
     case Flag::kPassword: c.password = value; break;
+    case Flag::kPasswordFile: c.password_file = value; break;
     case Flag::kBasicAuth: return ParseBoolFlag(name, value, &c.basic_auth);
     case Flag::kHelp: return ParseBoolFlag(name, value, &o->help);
     case Flag::kLogLevel: {
@@ -131,6 +133,16 @@ absl::Status Apply(Flag flag, absl::string_view name, const std::string& value,
   return absl::OkStatus();
 }
 
+// A wrong username or password does not heal by retrying (and each retry
+// costs etcd a bcrypt check): find out before registering, as the daemon
+// does at its first read. etcd being unreachable is not an error here: the
+// registration retries until it is back.
+absl::Status CheckCredentials(EtcdClient* client) {
+  absl::StatusOr<MemberStatus> status = client->Status();
+  if (status.status().code() == absl::StatusCode::kUnauthenticated) return status.status();
+  return absl::OkStatus();
+}
+
 sigset_t StopSignals() {
   sigset_t set;
   sigemptyset(&set);
@@ -140,9 +152,35 @@ sigset_t StopSignals() {
   return set;
 }
 
+// The daemon's credential variables, for what the command line left unset:
+// one set of credentials (a Kubernetes Secret in the environment, a password
+// file) serves the daemon and its `register` sidecar alike.
+// Where the password came from, for ReadPasswordFile's errors.
+struct PasswordLabels {
+  std::string password = "--password";
+  std::string file = "--password-file";
+};
+
+absl::Status ReadCredentialEnvironment(const Environment& env, Options* c,
+                                       PasswordLabels* labels) {
+  auto get = [&](const char* name) { return env.GetEnv(name).value_or(""); };
+  if (c->username.empty()) c->username = get("CONFWATCH_USERNAME");
+  if (c->password.empty() && c->password_file.empty()) {
+    c->password = get("CONFWATCH_PASSWORD");
+    c->password_file = get("CONFWATCH_PASSWORD_FILE");
+    labels->password = "CONFWATCH_PASSWORD";
+    labels->file = "CONFWATCH_PASSWORD_FILE";
+  }
+  if (!c->basic_auth && !get("CONFWATCH_BASIC_AUTH").empty()) {
+    return ParseBoolFlag("basic-auth", get("CONFWATCH_BASIC_AUTH"), &c->basic_auth);
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
-absl::StatusOr<RegisterCommandOptions> ParseRegisterFlags(int argc, const char* const* argv) {
+absl::StatusOr<RegisterCommandOptions> ParseRegisterFlags(int argc, const char* const* argv,
+                                                          const Environment& env) {
   RegisterCommandOptions o;
   o.spec.where = "command line";
   for (int i = 1; i < argc; ++i) {
@@ -170,6 +208,14 @@ absl::StatusOr<RegisterCommandOptions> ParseRegisterFlags(int argc, const char* 
     if (absl::Status s = Apply(it->second, name, value, &o); !s.ok()) return s;
   }
   if (!o.help && o.spec.key.empty()) return absl::InvalidArgumentError("--key is required");
+  PasswordLabels labels;
+  if (absl::Status s = ReadCredentialEnvironment(env, &o.connection, &labels); !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = ReadPasswordFile(env, labels.file, labels.password, &o.connection);
+      !s.ok()) {
+    return s;
+  }
   // As the main command names it for its default backend: _etcd._tcp.<domain>.
   if (o.connection.srv_record.empty() && !o.connection.srv_domain.empty()) {
     o.connection.srv_record = absl::StrCat("_etcd._tcp.", o.connection.srv_domain, ".");
@@ -216,13 +262,19 @@ etcd connection (as for confwatch itself):
   --client-ca-keys FILE   CA bundle to verify etcd with (PEM)
   --basic-auth            send --username/--password
   --username NAME
-  --password PASS
+  --password PASS         (shows in ps: prefer --password-file or CONFWATCH_PASSWORD)
+  --password-file FILE    the password, from a file only its owner can read
+                          (unset ones come from CONFWATCH_USERNAME,
+                          CONFWATCH_PASSWORD, CONFWATCH_PASSWORD_FILE and
+                          CONFWATCH_BASIC_AUTH, as for confwatch itself)
   --log-level LEVEL       debug, info, warning, error (default info)
 )";
 }
 
 int RunRegisterCommand(int argc, const char* const* argv) {
   absl::StatusOr<RegisterCommandOptions> o = ParseRegisterFlags(argc, argv);
+  // As the daemon: no health check command and no getenv sees them.
+  RemoveCredentialsFromEnvironment();
   if (!o.ok()) {
     std::cerr << "confwatch register: " << o.status().message() << "\n";
     return kExitUsage;
@@ -245,6 +297,10 @@ int RunRegisterCommand(int argc, const char* const* argv) {
       EtcdClient::Create(EtcdOptionsFrom(o->connection));
   if (!client.ok()) {
     std::cerr << "confwatch register: " << client.status().message() << "\n";
+    return kExitUsage;
+  }
+  if (absl::Status s = CheckCredentials(client->get()); !s.ok()) {
+    std::cerr << "confwatch register: " << s.message() << "\n";
     return kExitUsage;
   }
   PosixCommandRunner runner;

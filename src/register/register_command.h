@@ -7,8 +7,10 @@
 //       -node http://etcd:2379     (one command line)
 //
 // Flags are accepted as -flag or --flag, with "-flag value" or "-flag=value",
-// as in the main command. Exit codes: 0 after a signal, 2 for bad flags or a
-// key/value template that does not render, 3 when --srv-domain/--srv-record
+// as in the main command. Exit codes: 0 after a signal, 2 for bad flags, a
+// key/value template that does not render or etcd refusing the username and
+// password ("etcd: authentication failed for user \"web\"", as the daemon
+// says it), 3 when --srv-domain/--srv-record
 // names no etcd node (nothing is registered then).
 //
 // Thread-safety: RunRegisterCommand is a program's main: call it once, from
@@ -41,7 +43,12 @@ struct RegisterCommandOptions {
 //   "--health: health check \"udp://x:1\": unsupported scheme \"udp\" (...)"
 //   "unknown flag --kye (see confwatch register --help)"
 //   "flag --ttl needs a value"
-absl::StatusOr<RegisterCommandOptions> ParseRegisterFlags(int argc, const char* const* argv);
+// Credentials the command line leaves unset come from the daemon's
+// variables (CONFWATCH_USERNAME, CONFWATCH_PASSWORD, CONFWATCH_PASSWORD_FILE,
+// CONFWATCH_BASIC_AUTH); --password-file is read as the daemon reads it
+// (ReadPasswordFile).
+absl::StatusOr<RegisterCommandOptions> ParseRegisterFlags(
+    int argc, const char* const* argv, const Environment& env = SystemEnvironment());
 
 // With no --node and an SRV record: sets o->connection.nodes from it, as the
 // main command does (app/srv_nodes.h); errors name the record.

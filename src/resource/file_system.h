@@ -7,6 +7,11 @@
 // call, never -1: callers branch on the value (EXDEV, EBUSY, ENOENT) and add
 // the path to the message once, where they know what the path was for.
 //
+// Another user may own the directory dest lives in, or share it (a sticky
+// /tmp-like directory): dest itself is looked at with Lstat and read with
+// ReadFile, neither of which follows a symlink, so a planted link never makes
+// the installer read, copy or take the mode of the file it points to.
+//
 // Thread-safety: implementations are safe to call from several threads (the
 // POSIX one holds no state); concurrent calls on one fd are the caller's
 // business.
@@ -28,22 +33,26 @@ struct FileInfo {
   off_t size = 0;
   bool is_regular = false;
   bool is_directory = false;
+  bool is_symlink = false;  // only Lstat sets it
 };
 
 class FileSystem {
  public:
   virtual ~FileSystem() = default;
 
-  // stat(2), following symlinks.
-  virtual int Stat(const std::string& path, FileInfo* info) = 0;
-  // Replaces *contents with the whole file.
+  // lstat(2): a symlink is described itself (is_symlink), never its target.
+  virtual int Lstat(const std::string& path, FileInfo* info) = 0;
+  // Replaces *contents with the whole regular file. Never follows a symlink
+  // at `path` (ELOOP) and never reads anything but a regular file (EINVAL),
+  // even one put there after an Lstat said otherwise.
   virtual int ReadFile(const std::string& path, std::string* contents) = 0;
   // Creates a new file `<dir>/<prefix>XXXXXX` (X from [A-Za-z0-9]) that did
   // not exist, with permission bits exactly `mode` from the first moment,
   // opened write-only; sets *fd and *path.
   virtual int CreateUnique(const std::string& dir, const std::string& prefix, mode_t mode,
                            int* fd, std::string* path) = 0;
-  // Opens an existing file write-only and truncates it (no O_CREAT).
+  // Opens an existing file write-only and truncates it (no O_CREAT, ELOOP
+  // for a symlink).
   virtual int OpenTruncate(const std::string& path, int* fd) = 0;
   // Writes all of `data`, retrying short writes and EINTR.
   virtual int Write(int fd, absl::string_view data) = 0;
@@ -62,7 +71,7 @@ class FileSystem {
 // The real thing: POSIX system calls.
 class PosixFileSystem : public FileSystem {
  public:
-  int Stat(const std::string& path, FileInfo* info) override;
+  int Lstat(const std::string& path, FileInfo* info) override;
   int ReadFile(const std::string& path, std::string* contents) override;
   int CreateUnique(const std::string& dir, const std::string& prefix, mode_t mode,
                    int* fd, std::string* path) override;

@@ -1,5 +1,7 @@
 #include "resource/installer.h"
 
+#include <sys/stat.h>
+
 #include <cerrno>
 #include <cstring>
 #include <utility>
@@ -7,6 +9,7 @@
 #include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
 #include "process/file_path.h"
 #include "resource/command_status.h"
 #include "resource/output_format.h"
@@ -17,14 +20,43 @@ namespace {
 
 constexpr mode_t kStageMode = 0600;
 constexpr mode_t kDirMode = 0755;
+// What a new file or a backup may take from an old file's mode: never
+// setuid, setgid or sticky.
+constexpr mode_t kInheritableModeBits = 0777;
 // Marks the status of a failed in-place rewrite (DestMayBePartial).
 constexpr absl::string_view kPartialDestPayload = "confwatch/dest-may-be-partial";
 
-// A Stat() error that means there is no file at the path.
+// Lines a unified diff adds or removes (its two header lines excluded).
+int ChangedLines(absl::string_view diff) {
+  int header = 2;
+  int changed = 0;
+  for (absl::string_view line : absl::StrSplit(diff, '\n', absl::SkipEmpty())) {
+    if (header > 0) {
+      --header;
+    } else if (line[0] == '+' || line[0] == '-') {
+      ++changed;
+    }
+  }
+  return changed;
+}
+
+// An Lstat() error that means there is no file at the path.
 bool IsMissing(int stat_err) { return stat_err == ENOENT || stat_err == ENOTDIR; }
 
 absl::Status IoError(int err, absl::string_view path) {
   return absl::ErrnoToStatus(err, absl::StrCat("IO error: ", path));
+}
+
+// A dest directory that does not exist (and that the resource does not ask
+// to create).
+absl::Status MissingDirError(absl::string_view dir) {
+  return absl::NotFoundError(absl::StrCat("IO error: ", dir, ": ", std::strerror(ENOENT),
+                                          " (set create_dest_dirs = true to create it)"));
+}
+
+// ".<dest base name>.": the stage file is this plus six random characters.
+std::string StagePrefix(const std::string& dest) {
+  return absl::StrCat(".", BaseName(dest), ".");
 }
 
 // Mode and owner a file must end up with.
@@ -50,6 +82,7 @@ class InstallJob {
 
  private:
   absl::Status ReadExisting();
+  std::string NoopDiff(const Target& target);
   absl::Status EnsureContents();
   Target DesiredTarget() const;
   std::vector<std::string> Changes(const Target& target);
@@ -71,17 +104,23 @@ class InstallJob {
   const absl::string_view rendered_;
   const std::string dir_;
   // What is at dest now. Contents are read lazily: a size mismatch already
-  // proves the content changed.
+  // proves the content changed. A symlink counts as no file (exists_ false):
+  // it is replaced, never read through.
   bool exists_ = false;
+  bool symlink_ = false;
   FileInfo info_;
   bool contents_read_ = false;
   std::string contents_;
 };
 
 absl::Status InstallJob::ReadExisting() {
-  int err = fs_->Stat(r_.dest, &info_);
+  int err = fs_->Lstat(r_.dest, &info_);
   if (IsMissing(err)) return absl::OkStatus();
   if (err != 0) return IoError(err, r_.dest);
+  if (info_.is_symlink) {
+    symlink_ = true;
+    return absl::OkStatus();
+  }
   if (!info_.is_regular) {
     return absl::FailedPreconditionError(
         absl::StrCat("IO error: ", r_.dest, ": exists and is not a regular file"));
@@ -101,14 +140,20 @@ absl::Status InstallJob::EnsureContents() {
 
 Target InstallJob::DesiredTarget() const {
   Target t;
-  // As confd: an existing file keeps its mode when the resource sets none.
-  t.mode = r_.mode.value_or(exists_ ? info_.mode : kDefaultFileMode);
   t.uid = r_.uid.value_or(options_.default_uid);
   t.gid = r_.gid.value_or(options_.default_gid);
+  // As confd, an existing file keeps its mode when the resource sets none,
+  // but only a regular file that already belongs to the new file's owner: a
+  // 0666 file another user planted in a shared directory must not make ours
+  // writable by them (a symlink gives nothing either, see ReadExisting). The
+  // set-id and sticky bits are never carried over.
+  const bool inherit = exists_ && info_.uid == t.uid;
+  t.mode = r_.mode.value_or(inherit ? (info_.mode & kInheritableModeBits) : kDefaultFileMode);
   return t;
 }
 
 std::vector<std::string> InstallJob::Changes(const Target& target) {
+  if (symlink_) return {"symlink replaced by a regular file"};
   if (!exists_) return {"new file"};
   std::vector<std::string> changes;
   // An unreadable dest cannot be proven equal, so it counts as changed.
@@ -136,11 +181,7 @@ absl::Status InstallJob::CreateFile(const std::string& prefix, int* fd,
     }
     err = fs_->CreateUnique(dir_, prefix, kStageMode, fd, path);
   }
-  if (err == ENOENT) {
-    return absl::NotFoundError(
-        absl::StrCat("IO error: ", dir_, ": ", std::strerror(ENOENT),
-                     " (set create_dest_dirs = true to create it)"));
-  }
+  if (err == ENOENT) return MissingDirError(dir_);
   if (err != 0) return IoError(err, dir_);
   return absl::OkStatus();
 }
@@ -183,9 +224,11 @@ absl::Status InstallJob::Backup() {
   const std::string backup = r_.dest + ".bak";
   std::string temp;
   // Not being root must not stop the install: the copy then belongs to us,
-  // with the old mode, which exposes it to no one new.
+  // with the old mode, which exposes it to no one new. A symlink at dest is
+  // not backed up at all (exists_ is false): its target is not ours to copy.
   if (absl::Status s = WriteNewFile(absl::StrCat(".", BaseName(backup), "."), contents_,
-                                    {info_.mode, info_.uid, info_.gid},
+                                    {static_cast<mode_t>(info_.mode & kInheritableModeBits),
+                                     info_.uid, info_.gid},
                                     /*chown_best_effort=*/true, &temp);
       !s.ok()) {
     return s;
@@ -248,6 +291,23 @@ absl::Status InstallJob::Replace(const Target& target, const std::string& stage,
   return status;
 }
 
+std::string InstallJob::NoopDiff(const Target& target) {
+  // A symlink's target is never shown: the diff is against nothing.
+  std::string diff = UnifiedDiff(
+      contents_, rendered_,
+      symlink_ ? absl::StrCat(r_.dest, " (symlink, not followed: replaced)") : r_.dest,
+      absl::StrCat(r_.dest, " (rendered)"));
+  if (diff.empty() || options_.diff_secrets) return diff;
+  // A file not everyone may read may hold a secret: the log is not the
+  // place for it, old or new.
+  mode_t private_mode = target.mode;
+  if ((private_mode & S_IROTH) != 0 && exists_) private_mode = info_.mode;
+  if ((private_mode & S_IROTH) != 0) return diff;
+  const int lines = ChangedLines(diff);
+  return absl::StrFormat("%s: %d line%s changed (content not shown: mode %04o)\n", r_.dest,
+                         lines, lines == 1 ? "" : "s", private_mode);
+}
+
 absl::StatusOr<InstallResult> InstallJob::Run() {
   if (absl::Status s = ReadExisting(); !s.ok()) return s;
   const Target target = DesiredTarget();
@@ -262,13 +322,11 @@ absl::StatusOr<InstallResult> InstallJob::Run() {
   if (options_.noop) {
     result.outcome = InstallOutcome::kWouldChange;
     if (!options_.diff) return result;  // README: -diff is what prints the diff
-    if (absl::Status s = EnsureContents(); !s.ok()) return s;
-    result.diff =
-        UnifiedDiff(contents_, rendered_, r_.dest, absl::StrCat(r_.dest, " (rendered)"));
+    result.diff = NoopDiff(target);
     return result;
   }
   std::string stage;
-  if (absl::Status s = WriteNewFile(absl::StrCat(".", BaseName(r_.dest), "."), rendered_,
+  if (absl::Status s = WriteNewFile(StagePrefix(r_.dest), rendered_,
                                     target, false, &stage);
       !s.ok()) {
     return s;
@@ -311,8 +369,30 @@ bool DestMayBePartial(const absl::Status& install_error) {
 
 std::string Installer::KeptNote(const std::string& dest) const {
   FileInfo info;
-  return absl::StrCat(dest, IsMissing(fs_->Stat(dest, &info)) ? " has no good version yet"
+  return absl::StrCat(dest, IsMissing(fs_->Lstat(dest, &info)) ? " has no good version yet"
                                                               : " keeps its last good version");
+}
+
+std::string Installer::NearestExistingDir(std::string dir) const {
+  FileInfo info;
+  while (dir != "/" && dir != "." && IsMissing(fs_->Lstat(dir, &info))) dir = DirName(dir);
+  return dir;
+}
+
+absl::Status Installer::CheckCanStage(const TemplateResource& resource) const {
+  std::string dir = DirName(resource.dest);
+  // Install() would create the missing directories, in the nearest one that
+  // exists; whether it may is what counts.
+  if (resource.create_dest_dirs) dir = NearestExistingDir(dir);
+  int fd = -1;
+  std::string stage;
+  int err = fs_->CreateUnique(dir, StagePrefix(resource.dest), kStageMode, &fd, &stage);
+  if (err == ENOENT) return MissingDirError(dir);
+  if (err != 0) return IoError(err, dir);
+  const int close_err = fs_->Close(fd);
+  if (int unlink_err = fs_->Unlink(stage); unlink_err != 0) return IoError(unlink_err, stage);
+  if (close_err != 0) return IoError(close_err, stage);
+  return absl::OkStatus();
 }
 
 absl::StatusOr<InstallResult> Installer::Install(const TemplateResource& resource,

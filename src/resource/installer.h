@@ -10,7 +10,12 @@
 // A rename that fails with EBUSY or EXDEV (dest is a file bind-mounted into a
 // container) falls back to rewriting dest in place, with a warning: the one
 // case where a reader can see a partial file, since no atomic way exists.
-// A dest that is a symlink is replaced by a regular file, as confd does.
+// dest is looked at with lstat: a symlink there (maybe planted by another
+// user in a shared directory) is replaced by a regular file, as confd does,
+// but never read through: no "unchanged" comparison, diff, backup, mode or
+// owner is taken from its target. Without a resource mode, the new file
+// keeps the old one's permission bits (never setuid/setgid/sticky) only if
+// the old file is a regular file owned by the new file's uid; else 0644.
 // Reloading is not done here: see reloader.h, so the daemon can run a reload
 // shared by several resources once per batch.
 //
@@ -46,6 +51,10 @@ struct InstallOptions {
   bool diff = false;             // -diff: with noop, also a unified diff of the change
   bool sync_only = false;        // -sync-only: install, never run check/reload
   bool keep_stage_file = false;  // -keep-stage-file
+  // -diff-secrets: noop diffs of files that are not world-readable show
+  // their content too; otherwise only "N lines changed (content not shown:
+  // mode 0600)".
+  bool diff_secrets = false;
   // Owner of the file when the resource sets no uid/gid (confd: the
   // process's effective ids).
   uid_t default_uid = geteuid();
@@ -70,8 +79,10 @@ struct InstallResult {
   // What differed: "new file", "content", "mode 0644 -> 0600",
   // "owner 0:0 -> 33:33".
   std::vector<std::string> changes;
-  // noop with options.diff: `diff -u` of dest and the rendered output (""
-  // when only mode or owner differ, and always without options.diff).
+  // noop with options.diff (never without): `diff -u` of dest and the
+  // rendered output ("" when only mode or owner differ). When the old or the
+  // new file is not world-readable (it may hold a secret) and diff_secrets is
+  // off, only "<dest>: 3 lines changed (content not shown: mode 0600)\n".
   std::string diff;
   std::vector<std::string> warnings;
   std::string kept_stage_file;  // keep_stage_file after an in-place write
@@ -94,7 +105,19 @@ class Installer {
   // yet" when there is no file.
   std::string KeptNote(const std::string& dest) const;
 
+  // -preflight: whether Install() could stage a file for `resource` as this
+  // process, tried for real: creates a stage file in dest's directory the
+  // way Install() does (O_CREAT|O_EXCL, 0600) and removes it; dest itself is
+  // not touched. With create_dest_dirs the nearest existing ancestor of a
+  // missing directory is tried instead (nothing is created). Errors are
+  // Install()'s: "IO error: <dir>: Permission denied", "IO error: <dir>: No
+  // such file or directory (set create_dest_dirs = true to create it)".
+  absl::Status CheckCanStage(const TemplateResource& resource) const;
+
  private:
+  // `dir`, or its nearest ancestor that exists ("/" or "." at the latest).
+  std::string NearestExistingDir(std::string dir) const;
+
   FileSystem* fs_;
   CommandRunner* runner_;
   const InstallOptions options_;

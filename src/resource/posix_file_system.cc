@@ -32,24 +32,32 @@ std::string RandomSuffix(absl::BitGen& gen) {
 
 }  // namespace
 
-int PosixFileSystem::Stat(const std::string& path, FileInfo* info) {
+int PosixFileSystem::Lstat(const std::string& path, FileInfo* info) {
   struct stat st;
-  if (stat(path.c_str(), &st) != 0) return errno;
+  if (lstat(path.c_str(), &st) != 0) return errno;
   info->mode = st.st_mode & 07777;
   info->uid = st.st_uid;
   info->gid = st.st_gid;
   info->size = st.st_size;
   info->is_regular = S_ISREG(st.st_mode);
   info->is_directory = S_ISDIR(st.st_mode);
+  info->is_symlink = S_ISLNK(st.st_mode);
   return 0;
 }
 
 int PosixFileSystem::ReadFile(const std::string& path, std::string* contents) {
-  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  // O_NOFOLLOW and O_NONBLOCK: a link or a FIFO swapped in after the
+  // caller's Lstat is neither followed nor waited on.
+  int fd = open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0) return errno;
+  struct stat st;
+  int err = fstat(fd, &st) != 0 ? errno : (S_ISREG(st.st_mode) ? 0 : EINVAL);
+  if (err != 0) {
+    close(fd);
+    return err;
+  }
   contents->clear();
   char buffer[65536];
-  int err = 0;
   for (;;) {
     ssize_t n = read(fd, buffer, sizeof buffer);
     if (n == 0) break;
@@ -93,7 +101,7 @@ int PosixFileSystem::CreateUnique(const std::string& dir, const std::string& pre
 int PosixFileSystem::OpenTruncate(const std::string& path, int* fd) {
   int f;
   do {
-    f = open(path.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC);
+    f = open(path.c_str(), O_WRONLY | O_TRUNC | O_NOFOLLOW | O_CLOEXEC);
   } while (f < 0 && errno == EINTR);
   if (f < 0) return errno;
   *fd = f;

@@ -19,9 +19,10 @@ absl::Status WithSignal(const TemplateResource& r, const absl::Status& status) {
 
 }  // namespace
 
-absl::Status SystemProcessSignaller::SignalPidFile(const std::string& pid_file,
-                                                   int signal) {
-  return confwatch::SignalPidFile(pid_file, signal);
+absl::StatusOr<pid_t> SystemProcessSignaller::SignalPidFile(const std::string& pid_file,
+                                                            int signal,
+                                                            const PidFileOwners& owners) {
+  return confwatch::SignalPidFile(pid_file, signal, owners);
 }
 
 absl::Status SystemProcessSignaller::SignalPid(pid_t pid, int signal) {
@@ -40,7 +41,8 @@ std::string ReloadKey(const TemplateResource& r) {
   return absl::StrCat(key, "pid_file:", r.pid_file);
 }
 
-absl::Status Reload(const TemplateResource& r, const ReloadContext& ctx) {
+absl::Status Reload(const TemplateResource& r, const ReloadContext& ctx, std::string* sent) {
+  if (sent != nullptr) sent->clear();
   if (!r.reload_cmd.empty()) {
     std::string command = ExpandedReloadCommand(r);
     return CommandStatus("reload_cmd", command, r.reload_cmd_timeout,
@@ -48,7 +50,14 @@ absl::Status Reload(const TemplateResource& r, const ReloadContext& ctx) {
   }
   if (r.reload_signal == 0) return absl::OkStatus();
   if (!r.pid_file.empty()) {
-    return WithSignal(r, ctx.signaller->SignalPidFile(r.pid_file, r.reload_signal));
+    const PidFileOwners owners{ctx.self_uid, r.uid.value_or(ctx.self_uid)};
+    absl::StatusOr<pid_t> pid = ctx.signaller->SignalPidFile(r.pid_file, r.reload_signal, owners);
+    if (!pid.ok()) return WithSignal(r, pid.status());
+    if (sent != nullptr) {
+      *sent = absl::StrCat("sent ", SignalName(r.reload_signal), " to pid ", *pid, " (from ",
+                           r.pid_file, ")");
+    }
+    return absl::OkStatus();
   }
   if (!ctx.signal_child) {
     return WithSignal(r, absl::FailedPreconditionError(

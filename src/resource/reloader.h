@@ -11,12 +11,15 @@
 #define CONFWATCH_RESOURCE_RELOADER_H_
 
 #include <sys/types.h>
+#include <unistd.h>
 
 #include <functional>
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "process/command_runner.h"
+#include "process/signals.h"
 #include "resource/template_resource.h"
 
 namespace confwatch {
@@ -25,15 +28,19 @@ namespace confwatch {
 class ProcessSignaller {
  public:
   virtual ~ProcessSignaller() = default;
-  // Sends `signal` to the pid read from `pid_file`.
-  virtual absl::Status SignalPidFile(const std::string& pid_file, int signal) = 0;
+  // Sends `signal` to the pid read from `pid_file`, refusing a pid file
+  // others than `owners` could have written (ReadTrustedPidFile); returns the
+  // pid signalled.
+  virtual absl::StatusOr<pid_t> SignalPidFile(const std::string& pid_file, int signal,
+                                              const PidFileOwners& owners) = 0;
   virtual absl::Status SignalPid(pid_t pid, int signal) = 0;
 };
 
 // The real one: process/signals.h.
 class SystemProcessSignaller : public ProcessSignaller {
  public:
-  absl::Status SignalPidFile(const std::string& pid_file, int signal) override;
+  absl::StatusOr<pid_t> SignalPidFile(const std::string& pid_file, int signal,
+                                      const PidFileOwners& owners) override;
   absl::Status SignalPid(pid_t pid, int signal) override;
 };
 
@@ -43,6 +50,9 @@ struct ReloadContext {
   // Exec mode: sends a signal to the supervised child (whichever child runs
   // at that moment; see Supervisor::SignalChild). Empty outside exec mode.
   std::function<absl::Status(int signal)> signal_child;
+  // confwatch's effective uid: with the dest's owner, the only users a
+  // pid_file may belong to.
+  uid_t self_uid = geteuid();
 };
 
 // True when the resource's reload is a reload_signal for the supervised
@@ -62,8 +72,13 @@ std::string ReloadKey(const TemplateResource& resource);
 // and {{.dest}} both expand to dest: the staged file has become dest by now.
 // Errors say which reload failed (`reload_cmd "..."`, `reload_signal
 // SIGHUP`) but not the resource, which the caller names; a failed command is
-// FailedPrecondition with its output.
-absl::Status Reload(const TemplateResource& resource, const ReloadContext& context);
+// FailedPrecondition with its output. A pid_file must belong to
+// context.self_uid or to the dest's owner (resource.uid, else self_uid) and
+// be writable by no one else (see ReadTrustedPidFile). After a signal sent to
+// a pid_file's pid, *sent (if given) says so for the log: "sent SIGHUP to pid
+// 1234 (from /run/app.pid)"; otherwise it is left empty.
+absl::Status Reload(const TemplateResource& resource, const ReloadContext& context,
+                    std::string* sent = nullptr);
 
 }  // namespace confwatch
 

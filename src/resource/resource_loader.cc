@@ -33,7 +33,7 @@ constexpr absl::string_view kTemplateKeys[] = {
     // ours
     "owner", "group", "check_cmd_timeout", "reload_cmd_timeout", "reload_signal",
     "pid_file", "wait", "min_reload_interval", "create_dest_dirs", "backup",
-    "output_format", "left_delimiter", "right_delimiter"};
+    "output_format", "left_delimiter", "right_delimiter", "verbatim_keys"};
 
 // Largest valid uid_t / gid_t: (uid_t)-1 is reserved to mean "unchanged".
 constexpr int64_t kMaxId = 4294967294;
@@ -306,6 +306,17 @@ absl::Status ReadKeys(const TomlTable& t, const ResourceLoadOptions& options,
   std::vector<std::string> keys;
   if (absl::Status s = t.GetString("prefix", &prefix); !s.ok()) return s;
   if (absl::Status s = t.GetStringArray("keys", &keys); !s.ok()) return s;
+  bool verbatim = false;
+  if (absl::Status s = t.GetBool("verbatim_keys", &verbatim); !s.ok()) return s;
+  if (verbatim) {
+    // Registries with no common root and no scheme (go-zero: "user.rpc/<lease
+    // id>") need keys that do not start with '/': prefix + key byte for byte,
+    // no path.Join, no global prefix ("" watches the whole keyspace).
+    r->prefix = prefix;
+    r->keys.clear();
+    for (const std::string& key : keys) r->keys.push_back(prefix + key);
+    return absl::OkStatus();
+  }
   // Registries that put a URI scheme first write keys without a leading '/'
   // ("openim:///user/10.0.2.1:80"); path.Join would fold "openim:///" into
   // "/openim:" and match nothing. A prefix that starts with "<scheme>://"
@@ -482,8 +493,8 @@ absl::StatusOr<LoadResult> LoadResources(const ResourceLoadOptions& options) {
     }
   }
   if (ec) {
-    result.errors.push_back(
-        absl::ErrnoToStatus(ec.value(), absl::StrCat("IO error: ", confd.string())));
+    result.errors.push_back(ResourceLoadError{
+        "", absl::ErrnoToStatus(ec.value(), absl::StrCat("IO error: ", confd.string()))});
   }
   std::sort(names.begin(), names.end());
   for (const std::string& name : names) {
@@ -492,11 +503,16 @@ absl::StatusOr<LoadResult> LoadResources(const ResourceLoadOptions& options) {
     if (r.ok()) {
       result.resources.push_back(*std::move(r));
     } else {
-      result.errors.push_back(r.status());
+      result.errors.push_back(ResourceLoadError{name, r.status()});
     }
   }
   WarnSharedDests(result.resources, &result.warnings);
   return result;
+}
+
+std::string LoadErrorText(const ResourceLoadError& error) {
+  return absl::StrCat(error.name.empty() ? "conf.d" : absl::StrCat("conf.d/", error.name),
+                      " failed to load: ", error.status.message());
 }
 
 absl::StatusOr<LoadResult> LoadResources(const std::string& confdir,

@@ -62,9 +62,21 @@ absl::StatusOr<TemplateResource> LoadResourceFile(const std::string& config_path
                                                   const ResourceLoadOptions& options,
                                                   std::vector<std::string>* warnings);
 
+// A resource that failed to load: its name (the TOML path relative to
+// conf.d, as TemplateResource::name; empty for an error listing conf.d
+// itself) and why, e.g. "<config_path>:3:7: expected a value".
+struct ResourceLoadError {
+  std::string name;
+  absl::Status status;
+};
+
+// "conf.d/<name> failed to load: <status message>" ("conf.d failed to load:
+// ..." when the name is empty): how readiness and exec mode name it.
+std::string LoadErrorText(const ResourceLoadError& error);
+
 struct LoadResult {
   std::vector<TemplateResource> resources;  // the good ones, sorted by name
-  std::vector<absl::Status> errors;         // one per bad file
+  std::vector<ResourceLoadError> errors;    // one per bad file
   std::vector<std::string> warnings;        // "<file>:<line>:<col>: ..."
 };
 

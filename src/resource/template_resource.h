@@ -41,9 +41,12 @@ struct TemplateResource {
   std::string dest;  // as written
 
   // Global prefix joined with the resource prefix (Go path.Join, always
-  // rooted). Keys are stripped of it before the template sees them.
+  // rooted; kept after a leading "<scheme>://"; as written, with no global
+  // prefix, under verbatim_keys). Keys are stripped of it before the
+  // template sees them.
   std::string prefix = "/";
-  // Each key as written joined onto `prefix`: what the resource watches.
+  // Each key as written joined onto `prefix` (concatenated under
+  // verbatim_keys): what the resource watches.
   std::vector<std::string> keys;
 
   // Permission bits (07777). Unset: keep the mode of the existing dest, 0644

@@ -159,9 +159,10 @@ void AddStoreFuncs(FuncMap* m) {
 
 // ---------------------------------------------------------------- strings
 
-// strings.Split(s, sep) with n = -1. An empty sep splits into runes the way
-// Go's explode does: an invalid byte becomes "\uFFFD", except in the last
-// element, which is the raw rest of the string.
+}  // namespace
+
+namespace funcs_internal {
+
 std::vector<std::string> GoSplit(std::string_view s, std::string_view sep) {
   std::vector<std::string> out;
   if (sep.empty()) {
@@ -184,8 +185,16 @@ std::vector<std::string> GoSplit(std::string_view s, std::string_view sep) {
   return out;
 }
 
-// strings.Replace(s, old, new, n): n < 0 replaces all; an empty `old`
-// matches before every rune and at the end.
+}  // namespace funcs_internal
+
+namespace {
+
+using funcs_internal::GoSplit;
+
+}  // namespace
+
+namespace funcs_internal {
+
 std::string GoReplace(std::string_view s, std::string_view old, std::string_view with, int64_t n) {
   if (old == with || n == 0) return std::string(s);
   int64_t count = 0;
@@ -212,6 +221,12 @@ std::string GoReplace(std::string_view s, std::string_view old, std::string_view
   out.append(s.substr(start));
   return out;
 }
+
+}  // namespace funcs_internal
+
+namespace {
+
+using funcs_internal::GoReplace;
 
 void AddStringFuncs(FuncMap* m, const FuncEnv* env) {
   const Type* s = Type::String();
@@ -271,8 +286,10 @@ Result CreateMap(Args a) {
   return Value::Map(JsonObjectType(), std::move(entries));
 }
 
-// base64.StdEncoding.DecodeString, with Go's error positions: '\r' and '\n'
-// are skipped anywhere, padding is required, bytes after it are an error.
+}  // namespace
+
+namespace funcs_internal {
+
 absl::StatusOr<std::string> Base64Decode(std::string_view src) {
   auto corrupt = [](size_t at) {
     return absl::InvalidArgumentError(absl::StrCat("illegal base64 data at input byte ", at));
@@ -323,6 +340,12 @@ absl::StatusOr<std::string> Base64Decode(std::string_view src) {
   }
   return out;
 }
+
+}  // namespace funcs_internal
+
+namespace {
+
+using funcs_internal::Base64Decode;
 
 // strconv.ParseBool.
 Result ParseBool(std::string_view s) {

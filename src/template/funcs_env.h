@@ -1,5 +1,6 @@
 // FuncEnv: the operating system as the template functions see it
-// (environment, host name, file existence, clock, DNS). The function map
+// (environment, host name, file existence, clock, DNS, interface
+// addresses). The function map
 // takes one so that tests substitute a fake (fixed clock, canned DNS
 // answers) while production uses SystemFuncEnv(), which behaves like the Go
 // calls confd makes (os.Getenv, os.Hostname, os.Stat, time.Now,
@@ -49,6 +50,11 @@ class FuncEnv {
   virtual absl::StatusOr<std::vector<SrvRecord>> LookupSRV(const std::string& service,
                                                            const std::string& proto,
                                                            const std::string& name) const = 0;
+  // The addresses of the network interface `name` (net.InterfaceByName +
+  // Addrs), in the kernel's order, as net.IP.String() prints them (an
+  // IPv4-mapped IPv6 address prints dotted). Empty when there is no such
+  // interface or it has no address.
+  virtual std::vector<std::string> InterfaceAddrs(const std::string& name) const = 0;
 };
 
 // The real environment (getenv, gethostname, stat, clocks, the system

@@ -6,8 +6,10 @@
 #ifndef CONFWATCH_TEMPLATE_FUNCS_INTERNAL_H_
 #define CONFWATCH_TEMPLATE_FUNCS_INTERNAL_H_
 
+#include <cstdint>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -41,6 +43,18 @@ inline absl::string_view Absl(std::string_view s) { return absl::string_view(s.d
 inline const Type* StringSlice() { return Type::SliceOf(Type::String()); }
 inline std::string Str(const Value& v) { return std::string(v.AsString()); }
 
+// strings.Split(s, sep) with n = -1. An empty sep splits into runes the way
+// Go's explode does: an invalid byte becomes "\uFFFD", except in the last
+// element, which is the raw rest of the string (funcs_confd.cc).
+std::vector<std::string> GoSplit(std::string_view s, std::string_view sep);
+// strings.Replace(s, old, new, n): n < 0 replaces all; an empty `old`
+// matches before every rune and at the end (funcs_confd.cc).
+std::string GoReplace(std::string_view s, std::string_view old, std::string_view with, int64_t n);
+// base64.StdEncoding.DecodeString, with Go's error positions: '\r' and '\n'
+// are skipped anywhere, padding is required, bytes after it are an error
+// ("illegal base64 data at input byte N") (funcs_confd.cc).
+absl::StatusOr<std::string> Base64Decode(std::string_view src);
+
 // datetime, lookupIP, lookupIPV4, lookupIPV6, lookupSRV, fileExists
 // (funcs_net.cc).
 void AddSystemFuncs(FuncMap* m, const FuncEnv* env);
@@ -49,6 +63,15 @@ void AddSystemFuncs(FuncMap* m, const FuncEnv* env);
 absl::StatusOr<std::vector<SrvRecord>> ParseSrvAnswer(const unsigned char* msg, int len);
 // regexMatch, regexFind, regexReplaceAll (funcs_regex.cc).
 void AddRegexFuncs(FuncMap* m);
+// The maintained confd fork's lookupIfaceIPV4, lookupIfaceIPV6 (funcs_net.cc).
+void AddInterfaceFuncs(FuncMap* m, const FuncEnv* env);
+// upper title trim replaceAll int now b64enc b64dec sha1sum md5sum uuidv4
+// snakecase camelcase kebabcase pluck, and sprig's lower hasPrefix
+// hasSuffix trimAll splitList trunc add1 (funcs_sprig_extra.cc).
+void AddSprigExtraFuncs(FuncMap* m, const FuncEnv* env);
+// Helm's toYaml, for the subset whose go-yaml bytes are reproduced
+// (funcs_yaml.cc).
+void AddYamlFuncs(FuncMap* m);
 
 }  // namespace confwatch::funcs_internal
 

@@ -1,5 +1,5 @@
 // The functions that reach the system (datetime, lookupIP*, lookupSRV,
-// fileExists) and SystemFuncEnv, the real FuncEnv.
+// fileExists, the fork's lookupIface*) and SystemFuncEnv, the real FuncEnv.
 //
 // DNS goes through the C library (getaddrinfo for addresses, res_search for
 // SRV records), which reads /etc/hosts, /etc/resolv.conf and its search list
@@ -7,6 +7,7 @@
 // not inet_ntop's (they differ for "::1.2.3.4"-style addresses).
 #include <arpa/inet.h>
 #include <arpa/nameser.h>
+#include <ifaddrs.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <resolv.h>
@@ -172,6 +173,21 @@ class SystemEnv : public FuncEnv {
     if (len < 0) return absl::NotFoundError(absl::StrCat("lookup ", target, ": no SRV records"));
     return ParseSrvAnswer(answer, len);
   }
+
+  // getifaddrs reads the kernel's RTM_GETADDR dump, as Go's Interface.Addrs
+  // does, so the order is the same.
+  std::vector<std::string> InterfaceAddrs(const std::string& name) const override {
+    std::vector<std::string> out;
+    ifaddrs* list = nullptr;
+    if (getifaddrs(&list) != 0) return out;
+    for (const ifaddrs* i = list; i != nullptr; i = i->ifa_next) {
+      if (i->ifa_addr == nullptr || name != i->ifa_name) continue;
+      int family = i->ifa_addr->sa_family;
+      if (family == AF_INET || family == AF_INET6) out.push_back(FormatAddr(i->ifa_addr));
+    }
+    freeifaddrs(list);
+    return out;
+  }
 };
 
 // confd's LookupIP: the addresses sorted as strings; nil on any error.
@@ -252,6 +268,23 @@ void AddSystemFuncs(FuncMap* m, const FuncEnv* env) {
   });
   Def(m, "lookupSRV", {s, s, s}, nullptr, Type::SliceOf(SrvPointerType()),
       [env](ExecContext&, Args a) -> Result { return LookupSRVValue(*env, a); });
+}
+
+// The fork's LookupIfaceIPV4/IPV6: the first address of the family, "" when
+// the interface is missing or has none. IP.To4() != nil is what makes an
+// address IPv4 there, and exactly those addresses print dotted.
+void AddInterfaceFuncs(FuncMap* m, const FuncEnv* env) {
+  const Type* s = Type::String();
+  auto first = [env](const std::string& iface, bool v4) {
+    for (const std::string& ip : env->InterfaceAddrs(iface)) {
+      if ((ip.find('.') != std::string::npos) == v4) return Value::String(ip);
+    }
+    return Value::String("");
+  };
+  Def(m, "lookupIfaceIPV4", {s}, nullptr, s,
+      [first](ExecContext&, Args a) -> Result { return first(Str(a[0]), true); });
+  Def(m, "lookupIfaceIPV6", {s}, nullptr, s,
+      [first](ExecContext&, Args a) -> Result { return first(Str(a[0]), false); });
 }
 
 }  // namespace funcs_internal

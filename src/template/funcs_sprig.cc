@@ -5,6 +5,7 @@
 #include "template/funcs_sprig.h"
 
 #include <array>
+#include <functional>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -27,6 +28,7 @@
 namespace confwatch {
 namespace {
 
+using funcs_internal::Absl;
 using funcs_internal::Args;
 using funcs_internal::Def;
 using funcs_internal::Result;
@@ -197,6 +199,111 @@ std::string KindName(const Value& v) {
   }
 }
 
+// reflect.DeepEqual over template values: identical types, then equal
+// contents; a nil slice or map differs from an empty one.
+bool DeepEqual(const Value& a, const Value& b) {
+  if (IsNilInterface(a) || IsNilInterface(b)) return IsNilInterface(a) && IsNilInterface(b);
+  if (a.type() != b.type()) return false;
+  switch (a.kind()) {
+    case Kind::kBool: return a.AsBool() == b.AsBool();
+    case Kind::kFloat32:
+    case Kind::kFloat64: return a.AsFloat() == b.AsFloat();
+    case Kind::kString: return a.AsString() == b.AsString();
+    case Kind::kSlice:
+    case Kind::kMap:
+      if (a.IsNil() != b.IsNil() || a.Len() != b.Len()) return false;
+      if (a.kind() == Kind::kSlice) {
+        for (size_t i = 0; i < a.Len(); ++i) {
+          if (!DeepEqual(a.Index(i), b.Index(i))) return false;
+        }
+        return true;
+      }
+      for (const auto& [key, value] : a.AsMap()) {
+        Value other = b.MapIndex(key);
+        if (!other.valid() && b.AsMap().count(key) == 0) return false;
+        if (!DeepEqual(a.MapIndex(key), other)) return false;
+      }
+      return true;
+    case Kind::kStruct:
+    case Kind::kPointer:
+      if (a.kind() == Kind::kPointer && (a.IsNil() || b.IsNil())) return a.IsNil() && b.IsNil();
+      for (size_t i = 0; i < a.AsFields().size(); ++i) {
+        if (!DeepEqual(a.Field(i), b.Field(i))) return false;
+      }
+      return true;
+    default: return a.AsUint() == b.AsUint();  // integer kinds
+  }
+}
+
+// The elements of a list argument, unboxed, or sprig's panic text for
+// anything else ("Cannot find rest on type string").
+absl::StatusOr<ValueList> ListArg(const Value& v, std::string_view what) {
+  if (IsNilInterface(v)) {
+    return absl::InvalidArgumentError("runtime error: invalid memory address or nil pointer dereference");
+  }
+  if (v.kind() != Kind::kSlice) {
+    return absl::InvalidArgumentError(absl::StrCat("Cannot ", Absl(what), " on type ", KindName(v)));
+  }
+  ValueList out;
+  for (size_t i = 0; i < v.Len(); ++i) out.push_back(v.Index(i).Boxed(false));
+  return out;
+}
+
+Value InterfaceList(ValueList elems) { return Value::List(JsonArrayType(), std::move(elems)); }
+
+bool Contains(const ValueList& list, const Value& v) {
+  for (const Value& x : list) {
+    if (DeepEqual(x, v)) return true;
+  }
+  return false;
+}
+
+// The elements of list `v` that `keep` accepts, given those kept so far, as
+// a new []interface{}.
+Result FilterList(const Value& v, std::string_view what,
+                  const std::function<bool(const ValueList& kept, const Value& item)>& keep) {
+  absl::StatusOr<ValueList> l = ListArg(v, what);
+  if (!l.ok()) return l.status();
+  ValueList out;
+  for (const Value& item : *l) {
+    if (keep(out, item)) out.push_back(item);
+  }
+  return InterfaceList(std::move(out));
+}
+
+// rest initial uniq without compact has: sprig's list.go, which panics on a
+// non-list (text/template reports "error calling ...").
+void AddListShapeFuncs(FuncMap* m) {
+  const Type* any = Type::Any();
+  for (bool rest : {true, false}) {
+    std::string name = rest ? "rest" : "initial";
+    Def(m, name, {any}, nullptr, JsonArrayType(), [name, rest](ExecContext&, Args a) -> Result {
+      absl::StatusOr<ValueList> l = ListArg(a[0], "find " + name);
+      if (!l.ok()) return l.status();
+      if (l->empty()) return Value::Zero(JsonArrayType());
+      return InterfaceList(rest ? ValueList(l->begin() + 1, l->end()) : ValueList(l->begin(), l->end() - 1));
+    });
+  }
+  Def(m, "uniq", {any}, nullptr, JsonArrayType(), [](ExecContext&, Args a) -> Result {
+    return FilterList(a[0], "find uniq", [](const ValueList& kept, const Value& v) { return !Contains(kept, v); });
+  });
+  Def(m, "without", {any}, any, JsonArrayType(), [](ExecContext&, Args a) -> Result {
+    ValueList omit;
+    for (size_t i = 1; i < a.size(); ++i) omit.push_back(OrNil(a[i]));
+    return FilterList(a[0], "find without", [&omit](const ValueList&, const Value& v) { return !Contains(omit, v); });
+  });
+  Def(m, "compact", {any}, nullptr, JsonArrayType(), [](ExecContext&, Args a) -> Result {
+    return FilterList(a[0], "compact", [](const ValueList&, const Value& v) { return !Empty(v); });
+  });
+  // has NEEDLE LIST: false for a nil list.
+  Def(m, "has", {any, any}, nullptr, Type::Bool(), [](ExecContext&, Args a) -> Result {
+    if (IsNilInterface(a[1])) return Value::Bool(false);
+    absl::StatusOr<ValueList> l = ListArg(a[1], "find has");
+    if (!l.ok()) return l.status();
+    return Value::Bool(Contains(*l, OrNil(a[0])));
+  });
+}
+
 void AddCollectionFuncs(FuncMap* m) {
   const Type* any = Type::Any();
   const Type* dict = JsonObjectType();
@@ -244,6 +351,25 @@ void AddCollectionFuncs(FuncMap* m) {
     elems.push_back(OrNil(a[1]));
     return Value::List(JsonArrayType(), std::move(elems));
   });
+  // first/last: nil for an empty list; panic on anything but a list.
+  for (bool is_first : {true, false}) {
+    std::string name = is_first ? "first" : "last";
+    Def(m, name, {any}, nullptr, any, [name, is_first](ExecContext&, Args a) -> Result {
+      if (IsNilInterface(a[0])) {
+        return absl::InvalidArgumentError(
+            "runtime error: invalid memory address or nil pointer dereference");
+      }
+      if (a[0].kind() != Kind::kSlice) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("Cannot find ", name, " on type ", KindName(a[0])));
+      }
+      if (a[0].Len() == 0) return Value::Nil();
+      return a[0].Index(is_first ? 0 : a[0].Len() - 1).Boxed(false);
+    });
+  }
+  AddListShapeFuncs(m);
+  Def(m, "toString", {any}, nullptr, Type::String(),
+      [](ExecContext& ctx, Args a) -> Result { return Value::String(Strval(a[0], ctx)); });
 }
 
 // -------------------------------------------------------------- crypto.go
@@ -368,6 +494,9 @@ FuncMap SprigFuncMap(const FuncEnv& env) {
   AddCollectionFuncs(&m);
   funcs_internal::AddRegexFuncs(&m);
   AddForkFuncs(&m, &env);
+  funcs_internal::AddInterfaceFuncs(&m, &env);
+  funcs_internal::AddSprigExtraFuncs(&m, &env);
+  funcs_internal::AddYamlFuncs(&m);
   return m;
 }
 

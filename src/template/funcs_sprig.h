@@ -22,6 +22,11 @@
 //                                       ExecContext::load_template) to a
 //                                       string; at most 10 nested includes,
 //                                       cycles are errors.
+// and (funcs_sprig_extra.cc, funcs_net.cc) what templates from Helm,
+// consul-template and the fork call: sprig's upper title trim int now
+// b64enc b64dec sha1sum uuidv4, consul-template's replaceAll md5sum, the
+// fork's snakecase camelcase kebabcase pluck lookupIfaceIPV4
+// lookupIfaceIPV6 (the fork's meaning where sprig has the same name).
 // Where sprig returns keys in Go's random map order (keys, values) we
 // return them sorted by key, one of the orders Go may produce.
 //

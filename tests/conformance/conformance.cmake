@@ -39,21 +39,22 @@ if(EXISTS ${CMAKE_SOURCE_DIR}/src/template/sources.cmake
 endif()
 
 # The goldens must be what the case files render to under Go: catches a case
-# edited without running regen.sh. Needs only the go tool (offline, stdlib);
-# skipped without it, and (exit 77) under a Go release other than the one
+# edited without running regen.sh. Needs the go tool and Debian's sprig
+# source (golang-github-masterminds-sprig-dev, vendored by symlink; offline);
+# skipped without them, and (exit 77) under a Go release other than the one
 # that made the goldens, whose messages may differ.
 find_program(CW_GO_TOOL go)
 if(CW_GO_TOOL)
   # Built, then run: `go run` would turn the skip code 77 into 1.
   set(cw_gen ${CMAKE_BINARY_DIR}/conformance-gen)
   add_test(NAME conformance_goldens_match_cases
-    COMMAND sh -c "\"$0\" build -o \"$1\" . && exec \"$1\" -cases \"$2/cases\" -golden \"$2/golden\" -check"
+    COMMAND sh -c "test -e vendor/github.com/Masterminds/sprig/v3/functions.go || { echo 'skipped: golang-github-masterminds-sprig-dev is not installed'; exit 77; }; \"$0\" build -o \"$1\" . && exec \"$1\" -cases \"$2/cases\" -golden \"$2/golden\" -check"
             ${CW_GO_TOOL} ${cw_gen} ${CW_CONFORMANCE_DIR}
     WORKING_DIRECTORY ${CW_CONFORMANCE_DIR}/gen)
   set_tests_properties(conformance_goldens_match_cases PROPERTIES
     LABELS conformance
     SKIP_RETURN_CODE 77
-    ENVIRONMENT "GOFLAGS=-mod=mod;GOPROXY=off;GOSUMDB=off;GOTOOLCHAIN=local;GOCACHE=${CMAKE_BINARY_DIR}/go-cache;GOPATH=${CMAKE_BINARY_DIR}/go-path")
+    ENVIRONMENT "GOFLAGS=-mod=vendor;GOPROXY=off;GOSUMDB=off;GOTOOLCHAIN=local;GOCACHE=${CMAKE_BINARY_DIR}/go-cache;GOPATH=${CMAKE_BINARY_DIR}/go-path")
 endif()
 
 if(NOT TARGET conformance_tests)

@@ -26,7 +26,8 @@ endif()
 # them (each starts its own etcd/nginx on free loopback ports and checks its
 # own result); they use the confwatch binary of this build.
 foreach(script quickstart.sh container/run.sh db-settings/run.sh feature-flags/run.sh
-        go-micro/run.sh grpc-resolver/run.sh openim/run.sh spec-server/run.sh)
+        go-micro/run.sh go-zero/run.sh grpc-resolver/run.sh kratos/run.sh openim/run.sh
+        spec-server/run.sh)
   add_test(NAME examples/${script} COMMAND bash ${CMAKE_SOURCE_DIR}/examples/${script})
   set_tests_properties(examples/${script} PROPERTIES
     LABELS "integration;examples" TIMEOUT 300

@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -17,6 +18,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "etcd/etcd_client.h"
 #include "gtest/gtest.h"
 #include "tests/e2e/e2e_support.h"
@@ -56,6 +58,10 @@ constexpr char kMicroHeader[] =
     "# Rendered by confwatch from etcd (go-micro registry layout). Do not edit.\n";
 constexpr char kSpecHeader[] =
     "# Rendered by confwatch from etcd (gateway instance list). Do not edit.\n";
+constexpr char kGoZeroHeader[] =
+    "# Rendered by confwatch from etcd (go-zero registry layout). Do not edit.\n";
+constexpr char kKratosHeader[] =
+    "# Rendered by confwatch from etcd (Kratos registry layout). Do not edit.\n";
 constexpr char kAlwaysNone[] = "{{- $always := list -}}";
 
 class TemplatesE2eTest : public BinaryEtcdTest {
@@ -63,13 +69,15 @@ class TemplatesE2eTest : public BinaryEtcdTest {
 
   // Registers key=value under a fresh 2 s lease that nobody keeps alive,
   // waits for the file to show `with`, then for it to show `without`; the
-  // instance must be gone within TTL + 1 s of the grant.
-  void ExpectLeasedInstanceExpires(const std::string& key, const std::string& value,
+  // instance must be gone within TTL + 1 s of the grant. "{lease}" in `key`
+  // stands for the lease ID in decimal (go-zero names keys after it).
+  void ExpectLeasedInstanceExpires(std::string key, const std::string& value,
                                    const std::string& path, const std::string& with,
                                    const std::string& without, ConfwatchProcess* p) {
     absl::StatusOr<LeaseGrant> lease = client_->GrantLease(2);
     ASSERT_TRUE(lease.ok()) << lease.status();
     auto granted = std::chrono::steady_clock::now();
+    key = absl::StrReplaceAll(key, {{"{lease}", absl::StrCat(lease->id)}});
     Put(key, value, lease->id);
     ASSERT_TRUE(FileBecomes(path, with)) << p->Log();
     ASSERT_TRUE(FileBecomes(path, without, std::chrono::seconds(8))) << p->Log();
@@ -80,6 +88,32 @@ class TemplatesE2eTest : public BinaryEtcdTest {
                 static_cast<long long>(gone.count()));
     EXPECT_LE(gone.count(), 3000) << "lease TTL 2 s + 1 s exceeded";
   }
+
+  // Registers as go-zero's Publisher (core/discov) does: a lease first, then
+  // "<service key>/<lease ID in decimal>" = value bound to it. Returns the
+  // lease ID ("" after a failure).
+  std::string PublishGoZero(const std::string& service_key, const std::string& value) {
+    absl::StatusOr<LeaseGrant> lease = client_->GrantLease(kLongTtl);
+    if (!lease.ok()) {
+      ADD_FAILURE() << lease.status();
+      return "";
+    }
+    const std::string id = absl::StrCat(lease->id);
+    Put(absl::StrCat(service_key, "/", id), value, lease->id);
+    return id;
+  }
+
+  // Registers as Kratos' etcd registry does: "/microservices/<name>/<id>" =
+  // the instance's JSON, bound to a fresh lease.
+  void RegisterKratos(const std::string& name, const std::string& id, const std::string& json) {
+    absl::StatusOr<LeaseGrant> lease = client_->GrantLease(kLongTtl);
+    ASSERT_TRUE(lease.ok()) << lease.status();
+    Put(absl::StrCat("/microservices/", name, "/", id), json, lease->id);
+  }
+
+  // The frameworks keep their leases (10 s go-zero, 15 s Kratos) alive; a
+  // lease long enough to outlive the test stands in for the keepalive.
+  static constexpr int64_t kLongTtl = 300;
 
 };
 
@@ -380,6 +414,147 @@ TEST_F(TemplatesE2eTest, OpenImUpstreamsFromKeysWithoutLeadingSlash) {
       FileBecomes(c.Out("openim-upstreams.conf"),
                   absl::StrCat(kGrpcHeader, NginxBlock("user", {"10.0.2.1:80", "10.0.2.2:80"}))))
       << p->Log();
+  EXPECT_EQ(0, p->Stop()) << p->Log();
+}
+
+// go-zero keys have no leading '/' and end in the decimal lease ID:
+// verbatim_keys reads them; the service keys the TOML lists, and only those.
+TEST_F(TemplatesE2eTest, GoZeroUpstreamsFromServiceKeysNamedAfterTheirLeases) {
+  TemplateConfdir c({"nginx-go-zero", "haproxy-go-zero"});
+  const std::string nginx = c.Out("go-zero-upstreams.conf");
+  const std::string haproxy = c.Out("go-zero-backends.cfg");
+  // Servers sorted by key, as the templates write them.
+  std::map<std::string, std::string> users;
+  users[PublishGoZero("user.rpc", "10.0.0.1:8080")] = "10.0.0.1:8080";
+  users[PublishGoZero("user.rpc", "10.0.0.2:8080")] = "10.0.0.2:8080";
+  const std::string order = PublishGoZero("order.rpc", "10.0.1.1:9090");
+  PublishGoZero("payment.rpc", "10.0.2.1:9090");  // not in the TOML's keys
+  Put("/user.rpc/1", "10.0.3.1:80");               // rooted: not a go-zero key
+  Put("user.rpcx/2", "10.0.3.2:80");               // another service key
+  auto p = Watch(c);
+  Servers user_servers, user_haproxy;
+  for (const auto& [lease, addr] : users) {
+    user_servers.push_back(addr);
+    user_haproxy.push_back(absl::StrCat(lease, " ", addr));
+  }
+  const std::string both = absl::StrCat(kGoZeroHeader, NginxBlock("order.rpc", {"10.0.1.1:9090"}),
+                                        NginxBlock("user.rpc", user_servers));
+  EXPECT_TRUE(FileBecomes(nginx, both)) << p->Log();
+  EXPECT_TRUE(FileBecomes(
+      haproxy, absl::StrCat(kGoZeroHeader,
+                            HaproxyBlock("order.rpc", {absl::StrCat(order, " 10.0.1.1:9090")}),
+                            HaproxyBlock("user.rpc", user_haproxy))))
+      << p->Log();
+  if (HaveNginx()) {
+    EXPECT_TRUE(NginxAccepts(nginx, {"order.rpc", "user.rpc"}));
+  }
+  if (HaveHaproxy()) {
+    EXPECT_TRUE(HaproxyAccepts(haproxy, {"order.rpc", "user.rpc"}));
+  }
+
+  // An instance whose keepalive stops: its key goes with the lease.
+  Servers with_third = user_servers;
+  with_third.push_back("10.0.0.3:8080");  // the newest lease sorts last
+  ExpectLeasedInstanceExpires(
+      "user.rpc/{lease}", "10.0.0.3:8080", nginx,
+      absl::StrCat(kGoZeroHeader, NginxBlock("order.rpc", {"10.0.1.1:9090"}),
+                   NginxBlock("user.rpc", with_third)),
+      both, p.get());
+
+  // A value that tries to break out of the server line, and a key whose id
+  // is not a lease ID, are skipped; order.rpc without an instance is gone.
+  Put(absl::StrCat("order.rpc/", order), "10.0.1.1:9090; } server { listen 80",
+      std::stoll(order));
+  Put("user.rpc/x", "10.0.0.4:8080");
+  EXPECT_TRUE(FileBecomes(nginx, absl::StrCat(kGoZeroHeader, NginxBlock("order.rpc", {}),
+                                              NginxBlock("user.rpc", user_servers))))
+      << p->Log();
+  ASSERT_TRUE(client_->RevokeLease(std::stoll(order)).ok());  // go-zero's Stop revokes
+  EXPECT_TRUE(FileBecomes(nginx, absl::StrCat(kGoZeroHeader, NginxBlock("user.rpc", user_servers))))
+      << p->Log();
+  EXPECT_TRUE(FileBecomes(haproxy,
+                          absl::StrCat(kGoZeroHeader, HaproxyBlock("user.rpc", user_haproxy))))
+      << p->Log();
+  if (HaveNginx()) {
+    EXPECT_TRUE(NginxAccepts(nginx, {"user.rpc"}));
+  }
+  EXPECT_EQ(0, p->Stop()) << p->Log();
+}
+
+// Kratos: one JSON instance per app; http:// endpoints feed <name>,
+// grpc:// ones <name>_grpc, with the metadata weight.
+TEST_F(TemplatesE2eTest, KratosUpstreamsSplitHttpAndGrpcEndpoints) {
+  TemplateConfdir c({"nginx-kratos", "haproxy-kratos"});
+  c.EditTemplate("nginx-kratos.conf.tmpl", kAlwaysNone, "{{- $always := list \"gateway\" -}}");
+  const std::string nginx = c.Out("kratos-upstreams.conf");
+  const std::string haproxy = c.Out("kratos-backends.cfg");
+  const std::string id1 = "4f7c6e2a-3b1d-11ef-9c2a-0242ac120002";
+  const std::string id2 = "8d0e5b14-3b1d-11ef-9c2a-0242ac120002";
+  RegisterKratos("helloworld", id1,
+                 absl::StrCat(R"({"id":")", id1, R"(","name":"helloworld","version":"v1.0.0",)",
+                              R"("metadata":{"weight":"3"},)",
+                              R"("endpoints":["http://10.0.0.1:8000","grpc://10.0.0.1:9000"]})"));
+  // Older Kratos: no metadata (null) and "?isSecure=false" on the endpoint.
+  RegisterKratos("helloworld", id2,
+                 absl::StrCat(R"({"id":")", id2, R"(","name":"helloworld","version":"v1.0.0",)",
+                              R"("metadata":null,"endpoints":["http://10.0.0.2:8000?isSecure=false"]})"));
+  auto p = Watch(c);
+  const std::string nginx_both = absl::StrCat(
+      kKratosHeader, NginxBlock("gateway", {}), NginxBlock("gateway_grpc", {}),
+      NginxBlock("helloworld", {"10.0.0.1:8000 weight=3", "10.0.0.2:8000"}),
+      NginxBlock("helloworld_grpc", {"10.0.0.1:9000 weight=3"}));
+  EXPECT_TRUE(FileBecomes(nginx, nginx_both)) << p->Log();
+  const std::string haproxy_both = absl::StrCat(
+      kKratosHeader,
+      HaproxyBlock("helloworld",
+                   {absl::StrCat(id1, " 10.0.0.1:8000 weight 3"), absl::StrCat(id2, " 10.0.0.2:8000")}),
+      HaproxyBlock("helloworld_grpc", {absl::StrCat(id1, " 10.0.0.1:9000 weight 3 proto h2")}));
+  EXPECT_TRUE(FileBecomes(haproxy, haproxy_both)) << p->Log();
+  if (HaveNginx()) {
+    EXPECT_TRUE(
+        NginxAccepts(nginx, {"gateway", "gateway_grpc", "helloworld", "helloworld_grpc"}));
+  }
+  if (HaveHaproxy()) {
+    EXPECT_TRUE(HaproxyAccepts(haproxy, {"helloworld", "helloworld_grpc"}));
+  }
+
+  // An app that stops renewing its lease drops out of both blocks.
+  ExpectLeasedInstanceExpires(
+      "/microservices/helloworld/zz-expiring",
+      R"({"id":"zz-expiring","name":"helloworld","version":"","metadata":{},)"
+      R"("endpoints":["http://10.0.0.3:8000","grpc://10.0.0.3:9000"]})",
+      nginx,
+      absl::StrCat(kKratosHeader, NginxBlock("gateway", {}), NginxBlock("gateway_grpc", {}),
+                   NginxBlock("helloworld", {"10.0.0.1:8000 weight=3", "10.0.0.2:8000",
+                                             "10.0.0.3:8000"}),
+                   NginxBlock("helloworld_grpc", {"10.0.0.1:9000 weight=3", "10.0.0.3:9000"})),
+      nginx_both, p.get());
+
+  // Skipped: an address that tries to break out of the server line, TLS
+  // endpoints (the gateway keeps its placeholders), a value that is not JSON.
+  RegisterKratos("helloworld", "bad",
+                 R"({"id":"bad","name":"helloworld","endpoints":["http://10.0.0.9:80; } server {"]})");
+  RegisterKratos("gateway", "gw-1",
+                 R"({"id":"gw-1","name":"gateway","endpoints":["https://10.0.5.1:443","grpcs://10.0.5.1:9443"]})");
+  RegisterKratos("helloworld", "not-json", "10.0.0.8:8000");
+  Delete(absl::StrCat("/microservices/helloworld/", id1));  // Deregister deletes the key
+  const std::string nginx_after = absl::StrCat(
+      kKratosHeader, NginxBlock("gateway", {}), NginxBlock("gateway_grpc", {}),
+      NginxBlock("helloworld", {"10.0.0.2:8000"}), NginxBlock("helloworld_grpc", {}));
+  EXPECT_TRUE(FileBecomes(nginx, nginx_after)) << p->Log();
+  const std::string haproxy_after = absl::StrCat(
+      kKratosHeader, HaproxyBlock("gateway", {}), HaproxyBlock("gateway_grpc", {}),
+      HaproxyBlock("helloworld", {absl::StrCat(id2, " 10.0.0.2:8000")}),
+      HaproxyBlock("helloworld_grpc", {}));
+  EXPECT_TRUE(FileBecomes(haproxy, haproxy_after)) << p->Log();
+  if (HaveNginx()) {
+    EXPECT_TRUE(
+        NginxAccepts(nginx, {"gateway", "gateway_grpc", "helloworld", "helloworld_grpc"}));
+  }
+  if (HaveHaproxy()) {
+    EXPECT_TRUE(HaproxyAccepts(
+        haproxy, {"gateway", "gateway_grpc", "helloworld", "helloworld_grpc"}));
+  }
   EXPECT_EQ(0, p->Stop()) << p->Log();
 }
 

@@ -148,14 +148,16 @@ class Confdir {
 class ConfwatchProcess {
  public:
   // `confdir` is a Confdir or anything with path() and Scratch(name) (the
-  // e2e tests' TemplateConfdir).
+  // e2e tests' TemplateConfdir). `env` is added to the environment.
   template <typename ConfdirLike>
-  ConfwatchProcess(const ConfdirLike& confdir, std::vector<std::string> args)
+  ConfwatchProcess(const ConfdirLike& confdir, std::vector<std::string> args,
+                   std::vector<std::pair<std::string, std::string>> env = {})
       : log_path_(confdir.Scratch("confwatch.log")) {
     std::vector<std::string> argv = {std::string(CONFWATCH_BINARY_DIR) + "/confwatch",
                                      "-confdir", confdir.path()};
     argv.insert(argv.end(), args.begin(), args.end());
-    Spawn(argv);
+    env.emplace_back("HOSTNAME", "localhost");
+    pid_ = SpawnLogged(argv, log_path_, env);
   }
   ~ConfwatchProcess() { Stop(); }
   ConfwatchProcess(const ConfwatchProcess&) = delete;
@@ -188,10 +190,6 @@ class ConfwatchProcess {
   }
 
  private:
-  void Spawn(const std::vector<std::string>& argv) {
-    pid_ = SpawnLogged(argv, log_path_, {{"HOSTNAME", "localhost"}});
-  }
-
   bool Reap(int flags) {
     int status = 0;
     pid_t r = waitpid(pid_, &status, flags);

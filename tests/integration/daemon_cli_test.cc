@@ -1,10 +1,17 @@
 // The confwatch binary's one-shot checks, --check-config and --preflight,
 // run as a subprocess against a real etcd (with auth where permissions are
 // the point). Each must report every problem, name it, and exit with the
-// documented code: 0 all good, 2 configuration errors, 3 etcd unreachable or
-// refusing.
+// documented code: 0 all good, 1 a dest directory that cannot take a file
+// (preflight), 2 configuration errors, 3 etcd unreachable or refusing.
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -104,7 +111,93 @@ TEST_F(CliAgainstEtcd, ReadsEachDeclaredPrefixAndRendersNothing) {
   EXPECT_EQ(0, RunToExit(p)) << p.Log();
   EXPECT_TRUE(absl::StrContains(p.Log(), "read /app/db: 2 key(s) at revision")) << p.Log();
   EXPECT_TRUE(absl::StrContains(p.Log(), "read /svc: 1 key(s) at revision")) << p.Log();
+  EXPECT_TRUE(absl::StrContains(p.Log(), absl::StrCat("db.toml: dest ", c.Out("db.conf"),
+                                                      ": can stage a file in ", c.Scratch("out"))))
+      << p.Log();
+  EXPECT_TRUE(absl::EndsWith(p.Log(), "preflight: OK\n")) << p.Log();
   EXPECT_FALSE(ReadWholeFile(c.Out("db.conf")).has_value());
+  EXPECT_TRUE(std::filesystem::is_empty(c.Scratch("out"))) << "the stage files were removed";
+}
+
+// -onetime with a TOML that does not parse: the other resources are
+// installed, and the run exits 1 naming the broken one (README "Exit codes").
+TEST_F(CliAgainstEtcd, OnetimeWithABrokenTomlInstallsTheOthersAndExitsOneNamingIt) {
+  ASSERT_TRUE(client_->Put("/a", "v").ok());
+  Confdir c;
+  c.AddTemplate("t.tmpl", "{{getv \"/a\"}}\n");
+  c.AddResource("a.toml", "t.tmpl", "a.conf", "\"/a\"");
+  WriteFile(c.Toml("b.toml"), "[template]\nsrc = \"t.tmpl\"\ndest = \n");
+  ConfwatchProcess p(c, {"-onetime", "-node", etcd_->endpoint()});
+  EXPECT_EQ(1, RunToExit(p)) << p.Log();
+  EXPECT_EQ("v\n", ReadWholeFile(c.Out("a.conf")).value_or("<missing>"));
+  EXPECT_TRUE(absl::StrContains(p.Log(), absl::StrCat(c.Toml("b.toml"), ":3:"))) << p.Log();
+}
+
+// A dest directory that does not exist (and create_dest_dirs is not set)
+// would fail every install: preflight says so, naming resource and directory.
+TEST_F(CliAgainstEtcd, MissingDestDirectoryFailsNamingResourceAndDirectory) {
+  Confdir c;
+  c.AddTemplate("t.tmpl", "x");
+  c.AddResource("ok.toml", "t.tmpl", "ok.conf", "\"/a\"");
+  const std::string missing = c.Scratch("nope");
+  WriteFile(c.Toml("t.toml"), absl::StrCat("[template]\nsrc = \"t.tmpl\"\ndest = \"", missing,
+                                           "/t.conf\"\nkeys = [\"/a\"]\n"));
+  ConfwatchProcess p(c, {"--preflight", "-node", etcd_->endpoint()});
+  EXPECT_EQ(1, RunToExit(p)) << p.Log();
+  const std::string log = p.Log();
+  EXPECT_TRUE(absl::StrContains(
+      log, absl::StrCat("t.toml: dest ", missing, "/t.conf: IO error: ", missing,
+                        ": No such file or directory (set create_dest_dirs = true to create it)\n")))
+      << log;
+  EXPECT_TRUE(absl::StrContains(log, "read /a: 0 key(s)")) << log;
+  EXPECT_TRUE(absl::EndsWith(log, "preflight: FAILED (1 problem)\n")) << log;
+  EXPECT_FALSE(std::filesystem::exists(missing)) << "preflight creates nothing";
+}
+
+// The user confwatch runs as may not write the dest directory: the check is
+// a real stage file created as that user, so run the binary as nobody
+// against a root-owned 0755 directory (the suite runs as root).
+TEST_F(CliAgainstEtcd, DestDirectoryTheUserCannotWriteFailsWithTheErrno) {
+  if (geteuid() != 0 || access("/usr/bin/setpriv", X_OK) != 0) {
+    GTEST_SKIP() << "needs root and /usr/bin/setpriv to run confwatch as another user";
+  }
+  Confdir c;
+  ASSERT_EQ(0, chmod(c.path().c_str(), 0755));  // nobody reads the confdir
+  c.AddTemplate("t.tmpl", "x");
+  const std::string locked = c.Scratch("locked");
+  const std::string open = c.Scratch("open");
+  ASSERT_EQ(0, mkdir(locked.c_str(), 0755));
+  ASSERT_EQ(0, mkdir(open.c_str(), 0755));
+  ASSERT_EQ(0, chmod(open.c_str(), 01777));
+  for (const auto& [toml, dir] : {std::pair<std::string, std::string>{"locked.toml", locked},
+                                  {"open.toml", open}}) {
+    WriteFile(c.Toml(toml), absl::StrCat("[template]\nsrc = \"t.tmpl\"\ndest = \"", dir,
+                                         "/t.conf\"\nkeys = [\"/a\"]\n"));
+  }
+  const std::string log_path = c.Scratch("nobody.log");
+  pid_t pid = SpawnLogged({"/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                           std::string(CONFWATCH_BINARY_DIR) + "/confwatch", "-confdir", c.path(),
+                           "--preflight", "-node", etcd_->endpoint()},
+                          log_path);
+  ASSERT_GT(pid, 0);
+  int status = 0;
+  if (!PollUntil([&] { return waitpid(pid, &status, WNOHANG) == pid; },
+                 std::chrono::seconds(60))) {
+    kill(pid, SIGKILL);  // setpriv's uid change cleared PR_SET_PDEATHSIG
+    waitpid(pid, nullptr, 0);
+    FAIL() << "still running after 60 s\n" << ReadWholeFile(log_path).value_or("");
+  }
+  const std::string log = ReadWholeFile(log_path).value_or("");
+  ASSERT_TRUE(WIFEXITED(status)) << log;
+  EXPECT_EQ(1, WEXITSTATUS(status)) << log;
+  EXPECT_TRUE(absl::StrContains(log, absl::StrCat("locked.toml: dest ", locked, "/t.conf: IO error: ",
+                                                  locked, ": Permission denied\n")))
+      << log;
+  EXPECT_TRUE(absl::StrContains(
+      log, absl::StrCat("open.toml: dest ", open, "/t.conf: can stage a file in ", open, "\n")))
+      << log;
+  EXPECT_TRUE(absl::EndsWith(log, "preflight: FAILED (1 problem)\n")) << log;
+  EXPECT_TRUE(std::filesystem::is_empty(open)) << "the stage file was removed";
 }
 
 TEST(PreflightUnreachable, ExitsThreeNamingTheEndpoint) {

@@ -2,7 +2,19 @@
 // /healthz and /readyz (-metrics-addr), and the [[register]] tables of its
 // config file (key present with a lease while it runs, gone at once after
 // SIGTERM).
+#include <signal.h>
+#include <stdio.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <functional>
+#include <memory>
 #include <optional>
+#include <thread>
 #include <string>
 
 #include "absl/strings/match.h"
@@ -34,6 +46,15 @@ HttpAnswer Get(int port, const std::string& path) {
 }
 
 using OpsTest = BinaryEtcdTest;
+
+// a.toml renders /app/v into a.conf; b.toml does not parse (line 3), and
+// AddFixedResource() replaces it by one rendering /app/v into b.conf.
+void AddGoodAndBrokenResource(Confdir* c) {
+  c->AddTemplate("t.tmpl", "{{getv \"/app/v\"}}\n");
+  c->AddResource("a.toml", "t.tmpl", "a.conf", "\"/app\"");
+  WriteFile(c->Toml("b.toml"), "[template]\nsrc = \"t.tmpl\"\ndest = \n");
+}
+void AddFixedResource(Confdir* c) { c->AddResource("b.toml", "t.tmpl", "b.conf", "\"/app\""); }
 
 TEST_F(OpsTest, MetricsCountWhatHappenedAndReadyzFollowsTheFirstRender) {
   Confdir c;
@@ -78,6 +99,119 @@ TEST_F(OpsTest, MetricsCountWhatHappenedAndReadyzFollowsTheFirstRender) {
                         {{"resource", "t.toml"}}),
             1.6e9);
   EXPECT_EQ(0, p.Stop()) << p.Log();
+}
+
+// A resource whose TOML does not parse is not rendered: /readyz says so,
+// naming it, the load-error gauges show it, and fixing the file (picked up
+// live through inotify) makes confwatch ready.
+TEST_F(OpsTest, ResourceThatFailsToLoadKeepsReadyzDownNamingItUntilFixed) {
+  ASSERT_TRUE(client_->Put("/app/v", "1").ok());
+  Confdir c;
+  AddGoodAndBrokenResource(&c);
+  const int port = FreePort();
+  ConfwatchProcess p(c, {"-watch", "-node", etcd_->endpoint(), "-metrics-addr",
+                         absl::StrCat("127.0.0.1:", port)});
+  ASSERT_TRUE(FileBecomes(c.Out("a.conf"), "1\n")) << p.Log();
+  ASSERT_TRUE(PollUntil([&] {
+    absl::StatusOr<std::vector<PrometheusSample>> m = ParsePrometheusText(Get(port, "/metrics").body);
+    return m.ok() && SampleValue(*m, "confwatch_source_connected") == 1 &&
+           SampleValue(*m, "confwatch_resource_last_sync_timestamp_seconds",
+                       {{"resource", "a.toml"}}) > 0;
+  })) << p.Log();
+  HttpAnswer not_ready = Get(port, "/readyz");
+  EXPECT_EQ(503, not_ready.status) << not_ready.body;
+  EXPECT_TRUE(absl::StartsWith(
+      not_ready.body,
+      absl::StrCat("not ready: conf.d/b.toml failed to load: ", c.Toml("b.toml"), ":3:")))
+      << not_ready.body;
+  absl::StatusOr<std::vector<PrometheusSample>> m = ParsePrometheusText(Get(port, "/metrics").body);
+  ASSERT_TRUE(m.ok()) << m.status();
+  EXPECT_EQ(0, SampleValue(*m, "confwatch_ready"));
+  EXPECT_EQ(1, SampleValue(*m, "confwatch_resource_load_errors"));
+  EXPECT_EQ(1, SampleValue(*m, "confwatch_resource_load_error", {{"resource", "b.toml"}}));
+
+  AddFixedResource(&c);
+  ASSERT_TRUE(FileBecomes(c.Out("b.conf"), "1\n")) << p.Log();
+  ASSERT_TRUE(PollUntil([&] { return Get(port, "/readyz").status == 200; }))
+      << Get(port, "/readyz").body << p.Log();
+  m = ParsePrometheusText(Get(port, "/metrics").body);
+  ASSERT_TRUE(m.ok()) << m.status();
+  EXPECT_EQ(1, SampleValue(*m, "confwatch_ready"));
+  EXPECT_EQ(0, SampleValue(*m, "confwatch_resource_load_errors"));
+  EXPECT_EQ(0, std::count_if(m->begin(), m->end(), [](const PrometheusSample& s) {
+              return s.name == "confwatch_resource_load_error";
+            }));
+  EXPECT_EQ(0, p.Stop()) << p.Log();
+}
+
+// The datagrams confwatch sends to $NOTIFY_SOCKET, as systemd would get them.
+class NotifySocket {
+ public:
+  explicit NotifySocket(const std::string& path) : path_(path) {
+    fd_ = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", path.c_str());
+    bound_ = fd_ >= 0 && bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
+  }
+  ~NotifySocket() {
+    if (fd_ >= 0) close(fd_);
+  }
+  NotifySocket(const NotifySocket&) = delete;
+  NotifySocket& operator=(const NotifySocket&) = delete;
+  bool bound() const { return bound_; }
+  // Everything received so far, datagrams joined by newlines.
+  const std::string& Received() {
+    char buf[4096];
+    for (ssize_t n; (n = recv(fd_, buf, sizeof(buf), 0)) > 0;) {
+      received_.append(buf, static_cast<size_t>(n)).append("\n");
+    }
+    return received_;
+  }
+
+ private:
+  std::string path_;
+  int fd_ = -1;
+  bool bound_ = false;
+  std::string received_;
+};
+
+// systemd hears READY=1 on the same readiness as /readyz: not while a
+// resource fails to load, and once it is fixed.
+TEST_F(OpsTest, SystemdReadyWaitsForAResourceThatFailsToLoad) {
+  ASSERT_TRUE(client_->Put("/app/v", "1").ok());
+  Confdir c;
+  AddGoodAndBrokenResource(&c);
+  NotifySocket notify(c.Scratch("notify"));
+  ASSERT_TRUE(notify.bound());
+  const std::string log_path = c.Scratch("confwatch.log");
+  pid_t pid = SpawnLogged({std::string(CONFWATCH_BINARY_DIR) + "/confwatch", "-confdir", c.path(),
+                           "-watch", "-node", etcd_->endpoint()},
+                          log_path, {{"NOTIFY_SOCKET", c.Scratch("notify")}});
+  ASSERT_GT(pid, 0);
+  // Whatever happens below, nothing is left running.
+  std::unique_ptr<void, std::function<void(void*)>> reap(&pid, [&pid](void*) {
+    if (pid > 0 && waitpid(pid, nullptr, WNOHANG) == 0) {
+      kill(pid, SIGKILL);
+      waitpid(pid, nullptr, 0);
+    }
+  });
+  auto log = [&] { return ReadWholeFile(log_path).value_or(""); };
+  ASSERT_TRUE(FileBecomes(c.Out("a.conf"), "1\n")) << log();
+  // The notifier polls every 100 ms: READY=1 would have come by now.
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  EXPECT_FALSE(absl::StrContains(notify.Received(), "READY=1"))
+      << notify.Received() << "\n" << log();
+
+  AddFixedResource(&c);
+  ASSERT_TRUE(FileBecomes(c.Out("b.conf"), "1\n")) << log();
+  EXPECT_TRUE(PollUntil([&] { return absl::StrContains(notify.Received(), "READY=1"); }))
+      << notify.Received() << "\n" << log();
+  kill(pid, SIGTERM);
+  int status = 0;
+  ASSERT_TRUE(PollUntil([&] { return waitpid(pid, &status, WNOHANG) == pid; })) << log();
+  pid = -1;
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << log();
 }
 
 TEST_F(OpsTest, MetricsAddressInUseIsAStartupError) {

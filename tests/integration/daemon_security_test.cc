@@ -107,6 +107,35 @@ TEST_F(SecureEtcdTest, WatchRendersTheAllowedPrefixRefusesTheOtherByNameAndHides
   EXPECT_FALSE(absl::StrContains(p.Log(), kTestReaderPassword)) << "the password is never logged";
 }
 
+// One resource reads /app/x and /zz/y, both readable; /secret lies between
+// them. etcd refuses the one watch over the range that covers both, so they
+// are watched one by one: the resource keeps following both, and a warning
+// names it as no longer read at one revision.
+TEST_F(SecureEtcdTest, RefusedCoveringWatchFallsBackToOneWatchPerPrefixAndSaysSo) {
+  ASSERT_TRUE(etcd_->GrantReaderPrefix("/zz/").ok());
+  Put("/app/x", "1");
+  Put("/zz/y", "1");
+  Put("/secret/db", "hunter2");
+  Confdir c;
+  c.AddTemplate("both.tmpl", "{{getv \"/app/x\"}} {{getv \"/zz/y\"}}\n");
+  c.AddResource("both.toml", "both.tmpl", "both.conf", "\"/app/x\", \"/zz/y\"");
+  ConfwatchProcess p(c, Flags({"-watch"}));
+  ASSERT_TRUE(FileBecomes(c.Out("both.conf"), "1 1\n")) << p.Log();
+  Put("/zz/y", "2");
+  ASSERT_TRUE(FileBecomes(c.Out("both.conf"), "1 2\n", std::chrono::seconds(30))) << p.Log();
+  Put("/app/x", "2");
+  ASSERT_TRUE(FileBecomes(c.Out("both.conf"), "2 2\n")) << p.Log();
+  const std::string log = p.Log();
+  EXPECT_TRUE(absl::StrContains(log, "both.toml: etcd refused one watch over the keys from "
+                                     "/app/x up to /zz/z (permission denied)"))
+      << log;
+  EXPECT_TRUE(absl::StrContains(log, "watching /app/x, /zz/y separately, so a transaction that "
+                                     "writes under more than one of them may reach both.toml in "
+                                     "two renders"))
+      << log;
+  EXPECT_FALSE(absl::StrContains(log, "hunter2")) << "nothing of /secret reached us";
+}
+
 TEST_F(SecureEtcdTest, OnetimeInstallsTheAllowedResourceAndExitsOneNamingTheRefusedOne) {
   Put("/app/x", "1");
   Confdir c;

@@ -1,5 +1,6 @@
 // Helpers for the etcd client's integration tests:
 //  * ConnectForTest(): an EtcdClient with short timeouts.
+//  * EtcdMetric(): one value of etcd's /metrics.
 //  * RecordingHandler: a WatchHandler that records everything a Watcher
 //    delivers and lets the test thread wait for it. Callbacks come from the
 //    Watcher's thread; every accessor locks, so the test thread may read and
@@ -15,12 +16,14 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "etcd/etcd_client.h"
 #include "etcd/watcher.h"
 #include "gtest/gtest.h"
+#include "http/http_client.h"
 
 namespace confwatch {
 
@@ -54,6 +57,21 @@ inline std::unique_ptr<EtcdClient> ConnectForTest(const std::vector<std::string>
   absl::StatusOr<std::unique_ptr<EtcdClient>> c = EtcdClient::Create(o);
   EXPECT_TRUE(c.ok()) << c.status();
   return c.ok() ? *std::move(c) : nullptr;
+}
+
+// The value of the unlabelled metric `name` on etcd's /metrics at
+// `endpoint` ("127.0.0.1:PORT", plain http), e.g.
+// "etcd_debugging_mvcc_watch_stream_total"; -1 when it cannot be read.
+inline double EtcdMetric(const std::string& endpoint, const std::string& name) {
+  absl::StatusOr<HttpReply> r = HttpGet(absl::StrCat("http://", endpoint, "/metrics"));
+  if (!r.ok() || r->status != 200) return -1;
+  const std::string metric = absl::StrCat("\n", name, " ");
+  size_t at = r->body.find(metric);
+  if (at == std::string::npos) return -1;
+  at += metric.size();
+  double n = -1;
+  if (!absl::SimpleAtod(r->body.substr(at, r->body.find('\n', at) - at), &n)) return -1;
+  return n;
 }
 
 class RecordingHandler : public WatchHandler {

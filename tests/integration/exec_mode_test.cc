@@ -8,7 +8,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/match.h"
@@ -129,6 +131,51 @@ TEST_F(ExecModeTest, ChildStartsAfterRenderGetsForwardedSignalsAndTermStopsIt) {
   EXPECT_TRUE(ChildLogHas("TERM x=1")) << ChildLog();
   EXPECT_EQ(1u, StartedPids().size()) << ChildLog();
   EXPECT_EQ(-1, kill(std::stoi(pid), 0));  // the child is gone
+}
+
+// A TOML that does not parse is a resource that never renders: the child
+// waits for it like for any other, and is not started when the wait ends.
+TEST_F(ExecModeTest, ResourceThatFailsToLoadKeepsTheChildFromStartingAndIsNamed) {
+  StartEtcdWithResource();
+  Put("/app/x", "1");
+  WriteAll(dir_.Path("conf.d/b.toml"), "[template]\nsrc = \"app.tmpl\"\ndest = \n");
+  auto p = StartConfwatch({"-exec-wait-timeout", "3s"});
+  std::optional<int> code = p->WaitExit(std::chrono::seconds(60));
+  ASSERT_TRUE(code.has_value()) << p->Log();
+  EXPECT_EQ(1, *code) << p->Log();
+  EXPECT_TRUE(StartedPids().empty()) << ChildLog();
+  EXPECT_EQ("x=1", ReadAll(Out())) << "the resource that loads was rendered";
+  const std::string log = p->Log();
+  EXPECT_TRUE(absl::StrContains(
+      log, absl::StrCat("exec: conf.d/b.toml failed to load: ", dir_.Path("conf.d/b.toml"), ":3:")))
+      << log;
+  EXPECT_TRUE(absl::StrContains(log, "exec: not every resource loaded and rendered within "
+                                     "-exec-wait-timeout 3s (1 failed to load"))
+      << log;
+}
+
+// Fixed while confwatch waits (inotify reloads conf.d): the child starts,
+// with both files rendered.
+TEST_F(ExecModeTest, ResourceFixedDuringTheWaitLetsTheChildStart) {
+  StartEtcdWithResource();
+  Put("/app/x", "1");
+  WriteAll(dir_.Path("conf.d/b.toml"), "[template]\nsrc = \"app.tmpl\"\ndest = \n");
+  auto p = StartConfwatch({"-exec-wait-timeout", "120s"});
+  ASSERT_TRUE(PollUntil([&] { return ReadAll(Out()) == "x=1"; })) << p->Log();
+  ASSERT_TRUE(PollUntil([&] { return absl::StrContains(p->Log(), "1 failed"); })) << p->Log();
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  EXPECT_TRUE(StartedPids().empty()) << "started with b.toml broken\n" << ChildLog() << p->Log();
+
+  const std::string b_out = dir_.Path("b.conf");
+  WriteAll(dir_.Path("conf.d/b.toml.tmp"),
+           absl::StrCat("[template]\nsrc = \"app.tmpl\"\ndest = \"", b_out,
+                        "\"\nkeys = [\"/app\"]\n"));
+  ASSERT_EQ(0, rename(dir_.Path("conf.d/b.toml.tmp").c_str(), dir_.Path("conf.d/b.toml").c_str()));
+  ASSERT_TRUE(PollUntil([&] { return StartedPids().size() == 1; }, std::chrono::seconds(60)))
+      << ChildLog() << p->Log();
+  EXPECT_EQ("x=1", ReadAll(b_out));
+  p->Signal(SIGTERM);
+  EXPECT_EQ(0, p->WaitExit().value_or(-1)) << p->Log();
 }
 
 // SIGTERM: the [[register]] key leaves etcd first, then the child is told to
@@ -366,7 +413,7 @@ TEST_F(ExecLifecycleTest, TemplateThatNeverRendersExits1WithoutStartingTheComman
                                    "touch " + marker};
   Process p(argv, dir_.Path("confwatch.log"));
   EXPECT_EQ(1, p.WaitExit().value_or(-1)) << p.Log();
-  EXPECT_TRUE(absl::StrContains(p.Log(), "exec: not every template rendered within "
+  EXPECT_TRUE(absl::StrContains(p.Log(), "exec: not every resource loaded and rendered within "
                                          "-exec-wait-timeout 1s"))
       << p.Log();
   EXPECT_NE(0, access(marker.c_str(), F_OK));

@@ -87,15 +87,7 @@ void AddKvResource(Confdir& c, const std::string& prefix) {
 // etcd's count of watchers it could not keep up with (blocked "victims" and
 // "unsynced" ones), from its /metrics; -1 when unreadable.
 int EtcdSlowWatchers(const std::string& endpoint) {
-  absl::StatusOr<HttpReply> r = HttpGet(absl::StrCat("http://", endpoint, "/metrics"));
-  if (!r.ok() || r->status != 200) return -1;
-  const std::string metric = "\netcd_debugging_mvcc_slow_watcher_total ";
-  size_t at = r->body.find(metric);
-  if (at == std::string::npos) return -1;
-  at += metric.size();
-  double n = -1;
-  if (!absl::SimpleAtod(r->body.substr(at, r->body.find('\n', at) - at), &n)) return -1;
-  return static_cast<int>(n);
+  return static_cast<int>(EtcdMetric(endpoint, "etcd_debugging_mvcc_slow_watcher_total"));
 }
 
 // confwatch is stopped while writes of 4 KB pile up on the keys it watches:

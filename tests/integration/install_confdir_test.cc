@@ -48,7 +48,7 @@ TEST(InstallConfdir, LoadsGoodResourcesAndReportsBadOnes) {
   EXPECT_THAT(result->resources[0].keys, ElementsAre("/prod/k"));
   ASSERT_EQ(1u, result->errors.size());
   EXPECT_EQ(dir.Path("conf.d/bad.toml") + ":2:7: src: expected a string, got integer",
-            std::string(result->errors[0].message()));
+            std::string(result->errors[0].status.message()));
 }
 
 TEST(InstallConfdir, MissingConfdIsAnError) {
@@ -69,7 +69,7 @@ TEST(InstallConfdir, UnreadableFileIsAnErrorForThatFileOnly) {
   ASSERT_EQ(1u, result->resources.size());
   ASSERT_EQ(1u, result->errors.size());
   EXPECT_EQ("IO error: " + dir.Path("conf.d/z.toml") + ": No such file or directory",
-            std::string(result->errors[0].message()));
+            std::string(result->errors[0].status.message()));
 }
 
 }  // namespace

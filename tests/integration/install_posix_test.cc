@@ -4,6 +4,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstdlib>
+
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -155,6 +158,131 @@ TEST_F(InstallPosixTest, OwnerIsAppliedWhenRoot) {
   EXPECT_EQ(InstallOutcome::kUnchanged, again->outcome);
 }
 
+// Another user (nobody, 65534) plants things at dest in a sticky
+// world-writable directory before confwatch, running as root, installs
+// there. Each case is an attack seen in a probe (issue 17).
+class PlantedDestTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (geteuid() != 0) GTEST_SKIP() << "planting as another user needs root";
+    ASSERT_EQ(0, chmod(shared_.path().c_str(), 01777));
+    // A root-only file the other user must never see the contents of.
+    secret_ = private_.Path("secret");
+    std::ofstream(secret_) << "root only\n";
+    ASSERT_EQ(0, chmod(secret_.c_str(), 0600));
+  }
+
+  // Runs `script` through /bin/sh as nobody:nogroup with no other groups.
+  void AsNobody(const std::string& script) {
+    const std::string command =
+        "setpriv --reuid=65534 --regid=65534 --clear-groups sh -c '" + script + "'";
+    ASSERT_EQ(0, std::system(command.c_str())) << command;
+  }
+
+  TemplateResource Resource() {
+    TemplateResource r;
+    r.name = "app.toml";
+    r.dest = shared_.Path("app.conf");
+    return r;
+  }
+
+  absl::StatusOr<InstallResult> Install(const TemplateResource& r,
+                                        const std::string& rendered,
+                                        InstallOptions options = {}) {
+    Installer installer(&fs_, &runner_, options);
+    return installer.Install(r, rendered);
+  }
+
+  TempDir shared_;
+  TempDir private_;
+  std::string secret_;
+  PosixFileSystem fs_;
+  PosixCommandRunner runner_;
+};
+
+TEST_F(PlantedDestTest, NoopDiffOfLinkToRootOnlyFileDoesNotShowIt) {
+  TemplateResource r = Resource();
+  AsNobody("ln -s " + secret_ + " " + r.dest);
+  InstallOptions options;
+  options.noop = true;
+  options.diff = true;
+  absl::StatusOr<InstallResult> result = Install(r, "rendered\n", options);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(InstallOutcome::kWouldChange, result->outcome);
+  EXPECT_THAT(result->diff, ::testing::Not(::testing::HasSubstr("root only")));
+  EXPECT_THAT(result->diff, ::testing::HasSubstr("+rendered\n"));
+  struct stat st {};
+  ASSERT_EQ(0, lstat(r.dest.c_str(), &st));
+  EXPECT_TRUE(S_ISLNK(st.st_mode));  // noop changed nothing
+}
+
+TEST_F(PlantedDestTest, LinkToRootOnlyFileIsReplacedNotBackedUpNorCopiedForMode) {
+  TemplateResource r = Resource();
+  r.backup = true;
+  AsNobody("ln -s " + secret_ + " " + r.dest);
+  absl::StatusOr<InstallResult> result = Install(r, "rendered\n");
+  ASSERT_TRUE(result.ok()) << result.status();
+  struct stat st {};
+  ASSERT_EQ(0, lstat(r.dest.c_str(), &st));
+  EXPECT_TRUE(S_ISREG(st.st_mode));
+  EXPECT_EQ(0644u, st.st_mode & 07777);  // not the target's 0600
+  EXPECT_EQ(0u, st.st_uid);
+  EXPECT_EQ("rendered\n", ReadAll(r.dest));
+  EXPECT_THAT(Entries(shared_.path()), ElementsAre("app.conf"));  // no app.conf.bak
+  EXPECT_EQ("root only\n", ReadAll(secret_));
+  EXPECT_EQ(0600u, StatOf(secret_).st_mode & 07777);
+}
+
+TEST_F(PlantedDestTest, LinkToUserOwnedSetuidFileGivesNoSetuid) {
+  TemplateResource r = Resource();
+  const std::string theirs = shared_.Path("theirs");
+  AsNobody("echo mine > " + theirs + " && chmod 06777 " + theirs + " && ln -s " + theirs +
+           " " + r.dest);
+  ASSERT_EQ(06777u, StatOf(theirs).st_mode & 07777);
+  absl::StatusOr<InstallResult> result = Install(r, "rendered\n");
+  ASSERT_TRUE(result.ok()) << result.status();
+  struct stat st {};
+  ASSERT_EQ(0, lstat(r.dest.c_str(), &st));
+  EXPECT_TRUE(S_ISREG(st.st_mode));
+  EXPECT_EQ(0644u, st.st_mode & 07777);
+  EXPECT_EQ(0u, st.st_uid);
+  EXPECT_EQ("mine\n", ReadAll(theirs));  // not written through the link
+}
+
+TEST_F(PlantedDestTest, WorldWritableFilePlantedByAnotherUserBecomesRoots0644) {
+  TemplateResource r = Resource();
+  AsNobody("echo planted > " + r.dest + " && chmod 0666 " + r.dest);
+  absl::StatusOr<InstallResult> result = Install(r, "rendered\n");
+  ASSERT_TRUE(result.ok()) << result.status();
+  struct stat st = StatOf(r.dest);
+  EXPECT_EQ(0644u, st.st_mode & 07777);
+  EXPECT_EQ(0u, st.st_uid);
+  EXPECT_EQ(0u, st.st_gid);
+  EXPECT_EQ("rendered\n", ReadAll(r.dest));
+  // The other user can no longer change what root's consumer reads.
+  const std::string append = "setpriv --reuid=65534 --regid=65534 --clear-groups sh -c 'echo x >> " +
+                             r.dest + "' 2>/dev/null";
+  EXPECT_NE(0, std::system(append.c_str()));
+  EXPECT_EQ("rendered\n", ReadAll(r.dest));
+}
+
+TEST(PosixFileSystem, ReadFileNeverFollowsASymlink) {
+  TempDir dir;
+  PosixFileSystem fs;
+  std::ofstream(dir.Path("target")) << "target\n";
+  ASSERT_EQ(0, symlink(dir.Path("target").c_str(), dir.Path("link").c_str()));
+  std::string contents;
+  EXPECT_EQ(ELOOP, fs.ReadFile(dir.Path("link"), &contents));
+  EXPECT_EQ("", contents);
+  int fd = -1;
+  EXPECT_EQ(ELOOP, fs.OpenTruncate(dir.Path("link"), &fd));
+  FileInfo info;
+  ASSERT_EQ(0, fs.Lstat(dir.Path("link"), &info));
+  EXPECT_TRUE(info.is_symlink);
+  EXPECT_FALSE(info.is_regular);
+  EXPECT_EQ("target\n", ReadAll(dir.Path("target")));
+}
+
 TEST(PosixFileSystem, CreateUniqueNeverReusesAName) {
   TempDir dir;
   PosixFileSystem fs;
@@ -175,7 +303,7 @@ TEST(PosixFileSystem, ErrorsAreErrnoValues) {
   TempDir dir;
   PosixFileSystem fs;
   FileInfo info;
-  EXPECT_EQ(ENOENT, fs.Stat(dir.Path("nope"), &info));
+  EXPECT_EQ(ENOENT, fs.Lstat(dir.Path("nope"), &info));
   int fd = -1;
   std::string path;
   EXPECT_EQ(ENOENT, fs.CreateUnique(dir.Path("nope"), ".x.", 0600, &fd, &path));

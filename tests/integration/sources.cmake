@@ -4,13 +4,16 @@
 confwatch_module(daemon_integration
   INTEGRATION
     ${CMAKE_SOURCE_DIR}/tests/integration/daemon_cli_test.cc
+    ${CMAKE_SOURCE_DIR}/tests/integration/daemon_consistency_test.cc
     ${CMAKE_SOURCE_DIR}/tests/integration/daemon_file_backend_test.cc
     ${CMAKE_SOURCE_DIR}/tests/integration/daemon_ops_test.cc
     ${CMAKE_SOURCE_DIR}/tests/integration/daemon_watch_test.cc
     ${CMAKE_SOURCE_DIR}/tests/integration/daemon_security_test.cc
+    ${CMAKE_SOURCE_DIR}/tests/integration/daemon_secrets_test.cc
     ${CMAKE_SOURCE_DIR}/tests/integration/daemon_recovery_test.cc
     ${CMAKE_SOURCE_DIR}/tests/integration/srv_discovery_test.cc
   FAULTS
+    ${CMAKE_SOURCE_DIR}/tests/integration/consistency_property_test.cc
     ${CMAKE_SOURCE_DIR}/tests/integration/faults_test.cc
     ${CMAKE_SOURCE_DIR}/tests/integration/faults_cluster_test.cc
     ${CMAKE_SOURCE_DIR}/tests/integration/faults_load_test.cc

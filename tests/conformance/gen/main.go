@@ -74,6 +74,9 @@ func render(c *caseSpec, store map[string]string) (string, error) {
 	for name, fn := range sprigFuncMap() {
 		funcs[name] = fn
 	}
+	for name, fn := range extraFuncMap() {
+		funcs[name] = fn
+	}
 	tmpl, err := template.New(templateName).Funcs(funcs).Parse(c.Template)
 	if err != nil {
 		return "", err

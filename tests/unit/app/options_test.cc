@@ -33,6 +33,13 @@ class FakeEnvironment : public Environment {
     if (it == files.end()) return absl::NotFoundError(path + ": no such file");
     return it->second;
   }
+  absl::StatusOr<std::string> ReadFileAndMode(const std::string& path,
+                                              mode_t* mode) const override {
+    auto it = modes.find(path);
+    *mode = it == modes.end() ? 0600 : it->second;
+    return ReadFile(path);
+  }
+  std::map<std::string, mode_t> modes;  // 0600 unless listed
 };
 
 absl::StatusOr<Options> Parse(std::vector<std::string> args,
@@ -463,6 +470,45 @@ TEST(LoadOptions, HelpAndVersionIgnoreABrokenConfigFile) {
   EXPECT_FALSE(Parse({}, env).ok());
 }
 
+TEST(LoadOptions, PasswordFileIsReadOnceWithOneTrailingNewlineDropped) {
+  FakeEnvironment env;
+  env.files = {{"/run/secrets/pw", "s3cret\n\n"}, {"/c.toml", "password_file = \"/pw2\"\n"},
+               {"/pw2", "from-config\n"}};
+  absl::StatusOr<Options> o = Parse({"-password-file", "/run/secrets/pw"}, env);
+  ASSERT_TRUE(o.ok()) << o.status();
+  EXPECT_EQ("s3cret\n", o->password);  // only one newline is dropped
+  EXPECT_EQ("node=127.0.0.1:2379 password=<redacted> password-file=/run/secrets/pw",
+            Described({"-password-file", "/run/secrets/pw"}, env));
+
+  o = Parse({"-config-file", "/c.toml"}, env);
+  ASSERT_TRUE(o.ok()) << o.status();
+  EXPECT_EQ("from-config", o->password);
+
+  env.vars = {{"CONFWATCH_PASSWORD_FILE", "/pw2"}};
+  o = Parse({}, env);
+  ASSERT_TRUE(o.ok()) << o.status();
+  EXPECT_EQ("from-config", o->password);
+}
+
+TEST(LoadOptions, PasswordFileOthersCanReadIsRefused) {
+  FakeEnvironment env;
+  env.files = {{"/pw", "s3cret\n"}};
+  const std::pair<mode_t, const char*> cases[] = {
+      {0644, "password file /pw is readable by group or others (mode 0644): chmod 600 it"},
+      {0640, "password file /pw is readable by group or others (mode 0640): chmod 600 it"},
+      {0604, "password file /pw is readable by group or others (mode 0604): chmod 600 it"},
+  };
+  for (const auto& [mode, message] : cases) {
+    env.modes["/pw"] = mode;
+    EXPECT_EQ(message, Described({"-password-file", "/pw"}, env));
+  }
+  env.modes["/pw"] = 0400;
+  EXPECT_TRUE(Parse({"-password-file", "/pw"}, env).ok());
+  EXPECT_EQ("password file /missing: no such file", Described({"-password-file", "/missing"}, env));
+  EXPECT_EQ("-password-file and -password are both set: keep one",
+            Described({"-password-file", "/pw", "-password", "x"}, env));
+}
+
 // Every flag the brief names, with a value it must accept. Written out here,
 // not taken from the option table, so a flag missing from the table fails.
 const std::pair<const char*, const char*> kEveryFlag[] = {
@@ -479,6 +525,7 @@ const std::pair<const char*, const char*> kEveryFlag[] = {
     {"scheme", "https"},      {"file", "/f"},
     {"filter", "*.yaml"},     {"version", ""},
     {"diff", ""},             {"log-format", "json"},
+    {"diff-secrets", ""},     {"password-file", "/pw"},
     {"check-config", ""},     {"preflight", ""},
     {"metrics-addr", ":9100"}, {"subreaper", ""},
     {"exec-wait-timeout", "5s"}, {"help", ""},
@@ -501,6 +548,7 @@ TEST(LoadOptions, EveryFlagIsAccepted) {
     if (std::string(name) == "client-key") args.push_back("-client-cert=/c");
     FakeEnvironment env;
     env.files["/c.toml"] = "";
+    env.files["/pw"] = "p\n";
     absl::StatusOr<Options> o = Parse(args, env);
     EXPECT_TRUE(o.ok()) << name << ": " << o.status();
   }

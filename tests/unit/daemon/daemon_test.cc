@@ -54,7 +54,9 @@ class RecordingRunner : public CommandRunner {
 
 class NoSignals : public ProcessSignaller {
  public:
-  absl::Status SignalPidFile(const std::string&, int) override { return absl::OkStatus(); }
+  absl::StatusOr<pid_t> SignalPidFile(const std::string&, int, const PidFileOwners&) override {
+    return 2;
+  }
   absl::Status SignalPid(pid_t, int) override { return absl::OkStatus(); }
 };
 
@@ -166,6 +168,34 @@ TEST_F(DaemonTest, OnetimeWithUnreachableSourceFailsNamingIt) {
   absl::Status s = MakeDaemon().RunOnce();
   EXPECT_TRUE(absl::StrContains(s.message(), "fake: connection refused")) << s.message();
   EXPECT_EQ("<missing>", ReadFile(Out("a")));
+}
+
+// A resource that fails to load counts as not rendered and is listed by name
+// (readiness and exec mode report the list) until a configuration reload
+// loads it.
+TEST_F(DaemonTest, ResourcesThatFailToLoadAreListedUntilAReloadLoadsThem) {
+  source_.Set("/app/x", "1");
+  AddResource("good", R"("/app")", "{{getv \"/app/x\"}}");
+  AddResource("broken", R"("/app")", "{{if}}");
+  WriteFile(dir_ + "/conf.d/bad.toml", "[template\nsrc=");
+  StartWatch();
+  ASSERT_TRUE(Eventually([&] { return ReadFile(Out("good")) == "1"; }));
+  EXPECT_FALSE(daemon_->stats().all_rendered.load()) << "bad and broken were never rendered";
+  std::vector<ResourceLoadError> errors = daemon_->LoadErrors();
+  ASSERT_EQ(2u, errors.size());
+  EXPECT_EQ("bad.toml", errors[0].name);
+  EXPECT_TRUE(absl::StartsWith(errors[0].status.message(), dir_ + "/conf.d/bad.toml:1:"))
+      << errors[0].status;
+  EXPECT_EQ("broken.toml", errors[1].name);
+  EXPECT_EQ("broken.toml: template: broken.tmpl:1: missing value for if",
+            errors[1].status.message());
+
+  AddResource("broken", R"("/app")", "b{{getv \"/app/x\"}}");
+  AddResource("bad", R"("/app")", "c{{getv \"/app/x\"}}");
+  daemon_->ReloadConfig();
+  ASSERT_TRUE(Eventually([&] { return daemon_->LoadErrors().empty(); }));
+  EXPECT_TRUE(Eventually([&] { return ReadFile(Out("bad")) == "c1"; }));
+  EXPECT_TRUE(Eventually([&] { return daemon_->stats().all_rendered.load(); }));
 }
 
 TEST_F(DaemonTest, WatchFollowsChangesAndRendersOnlyAffectedResources) {
@@ -464,6 +494,77 @@ TEST_F(DaemonTest, ForbiddenPrefixFailsItsResourceOnlyAndAReloadRetriesIt) {
   ASSERT_TRUE(Eventually([&] { return ReadFile(Out("secret")) == "s"; }));
   EXPECT_EQ(std::vector<std::string>({"/app/x", "/secret/db"}), source_.followed());
   EXPECT_TRUE(Eventually([&] { return daemon_->stats().all_rendered.load(); }));
+}
+
+// A resource that reads several watched prefixes asks the source to deliver
+// them together (one revision per render); one prefix asks for nothing, and
+// resources with the same prefixes share one group.
+TEST_F(DaemonTest, ResourcesReadingSeveralPrefixesAreFollowedAsGroups) {
+  source_.Set("/c/k", "1");
+  source_.Set("/d/k", "1");
+  source_.Set("/e/k", "1");
+  AddResource("cd", R"("/c", "/d/k")", "{{getv \"/c/k\"}}{{getv \"/d/k\"}}");
+  AddResource("dc", R"("/d", "/c/k")", "{{getv \"/c/k\"}}");
+  AddResource("e", R"("/e")", "{{getv \"/e/k\"}}");
+  StartWatch();
+  ASSERT_TRUE(Eventually([&] { return ReadFile(Out("e")) == "1"; }));
+  EXPECT_EQ(std::vector<std::string>({"/c", "/d", "/e"}), source_.followed());
+  std::vector<PrefixGroup> together = source_.together();
+  ASSERT_EQ(1u, together.size());
+  EXPECT_EQ(std::vector<std::string>({"/c", "/d"}), together[0].prefixes);
+  EXPECT_EQ("cd.toml, dc.toml", together[0].label);
+}
+
+// Two resources read /c and /d apart; a third that reads both arrives with a
+// configuration reload: the watched prefixes stay the same, but they must now
+// be followed together.
+TEST_F(DaemonTest, ANewResourceReadingTwoFollowedPrefixesGroupsThem) {
+  source_.Set("/c/k", "1");
+  source_.Set("/d/k", "1");
+  AddResource("c", R"("/c")", "{{getv \"/c/k\"}}");
+  AddResource("d", R"("/d")", "{{getv \"/d/k\"}}");
+  StartWatch();
+  ASSERT_TRUE(Eventually([&] { return daemon_->stats().all_rendered.load(); }));
+  EXPECT_TRUE(source_.together().empty());
+  AddResource("cd", R"("/c", "/d")", "{{getv \"/c/k\"}}{{getv \"/d/k\"}}");
+  daemon_->ReloadConfig();
+  ASSERT_TRUE(Eventually([&] { return ReadFile(Out("cd")) == "11"; }));
+  ASSERT_TRUE(Eventually([&] { return source_.together().size() == 1; }));
+  EXPECT_EQ(std::vector<std::string>({"/c", "/d"}), source_.together()[0].prefixes);
+}
+
+// A resync of a group replaces all of its prefixes in one step: no render
+// sees one prefix re-read and the other not.
+TEST_F(DaemonTest, ResyncOfSeveralPrefixesReplacesThemTogether) {
+  source_.Set("/c/k", "1");
+  source_.Set("/d/k", "1");
+  AddResource("cd", R"("/c", "/d")", "{{getv \"/c/k\"}}{{getv \"/d/k\"}}");
+  StartWatch();
+  ASSERT_TRUE(Eventually([&] { return ReadFile(Out("cd")) == "11"; }));
+  source_.SetSilently("/c/k", "2");
+  source_.SetSilently("/d/k", "2");
+  source_.PushResync(std::vector<std::string>{"/c", "/d"});
+  ASSERT_TRUE(Eventually([&] { return ReadFile(Out("cd")) == "22"; }));
+}
+
+// Reading everything again (new prefixes to follow) replaces the store; an
+// event the old following had queued just before it stopped is older than
+// that read and must not overwrite it (it would stay until the key changes
+// again, since the new following starts after the read).
+TEST_F(DaemonTest, EventQueuedByAStoppedFollowingDoesNotUndoTheNewerRead) {
+  source_.Set("/k/a", "1");
+  AddResource("k", R"("/k")", "{{getv \"/k/a\"}}");
+  StartWatch();
+  ASSERT_TRUE(Eventually([&] { return ReadFile(Out("k")) == "1"; }));
+  source_.DeliverOnStop(KeyChange{"/k/a", "1", false});
+  source_.SetSilently("/k/a", "2");
+  source_.Set("/o/x", "o");
+  AddResource("o", R"("/o")", "{{getv \"/o/x\"}}");
+  daemon_->ReloadConfig();
+  ASSERT_TRUE(Eventually([&] { return ReadFile(Out("o")) == "o"; }));
+  EXPECT_TRUE(Eventually([&] { return ReadFile(Out("k")) == "2"; }));
+  absl::SleepFor(absl::Milliseconds(300));
+  EXPECT_EQ("2", ReadFile(Out("k")));
 }
 
 TEST_F(DaemonTest, ForbiddenPrefixIsAskedAgainOnATimerAndRendersOnceGranted) {

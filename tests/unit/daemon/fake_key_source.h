@@ -8,6 +8,7 @@
 
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -48,16 +49,29 @@ class FakeKeySource : public KeySource {
     return snap;
   }
 
-  absl::Status Follow(const std::vector<std::string>& prefixes, int64_t revision,
+  absl::Status Follow(const std::vector<std::string>& prefixes,
+                      const std::vector<PrefixGroup>& together, int64_t revision,
                       ChangeSink* sink) override {
     std::lock_guard<std::mutex> lock(mu_);
     sink_ = sink;
     followed_ = prefixes;
+    together_ = together;
     return absl::OkStatus();
   }
   void StopFollowing() override {
     std::lock_guard<std::mutex> lock(mu_);
+    // A watch thread that delivered an old event just before it was stopped.
+    if (sink_ != nullptr && on_stop_) {
+      sink_->OnChanges({*on_stop_}, revision_ - 1);
+      on_stop_.reset();
+    }
     sink_ = nullptr;
+  }
+  // The next StopFollowing first delivers this change (without touching the
+  // keys), as a watch thread may have queued it just before being stopped.
+  void DeliverOnStop(KeyChange change) {
+    std::lock_guard<std::mutex> lock(mu_);
+    on_stop_ = std::move(change);
   }
 
   // Sets a key before the daemon starts (no event).
@@ -77,14 +91,21 @@ class FakeKeySource : public KeySource {
     Deliver({KeyChange{key, "", true}});
   }
   // A compaction: the daemon receives a fresh read of `prefix`.
-  void PushResync(const std::string& prefix) {
+  void PushResync(const std::string& prefix) { PushResync(std::vector<std::string>{prefix}); }
+  // The same for several prefixes read at one revision.
+  void PushResync(const std::vector<std::string>& prefixes) {
     std::lock_guard<std::mutex> lock(mu_);
     SourceSnapshot snap;
     snap.revision = ++revision_;
     for (const auto& [k, v] : keys_) {
-      if (absl::StartsWith(k, prefix)) snap.kvs.push_back({k, v});
+      for (const std::string& p : prefixes) {
+        if (absl::StartsWith(k, p)) {
+          snap.kvs.push_back({k, v});
+          break;
+        }
+      }
     }
-    if (sink_) sink_->OnResync(prefix, std::move(snap));
+    if (sink_) sink_->OnResync(prefixes, std::move(snap));
   }
   // etcd refusing the watch of `prefix` when it is created again (read
   // access revoked): the sink hears of it, as from the etcd watch thread.
@@ -121,6 +142,10 @@ class FakeKeySource : public KeySource {
     std::lock_guard<std::mutex> lock(mu_);
     return followed_;
   }
+  std::vector<PrefixGroup> together() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return together_;
+  }
 
  private:
   void Deliver(std::vector<KeyChange> changes) {
@@ -136,6 +161,8 @@ class FakeKeySource : public KeySource {
   int reads_ = 0;
   ChangeSink* sink_ = nullptr;
   std::vector<std::string> followed_;
+  std::vector<PrefixGroup> together_;
+  std::optional<KeyChange> on_stop_;
 };
 
 }  // namespace confwatch

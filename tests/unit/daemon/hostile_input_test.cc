@@ -116,9 +116,11 @@ TEST(HostileInput, EachBadInputFailsAloneNamingItsFileAndTheRestWorks) {
       ResourceSet::Load(dir.path(), "", &cache);
   ASSERT_TRUE(set.ok()) << set.status();
   EXPECT_EQ(files, (*set)->resources().size() + (*set)->errors().size());
-  for (const absl::Status& e : (*set)->errors()) {
-    EXPECT_TRUE(absl::StrContains(e.message(), ".toml") || absl::StrContains(e.message(), ".tmpl"))
-        << e;
+  for (const ResourceLoadError& e : (*set)->errors()) {
+    const absl::string_view message = e.status.message();
+    EXPECT_TRUE(absl::StrContains(message, ".toml") || absl::StrContains(message, ".tmpl"))
+        << e.status;
+    EXPECT_TRUE(absl::EndsWith(e.name, ".toml")) << e.name << ": " << e.status;
   }
   bool good_loaded = false;
   for (const LoadedResource& r : (*set)->resources()) good_loaded |= r.config.name == "good.toml";

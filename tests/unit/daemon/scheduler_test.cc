@@ -3,12 +3,11 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "tests/unit/daemon/test_time.h"
 
 namespace confwatch {
 namespace {
 
-const absl::Time kT0 = absl::FromUnixSeconds(1000);
-absl::Time At(int ms) { return kT0 + absl::Milliseconds(ms); }
 
 TEST(Scheduler, EveryResourceRendersOnceAtStart) {
   Scheduler s;

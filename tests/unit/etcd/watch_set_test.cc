@@ -219,6 +219,36 @@ TEST(WatchSet, RefusedCreateFailsWithReasonAndFreesTheNextCreate) {
   EXPECT_EQ(NextCreate(set), "/app/ from 9");
 }
 
+TEST(WatchSet, ARangeWatchAsksForItsRangeAndAPrefixWatchForItsPrefix) {
+  WatchSet set;
+  ASSERT_TRUE(set.Add("/c", 7, KeyRange{"/c", "/e"}).ok());
+  ASSERT_TRUE(set.Add("/x", 7).ok());
+  std::optional<WatchSet::Create> c = set.NextCreate();
+  ASSERT_TRUE(c.has_value());
+  EXPECT_EQ(c->range.key, "/c");
+  EXPECT_EQ(c->range.range_end, "/e");
+  Apply(set, Created(0, 7));
+  c = set.NextCreate();
+  ASSERT_TRUE(c.has_value());
+  EXPECT_EQ(c->range.key, "/x");
+  EXPECT_EQ(c->range.range_end, "/y");
+}
+
+TEST(WatchSet, ARefusedRangeWatchSaysWhichRangeItCovered) {
+  WatchSet set;
+  ASSERT_TRUE(set.Add("/c", 9, KeyRange{"/c", "/e"}).ok());
+  set.NextCreate();
+  WatchResponse r = Created(-1, 20);
+  r.set_canceled(true);
+  r.set_cancel_reason("etcdserver: permission denied");
+  std::vector<WatchSet::Action> actions = set.Apply(r);
+  ASSERT_EQ(actions.size(), 1u);
+  EXPECT_EQ(actions[0].kind, Kind::kFailed);
+  EXPECT_EQ(actions[0].revision, 9);
+  EXPECT_EQ(actions[0].range.key, "/c");
+  EXPECT_EQ(actions[0].range.range_end, "/e");
+}
+
 TEST(WatchSet, RemovedWhileCreatingGetsCanceledOnceCreated) {
   WatchSet set;
   ASSERT_TRUE(set.Add("/a/", 1).ok());

@@ -90,5 +90,54 @@ TEST(ParseResponseHead, RefusesWhatIsNotAStatusLine) {
   }
 }
 
+// Fed one byte at a time and all at once, the scanner must say the same.
+RequestHeadScanner::State FeedBytewise(RequestHeadScanner* s, absl::string_view data) {
+  RequestHeadScanner::State state = RequestHeadScanner::State::kNeedMore;
+  for (char c : data) state = s->Feed(absl::string_view(&c, 1));
+  return state;
+}
+
+TEST(RequestHeadScanner, FindsTheHeadEndSkippingLeadingEmptyLinesInAnyPieces) {
+  using State = RequestHeadScanner::State;
+  const struct {
+    const char* received;
+    State state;
+    const char* head;
+  } cases[] = {
+      {"GET / HTTP/1.1\r\nHost: h\r\n\r\n", State::kComplete, "GET / HTTP/1.1\r\nHost: h\r\n"},
+      {"GET / HTTP/1.1\n\nbody", State::kComplete, "GET / HTTP/1.1\n"},
+      {"GET / HTTP/1.1\n\r\n", State::kComplete, "GET / HTTP/1.1\n"},
+      {"\r\n\nGET / HTTP/1.1\r\n\r\n", State::kComplete, "GET / HTTP/1.1\r\n"},
+      {"\r\rGET / HTTP/1.1\r\n\r\n", State::kComplete, "\r\rGET / HTTP/1.1\r\n"},
+      {"GET / HTTP/1.1\r\nHost:", State::kNeedMore, ""},
+      {"\r\n\r\n", State::kNeedMore, ""},
+      {"GET / HTTP/1.1\r\nX: 0123456789\r\n\r\n", State::kTooLarge, ""},  // 33 bytes
+      {"\r\n\r\nGET / HTTP/1.1\r\nX: 01234\r\n\r\n", State::kComplete,
+       "GET / HTTP/1.1\r\nX: 01234\r\n"},  // 28 bytes after the skipped lines
+      {"\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r", State::kTooLarge, ""},
+  };
+  for (const auto& c : cases) {
+    RequestHeadScanner at_once(30);
+    RequestHeadScanner bytewise(30);
+    EXPECT_EQ(c.state, at_once.Feed(c.received)) << c.received;
+    EXPECT_EQ(c.state, FeedBytewise(&bytewise, c.received)) << c.received;
+    if (c.state == State::kComplete) {
+      EXPECT_EQ(c.head, at_once.head());
+      EXPECT_EQ(c.head, bytewise.head());
+    }
+  }
+}
+
+TEST(RequestHeadScanner, AHeadEndingExactlyAtTheLimitFits) {
+  const std::string head = "GET / HTTP/1.1\r\nX: " + std::string(10, 'a') + "\r\n\r\n";
+  RequestHeadScanner fits(head.size());
+  EXPECT_EQ(RequestHeadScanner::State::kComplete, fits.Feed(head));
+  RequestHeadScanner one_short(head.size() - 1);
+  EXPECT_EQ(RequestHeadScanner::State::kTooLarge, one_short.Feed(head));
+  // Once decided, more bytes change nothing.
+  EXPECT_EQ(RequestHeadScanner::State::kComplete, fits.Feed("GET /x HTTP/1.1\r\n\r\n"));
+  EXPECT_EQ("GET / HTTP/1.1\r\nX: aaaaaaaaaa\r\n", fits.head());
+}
+
 }  // namespace
 }  // namespace confwatch

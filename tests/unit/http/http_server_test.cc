@@ -170,10 +170,9 @@ TEST_F(HttpServerTest, AThrowingHandlerIs500AndTheServerGoesOn) {
   EXPECT_EQ(0u, Exchange(port_, "GET /hello HTTP/1.1\r\n\r\n").find("HTTP/1.1 200 OK\r\n"));
 }
 
-// The reason for two request threads: one client that stalls mid-request
-// holds a thread until its deadline, and the other must go on answering.
+// A client that stalls mid-request holds nothing but its connection.
 TEST_F(HttpServerTest, ConcurrentRequestsAreAnsweredWhileOneClientStalls) {
-  Start();  // 2 threads, 2 s deadline
+  Start();  // 2 s deadline
   const int stalled = Connect(port_);
   Send(stalled, "GET /hello HTTP/1.1\r\n");
   absl::SleepFor(absl::Milliseconds(50));  // a thread has taken it
@@ -207,6 +206,39 @@ TEST_F(HttpServerTest, StopAbortsAHeadBeingReadAndFreesThePort) {
 
   HttpServer again([](const HttpRequest&) { return HttpResponse(); }, HttpServer::Options());
   EXPECT_TRUE(again.Start("127.0.0.1", port_).ok());
+}
+
+// worker_paths run on the worker: the loop answers the rest meanwhile, and
+// Stop() waits for the handler that runs, then cuts its answer.
+TEST(HttpServer, AWorkerPathHandlerDelaysNeitherOtherPathsNorStopBeyondItself) {
+  std::atomic<bool> release{false};
+  HttpServer::Options options;
+  options.worker_paths = {"/slow"};
+  HttpServer server(
+      [&release](const HttpRequest& r) {
+        while (r.path == "/slow" && !release) absl::SleepFor(absl::Milliseconds(5));
+        HttpResponse res;
+        res.body = r.path;
+        return res;
+      },
+      options);
+  ASSERT_TRUE(server.Start("127.0.0.1", 0).ok());
+  const int slow = Connect(server.port());
+  Send(slow, "GET /slow HTTP/1.1\r\n\r\n");
+  absl::SleepFor(absl::Milliseconds(50));  // the worker has taken it
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_TRUE(absl::EndsWith(Exchange(server.port(), "GET /fast HTTP/1.1\r\n\r\n"), "\r\n\r\n/fast"));
+  EXPECT_LT(MsSince(start), 1000);
+  std::thread releaser([&release] {
+    absl::SleepFor(absl::Milliseconds(300));
+    release = true;
+  });
+  const auto stop_start = std::chrono::steady_clock::now();
+  server.Stop();
+  EXPECT_GE(MsSince(stop_start), 250) << "Stop() returned while the handler still ran";
+  releaser.join();
+  EXPECT_EQ("", ReadAll(slow));  // closed without the answer
+  close(slow);
 }
 
 TEST(HttpServer, BindErrorsCarryTheOsWords) {

@@ -33,7 +33,7 @@ TEST(DaemonMetrics, EveryCounterUnderItsNameAndType) {
   DaemonStats stats;
   SetEveryCounter(&stats);
   PrometheusText text;
-  AppendDaemonMetrics(stats, /*watch_mode=*/true, &text);
+  AppendDaemonMetrics(stats, /*load_errors=*/{}, /*watch_mode=*/true, &text);
   absl::StatusOr<std::vector<PrometheusSample>> samples = ParsePrometheusText(text.str());
   ASSERT_TRUE(samples.ok()) << samples.status() << "\n" << text.str();
   const struct {
@@ -53,6 +53,7 @@ TEST(DaemonMetrics, EveryCounterUnderItsNameAndType) {
       {"confwatch_revision", "gauge", 123456789012},
       {"confwatch_source_connected", "gauge", 0},
       {"confwatch_ready", "gauge", 0},
+      {"confwatch_resource_load_errors", "gauge", 0},
   };
   ASSERT_EQ(std::size(want), samples->size());
   for (size_t i = 0; i < samples->size(); ++i) {
@@ -69,18 +70,18 @@ TEST(DaemonMetrics, ReadyOnlyWhenEverythingRenderedAndTheWatchIsConnected) {
   EXPECT_EQ(
       "not ready: waiting for the first render of every resource; the key source is not "
       "connected",
-      DaemonReadiness(stats, true).message());
+      DaemonReadiness(stats, {}, true).message());
   stats.all_rendered = true;
-  EXPECT_EQ("not ready: the key source is not connected", DaemonReadiness(stats, true).message());
+  EXPECT_EQ("not ready: the key source is not connected", DaemonReadiness(stats, {}, true).message());
   stats.all_rendered = false;
   stats.source_connected = true;
   EXPECT_EQ("not ready: waiting for the first render of every resource",
-            DaemonReadiness(stats, true).message());
+            DaemonReadiness(stats, {}, true).message());
   stats.all_rendered = true;
-  EXPECT_TRUE(DaemonReadiness(stats, true).ok());
+  EXPECT_TRUE(DaemonReadiness(stats, {}, true).ok());
 
   PrometheusText text;
-  AppendDaemonMetrics(stats, true, &text);
+  AppendDaemonMetrics(stats, {}, true, &text);
   absl::StatusOr<std::vector<PrometheusSample>> samples = ParsePrometheusText(text.str());
   ASSERT_TRUE(samples.ok());
   EXPECT_EQ(1, SampleValue(*samples, "confwatch_ready"));
@@ -91,9 +92,58 @@ TEST(DaemonMetrics, ReadyOnlyWhenEverythingRenderedAndTheWatchIsConnected) {
 TEST(DaemonMetrics, IntervalModeIsReadyOnceEverythingRendered) {
   DaemonStats stats;
   EXPECT_EQ("not ready: waiting for the first render of every resource",
-            DaemonReadiness(stats, false).message());
+            DaemonReadiness(stats, {}, false).message());
   stats.all_rendered = true;
-  EXPECT_TRUE(DaemonReadiness(stats, false).ok());
+  EXPECT_TRUE(DaemonReadiness(stats, {}, false).ok());
+}
+
+// A resource that failed to load was never rendered: not ready, naming each
+// one, even when every resource that loaded rendered and the watch is up.
+TEST(DaemonMetrics, AResourceThatFailedToLoadKeepsItNotReadyAndIsNamed) {
+  DaemonStats stats;
+  stats.all_rendered = true;
+  stats.source_connected = true;
+  const std::vector<ResourceLoadError> load_errors = {
+      {"b.toml", absl::InvalidArgumentError("/etc/confd/conf.d/b.toml:3:7: expected a value")},
+      {"app/c.toml", absl::InvalidArgumentError("app/c.toml: template: c.tmpl:1: unexpected EOF")},
+  };
+  EXPECT_EQ(
+      "not ready: conf.d/b.toml failed to load: /etc/confd/conf.d/b.toml:3:7: expected a value; "
+      "conf.d/app/c.toml failed to load: app/c.toml: template: c.tmpl:1: unexpected EOF",
+      DaemonReadiness(stats, load_errors, true).message());
+  EXPECT_EQ(absl::StatusCode::kFailedPrecondition,
+            DaemonReadiness(stats, load_errors, false).code());
+  stats.all_rendered = false;
+  EXPECT_EQ(
+      "not ready: conf.d/b.toml failed to load: /etc/confd/conf.d/b.toml:3:7: expected a value; "
+      "conf.d/app/c.toml failed to load: app/c.toml: template: c.tmpl:1: unexpected EOF; "
+      "waiting for the first render of every resource",
+      DaemonReadiness(stats, load_errors, true).message());
+
+  PrometheusText text;
+  AppendDaemonMetrics(stats, load_errors, true, &text);
+  absl::StatusOr<std::vector<PrometheusSample>> samples = ParsePrometheusText(text.str());
+  ASSERT_TRUE(samples.ok()) << samples.status() << "\n" << text.str();
+  EXPECT_EQ(0, SampleValue(*samples, "confwatch_ready"));
+  EXPECT_EQ(2, SampleValue(*samples, "confwatch_resource_load_errors"));
+  EXPECT_EQ(1, SampleValue(*samples, "confwatch_resource_load_error", {{"resource", "b.toml"}}));
+  EXPECT_EQ(1,
+            SampleValue(*samples, "confwatch_resource_load_error", {{"resource", "app/c.toml"}}));
+}
+
+// An error listing conf.d itself belongs to no one file.
+TEST(DaemonMetrics, ConfdListingErrorIsNamedConfd) {
+  DaemonStats stats;
+  stats.all_rendered = true;
+  const std::vector<ResourceLoadError> load_errors = {
+      {"", absl::PermissionDeniedError("IO error: /etc/confd/conf.d: Permission denied")}};
+  EXPECT_EQ("not ready: conf.d failed to load: IO error: /etc/confd/conf.d: Permission denied",
+            DaemonReadiness(stats, load_errors, false).message());
+  PrometheusText text;
+  AppendDaemonMetrics(stats, load_errors, false, &text);
+  absl::StatusOr<std::vector<PrometheusSample>> samples = ParsePrometheusText(text.str());
+  ASSERT_TRUE(samples.ok()) << samples.status();
+  EXPECT_EQ(1, SampleValue(*samples, "confwatch_resource_load_error", {{"resource", "conf.d"}}));
 }
 
 // The page as run.cc will serve it: the daemon's families plus families the
@@ -105,7 +155,7 @@ TEST(DaemonMetrics, WholeMetricsPageIsValidPrometheusText) {
   stats.all_rendered = true;
   stats.source_connected = true;
   MetricsRegistry registry;
-  registry.Add(DaemonMetricsCollector(&stats, true));
+  registry.Add(DaemonMetricsCollector(&stats, [] { return std::vector<ResourceLoadError>(); }, true));
   registry.Add([](PrometheusText* out) {
     for (const char* resource : {"nginx.toml", "odd \"name\"\\.toml"}) {
       out->Gauge("confwatch_resource_last_sync_timestamp_seconds",
@@ -114,14 +164,14 @@ TEST(DaemonMetrics, WholeMetricsPageIsValidPrometheusText) {
     }
   });
   MetricsServer server([&registry] { return registry.Render(); },
-                       [&stats] { return DaemonReadiness(stats, true); });
+                       [&stats] { return DaemonReadiness(stats, {}, true); });
   ASSERT_TRUE(server.Start("127.0.0.1:0").ok());
   absl::StatusOr<HttpReply> res =
       HttpGet(absl::StrCat("http://127.0.0.1:", server.port(), "/metrics"));
   ASSERT_TRUE(res.ok()) << res.status();
   absl::StatusOr<std::vector<PrometheusSample>> samples = ParsePrometheusText(res->body);
   ASSERT_TRUE(samples.ok()) << samples.status() << "\n" << res->body;
-  EXPECT_EQ(14u, samples->size());
+  EXPECT_EQ(15u, samples->size());
   EXPECT_EQ(1, SampleValue(*samples, "confwatch_ready"));
   EXPECT_EQ(1764684000.25, SampleValue(*samples, "confwatch_resource_last_sync_timestamp_seconds",
                                        {{"resource", "odd \"name\"\\.toml"}}));

@@ -2,16 +2,26 @@
 #include "ops/metrics_server.h"
 
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <thread>
+#include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
@@ -41,6 +51,166 @@ int ConnectAndSend(int port, absl::string_view text) {
   EXPECT_EQ(static_cast<ssize_t>(text.size()), write(fd, text.data(), text.size()));
   return fd;
 }
+
+int64_t MsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                               start)
+      .count();
+}
+
+// A connection to 127.0.0.1:port from the source address `from`: any
+// 127/8 address works, so one host can play many clients (and so can an
+// attacker on the host: the per-client cap alone does not stop one).
+// `rcvbuf` > 0 shrinks the receive buffer first. -1 if connect failed.
+int ConnectFrom(const char* from, int port, int rcvbuf = 0) {
+  const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return -1;
+  if (rcvbuf > 0) setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+  timeval tv{5, 0};  // a test must not hang on a server that never answers
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  inet_pton(AF_INET, from, &addr.sin_addr);
+  sockaddr_in to = addr;
+  to.sin_port = htons(static_cast<uint16_t>(port));
+  inet_pton(AF_INET, "127.0.0.1", &to.sin_addr);
+  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 ||
+      connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof(to)) != 0) {
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+void SendAll(int fd, absl::string_view text) {
+  EXPECT_EQ(static_cast<ssize_t>(text.size()), send(fd, text.data(), text.size(), MSG_NOSIGNAL));
+}
+
+// Everything the server sends until it closes (or resets, or 5 s pass).
+std::string ReadAll(int fd) {
+  std::string answer;
+  char buf[65536];
+  for (ssize_t n; (n = read(fd, buf, sizeof(buf))) > 0;) answer.append(buf, n);
+  return answer;
+}
+
+// True once the server closed (or reset) the connection within `ms`.
+bool ClosedByServer(int fd, int ms) {
+  pollfd p{fd, POLLIN, 0};
+  if (poll(&p, 1, ms) != 1) return false;
+  char c;
+  return recv(fd, &c, 1, MSG_DONTWAIT) <= 0;
+}
+
+int OpenFds() {
+  int n = 0;
+  DIR* dir = opendir("/proc/self/fd");
+  while (readdir(dir) != nullptr) ++n;
+  closedir(dir);
+  return n - 3;  // ".", ".." and the DIR's own fd
+}
+
+int64_t RssKb() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (absl::StartsWith(line, "VmRSS:")) return std::atoll(line.c_str() + 6);
+  }
+  return -1;
+}
+
+// One liveness probe from 127.0.0.1 (its own client address): how long the
+// whole exchange took, in ms, or -1 if the answer was not "200 ok".
+int64_t Probe(int port) {
+  const auto start = std::chrono::steady_clock::now();
+  const int fd = ConnectFrom("127.0.0.1", port);
+  if (fd < 0) return -1;
+  SendAll(fd, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+  const std::string answer = ReadAll(fd);
+  close(fd);
+  const int64_t took = MsSince(start);
+  const bool ok = absl::StartsWith(answer, "HTTP/1.1 200 OK\r\n") && absl::EndsWith(answer, "\r\n\r\nok\n");
+  return ok ? took : -1;
+}
+
+// `count` probes, one every `every_ms`; every one must be answered within
+// 100 ms (a Kubernetes probe's timeout is 1 s at least: 10x slack). Returns
+// the slowest, also printed for the record.
+int64_t ProbeLoop(int port, int count = 20, int every_ms = 150) {
+  int64_t slowest = 0;
+  int failed = 0;
+  for (int i = 0; i < count; ++i) {
+    const int64_t took = Probe(port);
+    EXPECT_GE(took, 0) << "probe " << i << " failed";
+    EXPECT_LT(took, 100) << "probe " << i << " took " << took << " ms";
+    slowest = std::max(slowest, took);
+    failed += took < 0 ? 1 : 0;
+    std::this_thread::sleep_for(std::chrono::milliseconds(every_ms));
+  }
+  std::printf("slowest of %d /healthz probes: %lld ms, %d unanswered\n", count,
+              static_cast<long long>(slowest), failed);
+  ::testing::Test::RecordProperty("slowest_probe_ms", static_cast<int>(slowest));
+  return slowest;
+}
+
+// What an attacker on the host does (issue 17): `idle` connections that
+// send nothing and `slow` ones that send a never-ending head one byte every
+// 200 ms, each reopened as soon as the server closes it. Eight connections
+// per source address (127.0.1.x idle, 127.0.2.x slow), under the
+// per-client cap. Runs on its own thread until destroyed.
+class Siege {
+ public:
+  Siege(int port, int idle, int slow) : port_(port) {
+    for (int i = 0; i < idle + slow; ++i) {
+      const bool is_slow = i >= idle;
+      const int k = is_slow ? i - idle : i;
+      conns_.push_back({-1, is_slow, absl::StrCat("127.0.", is_slow ? 2 : 1, ".", k / 8 + 1), 0});
+    }
+    for (Conn& c : conns_) Open(&c);
+    thread_ = std::thread([this] { Run(); });
+  }
+  ~Siege() {
+    stop_ = true;
+    thread_.join();
+    for (Conn& c : conns_) close(c.fd);
+  }
+  int reopened() const { return reopened_; }
+
+ private:
+  struct Conn {
+    int fd;
+    bool slow;
+    std::string from;
+    size_t sent;
+  };
+  void Open(Conn* c) {
+    c->fd = ConnectFrom(c->from.c_str(), port_);
+    c->sent = 0;
+  }
+  void Run() {
+    const std::string head = "GET /healthz HTTP/1.1\r\nX-Slow: " + std::string(4096, 'a');
+    while (!stop_) {
+      for (Conn& c : conns_) {
+        char buf[512];
+        const ssize_t n = c.fd < 0 ? 0 : recv(c.fd, buf, sizeof(buf), MSG_DONTWAIT);
+        if (n >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK)) {  // answered or closed
+          if (c.fd >= 0) close(c.fd);
+          Open(&c);
+          ++reopened_;
+          continue;
+        }
+        if (c.slow) (void)send(c.fd, head.data() + c.sent++ % head.size(), 1, MSG_NOSIGNAL);
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+  }
+
+  const int port_;
+  std::vector<Conn> conns_;
+  std::atomic<bool> stop_{false};
+  std::atomic<int> reopened_{0};
+  std::thread thread_;
+};
 
 TEST(MetricsServer, MetricsServesTheProviderTextAsPrometheusText) {
   MetricsServer server([] { return std::string("# TYPE a gauge\na 1\n"); }, AlwaysReady());
@@ -212,6 +382,135 @@ TEST(MetricsServer, AStalledClientDoesNotDelayTheHealthProbe) {
     EXPECT_LT(took_ms, 1000);
   }
   close(stalled);
+}
+
+// Issue 17: 2 idle connections made /healthz miss a 1 s probe half the
+// time, 200 slow ones every time. Idle and slow clients now cost an fd each.
+TEST(MetricsServer, ProbesAreAnsweredWithin100msWhileIdleAndSlowClientsHoldConnections) {
+  MetricsServer server([] { return std::string("x 1\n"); }, AlwaysReady());
+  ASSERT_TRUE(server.Start("127.0.0.1:0").ok());
+  Siege siege(server.port(), /*idle=*/50, /*slow=*/50);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  ProbeLoop(server.port());  // 3 s: past the 2 s deadline, so through reopenings too
+  EXPECT_GE(siege.reopened(), 50) << "the server never timed the stalled heads out";
+}
+
+// The deadline counts from the accept, not from when some thread got to
+// the connection: behind 100 stalled clients, an idle one still gets its
+// 408 at 2 s.
+TEST(MetricsServer, AnIdleConnectionGets408TwoSecondsAfterConnectingWhateverElseWaits) {
+  MetricsServer server([] { return std::string("x 1\n"); }, AlwaysReady());
+  ASSERT_TRUE(server.Start("127.0.0.1:0").ok());
+  Siege siege(server.port(), /*idle=*/50, /*slow=*/50);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const auto start = std::chrono::steady_clock::now();
+  const int fd = ConnectFrom("127.0.3.1", server.port());
+  ASSERT_GE(fd, 0);
+  const std::string answer = ReadAll(fd);
+  const int64_t took = MsSince(start);
+  close(fd);
+  EXPECT_EQ(0u, answer.find("HTTP/1.1 408 Request Timeout\r\n")) << answer;
+  EXPECT_TRUE(absl::EndsWith(answer, "\r\n\r\nrequest head not received in time\n")) << answer;
+  EXPECT_GE(took, 1900);
+  EXPECT_LT(took, 2700);
+}
+
+// Scrapes that are slow to render (the provider waits for the daemon's
+// locks) must not hold up the probes.
+TEST(MetricsServer, ASlowMetricsProviderDoesNotDelayProbes) {
+  MetricsServer server(
+      [] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(500));
+        return std::string("x 1\n");
+      },
+      AlwaysReady());
+  ASSERT_TRUE(server.Start("127.0.0.1:0").ok());
+  std::vector<int> scrapes;
+  for (int i = 0; i < 4; ++i) {
+    scrapes.push_back(ConnectFrom("127.0.4.1", server.port()));
+    SendAll(scrapes.back(), "GET /metrics HTTP/1.1\r\n\r\n");
+  }
+  ProbeLoop(server.port(), /*count=*/20, /*every_ms=*/50);
+  for (int fd : scrapes) {  // all answered in the end, one after the other
+    const std::string answer = ReadAll(fd);
+    EXPECT_TRUE(absl::EndsWith(answer, "\r\n\r\nx 1\n")) << answer;
+    close(fd);
+  }
+}
+
+// A client that asks for /metrics and never reads the answer fills its
+// socket buffers; the server neither blocks on it nor keeps it past the 2 s
+// write deadline.
+TEST(MetricsServer, AClientThatNeverReadsItsMetricsDoesNotBlockProbesAndIsDropped) {
+  const std::string big(16 << 20, 'x');
+  MetricsServer server([&big] { return big; }, AlwaysReady());
+  ASSERT_TRUE(server.Start("127.0.0.1:0").ok());
+  std::vector<int> stuck;
+  for (int i = 0; i < 4; ++i) {
+    stuck.push_back(ConnectFrom("127.0.5.1", server.port(), /*rcvbuf=*/4096));
+    SendAll(stuck.back(), "GET /metrics HTTP/1.1\r\n\r\n");
+  }
+  ProbeLoop(server.port());  // 3 s, past the write deadline
+  for (int fd : stuck) {
+    // What the kernel had buffered, then the end: never the whole answer.
+    EXPECT_LT(ReadAll(fd).size(), big.size());
+    close(fd);
+  }
+}
+
+// At most 16 connections from one client and 256 in all: the server's fds
+// stay bounded, and all come back once the clients are gone.
+TEST(MetricsServer, ConnectionsOverTheCapsCostNoFdAndTheFdsComeBack) {
+  const int fds_before = OpenFds();
+  const int64_t rss_before = RssKb();
+  MetricsServer server([] { return std::string("x 1\n"); }, AlwaysReady());
+  ASSERT_TRUE(server.Start("127.0.0.1:0").ok());
+  const int fds_idle = OpenFds();  // the listening socket and the wake-up eventfd
+  EXPECT_EQ(fds_before + 2, fds_idle);
+
+  std::vector<int> held;
+  for (int i = 0; i < 16; ++i) held.push_back(ConnectFrom("127.0.6.1", server.port()));
+  const int seventeenth = ConnectFrom("127.0.6.1", server.port());
+  EXPECT_TRUE(ClosedByServer(seventeenth, 1000)) << "the per-client cap was not enforced";
+  close(seventeenth);
+  for (int i = 16; i < 256; ++i) {
+    held.push_back(ConnectFrom(absl::StrCat("127.0.7.", i / 16).c_str(), server.port()));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  int still_open = 0;
+  for (int fd : held) still_open += fd >= 0 && !ClosedByServer(fd, 0) ? 1 : 0;
+  EXPECT_EQ(256, still_open) << "connections under the caps were closed";
+
+  // Connection 257 takes the place of the one that stalled longest.
+  const int newest = ConnectFrom("127.0.8.1", server.port());
+  EXPECT_TRUE(ClosedByServer(held[0], 1000)) << "the total cap was not enforced";
+  EXPECT_FALSE(ClosedByServer(newest, 0));
+  for (size_t i = 1; i < held.size(); ++i) EXPECT_FALSE(ClosedByServer(held[i], 0)) << i;
+  const int server_fds = OpenFds() - fds_idle - static_cast<int>(held.size()) - 1;
+  EXPECT_LE(server_fds, 256);
+  std::printf("256 held connections: %d server fds, RSS %+lld KB\n", server_fds,
+              static_cast<long long>(RssKb() - rss_before));
+
+  close(newest);
+  for (int fd : held) close(fd);
+  const auto start = std::chrono::steady_clock::now();
+  while (OpenFds() > fds_idle && MsSince(start) < 2000) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_EQ(fds_idle, OpenFds()) << "the server kept connections its clients closed";
+  server.Stop();
+  EXPECT_EQ(fds_before, OpenFds());
+}
+
+// Stalled connections from 32 addresses (8 each, under the per-client cap)
+// fill the total cap and are reopened as soon as the server closes them:
+// probes still get in, each taking the place of the oldest stalled one.
+TEST(MetricsServer, ProbesAreAnsweredWhileStalledConnectionsFillTheTotalCap) {
+  MetricsServer server([] { return std::string("x 1\n"); }, AlwaysReady());
+  ASSERT_TRUE(server.Start("127.0.0.1:0").ok());
+  Siege siege(server.port(), /*idle=*/256, /*slow=*/0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  ProbeLoop(server.port());
 }
 
 TEST(MetricsServer, StopFreesThePortForARestart) {

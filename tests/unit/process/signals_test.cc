@@ -1,6 +1,7 @@
 #include "process/signals.h"
 
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -60,6 +61,7 @@ class PidFileTest : public ::testing::Test {
     rmdir(dir_.c_str());
   }
   void Write(const std::string& content) { std::ofstream(path_) << content; }
+  static PidFileOwners Us() { return {geteuid(), geteuid()}; }
 
   std::string dir_;
   std::string path_;
@@ -105,7 +107,9 @@ TEST_F(PidFileTest, SignalsTheProcessNamedInTheFile) {
   }
   ASSERT_GT(child, 0);
   Write(absl::StrCat(child, "\n"));
-  ASSERT_TRUE(SignalPidFile(path_, SIGUSR1).ok());
+  absl::StatusOr<pid_t> sent = SignalPidFile(path_, SIGUSR1, Us());
+  ASSERT_TRUE(sent.ok()) << sent.status();
+  EXPECT_EQ(child, *sent);
   int status = 0;
   ASSERT_EQ(child, waitpid(child, &status, 0));
   EXPECT_TRUE(WIFSIGNALED(status));
@@ -118,9 +122,74 @@ TEST_F(PidFileTest, ProcessThatIsGoneIsReported) {
   ASSERT_GT(child, 0);
   ASSERT_EQ(child, waitpid(child, nullptr, 0));  // its pid is now free
   Write(absl::StrCat(child));
-  absl::Status s = SignalPidFile(path_, SIGHUP);
+  absl::Status s = SignalPidFile(path_, SIGHUP, Us()).status();
   EXPECT_EQ(absl::StatusCode::kNotFound, s.code());
   EXPECT_EQ(absl::StrCat("kill ", child, ": no such process"), s.message());
+}
+
+// A pid file another user could have written may name any process (root's
+// sshd): it is refused, with the reason, before anything is read from it.
+TEST_F(PidFileTest, PidFileOthersCanWriteIsRefused) {
+  const struct {
+    mode_t mode;
+    const char* why;
+  } cases[] = {
+      {0666, "is writable by others (mode 0666)"},
+      {0620, "is writable by others (mode 0620)"},
+      {0602, "is writable by others (mode 0602)"},
+  };
+  for (const auto& c : cases) {
+    Write("1234\n");
+    ASSERT_EQ(0, chmod(path_.c_str(), c.mode));
+    absl::StatusOr<pid_t> pid = ReadTrustedPidFile(path_, Us());
+    ASSERT_FALSE(pid.ok()) << c.why;
+    EXPECT_EQ(absl::StatusCode::kFailedPrecondition, pid.status().code());
+    EXPECT_EQ(absl::StrCat("pid_file ", path_, " ", c.why, "; not signalling"),
+              pid.status().message());
+  }
+  ASSERT_EQ(0, chmod(path_.c_str(), 0644));
+  absl::StatusOr<pid_t> pid = ReadTrustedPidFile(path_, Us());
+  ASSERT_TRUE(pid.ok()) << pid.status();
+  EXPECT_EQ(1234, *pid);
+}
+
+TEST_F(PidFileTest, PidFileInADirectoryAnyoneCanWriteIsRefusedUnlessSticky) {
+  Write("1234\n");
+  ASSERT_EQ(0, chmod(dir_.c_str(), 0777));
+  absl::StatusOr<pid_t> pid = ReadTrustedPidFile(path_, Us());
+  ASSERT_FALSE(pid.ok());
+  EXPECT_EQ(absl::StrCat("pid_file ", path_,
+                         " is in a directory anyone can write (mode 0777); not signalling"),
+            pid.status().message());
+  ASSERT_EQ(0, chmod(dir_.c_str(), 01777));  // only the file's owner can replace it
+  EXPECT_TRUE(ReadTrustedPidFile(path_, Us()).ok());
+}
+
+TEST_F(PidFileTest, PidFileOwnedByAnotherUserIsRefused) {
+  if (geteuid() != 0) GTEST_SKIP() << "giving a file to another user needs root";
+  Write("1234\n");
+  ASSERT_EQ(0, chown(path_.c_str(), 65534, 65534));
+  absl::StatusOr<pid_t> pid = ReadTrustedPidFile(path_, {0, 33});
+  ASSERT_FALSE(pid.ok());
+  EXPECT_EQ(absl::StrCat("pid_file ", path_,
+                         " is owned by uid 65534, not by 0 (confwatch) or 33 (the dest's "
+                         "owner); not signalling"),
+            pid.status().message());
+  pid = ReadTrustedPidFile(path_, {0, 65534});  // the dest's owner wrote it
+  ASSERT_TRUE(pid.ok()) << pid.status();
+
+  // A link another user made to a root-owned pid file (another daemon's).
+  ASSERT_EQ(0, chown(path_.c_str(), 0, 0));
+  const std::string link = dir_ + "/link.pid";
+  ASSERT_EQ(0, symlink(path_.c_str(), link.c_str()));
+  ASSERT_EQ(0, lchown(link.c_str(), 65534, 65534));
+  pid = ReadTrustedPidFile(link, {0, 0});
+  std::remove(link.c_str());
+  ASSERT_FALSE(pid.ok());
+  EXPECT_EQ(absl::StrCat("pid_file ", link,
+                         " is a symlink owned by uid 65534, not by 0 (confwatch); not "
+                         "signalling"),
+            pid.status().message());
 }
 
 }  // namespace

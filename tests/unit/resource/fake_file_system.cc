@@ -30,6 +30,12 @@ void FakeFileSystem::AddFile(const std::string& path, const std::string& content
   files_[path] = File{contents, mode, uid, gid};
 }
 
+void FakeFileSystem::AddSymlink(const std::string& path, const std::string& target,
+                                uid_t uid) {
+  AddDir(DirName(path));
+  symlinks_[path] = {target, uid};
+}
+
 const FakeFileSystem::File* FakeFileSystem::GetFile(const std::string& path) const {
   auto it = files_.find(path);
   return it == files_.end() ? nullptr : &it->second;
@@ -41,9 +47,18 @@ std::vector<std::string> FakeFileSystem::FilePaths() const {
   return paths;
 }
 
-int FakeFileSystem::Stat(const std::string& path, FileInfo* info) {
-  calls.push_back("stat " + path);
-  if (int err = Take(&fail_next_stat)) return err;
+int FakeFileSystem::Lstat(const std::string& path, FileInfo* info) {
+  calls.push_back("lstat " + path);
+  if (int err = Take(&fail_next_lstat)) return err;
+  if (auto it = symlinks_.find(path); it != symlinks_.end()) {
+    *info = FileInfo{};
+    info->mode = 0777;
+    info->uid = it->second.second;
+    info->gid = it->second.second;
+    info->size = static_cast<off_t>(it->second.first.size());
+    info->is_symlink = true;
+    return 0;
+  }
   if (dirs_.count(path)) {
     *info = FileInfo{};
     info->mode = 0755;
@@ -64,6 +79,7 @@ int FakeFileSystem::Stat(const std::string& path, FileInfo* info) {
 int FakeFileSystem::ReadFile(const std::string& path, std::string* contents) {
   calls.push_back("read " + path);
   if (int err = Take(&fail_next_read)) return err;
+  if (symlinks_.count(path)) return ELOOP;
   const File* f = GetFile(path);
   if (f == nullptr) return dirs_.count(path) ? EISDIR : ENOENT;
   *contents = f->contents;
@@ -86,6 +102,7 @@ int FakeFileSystem::CreateUnique(const std::string& dir, const std::string& pref
 int FakeFileSystem::OpenTruncate(const std::string& path, int* fd) {
   calls.push_back("open-truncate " + path);
   if (int err = Take(&fail_next_open)) return err;
+  if (symlinks_.count(path)) return ELOOP;
   auto it = files_.find(path);
   if (it == files_.end()) return ENOENT;
   it->second.contents.clear();
@@ -151,6 +168,7 @@ int FakeFileSystem::Rename(const std::string& from, const std::string& to) {
   if (!dirs_.count(DirName(to))) return ENOENT;
   File moved = it->second;
   files_.erase(it);
+  symlinks_.erase(to);
   files_[to] = moved;
   return 0;
 }
@@ -158,7 +176,7 @@ int FakeFileSystem::Rename(const std::string& from, const std::string& to) {
 int FakeFileSystem::Unlink(const std::string& path) {
   calls.push_back("unlink " + path);
   if (int err = Take(&fail_next_unlink)) return err;
-  return files_.erase(path) ? 0 : ENOENT;
+  return files_.erase(path) + symlinks_.erase(path) ? 0 : ENOENT;
 }
 
 int FakeFileSystem::FsyncDir(const std::string& dir) {

@@ -32,6 +32,12 @@ class FakeFileSystem : public FileSystem {
   void AddFile(const std::string& path, const std::string& contents, mode_t mode = 0644,
                uid_t uid = 1000, gid_t gid = 1000);
 
+  // A symlink at `path` to `target` (owned by `uid`). Lstat describes the
+  // link; ReadFile and OpenTruncate refuse it (ELOOP, as O_NOFOLLOW does);
+  // Rename over it replaces the link, not its target.
+  void AddSymlink(const std::string& path, const std::string& target, uid_t uid = 1000);
+  bool HasSymlink(const std::string& path) const { return symlinks_.count(path) > 0; }
+
   // nullptr when there is no such file.
   const File* GetFile(const std::string& path) const;
   bool HasDir(const std::string& dir) const { return dirs_.count(dir) > 0; }
@@ -39,7 +45,7 @@ class FakeFileSystem : public FileSystem {
   std::vector<std::string> FilePaths() const;
 
   // FileSystem.
-  int Stat(const std::string& path, FileInfo* info) override;
+  int Lstat(const std::string& path, FileInfo* info) override;
   int ReadFile(const std::string& path, std::string* contents) override;
   int CreateUnique(const std::string& dir, const std::string& prefix, mode_t mode,
                    int* fd, std::string* path) override;
@@ -60,7 +66,7 @@ class FakeFileSystem : public FileSystem {
   // The next call of that kind fails with this errno (then the field resets
   // to 0). A failed write still writes the first half of its data, as a
   // disk filling up mid-write does.
-  int fail_next_stat = 0;
+  int fail_next_lstat = 0;
   int fail_next_read = 0;
   int fail_next_create = 0;
   int fail_next_open = 0;
@@ -89,6 +95,7 @@ class FakeFileSystem : public FileSystem {
 
   std::set<std::string> dirs_{"/"};
   std::map<std::string, File> files_;
+  std::map<std::string, std::pair<std::string, uid_t>> symlinks_;  // path -> target, owner
   std::map<int, std::string> open_;  // fd -> path
   int next_fd_ = 3;
   int next_unique_ = 1;

@@ -61,7 +61,7 @@ TEST_F(InstallerTest, UnchangedFileIsNotRewritten) {
   EXPECT_EQ(InstallOutcome::kUnchanged, result->outcome);
   EXPECT_FALSE(result->reload_needed);
   EXPECT_THAT(result->changes, IsEmpty());
-  EXPECT_THAT(fs_.calls, ElementsAre("stat /etc/app/app.conf", "read /etc/app/app.conf"));
+  EXPECT_THAT(fs_.calls, ElementsAre("lstat /etc/app/app.conf", "read /etc/app/app.conf"));
   EXPECT_THAT(runner_.commands, IsEmpty());
 }
 
@@ -70,7 +70,7 @@ TEST_F(InstallerTest, SizeChangeIsSeenWithoutReadingTheOldFile) {
   absl::StatusOr<InstallResult> result = Install(Resource(), "longer\n");
   ASSERT_TRUE(result.ok()) << result.status();
   EXPECT_THAT(result->changes, ElementsAre("content"));
-  EXPECT_EQ("stat /etc/app/app.conf", fs_.calls[0]);
+  EXPECT_EQ("lstat /etc/app/app.conf", fs_.calls[0]);
   EXPECT_EQ("create /etc/app/.app.conf.000001 0600", fs_.calls[1]);
 }
 
@@ -149,7 +149,7 @@ TEST_F(InstallerTest, StageCreated0600BeforeWriteThenRenamedAndDirSynced) {
   EXPECT_THAT(result->changes, ElementsAre("new file"));
   EXPECT_THAT(
       fs_.calls,
-      ElementsAre("stat /etc/app/app.conf", "create /etc/app/.app.conf.000001 0600",
+      ElementsAre("lstat /etc/app/app.conf", "create /etc/app/.app.conf.000001 0600",
                   "write /etc/app/.app.conf.000001 mode=0600 6 bytes",
                   "fchown /etc/app/.app.conf.000001 1000:1000",
                   "fchmod /etc/app/.app.conf.000001 0644",
@@ -393,7 +393,7 @@ TEST_F(InstallerTest, EnospcAndOtherIoErrorsLeaveOldFileAndRemoveStage) {
        "IO error: /etc/app/.app.conf.000001: Operation not permitted"},
       {"create", &FakeFileSystem::fail_next_create, EACCES,
        absl::StatusCode::kPermissionDenied, "IO error: /etc/app: Permission denied"},
-      {"stat", &FakeFileSystem::fail_next_stat, EACCES,
+      {"lstat", &FakeFileSystem::fail_next_lstat, EACCES,
        absl::StatusCode::kPermissionDenied,
        "IO error: /etc/app/app.conf: Permission denied"},
   };
@@ -504,7 +504,7 @@ TEST_F(InstallerTest, NoopProducesDiffAndWritesNothing) {
       "--- /etc/app/app.conf\n+++ /etc/app/app.conf (rendered)\n@@ -1,3 +1,3 @@\n a\n"
       "-b\n+B\n c\n",
       result->diff);
-  EXPECT_THAT(fs_.calls, ElementsAre("stat /etc/app/app.conf", "read /etc/app/app.conf"));
+  EXPECT_THAT(fs_.calls, ElementsAre("lstat /etc/app/app.conf", "read /etc/app/app.conf"));
   EXPECT_THAT(runner_.commands, IsEmpty());
 }
 
@@ -542,6 +542,37 @@ TEST_F(InstallerTest, NoopOnNewFileAndOnModeOnlyChange) {
   EXPECT_EQ(0666u, fs_.GetFile(kDest)->mode);
 }
 
+TEST_F(InstallerTest, NoopDiffOfAFileNotWorldReadableShowsOnlyHowManyLines) {
+  InstallOptions options;
+  options.noop = true;
+  options.diff = true;
+  TemplateResource r = Resource();
+  r.mode = 0600;
+  fs_.AddFile(kDest, "user=app\npassword=old\n", 0600, 1000, 1000);
+  absl::StatusOr<InstallResult> result = Install(r, "user=app\npassword=new\n", options);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ("/etc/app/app.conf: 2 lines changed (content not shown: mode 0600)\n",
+            result->diff);
+
+  // Made world-readable now: the old content was private, so still hidden.
+  r.mode = 0644;
+  fs_.AddFile(kDest, "user=app\npassword=old\n", 0640, 1000, 1000);
+  result = Install(r, "user=app\n", options);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ("/etc/app/app.conf: 1 line changed (content not shown: mode 0640)\n",
+            result->diff);
+
+  // -diff-secrets shows it.
+  r.mode = 0600;
+  options.diff_secrets = true;
+  result = Install(r, "user=app\npassword=new\n", options);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(
+      "--- /etc/app/app.conf\n+++ /etc/app/app.conf (rendered)\n@@ -1,2 +1,2 @@\n"
+      " user=app\n-password=old\n+password=new\n",
+      result->diff);
+}
+
 TEST_F(InstallerTest, OutputFormatIsValidatedBeforeAnythingIsWritten) {
   fs_.AddFile(kDest, "{}\n");
   TemplateResource r = Resource();
@@ -577,6 +608,168 @@ TEST_F(InstallerTest, DirectoryFsyncFailureIsAWarning) {
   ASSERT_TRUE(result.ok()) << result.status();
   EXPECT_EQ(InstallOutcome::kInstalled, result->outcome);
   EXPECT_THAT(result->warnings, ElementsAre("IO error: /etc/app: Input/output error"));
+}
+
+// Another user in a shared (sticky, world-writable) directory replaced dest
+// with a link to a root-only file. Its target is never read, compared,
+// copied or used for the mode.
+constexpr char kSecret[] = "/root/secret";
+
+TEST_F(InstallerTest, SymlinkDestIsReplacedNeverReadThrough) {
+  fs_.AddFile(kSecret, "root only\n", 0600, 0, 0);
+  fs_.AddSymlink(kDest, kSecret, 65534);
+  fs_.process_uid = 0;
+  // Same bytes as the target: still replaced, the link is not "unchanged".
+  absl::StatusOr<InstallResult> result = Install(Resource(), "root only\n");
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(InstallOutcome::kInstalled, result->outcome);
+  EXPECT_THAT(result->changes, ElementsAre("symlink replaced by a regular file"));
+  EXPECT_FALSE(fs_.HasSymlink(kDest));
+  EXPECT_EQ(0644u, fs_.GetFile(kDest)->mode);  // not the target's 0600
+  EXPECT_EQ(1000u, fs_.GetFile(kDest)->uid);
+  EXPECT_EQ("root only\n", Contents(kSecret));
+  for (const std::string& call : fs_.calls) {
+    EXPECT_EQ(std::string::npos, call.find(kSecret)) << call;
+    EXPECT_NE("read /etc/app/app.conf", call);
+  }
+}
+
+TEST_F(InstallerTest, NoopDiffOfSymlinkDestNeverShowsTheTarget) {
+  fs_.AddFile(kSecret, "root only\n", 0600, 0, 0);
+  fs_.AddSymlink(kDest, kSecret, 65534);
+  InstallOptions options;
+  options.noop = true;
+  options.diff = true;
+  absl::StatusOr<InstallResult> result = Install(Resource(), "new\n", options);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(InstallOutcome::kWouldChange, result->outcome);
+  EXPECT_EQ(
+      "--- /etc/app/app.conf (symlink, not followed: replaced)\n"
+      "+++ /etc/app/app.conf (rendered)\n@@ -0,0 +1 @@\n+new\n",
+      result->diff);
+  EXPECT_THAT(fs_.calls, ElementsAre("lstat /etc/app/app.conf"));
+  EXPECT_TRUE(fs_.HasSymlink(kDest));
+}
+
+TEST_F(InstallerTest, BackupOfSymlinkDestCopiesNothing) {
+  fs_.AddFile(kSecret, "root only\n", 0600, 0, 0);
+  fs_.AddSymlink(kDest, kSecret, 65534);
+  fs_.process_uid = 0;
+  TemplateResource r = Resource();
+  r.backup = true;
+  absl::StatusOr<InstallResult> result = Install(r, "new\n");
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ("new\n", Contents(kDest));
+  EXPECT_THAT(fs_.FilePaths(), ElementsAre(kDest, kSecret));  // no app.conf.bak
+}
+
+struct InheritCase {
+  const char* name;
+  bool symlink;
+  mode_t old_mode;
+  uid_t old_uid;
+  std::optional<mode_t> mode;  // the resource's
+  mode_t want;
+};
+
+TEST_F(InstallerTest, ModeIsInheritedOnlyFromOurOwnRegularFileWithoutSpecialBits) {
+  const InheritCase cases[] = {
+      {"our regular file keeps its mode", false, 0640, 1000, {}, 0640},
+      {"our file loses setuid, setgid, sticky", false, 07755, 1000, {}, 0755},
+      {"another user's 0666 file gives nothing", false, 0666, 65534, {}, 0644},
+      {"root's 0600 file gives nothing to a uid 1000 file", false, 0600, 0, {}, 0644},
+      {"a symlink gives nothing", true, 0, 1000, {}, 0644},
+      {"the resource's mode wins", false, 0640, 1000, 0600, 0600},
+      {"the resource's mode wins over a symlink", true, 0, 65534, 0600, 0600},
+  };
+  for (const InheritCase& c : cases) {
+    fs_ = FakeFileSystem();
+    fs_.process_uid = 0;
+    fs_.AddFile("/home/other/file", "x\n", 06777, 65534, 65534);
+    if (c.symlink) {
+      fs_.AddSymlink(kDest, "/home/other/file", c.old_uid);
+    } else {
+      fs_.AddFile(kDest, "old\n", c.old_mode, c.old_uid, c.old_uid);
+    }
+    TemplateResource r = Resource();
+    r.mode = c.mode;
+    absl::StatusOr<InstallResult> result = Install(r, "new\n");
+    ASSERT_TRUE(result.ok()) << c.name << ": " << result.status();
+    EXPECT_EQ(c.want, fs_.GetFile(kDest)->mode) << c.name;
+    EXPECT_EQ(1000u, fs_.GetFile(kDest)->uid) << c.name;
+  }
+}
+
+TEST_F(InstallerTest, BackupNeverKeepsSetIdBits) {
+  fs_.AddFile(kDest, "old\n", 06755, 1000, 1000);
+  TemplateResource r = Resource();
+  r.backup = true;
+  ASSERT_TRUE(Install(r, "new\n").ok());
+  ASSERT_NE(nullptr, fs_.GetFile("/etc/app/app.conf.bak"));
+  EXPECT_EQ(0755u, fs_.GetFile("/etc/app/app.conf.bak")->mode);
+}
+
+// -preflight's check: a stage file is created 0600 in dest's directory and
+// removed again; dest is never touched.
+TEST_F(InstallerTest, CheckCanStageCreatesAndRemovesAStageFileOnly) {
+  fs_.AddFile(kDest, "old\n", 0644, 1000, 1000);
+  Installer installer(&fs_, &runner_, InstallOptions());
+  ASSERT_TRUE(installer.CheckCanStage(Resource()).ok());
+  EXPECT_THAT(fs_.calls, ElementsAre("create /etc/app/.app.conf.000001 0600",
+                                     "close /etc/app/.app.conf.000001",
+                                     "unlink /etc/app/.app.conf.000001"));
+  EXPECT_THAT(fs_.FilePaths(), ElementsAre(kDest));
+  EXPECT_EQ("old\n", Contents(kDest));
+}
+
+TEST_F(InstallerTest, CheckCanStageReportsWhatInstallWouldHit) {
+  const struct {
+    const char* name;
+    const char* dest;
+    bool create_dest_dirs;
+    int fail_create;
+    int fail_unlink;
+    absl::StatusCode code;
+    const char* message;
+  } cases[] = {
+      {"not writable", kDest, false, EACCES, 0, absl::StatusCode::kPermissionDenied,
+       "IO error: /etc/app: Permission denied"},
+      {"read-only fs", kDest, false, EROFS, 0, absl::StatusCode::kPermissionDenied,
+       "IO error: /etc/app: Read-only file system"},
+      {"missing dir", "/srv/new/app.conf", false, 0, 0, absl::StatusCode::kNotFound,
+       "IO error: /srv/new: No such file or directory (set create_dest_dirs = true to "
+       "create it)"},
+      {"missing dir, create_dest_dirs, ancestor not writable", "/etc/app/new/sub/app.conf", true,
+       EACCES, 0, absl::StatusCode::kPermissionDenied, "IO error: /etc/app: Permission denied"},
+      {"stage not removable", kDest, false, 0, EPERM, absl::StatusCode::kPermissionDenied,
+       "IO error: /etc/app/.app.conf.000001: Operation not permitted"},
+  };
+  for (const auto& c : cases) {
+    FakeFileSystem fs;
+    fs.AddDir("/etc/app");
+    fs.fail_next_create = c.fail_create;
+    fs.fail_next_unlink = c.fail_unlink;
+    TemplateResource r = Resource();
+    r.dest = c.dest;
+    r.create_dest_dirs = c.create_dest_dirs;
+    absl::Status s = Installer(&fs, &runner_, InstallOptions()).CheckCanStage(r);
+    EXPECT_EQ(c.code, s.code()) << c.name;
+    EXPECT_EQ(c.message, s.message()) << c.name;
+  }
+}
+
+// create_dest_dirs: Install() would mkdir in the nearest existing ancestor,
+// so that is where the stage file is tried; nothing is created.
+TEST_F(InstallerTest, CheckCanStageWithCreateDestDirsTriesTheNearestExistingAncestor) {
+  TemplateResource r = Resource();
+  r.dest = "/etc/app/new/sub/app.conf";
+  r.create_dest_dirs = true;
+  ASSERT_TRUE(Installer(&fs_, &runner_, InstallOptions()).CheckCanStage(r).ok());
+  EXPECT_THAT(fs_.calls, ElementsAre("lstat /etc/app/new/sub", "lstat /etc/app/new", "lstat /etc/app",
+                                     "create /etc/app/.app.conf.000001 0600",
+                                     "close /etc/app/.app.conf.000001",
+                                     "unlink /etc/app/.app.conf.000001"));
+  EXPECT_FALSE(fs_.HasDir("/etc/app/new"));
 }
 
 }  // namespace

@@ -18,9 +18,12 @@ using ::testing::IsEmpty;
 
 class FakeSignaller : public ProcessSignaller {
  public:
-  absl::Status SignalPidFile(const std::string& pid_file, int signal) override {
-    sent.push_back(absl::StrCat(pid_file, " ", signal));
-    return status;
+  absl::StatusOr<pid_t> SignalPidFile(const std::string& pid_file, int signal,
+                                      const PidFileOwners& owners) override {
+    sent.push_back(absl::StrCat(pid_file, " ", signal, " owners ", owners.self, ",",
+                                owners.dest_owner));
+    if (!status.ok()) return status;
+    return pid;
   }
   absl::Status SignalPid(pid_t pid, int signal) override {
     sent.push_back(absl::StrCat("pid ", pid, " ", signal));
@@ -28,6 +31,7 @@ class FakeSignaller : public ProcessSignaller {
   }
   std::vector<std::string> sent;
   absl::Status status;
+  pid_t pid = 1234;
 };
 
 TemplateResource Resource() {
@@ -45,6 +49,7 @@ class ReloaderTest : public ::testing::Test {
     ReloadContext ctx;
     ctx.runner = &runner_;
     ctx.signaller = &signaller_;
+    ctx.self_uid = 0;
     if (exec_mode) {
       ctx.signal_child = [this](int signal) {
         signaller_.sent.push_back(absl::StrCat("child ", signal));
@@ -86,9 +91,36 @@ TEST_F(ReloaderTest, SignalsPidFile) {
   TemplateResource r = Resource();
   r.reload_signal = SIGHUP;
   r.pid_file = "/run/nginx.pid";
-  ASSERT_TRUE(Reload(r, Context(/*exec_mode=*/true)).ok());  // pid_file wins
-  EXPECT_THAT(signaller_.sent, ElementsAre(absl::StrCat("/run/nginx.pid ", SIGHUP)));
+  std::string sent;
+  ASSERT_TRUE(Reload(r, Context(/*exec_mode=*/true), &sent).ok());  // pid_file wins
+  EXPECT_THAT(signaller_.sent, ElementsAre(absl::StrCat("/run/nginx.pid ", SIGHUP, " owners 0,0")));
   EXPECT_THAT(runner_.commands, IsEmpty());
+  EXPECT_EQ("sent SIGHUP to pid 1234 (from /run/nginx.pid)", sent);
+}
+
+TEST_F(ReloaderTest, PidFileMayBelongToUsOrToTheDestsOwner) {
+  TemplateResource r = Resource();
+  r.reload_signal = SIGHUP;
+  r.pid_file = "/run/nginx.pid";
+  r.uid = 33;
+  ASSERT_TRUE(Reload(r, Context()).ok());
+  EXPECT_THAT(signaller_.sent, ElementsAre(absl::StrCat("/run/nginx.pid ", SIGHUP, " owners 0,33")));
+}
+
+TEST_F(ReloaderTest, RefusedPidFileIsAnErrorNamingTheReasonAndNothingIsSent) {
+  TemplateResource r = Resource();
+  r.reload_signal = SIGHUP;
+  r.pid_file = "/run/app.pid";
+  signaller_.status = absl::FailedPreconditionError(
+      "pid_file /run/app.pid is writable by others (mode 0666); not signalling");
+  std::string sent = "stale";
+  absl::Status s = Reload(r, Context(), &sent);
+  EXPECT_EQ(absl::StatusCode::kFailedPrecondition, s.code());
+  EXPECT_EQ(
+      "reload_signal SIGHUP: pid_file /run/app.pid is writable by others (mode 0666); "
+      "not signalling",
+      std::string(s.message()));
+  EXPECT_EQ("", sent);
 }
 
 TEST_F(ReloaderTest, SignalsSupervisedChildWithoutPidFile) {

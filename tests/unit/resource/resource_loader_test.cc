@@ -191,6 +191,27 @@ TEST(ResourceLoader, PrefixWithUriSchemeKeepsItVerbatim) {
   }
 }
 
+// go-zero registers "user.rpc/<lease id>": no leading '/', no scheme.
+// verbatim_keys concatenates prefix and key as written, without the global
+// prefix; without it the same lines are rooted as in confd.
+TEST(ResourceLoader, VerbatimKeysAreNotJoinedOntoTheRoot) {
+  const PrefixCase cases[] = {
+      {"", "verbatim_keys = true", "keys = [\"user.rpc\", \"order.rpc/\"]", "",
+       {"user.rpc", "order.rpc/"}},
+      {"/prod", "verbatim_keys = true\nprefix = \"prod/\"", "keys = [\"user.rpc\"]", "prod/",
+       {"prod/user.rpc"}},
+      {"", "verbatim_keys = true", "keys = [\"\"]", "", {""}},
+      {"", "verbatim_keys = false", "keys = [\"user.rpc\"]", "/", {"/user.rpc"}},
+  };
+  for (const PrefixCase& c : cases) {
+    std::string toml = WithLine(absl::StrCat(c.prefix_line, "\n", c.keys_line));
+    absl::StatusOr<TemplateResource> r = Parse(toml, nullptr, c.global);
+    ASSERT_TRUE(r.ok()) << toml << r.status();
+    EXPECT_EQ(c.prefix, r->prefix) << toml;
+    EXPECT_EQ(c.keys, r->keys) << toml;
+  }
+}
+
 TEST(ResourceLoader, SrcIsUnderTemplatesDirLikeFilepathJoin) {
   absl::StatusOr<TemplateResource> r =
       Parse("[template]\nsrc = \"sub/../nginx.tmpl\"\ndest = \"/etc/a\"\n");
@@ -373,6 +394,8 @@ TEST(ResourceLoader, BadTypes) {
       {WithLine("create_dest_dirs = \"yes\""),
        "app.toml:4:20: create_dest_dirs: expected a boolean, got string"},
       {WithLine("backup = 1"), "app.toml:4:10: backup: expected a boolean, got integer"},
+      {WithLine("verbatim_keys = \"yes\""),
+       "app.toml:4:17: verbatim_keys: expected a boolean, got string"},
       {WithLine("output_format = \"xml\""),
        "app.toml:4:17: output_format: \"xml\" is not one of json, yaml, toml"},
       {WithLine("left_delimiter = \"\""),

@@ -30,6 +30,7 @@ class FakeFuncEnv : public FuncEnv {
   GoTime now;
   std::map<std::string, std::vector<std::string>> ips;       // host -> addresses
   std::map<std::string, std::vector<SrvRecord>> srv;         // query name -> records
+  std::map<std::string, std::vector<std::string>> ifaces;    // interface -> addresses
 
   std::string Getenv(const std::string& name) const override {
     auto it = env.find(name);
@@ -54,6 +55,10 @@ class FakeFuncEnv : public FuncEnv {
     auto it = srv.find("_" + service + "._" + proto + "." + name);
     if (it == srv.end()) return absl::NotFoundError("no such host");
     return it->second;
+  }
+  std::vector<std::string> InterfaceAddrs(const std::string& name) const override {
+    auto it = ifaces.find(name);
+    return it == ifaces.end() ? std::vector<std::string>{} : it->second;
   }
 };
 
