@@ -15,7 +15,7 @@
 # directory. A file listed in CONFWATCH_UNITY_SOLO is compiled on its own.
 # CONFWATCH_UNITY_TESTS=OFF compiles every file on its own (quicker
 # edit-compile cycles while working on one test).
-option(CONFWATCH_UNITY_TESTS "Compile test files in batches (see cmake/unity.cmake)" OFF)
+option(CONFWATCH_UNITY_TESTS "Compile test files in batches (see cmake/unity.cmake)" ON)
 set(CONFWATCH_UNITY_BATCH 8 CACHE STRING "Test files per unity batch")
 set(CONFWATCH_UNITY_SOLO "" CACHE STRING "Test files (relative to the source root) compiled alone")
 

@@ -20,6 +20,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <functional>
+#include <map>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -34,6 +35,20 @@
 namespace confwatch {
 
 inline constexpr auto kWait = std::chrono::seconds(10);
+
+// Milliseconds since `t`.
+inline long long MsSince(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t)
+      .count();
+}
+
+// "k=v\n" for every pair, in key order: what a `{{range gets ...}}{{base .Key}}={{.Value}}`
+// style template renders from the same keys.
+inline std::string KvLines(const std::map<std::string, std::string>& kvs) {
+  std::string s;
+  for (const auto& [k, v] : kvs) absl::StrAppend(&s, k, "=", v, "\n");
+  return s;
+}
 
 inline std::optional<std::string> ReadWholeFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

@@ -69,10 +69,6 @@ constexpr int kDefaultRounds = 200;
 constexpr int64_t kLeaseTtlSeconds = 3600;
 constexpr char kHeader[] = "# property\n";
 
-long long MsSince(steady_clock::time_point t) {
-  return std::chrono::duration_cast<milliseconds>(steady_clock::now() - t).count();
-}
-
 int EnvInt(const char* name, int fallback) {
   const char* v = getenv(name);
   int n = 0;

@@ -437,7 +437,7 @@ class TinyHttpServer {
 };
 
 // GET / on 127.0.0.1:port; the body, or "" when the request failed.
-std::string HttpGet(int port) {
+std::string GetRootBody(int port) {
   int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   sockaddr_in a{};
   a.sin_family = AF_INET;
@@ -465,7 +465,7 @@ std::string HttpGet(int port) {
 // The bodies answered by `n` requests through nginx, as a sorted set.
 std::set<std::string> Answers(int port, int n) {
   std::set<std::string> seen;
-  for (int i = 0; i < n; ++i) seen.insert(HttpGet(port));
+  for (int i = 0; i < n; ++i) seen.insert(GetRootBody(port));
   return seen;
 }
 

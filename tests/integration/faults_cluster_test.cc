@@ -30,17 +30,6 @@ namespace {
 using std::chrono::milliseconds;
 using std::chrono::steady_clock;
 
-long long MsSince(steady_clock::time_point t) {
-  return std::chrono::duration_cast<milliseconds>(steady_clock::now() - t).count();
-}
-
-// "k=v\n" for every key, in key order: what the svc.tmpl template renders.
-std::string Rendered(const std::map<std::string, std::string>& kvs) {
-  std::string s;
-  for (const auto& [k, v] : kvs) absl::StrAppend(&s, k, "=", v, "\n");
-  return s;
-}
-
 class FaultsClusterTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -117,7 +106,7 @@ TEST_F(FaultsClusterTest, MemberKilledWhileOthersWriteAndCompactResyncsToTheExac
   Retry("/cfg/mode", [](EtcdClient& c) { return c.Put("/cfg/mode", "blue"); });
   // Only member 0: confwatch cannot fail over, it must wait for this member.
   ConfwatchProcess p(c_, {"-node", endpoints_[0], "-watch"});
-  ASSERT_TRUE(FileBecomes(c_.Out("svc.conf"), Rendered(want_))) << p.Log();
+  ASSERT_TRUE(FileBecomes(c_.Out("svc.conf"), KvLines(want_))) << p.Log();
   ASSERT_TRUE(FileBecomes(c_.Out("cfg.conf"), "mode=blue\n")) << p.Log();
 
   cluster_->member(0)->Kill();
@@ -138,15 +127,15 @@ TEST_F(FaultsClusterTest, MemberKilledWhileOthersWriteAndCompactResyncsToTheExac
     if (!s.ok() && !absl::IsOutOfRange(s)) return s;
     return last;
   });
-  EXPECT_EQ(Rendered({{"a", "1"}, {"b", "1"}, {"c", "1"}, {"d", "1"}}),
+  EXPECT_EQ(KvLines({{"a", "1"}, {"b", "1"}, {"c", "1"}, {"d", "1"}}),
             ReadWholeFile(c_.Out("svc.conf")))
       << "the last good file stays while its only member is down";
 
   absl::Status s = cluster_->member(0)->Restart();
   ASSERT_TRUE(s.ok()) << s;
   auto restarted = steady_clock::now();
-  ASSERT_EQ(Rendered({{"a", "2"}, {"e", "2"}, {"f", "1"}}), Rendered(want_));
-  EXPECT_TRUE(FileBecomes(c_.Out("svc.conf"), Rendered(want_), std::chrono::seconds(30)))
+  ASSERT_EQ(KvLines({{"a", "2"}, {"e", "2"}, {"f", "1"}}), KvLines(want_));
+  EXPECT_TRUE(FileBecomes(c_.Out("svc.conf"), KvLines(want_), std::chrono::seconds(30)))
       << p.Log();
   EXPECT_TRUE(FileBecomes(c_.Out("cfg.conf"), "mode=green\n")) << p.Log();
   std::printf("[ measured ] member down %lld ms; exact final state rendered %lld ms after its "
@@ -179,7 +168,7 @@ TEST_F(FaultsClusterTest, LeaderKilledWhileWatchingThroughItFileFollowsTheWrites
   }
   args.push_back("-watch");
   ConfwatchProcess p(c_, args);
-  ASSERT_TRUE(FileBecomes(c_.Out("svc.conf"), Rendered(want_))) << p.Log();
+  ASSERT_TRUE(FileBecomes(c_.Out("svc.conf"), KvLines(want_))) << p.Log();
 
   for (int round = 1; round <= 2; ++round) {
     leader = Leader();
@@ -194,7 +183,7 @@ TEST_F(FaultsClusterTest, LeaderKilledWhileWatchingThroughItFileFollowsTheWrites
     for (int i = 1; i < 5; ++i) Put(absl::StrCat("/svc/r", round, "-", i), "1");
     Put("/svc/x", std::to_string(round));
     auto writes_done = steady_clock::now();
-    ASSERT_TRUE(FileBecomes(c_.Out("svc.conf"), Rendered(want_), std::chrono::seconds(30)))
+    ASSERT_TRUE(FileBecomes(c_.Out("svc.conf"), KvLines(want_), std::chrono::seconds(30)))
         << p.Log();
     std::printf("[ measured ] round %d: leader (member %d) killed; member %d led %lld ms later; "
                 "first write accepted after %lld ms; file had all 6 writes %lld ms after the "

@@ -42,10 +42,6 @@ using std::chrono::steady_clock;
 
 using FaultsLoadTest = BinaryEtcdTest;
 
-long long MsSince(steady_clock::time_point t) {
-  return std::chrono::duration_cast<milliseconds>(steady_clock::now() - t).count();
-}
-
 // The peak resident set of `pid` in kB (VmHWM), -1 if unreadable.
 int64_t PeakRssKb(pid_t pid) {
   std::ifstream in(absl::StrCat("/proc/", pid, "/status"));
@@ -69,13 +65,6 @@ std::string BigValue(const std::string& tag, size_t size) {
   while (v.size() < size) absl::StrAppend(&v, tag, "-", v.size(), ";");
   v.resize(size);
   return v;
-}
-
-// `base=value\n` for each pair, as kv.tmpl renders them (sorted input).
-std::string Rendered(const std::map<std::string, std::string>& kvs) {
-  std::string s;
-  for (const auto& [k, v] : kvs) absl::StrAppend(&s, k, "=", v, "\n");
-  return s;
 }
 
 void AddKvResource(Confdir& c, const std::string& prefix) {
@@ -104,7 +93,7 @@ TEST_F(FaultsLoadTest, CompactionWhileTheWatcherIsFrozenBehindResyncsToTheExactS
   auto name = [](int k) { return absl::StrFormat("k%02d", k); };
   for (int k = 0; k < kKeys; ++k) Put("/load/" + name(k), want[name(k)] = "0");
   auto p = Watch(c);
-  ASSERT_TRUE(FileBecomes(c.Out("kv.conf"), Rendered(want))) << p->Log();
+  ASSERT_TRUE(FileBecomes(c.Out("kv.conf"), KvLines(want))) << p->Log();
   ASSERT_EQ(0, EtcdSlowWatchers(etcd_->endpoint()));
 
   ASSERT_EQ(0, kill(p->pid(), SIGSTOP));
@@ -154,7 +143,7 @@ TEST_F(FaultsLoadTest, CompactionWhileTheWatcherIsFrozenBehindResyncsToTheExactS
 
   ASSERT_EQ(0, kill(p->pid(), SIGCONT));
   auto resumed = steady_clock::now();
-  EXPECT_TRUE(FileBecomes(c.Out("kv.conf"), Rendered(want), std::chrono::seconds(60)))
+  EXPECT_TRUE(FileBecomes(c.Out("kv.conf"), KvLines(want), std::chrono::seconds(60)))
       << p->Log().substr(0, 4000);
   std::printf("[ measured ] etcd saw the stopped watcher as slow after %d rounds of %d writes of "
               "4 KB; %d rounds written in %lld ms; exact final state %lld ms after SIGCONT\n",
@@ -181,7 +170,7 @@ TEST_F(FaultsLoadTest, OneMegabyteValuesAreRenderedExactly) {
   }
   auto start = steady_clock::now();
   auto p = Watch(c);
-  ASSERT_TRUE(FileBecomes(c.Out("kv.conf"), Rendered(want), std::chrono::seconds(30)))
+  ASSERT_TRUE(FileBecomes(c.Out("kv.conf"), KvLines(want), std::chrono::seconds(30)))
       << p->Log().substr(0, 4000);
   long long initial_ms = MsSince(start);
 
@@ -192,7 +181,7 @@ TEST_F(FaultsLoadTest, OneMegabyteValuesAreRenderedExactly) {
   }
   Delete("/big/k0");
   want.erase("k0");
-  ASSERT_TRUE(FileBecomes(c.Out("kv.conf"), Rendered(want), std::chrono::seconds(30)))
+  ASSERT_TRUE(FileBecomes(c.Out("kv.conf"), KvLines(want), std::chrono::seconds(30)))
       << p->Log().substr(0, 4000);
   long long change_ms = MsSince(changed);
 
@@ -203,7 +192,7 @@ TEST_F(FaultsLoadTest, OneMegabyteValuesAreRenderedExactly) {
   }
   ASSERT_EQ(0, kill(p->pid(), SIGCONT));
   auto resumed = steady_clock::now();
-  ASSERT_TRUE(FileBecomes(c.Out("kv.conf"), Rendered(want), std::chrono::seconds(30)))
+  ASSERT_TRUE(FileBecomes(c.Out("kv.conf"), KvLines(want), std::chrono::seconds(30)))
       << p->Log().substr(0, 4000);
   std::printf("[ measured ] 1 MB values: initial 6 MB rendered in %lld ms; 3 puts + 1 delete "
               "in %lld ms; 8 puts made while stopped rendered %lld ms after SIGCONT; peak RSS "

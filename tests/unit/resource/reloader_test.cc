@@ -34,7 +34,7 @@ class FakeSignaller : public ProcessSignaller {
   pid_t pid = 1234;
 };
 
-TemplateResource Resource() {
+TemplateResource NginxResource() {
   TemplateResource r;
   r.name = "nginx.toml";
   r.dest = "/etc/nginx/conf.d/upstream.conf";
@@ -64,7 +64,7 @@ class ReloaderTest : public ::testing::Test {
 };
 
 TEST_F(ReloaderTest, RunsReloadCmdWithDestSubstitutedAndItsTimeout) {
-  TemplateResource r = Resource();
+  TemplateResource r = NginxResource();
   r.reload_cmd = "nginx -s reload # {{.dest}} {{ .src }}";
   r.reload_cmd_timeout = absl::Seconds(9);
   ASSERT_TRUE(Reload(r, Context()).ok());
@@ -76,7 +76,7 @@ TEST_F(ReloaderTest, RunsReloadCmdWithDestSubstitutedAndItsTimeout) {
 }
 
 TEST_F(ReloaderTest, FailedReloadCmdNamesResourceAndOutput) {
-  TemplateResource r = Resource();
+  TemplateResource r = NginxResource();
   r.reload_cmd = "nginx -s reload";
   runner_.result = CommandResult{1, 0, false, "nginx: [error] invalid PID number\n"};
   absl::Status s = Reload(r, Context());
@@ -88,7 +88,7 @@ TEST_F(ReloaderTest, FailedReloadCmdNamesResourceAndOutput) {
 }
 
 TEST_F(ReloaderTest, SignalsPidFile) {
-  TemplateResource r = Resource();
+  TemplateResource r = NginxResource();
   r.reload_signal = SIGHUP;
   r.pid_file = "/run/nginx.pid";
   std::string sent;
@@ -99,7 +99,7 @@ TEST_F(ReloaderTest, SignalsPidFile) {
 }
 
 TEST_F(ReloaderTest, PidFileMayBelongToUsOrToTheDestsOwner) {
-  TemplateResource r = Resource();
+  TemplateResource r = NginxResource();
   r.reload_signal = SIGHUP;
   r.pid_file = "/run/nginx.pid";
   r.uid = 33;
@@ -108,7 +108,7 @@ TEST_F(ReloaderTest, PidFileMayBelongToUsOrToTheDestsOwner) {
 }
 
 TEST_F(ReloaderTest, RefusedPidFileIsAnErrorNamingTheReasonAndNothingIsSent) {
-  TemplateResource r = Resource();
+  TemplateResource r = NginxResource();
   r.reload_signal = SIGHUP;
   r.pid_file = "/run/app.pid";
   signaller_.status = absl::FailedPreconditionError(
@@ -124,7 +124,7 @@ TEST_F(ReloaderTest, RefusedPidFileIsAnErrorNamingTheReasonAndNothingIsSent) {
 }
 
 TEST_F(ReloaderTest, SignalsSupervisedChildWithoutPidFile) {
-  TemplateResource r = Resource();
+  TemplateResource r = NginxResource();
   r.reload_signal = SIGUSR2;
   ASSERT_TRUE(Reload(r, Context(/*exec_mode=*/true)).ok());
   EXPECT_THAT(signaller_.sent, ElementsAre(absl::StrCat("child ", SIGUSR2)));
@@ -132,7 +132,7 @@ TEST_F(ReloaderTest, SignalsSupervisedChildWithoutPidFile) {
 }
 
 TEST_F(ReloaderTest, ChildSignalErrorNamesResourceAndSignal) {
-  TemplateResource r = Resource();
+  TemplateResource r = NginxResource();
   r.reload_signal = SIGUSR2;
   child_status_ = absl::UnavailableError("child is gone");
   absl::Status s = Reload(r, Context(/*exec_mode=*/true));
@@ -141,7 +141,7 @@ TEST_F(ReloaderTest, ChildSignalErrorNamesResourceAndSignal) {
 }
 
 TEST(SignalsChild, OnlyAReloadSignalWithoutPidFileOrCommand) {
-  TemplateResource r = Resource();
+  TemplateResource r = NginxResource();
   EXPECT_FALSE(SignalsChild(r));
   r.reload_signal = SIGHUP;
   EXPECT_TRUE(SignalsChild(r));
@@ -153,7 +153,7 @@ TEST(SignalsChild, OnlyAReloadSignalWithoutPidFileOrCommand) {
 }
 
 TEST_F(ReloaderTest, SignalErrorsNameResourceAndSignal) {
-  TemplateResource r = Resource();
+  TemplateResource r = NginxResource();
   r.reload_signal = SIGHUP;
   absl::Status s = Reload(r, Context(/*exec_mode=*/false));
   EXPECT_EQ(absl::StatusCode::kFailedPrecondition, s.code());
@@ -173,13 +173,13 @@ TEST_F(ReloaderTest, SignalErrorsNameResourceAndSignal) {
 }
 
 TEST_F(ReloaderTest, NoReloadIsOk) {
-  EXPECT_TRUE(Reload(Resource(), Context()).ok());
+  EXPECT_TRUE(Reload(NginxResource(), Context()).ok());
   EXPECT_THAT(runner_.commands, IsEmpty());
   EXPECT_THAT(signaller_.sent, IsEmpty());
 }
 
 TEST(ReloadKey, EqualForTheSameActionOnly) {
-  TemplateResource a = Resource(), b = Resource();
+  TemplateResource a = NginxResource(), b = NginxResource();
   a.reload_cmd = b.reload_cmd = "nginx -s reload";
   b.dest = "/etc/nginx/conf.d/other.conf";
   EXPECT_EQ("cmd:nginx -s reload", ReloadKey(a));
@@ -189,12 +189,12 @@ TEST(ReloadKey, EqualForTheSameActionOnly) {
   EXPECT_EQ("cmd:touch /etc/nginx/conf.d/upstream.conf.reloaded", ReloadKey(a));
   EXPECT_NE(ReloadKey(a), ReloadKey(b));  // expands differently: run both
 
-  TemplateResource s = Resource();
+  TemplateResource s = NginxResource();
   s.reload_signal = SIGHUP;
   EXPECT_EQ("signal:SIGHUP:child", ReloadKey(s));
   s.pid_file = "/run/nginx.pid";
   EXPECT_EQ("signal:SIGHUP:pid_file:/run/nginx.pid", ReloadKey(s));
-  EXPECT_EQ("", ReloadKey(Resource()));
+  EXPECT_EQ("", ReloadKey(NginxResource()));
 }
 
 TEST(ExpandCommand, SubstitutesOnlySrcAndDest) {

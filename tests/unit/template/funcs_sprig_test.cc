@@ -23,7 +23,7 @@ using testing::GoCase;
 using testing::Renderer;
 using testing::Want;
 
-const std::vector<std::pair<std::string, std::string>> kKeys = {
+const std::vector<std::pair<std::string, std::string>> kSprigKeys = {
     {"/app/port", "8080"},
     {"/app/empty", ""},
     {"/app/json", R"({"name":"web","port":8080,"html":"<a&b>","list":[1,2.5,null]})"},
@@ -189,7 +189,7 @@ TEST(SprigFuncs, MatchGoForEveryFunction) {
      "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1 41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3", nullptr},
   };
   FakeFuncEnv env;
-  Renderer r(env, kKeys);
+  Renderer r(env, kSprigKeys);
   for (const GoCase& c : cases) {
     EXPECT_EQ(Want(c), r.Render(c.text)) << c.name << ": " << c.text;
   }
