@@ -224,7 +224,7 @@ TEST_F(LogTest, TextLineCarriesHostTagAndPid) {
   gethostname(host, sizeof host - 1);
   EXPECT_THAT(out_.str(),
               ::testing::MatchesRegex(absl::StrCat(
-                  "[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(Z|[-+][0-9]{2}:[0-9]{2}) ",
+                  "[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{3}(Z|[-+][0-9]{2}:[0-9]{2}) ",
                   host, " confwatch\\[", getpid(), "\\]: INFO Backend set to etcdv3 nodes=2\n")));
 }
 
