@@ -42,7 +42,8 @@ class Generator {
   // Flips, inserts and deletes a few bytes, from a set that matters to the
   // parsers (brackets, quotes, NUL, a stray UTF-8 byte), or cuts the text.
   std::string Damage(std::string text) {
-    static const std::string kBytes = std::string("[]{}\"'#.=\\\n\0\xff\xc3{}|()$", 22);
+    static constexpr char kRaw[] = "[]{}\"'#.=\\\n\0\xff\xc3{}|()$";
+    static const std::string kBytes(kRaw, sizeof kRaw - 1);  // the NUL inside included
     if (Below(4) == 0) return text.substr(0, Below(text.size() + 1));
     for (size_t n = 1 + Below(4); n > 0 && !text.empty(); --n) {
       const size_t at = Below(text.size());
