@@ -461,7 +461,16 @@ std::map<std::string, absl::Time> Daemon::LastSyncs() const {
 
 std::vector<ResourceLoadError> Daemon::LoadErrors() const {
   absl::MutexLock lock(&sync_mu_);
-  return load_errors_;
+  // Each caller (the metrics and systemd threads) gets statuses of its own:
+  // a copied absl::Status shares its message with the original through a
+  // reference count kept in Debian's (uninstrumented) abseil, so freeing it
+  // on one thread after a read on another looks like a race to TSan.
+  std::vector<ResourceLoadError> copy;
+  copy.reserve(load_errors_.size());
+  for (const ResourceLoadError& e : load_errors_) {
+    copy.push_back({e.name, absl::Status(e.status.code(), std::string(e.status.message()))});
+  }
+  return copy;
 }
 
 void Daemon::StartWorker() {

@@ -147,8 +147,11 @@ absl::Status EtcdKeySource::Watch(const std::string& name, int64_t start_revisio
 
 void EtcdKeySource::StopFollowing() {
   stopping_ = true;  // ends a resync retry loop on the watch thread
+  // The watch thread reads watcher_ (a resync re-adds its watch): join it
+  // before the pointer changes, not by destroying what it points to.
+  if (watcher_ != nullptr) watcher_->Stop();
   watcher_.reset();
-  stopping_ = false;  // joins the watch thread: no callback after this
+  stopping_ = false;  // no callback after this
   sink_ = nullptr;
 }
 

@@ -19,13 +19,15 @@ Watcher::Watcher(std::shared_ptr<Connection> connection, WatchHandler* handler)
   thread_ = std::thread([this] { Run(); });
 }
 
-Watcher::~Watcher() {
+Watcher::~Watcher() { Stop(); }
+
+void Watcher::Stop() {
   {
     absl::MutexLock l(&mu_);
     stopping_ = true;
     if (context_ != nullptr) context_->TryCancel();
   }
-  thread_.join();
+  if (thread_.joinable()) thread_.join();
 }
 
 absl::Status Watcher::Add(const std::string& prefix, int64_t start_revision) {

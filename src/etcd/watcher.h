@@ -84,6 +84,11 @@ class Watcher {
   // per endpoint).
   ~Watcher();
   Watcher(const Watcher&) = delete;
+
+  // What the destructor does, for an owner whose callbacks may still read
+  // the pointer it holds the Watcher by: stop first, then drop the pointer.
+  // Idempotent. Call from one thread, not from a callback.
+  void Stop();
   Watcher& operator=(const Watcher&) = delete;
 
   // Watches every key that starts with `prefix` ("" = all keys) from
