@@ -85,6 +85,10 @@ file(CONFIGURE OUTPUT "${CMAKE_BINARY_DIR}/packaging/confwatch.service" CONTENT 
 install(FILES "${CMAKE_BINARY_DIR}/packaging/confwatch.service" DESTINATION lib/systemd/system)
 
 install(FILES "${CMAKE_SOURCE_DIR}/README.md" DESTINATION ${CMAKE_INSTALL_DOCDIR})
+# The user documentation the README links to (docs/notes/ holds unmerged
+# drafts, not for users).
+install(DIRECTORY "${CMAKE_SOURCE_DIR}/docs/" DESTINATION ${CMAKE_INSTALL_DOCDIR}/docs
+  FILES_MATCHING PATTERN "*.md" PATTERN "notes" EXCLUDE)
 install(DIRECTORY "${CMAKE_SOURCE_DIR}/templates/"
   DESTINATION ${CMAKE_INSTALL_DOCDIR}/examples/templates)
 
