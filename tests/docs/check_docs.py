@@ -10,7 +10,8 @@ script exits 1 if anything was printed. The checks:
     tables, and every flag documented there is in --help;
   * every flag of `confwatch register --help` has a row in docs/register.md's
     flag table, and vice versa;
-  * the man page (docs/confwatch.1) names every flag of both;
+  * the man page (docs/confwatch.1) names every flag of both, and every
+    [template] field in its "Template resources" section;
   * every config-file key of docs/configuration.md is in the packaged
     skeleton (packaging/confwatch.toml, which the packaging test checks
     against the binary), and vice versa, for the top level and [exec];
@@ -25,7 +26,8 @@ script exits 1 if anything was printed. The checks:
   * every message of docs/troubleshooting.md's tables occurs in src/ (the
     pieces between <placeholders>);
   * relative links between README.md and docs/*.md resolve (files and
-    #anchors), and README.md links every docs/*.md.
+    #anchors), and README.md links every docs/*.md;
+  * README.md's two commands exist, one of them the command .ci/run runs.
 Single-threaded; starts one confwatch process and stops it by pid.
 """
 import glob
@@ -190,6 +192,12 @@ def check_keys():
             documented.update(code_spans(row["field"]))
         compare(source_keys(rel, array), documented, heading + " field",
                 "docs/configuration.md", rel)
+    man = read("docs/confwatch.1")
+    section = re.search(r"^\.SS Template resources.*?(?=^\.S[SH] )", man, re.S | re.M)
+    for field in sorted(source_keys("src/resource/resource_loader.cc", "kTemplateKeys")):
+        if not section or not re.search(r"\b" + field + r"\b", section.group(0)):
+            problem(f"docs/confwatch.1: the [template] field {field} "
+                    f"(src/resource/resource_loader.cc) is not in \"Template resources\"")
 
 
 # ---- metrics --------------------------------------------------------------
@@ -329,7 +337,27 @@ def check_links():
             problem(f"README.md: the map of docs/ does not link {name}")
 
 
-for check in (check_flags, check_keys, check_metrics, check_messages, check_links):
+def check_commands():
+    """The README's two commands: the demo, and the test command CI runs."""
+    ci = re.findall(r"^exec bash (\S+)", read(".ci/run"), re.M)
+    readme = read("README.md")
+    m = re.search(r"^## The two commands\n.*?```sh\n(.*?)```", readme, re.S | re.M)
+    block = m.group(1) if m else ""
+    commands = [line.split()[0] for line in block.splitlines() if line.strip()]
+    if not ci:
+        problem(".ci/run: no `exec bash <command>` line")
+    for command in ci:
+        if command not in commands:
+            problem(f"README.md: the two commands do not include {command}, which .ci/run runs")
+    for command in commands:
+        if not os.path.exists(os.path.join(ROOT, command)):
+            problem(f"README.md: the command {command} does not exist")
+    if len(commands) != 2:
+        problem(f"README.md: \"The two commands\" shows {len(commands)} commands")
+
+
+for check in (check_flags, check_keys, check_metrics, check_messages, check_links,
+              check_commands):
     check()
 for p in problems:
     print(p)
