@@ -50,7 +50,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
-#include "ops/logging.h"
+#include "base/logging.h"
 
 namespace confwatch {
 

@@ -15,6 +15,7 @@ confwatch_module(app
     ${_app_tests}/options_test.cc
     ${_app_tests}/srv_nodes_test.cc
   DEPS
+    base
     exec
     daemon
     etcd

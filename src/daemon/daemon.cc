@@ -9,8 +9,8 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "base/logging.h"
 #include "daemon/log_absl.h"
-#include "ops/logging.h"
 #include "spdlog/spdlog.h"
 #include "template/funcs_confd.h"
 

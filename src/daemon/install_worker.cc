@@ -4,8 +4,8 @@
 #include <map>
 
 #include "absl/strings/str_cat.h"
+#include "base/logging.h"
 #include "daemon/log_absl.h"
-#include "ops/logging.h"
 #include "spdlog/spdlog.h"
 
 namespace confwatch {

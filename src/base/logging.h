@@ -27,8 +27,8 @@
 // written meanwhile finishes with the old logger. Only synchronous spdlog
 // loggers are supported (Log() hands its fields to the formatter on the
 // calling thread).
-#ifndef CONFWATCH_OPS_LOGGING_H_
-#define CONFWATCH_OPS_LOGGING_H_
+#ifndef CONFWATCH_BASE_LOGGING_H_
+#define CONFWATCH_BASE_LOGGING_H_
 
 #include <cstdint>
 #include <initializer_list>
@@ -123,4 +123,4 @@ inline void LogError(absl::string_view m, std::initializer_list<LogField> f = {}
 
 }  // namespace confwatch
 
-#endif  // CONFWATCH_OPS_LOGGING_H_
+#endif  // CONFWATCH_BASE_LOGGING_H_
