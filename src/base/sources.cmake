@@ -1,8 +1,10 @@
 # base: what every other module may use and that needs none of them --
-# the logging facade.
+# reading a file and wording an I/O error (file_io), the logging facade.
 confwatch_module(base
   SOURCES
+    ${CMAKE_SOURCE_DIR}/src/base/file_io.cc
     ${CMAKE_SOURCE_DIR}/src/base/logging.cc
   TESTS
+    ${CMAKE_SOURCE_DIR}/tests/unit/base/file_io_test.cc
     ${CMAKE_SOURCE_DIR}/tests/unit/base/logging_test.cc
 )
