@@ -3,8 +3,8 @@
 
 #include <pthread.h>
 #include <signal.h>
-#include <sys/stat.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -22,7 +22,6 @@
 #include "daemon/daemon.h"
 #include "daemon/etcd_key_source.h"
 #include "daemon/local_key_sources.h"
-#include "daemon/log_absl.h"
 #include "daemon/resource_set.h"
 #include "exec/exec_policy.h"
 #include "exec/reaper.h"
@@ -36,7 +35,6 @@
 #include "process/signals.h"
 #include "register/registration_set.h"
 #include "resource/installer.h"
-#include "spdlog/spdlog.h"
 #include "template/funcs_confd.h"
 
 namespace confwatch {
@@ -139,7 +137,7 @@ int RunExec(const Options& options, Daemon* daemon, Supervisor* supervisor,
   std::thread loop([&] {
     loop_status = daemon->RunWatch();
     if (!loop_status.ok()) {
-      spdlog::error("{}", loop_status.message());
+      LogError(loop_status.message());
       supervisor->NotifySignal(SIGTERM);  // never run the child unwatched
     }
     loop_done = true;
@@ -157,16 +155,17 @@ int RunExec(const Options& options, Daemon* daemon, Supervisor* supervisor,
   if (loop_done) {
     code = kExitUsage;
   } else if (stop_requested) {
-    spdlog::info("stopped before {} was started", command);
+    LogInfo(absl::StrCat("stopped before ", command, " was started"));
     (*before_stop)();
   } else if (const std::vector<ResourceLoadError> load_errors = daemon->LoadErrors();
              !ready().ok()) {
-    for (const ResourceLoadError& e : load_errors) spdlog::error("exec: {}", LoadErrorText(e));
-    spdlog::error(
-        "exec: not every resource loaded and rendered within -exec-wait-timeout {} ({} failed "
-        "to load, {} render(s), {} failed; the errors above name the resources): not starting {}",
-        absl::FormatDuration(options.exec_wait_timeout), load_errors.size(),
-        daemon->stats().renders.load(), daemon->stats().render_errors.load(), command);
+    for (const ResourceLoadError& e : load_errors)
+      LogError(absl::StrCat("exec: ", LoadErrorText(e)));
+    LogError(absl::StrCat("exec: not every resource loaded and rendered within -exec-wait-timeout ",
+                          absl::FormatDuration(options.exec_wait_timeout), " (", load_errors.size(),
+                          " failed to load, ", daemon->stats().renders.load(), " render(s), ",
+                          daemon->stats().render_errors.load(),
+                          " failed; the errors above name the resources): not starting ", command));
     code = kExitResourceFailed;
   } else {
     code = supervisor->Run();
@@ -174,7 +173,7 @@ int RunExec(const Options& options, Daemon* daemon, Supervisor* supervisor,
   daemon->Stop();
   loop.join();
   if (!loop_status.ok()) return kExitUsage;
-  spdlog::info("exiting with code {}", code);
+  LogInfo(absl::StrCat("exiting with code ", code));
   return code;
 }
 
@@ -274,7 +273,7 @@ absl::Status StartRegistrations(const Options& options, Registrations* out) {
   std::vector<std::string> warnings;
   absl::StatusOr<std::vector<RegistrationSpec>> specs =
       LoadRegistrations(options.config_file, &warnings);
-  for (const std::string& w : warnings) spdlog::warn("{}", w);
+  for (const std::string& w : warnings) LogWarning(w);
   if (!specs.ok()) return specs.status();
   if (specs->empty()) return absl::OkStatus();
   absl::StatusOr<std::unique_ptr<EtcdClient>> client = EtcdClient::Create(EtcdOptionsFrom(options));
@@ -285,7 +284,7 @@ absl::Status StartRegistrations(const Options& options, Registrations* out) {
   if (!set.ok()) return set.status();
   out->set = std::move(*set);
   out->set->Start();
-  spdlog::info("registering {} key(s) in etcd", out->set->size());
+  LogInfo(absl::StrCat("registering ", out->set->size(), " key(s) in etcd"));
   return absl::OkStatus();
 }
 
@@ -332,7 +331,7 @@ int Run(const Options& given, const RunHooks& hooks) {
     return kExitUsage;
   }
   if (given.check_config) {
-    for (const std::string& w : given.warnings) spdlog::warn("{}", w);
+    for (const std::string& w : given.warnings) LogWarning(w);
     return CheckConfig(given);
   }
   // -srv-domain/-srv-record: the nodes come from DNS, once, at the start
@@ -340,27 +339,27 @@ int Run(const Options& given, const RunHooks& hooks) {
   Options options = given;
   const bool from_srv = options.nodes.empty() && !options.srv_record.empty();
   absl::Status srv = ResolveSrvNodes(&options, SystemSrvLookup());
-  for (const std::string& w : options.warnings) spdlog::warn("{}", w);
+  for (const std::string& w : options.warnings) LogWarning(w);
   if (!srv.ok()) {
-    spdlog::error("cannot find the etcd nodes: {}", srv.message());
+    LogError(absl::StrCat("cannot find the etcd nodes: ", srv.message()));
     return kExitSourceUnavailable;
   }
   if (from_srv && options.backend == "etcdv3") {
-    spdlog::info("SRV record {}: etcd nodes {}", options.srv_record,
-                 absl::StrJoin(options.nodes, ", "));
+    LogInfo(absl::StrCat("SRV record ", options.srv_record, ": etcd nodes ",
+                         absl::StrJoin(options.nodes, ", ")));
   }
 
   const bool exec_mode = !options.exec_command.empty() && !options.preflight;
   absl::StatusOr<ExecConfig> exec = ExecConfigFrom(options);
   if (!exec.ok()) {
-    spdlog::error("{}", exec.status().message());
+    LogError(exec.status().message());
     return kExitUsage;
   }
   bool reaping = false;
   if (!options.onetime && !options.preflight) {
     absl::StatusOr<bool> r = SetUpOrphanReaping(options.subreaper);
     if (!r.ok()) {
-      spdlog::error("-subreaper: {}", r.status().message());
+      LogError(absl::StrCat("-subreaper: ", r.status().message()));
       return kExitUsage;
     }
     reaping = *r;
@@ -374,7 +373,7 @@ int Run(const Options& given, const RunHooks& hooks) {
   if (!options.onetime) pthread_sigmask(SIG_BLOCK, &handled, nullptr);
   absl::StatusOr<std::unique_ptr<KeySource>> source = MakeKeySource(options);
   if (!source.ok()) {
-    spdlog::error("{}", source.status().message());
+    LogError(source.status().message());
     return kExitUsage;
   }
   if (options.preflight) return Preflight(options, source->get());
@@ -384,7 +383,7 @@ int Run(const Options& given, const RunHooks& hooks) {
   Registrations registrations;
   if (!options.onetime) {
     if (absl::Status s = StartRegistrations(options, &registrations); !s.ok()) {
-      spdlog::error("[[register]]: {}", s.message());
+      LogError(absl::StrCat("[[register]]: ", s.message()));
       return kExitUsage;
     }
   }
@@ -403,8 +402,8 @@ int Run(const Options& given, const RunHooks& hooks) {
   }
   std::unique_ptr<Reaper> reaper;
   if (reaping) {
-    spdlog::info("reaping orphaned processes ({})",
-                 getpid() == 1 ? "running as PID 1" : "child subreaper");
+    LogInfo(absl::StrCat("reaping orphaned processes (",
+                         getpid() == 1 ? "running as PID 1" : "child subreaper", ")"));
     reaper = std::make_unique<Reaper>();
   }
 
@@ -425,17 +424,17 @@ int Run(const Options& given, const RunHooks& hooks) {
   d.install.diff_secrets = options.diff_secrets;
   d.interval = options.interval;
   Daemon daemon(d, std::move(deps));
-  spdlog::info("confwatch starting: backend {}, confdir {}, {}", (*source)->Describe(),
-               options.confdir,
-               exec_mode        ? "exec (watch)"
-               : options.onetime ? "onetime"
-               : options.watch   ? "watch"
-                                 : "interval");
+  LogInfo(absl::StrCat("confwatch starting: backend ", (*source)->Describe(), ", confdir ",
+                       options.confdir, ", ",
+                       exec_mode         ? "exec (watch)"
+                       : options.onetime ? "onetime"
+                       : options.watch   ? "watch"
+                                         : "interval"));
 
   if (options.onetime) {
     absl::Status s = daemon.RunOnce();
     if (s.ok()) return kExitOk;
-    spdlog::error("onetime run failed:\n{}", s.message());
+    LogError(absl::StrCat("onetime run failed:\n", s.message()));
     return s.code() == absl::StatusCode::kUnavailable ? kExitSourceUnavailable
                                                       : kExitResourceFailed;
   }
@@ -470,10 +469,10 @@ int Run(const Options& given, const RunHooks& hooks) {
   MetricsServer metrics([&registry] { return registry.Render(); }, ready);
   if (!options.metrics_addr.empty()) {
     if (absl::Status s = metrics.Start(options.metrics_addr); !s.ok()) {
-      spdlog::error("{}", s.message());
+      LogError(s.message());
       return kExitUsage;
     }
-    spdlog::info("serving /metrics, /healthz and /readyz on {}", metrics.address());
+    LogInfo(absl::StrCat("serving /metrics, /healthz and /readyz on ", metrics.address()));
   }
   SystemdNotifier notifier({ready, [&daemon] { return daemon.stats().config_reloads.load(); }, nullptr});
   notifier.Start();
@@ -495,11 +494,11 @@ int Run(const Options& given, const RunHooks& hooks) {
       return;
     }
     if (sig == SIGHUP) {
-      spdlog::info("SIGHUP: reloading the configuration");
+      LogInfo("SIGHUP: reloading the configuration");
       notifier.Reloading();
       daemon.ReloadConfig();
     } else {
-      spdlog::info("{}: finishing the install in flight, then exiting", strsignal(sig));
+      LogInfo(absl::StrCat(strsignal(sig), ": finishing the install in flight, then exiting"));
       notifier.Stopping();
       before_stop();
       daemon.Stop();
@@ -508,10 +507,10 @@ int Run(const Options& given, const RunHooks& hooks) {
   if (exec_mode) return RunExec(options, &daemon, supervisor.get(), stop_requested, &before_stop);
   absl::Status s = options.watch ? daemon.RunWatch() : daemon.RunInterval();
   if (!s.ok()) {
-    spdlog::error("{}", s.message());
+    LogError(s.message());
     return kExitUsage;
   }
-  spdlog::info("stopped");
+  LogInfo("stopped");
   return kExitOk;
 }
 

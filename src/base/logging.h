@@ -17,10 +17,10 @@
 // Levels: debug < info < warning < error < fatal < panic. fatal and panic
 // only label the line: logging never exits or aborts, the caller decides.
 //
-// InitLogging() installs the logger as spdlog's default logger, so plain
-// spdlog::info("...") calls print the same lines (without fields); call it
-// first thing in main: before it, Log() goes to stderr as text at level info
-// and spdlog's own default logger to stdout in spdlog's pattern.
+// Every module logs through Log() and LogDebug/Info/Warning/Error() below
+// (base/ sits under every other module). spdlog is how lines are written and
+// shows outside logging.cc only as LoggingConfig::sink. Call InitLogging()
+// first thing in main: before it, Log() goes to stderr as text at level info.
 //
 // Thread-safety: every function is thread-safe. InitLogging() and
 // SetLogLevel() may be called at any time (SIGHUP reload); a line being
