@@ -305,11 +305,249 @@ absl::Status CheckConfdir(const std::string& confdir) {
   return absl::OkStatus();
 }
 
+// -srv-domain/-srv-record: the nodes come from DNS, once, at the start
+// (confd does the same); after that it is as if they were given as -node.
+// Returns kExitOk or the exit code to stop with.
+int ResolveNodes(Options* options) {
+  const bool from_srv = options->nodes.empty() && !options->srv_record.empty();
+  absl::Status srv = ResolveSrvNodes(options, SystemSrvLookup());
+  for (const std::string& w : options->warnings) LogWarning(w);
+  if (!srv.ok()) {
+    LogError(absl::StrCat("cannot find the etcd nodes: ", srv.message()));
+    return kExitSourceUnavailable;
+  }
+  if (from_srv && options->backend == "etcdv3") {
+    LogInfo(absl::StrCat("SRV record ", options->srv_record, ": etcd nodes ",
+                         absl::StrJoin(options->nodes, ", ")));
+  }
+  return kExitOk;
+}
+
+// What the options make of this run, decided before anything starts.
+struct RunPlan {
+  bool exec_mode = false;
+  ExecConfig exec;
+  bool reaping = false;   // this process reaps orphans (PID 1 or -subreaper)
+  sigset_t handled = {};  // HandledSignals()
+};
+
+// Errors are logged; the caller exits with kExitUsage.
+absl::StatusOr<RunPlan> PlanRun(const Options& options) {
+  RunPlan plan;
+  plan.exec_mode = !options.exec_command.empty() && !options.preflight;
+  absl::StatusOr<ExecConfig> exec = ExecConfigFrom(options);
+  if (!exec.ok()) {
+    LogError(exec.status().message());
+    return exec.status();
+  }
+  plan.exec = *std::move(exec);
+  if (!options.onetime && !options.preflight) {
+    absl::StatusOr<bool> r = SetUpOrphanReaping(options.subreaper);
+    if (!r.ok()) {
+      LogError(absl::StrCat("-subreaper: ", r.status().message()));
+      return r.status();
+    }
+    plan.reaping = *r;
+  }
+  plan.handled = HandledSignals(plan.exec_mode, plan.reaping);
+  return plan;
+}
+
+// The parts of a running confwatch, built in this order by
+// BuildDependencies() and destroyed in reverse: the daemon before what it
+// uses, the registrations after it (a stop revoked them first, through
+// before_stop).
+struct Dependencies {
+  std::unique_ptr<KeySource> source;
+  Registrations registrations;
+  std::unique_ptr<OnceHook> before_stop;
+  std::unique_ptr<Supervisor> supervisor;  // exec mode only
+  std::unique_ptr<Reaper> reaper;          // when plan.reaping
+  PosixFileSystem fs;
+  PosixCommandRunner runner;
+  SystemProcessSignaller signaller;
+  std::unique_ptr<Daemon> daemon;
+};
+
+DaemonOptions DaemonOptionsFrom(const Options& options) {
+  DaemonOptions d;
+  d.confdir = options.confdir;
+  d.prefix = options.prefix;
+  d.install.noop = options.noop;
+  d.install.diff = options.diff;
+  d.install.sync_only = options.sync_only;
+  d.install.keep_stage_file = options.keep_stage_file;
+  d.install.diff_secrets = options.diff_secrets;
+  d.interval = options.interval;
+  return d;
+}
+
+absl::string_view ModeName(const Options& options, bool exec_mode) {
+  if (exec_mode) return "exec (watch)";
+  if (options.onetime) return "onetime";
+  return options.watch ? "watch" : "interval";
+}
+
+// Step 1: everything after the key source (deps->source), up to the daemon.
+// Returns kExitOk or the exit code to stop with (the error logged).
+// REQUIRES: the signals of plan.handled are blocked unless onetime.
+int BuildDependencies(const Options& options, const RunPlan& plan, Dependencies* deps) {
+  // Registered before the first render, revoked first on a stop: the
+  // instance leaves the registry before its program stops serving.
+  if (!options.onetime) {
+    if (absl::Status s = StartRegistrations(options, &deps->registrations); !s.ok()) {
+      LogError(absl::StrCat("[[register]]: ", s.message()));
+      return kExitUsage;
+    }
+  }
+  RegistrationSet* registrations = deps->registrations.set.get();
+  deps->before_stop = std::make_unique<OnceHook>([registrations] {
+    if (registrations != nullptr) registrations->Shutdown();
+  });
+  DaemonDeps d;
+  if (plan.exec_mode) {
+    OnceHook* before_stop = deps->before_stop.get();
+    deps->supervisor = std::make_unique<Supervisor>(plan.exec, [before_stop] { (*before_stop)(); });
+    d.on_files_changed = [s = deps->supervisor.get()](const std::vector<std::string>&) {
+      s->NotifyFilesChanged();
+    };
+    d.signal_child = [s = deps->supervisor.get()](int signo) { return s->SignalChild(signo); };
+  }
+  if (plan.reaping) {
+    LogInfo(absl::StrCat("reaping orphaned processes (",
+                         getpid() == 1 ? "running as PID 1" : "child subreaper", ")"));
+    deps->reaper = std::make_unique<Reaper>();
+  }
+  d.source = deps->source.get();
+  d.fs = &deps->fs;
+  d.runner = &deps->runner;
+  d.signaller = &deps->signaller;
+  deps->daemon = std::make_unique<Daemon>(DaemonOptionsFrom(options), std::move(d));
+  LogInfo(absl::StrCat("confwatch starting: backend ", deps->source->Describe(), ", confdir ",
+                       options.confdir, ", ", ModeName(options, plan.exec_mode)));
+  return kExitOk;
+}
+
+int RunOnetime(Daemon* daemon) {
+  absl::Status s = daemon->RunOnce();
+  if (s.ok()) return kExitOk;
+  LogError(absl::StrCat("onetime run failed:\n", s.message()));
+  return s.code() == absl::StatusCode::kUnavailable ? kExitSourceUnavailable : kExitResourceFailed;
+}
+
+// The metrics beside the daemon's own: last syncs, the exec child's starts,
+// the [[register]] keys.
+MetricsCollector RunMetrics(const Dependencies* deps) {
+  return [deps](PrometheusText* out) {
+    for (const auto& [name, at] : deps->daemon->LastSyncs()) {
+      out->Gauge("confwatch_resource_last_sync_timestamp_seconds",
+                 "When the resource last rendered and installed without error (unix time).",
+                 absl::ToDoubleSeconds(at - absl::UnixEpoch()), {{"resource", name}});
+    }
+    if (deps->supervisor) {
+      out->Counter("confwatch_child_starts_total",
+                   "Exec mode: times the command was started (restarts are this minus one).",
+                   int64_t{deps->supervisor->child_starts()});
+    }
+    if (!deps->registrations.set) return;
+    for (const RegistrationStatus& r : deps->registrations.set->Statuses()) {
+      out->Gauge("confwatch_registration_up", "1 while the [[register]] key is in etcd with a live lease.",
+                 int64_t{r.state.registered ? 1 : 0}, {{"key", r.key}});
+      out->Counter("confwatch_registration_losses_total", "Leases lost and granted again.",
+                   static_cast<int64_t>(r.state.losses), {{"key", r.key}});
+    }
+  };
+}
+
+// Step 2: /metrics, /healthz and /readyz (with -metrics-addr) and systemd
+// notification, for the daemon of `deps`. REQUIRES: deps outlives it; the
+// signals are blocked (its threads inherit the mask).
+class OpsEndpoints {
+ public:
+  OpsEndpoints(const Dependencies* deps, bool watch)
+      : ready_([daemon = deps->daemon.get(), watch] {
+          return DaemonReadiness(daemon->stats(), daemon->LoadErrors(), watch);
+        }),
+        metrics_([this] { return registry_.Render(); }, ready_),
+        notifier_({ready_,
+                   [daemon = deps->daemon.get()] { return daemon->stats().config_reloads.load(); },
+                   nullptr}) {
+    Daemon* daemon = deps->daemon.get();
+    registry_.Add(DaemonMetricsCollector(
+        &daemon->stats(), [daemon] { return daemon->LoadErrors(); }, watch));
+    registry_.Add(RunMetrics(deps));
+  }
+
+  // Serves the endpoints on `metrics_addr` (none when empty) and starts
+  // notifying systemd. Errors: the metrics server's, logged.
+  absl::Status Start(const std::string& metrics_addr) {
+    if (!metrics_addr.empty()) {
+      if (absl::Status s = metrics_.Start(metrics_addr); !s.ok()) {
+        LogError(s.message());
+        return s;
+      }
+      LogInfo(absl::StrCat("serving /metrics, /healthz and /readyz on ", metrics_.address()));
+    }
+    notifier_.Start();
+    return absl::OkStatus();
+  }
+
+  SystemdNotifier& notifier() { return notifier_; }
+
+ private:
+  const std::function<absl::Status()> ready_;
+  MetricsRegistry registry_;
+  MetricsServer metrics_;
+  SystemdNotifier notifier_;
+};
+
+// Step 3: what a signal taken by the signal thread does. Runs on that
+// thread.
+void DispatchSignal(int sig, bool exec_mode, Dependencies* deps, SystemdNotifier* notifier,
+                    std::atomic<bool>* stop_requested) {
+  if (sig == SIGCHLD) {
+    if (deps->reaper) deps->reaper->Wake();
+    return;
+  }
+  if (exec_mode) {
+    // In exec mode SIGHUP goes to the child: conf.d and templates are
+    // still picked up live through inotify.
+    if (sig == SIGTERM || sig == SIGINT) {
+      *stop_requested = true;
+      notifier->Stopping();
+    }
+    deps->supervisor->NotifySignal(sig);
+    return;
+  }
+  if (sig == SIGHUP) {
+    LogInfo("SIGHUP: reloading the configuration");
+    notifier->Reloading();
+    deps->daemon->ReloadConfig();
+  } else {
+    LogInfo(absl::StrCat(strsignal(sig), ": finishing the install in flight, then exiting"));
+    notifier->Stopping();
+    (*deps->before_stop)();
+    deps->daemon->Stop();
+  }
+}
+
+// Watch or interval mode until a signal stops the daemon.
+int RunDaemon(const Options& options, Daemon* daemon) {
+  absl::Status s = options.watch ? daemon->RunWatch() : daemon->RunInterval();
+  if (!s.ok()) {
+    LogError(s.message());
+    return kExitUsage;
+  }
+  LogInfo("stopped");
+  return kExitOk;
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<KeySource>> MakeKeySource(const Options& options) {
   if (options.backend == "etcdv3" || options.backend == "etcd") {
-    absl::StatusOr<std::unique_ptr<EtcdClient>> client = EtcdClient::Create(EtcdOptionsFrom(options));
+    absl::StatusOr<std::unique_ptr<EtcdClient>> client =
+        EtcdClient::Create(EtcdOptionsFrom(options));
     if (!client.ok()) return client.status();
     return std::unique_ptr<KeySource>(new EtcdKeySource(std::move(*client)));
   }
@@ -324,7 +562,7 @@ absl::StatusOr<std::unique_ptr<KeySource>> MakeKeySource(const Options& options)
       absl::StrCat("-backend ", options.backend, " is not supported: use etcdv3, file or env"));
 }
 
-int Run(const Options& given, const RunHooks& hooks) {
+int Run(const Options& given) {
   InitLogging(LoggingConfig{given.log_level, given.log_format, nullptr});
   if (absl::Status s = CheckConfdir(given.confdir); !s.ok()) {
     std::cerr << "confwatch: " << s.message() << "\n";
@@ -334,184 +572,39 @@ int Run(const Options& given, const RunHooks& hooks) {
     for (const std::string& w : given.warnings) LogWarning(w);
     return CheckConfig(given);
   }
-  // -srv-domain/-srv-record: the nodes come from DNS, once, at the start
-  // (confd does the same); after that it is as if they were given as -node.
   Options options = given;
-  const bool from_srv = options.nodes.empty() && !options.srv_record.empty();
-  absl::Status srv = ResolveSrvNodes(&options, SystemSrvLookup());
-  for (const std::string& w : options.warnings) LogWarning(w);
-  if (!srv.ok()) {
-    LogError(absl::StrCat("cannot find the etcd nodes: ", srv.message()));
-    return kExitSourceUnavailable;
-  }
-  if (from_srv && options.backend == "etcdv3") {
-    LogInfo(absl::StrCat("SRV record ", options.srv_record, ": etcd nodes ",
-                         absl::StrJoin(options.nodes, ", ")));
-  }
-
-  const bool exec_mode = !options.exec_command.empty() && !options.preflight;
-  absl::StatusOr<ExecConfig> exec = ExecConfigFrom(options);
-  if (!exec.ok()) {
-    LogError(exec.status().message());
-    return kExitUsage;
-  }
-  bool reaping = false;
-  if (!options.onetime && !options.preflight) {
-    absl::StatusOr<bool> r = SetUpOrphanReaping(options.subreaper);
-    if (!r.ok()) {
-      LogError(absl::StrCat("-subreaper: ", r.status().message()));
-      return kExitUsage;
-    }
-    reaping = *r;
-  }
+  if (int code = ResolveNodes(&options); code != kExitOk) return code;
+  absl::StatusOr<RunPlan> plan = PlanRun(options);
+  if (!plan.ok()) return kExitUsage;
 
   // Block the signals we take before any thread exists (gRPC starts its own
   // threads early), so every thread inherits the mask and only the signal
   // thread receives them. onetime keeps the default actions: SIGTERM simply
   // ends it, and a file on disk is still never partial.
-  const sigset_t handled = HandledSignals(exec_mode, reaping);
-  if (!options.onetime) pthread_sigmask(SIG_BLOCK, &handled, nullptr);
+  if (!options.onetime) pthread_sigmask(SIG_BLOCK, &plan->handled, nullptr);
+  Dependencies deps;
   absl::StatusOr<std::unique_ptr<KeySource>> source = MakeKeySource(options);
   if (!source.ok()) {
     LogError(source.status().message());
     return kExitUsage;
   }
-  if (options.preflight) return Preflight(options, source->get());
+  deps.source = *std::move(source);
+  if (options.preflight) return Preflight(options, deps.source.get());
+  if (int code = BuildDependencies(options, *plan, &deps); code != kExitOk) return code;
+  if (options.onetime) return RunOnetime(deps.daemon.get());
 
-  // Registered before the first render, revoked first on a stop: the
-  // instance leaves the registry before its program stops serving.
-  Registrations registrations;
-  if (!options.onetime) {
-    if (absl::Status s = StartRegistrations(options, &registrations); !s.ok()) {
-      LogError(absl::StrCat("[[register]]: ", s.message()));
-      return kExitUsage;
-    }
-  }
-  OnceHook before_stop([&registrations, hook = hooks.before_stop] {
-    if (registrations.set) registrations.set->Shutdown();
-    if (hook) hook();
-  });
-  std::unique_ptr<Supervisor> supervisor;
-  DaemonDeps deps;
-  if (exec_mode) {
-    supervisor = std::make_unique<Supervisor>(*exec, [&before_stop] { before_stop(); });
-    deps.on_files_changed = [s = supervisor.get()](const std::vector<std::string>&) {
-      s->NotifyFilesChanged();
-    };
-    deps.signal_child = [s = supervisor.get()](int signo) { return s->SignalChild(signo); };
-  }
-  std::unique_ptr<Reaper> reaper;
-  if (reaping) {
-    LogInfo(absl::StrCat("reaping orphaned processes (",
-                         getpid() == 1 ? "running as PID 1" : "child subreaper", ")"));
-    reaper = std::make_unique<Reaper>();
-  }
-
-  PosixFileSystem fs;
-  PosixCommandRunner runner;
-  SystemProcessSignaller signaller;
-  deps.source = source->get();
-  deps.fs = &fs;
-  deps.runner = &runner;
-  deps.signaller = &signaller;
-  DaemonOptions d;
-  d.confdir = options.confdir;
-  d.prefix = options.prefix;
-  d.install.noop = options.noop;
-  d.install.diff = options.diff;
-  d.install.sync_only = options.sync_only;
-  d.install.keep_stage_file = options.keep_stage_file;
-  d.install.diff_secrets = options.diff_secrets;
-  d.interval = options.interval;
-  Daemon daemon(d, std::move(deps));
-  LogInfo(absl::StrCat("confwatch starting: backend ", (*source)->Describe(), ", confdir ",
-                       options.confdir, ", ",
-                       exec_mode         ? "exec (watch)"
-                       : options.onetime ? "onetime"
-                       : options.watch   ? "watch"
-                                         : "interval"));
-
-  if (options.onetime) {
-    absl::Status s = daemon.RunOnce();
-    if (s.ok()) return kExitOk;
-    LogError(absl::StrCat("onetime run failed:\n", s.message()));
-    return s.code() == absl::StatusCode::kUnavailable ? kExitSourceUnavailable
-                                                      : kExitResourceFailed;
-  }
-  // After the signals are blocked (their threads inherit the mask) and after
-  // the daemon (destroyed before it).
-  const bool watch = options.watch || exec_mode;
-  auto ready = [&daemon, watch] {
-    return DaemonReadiness(daemon.stats(), daemon.LoadErrors(), watch);
-  };
-  MetricsRegistry registry;
-  registry.Add(DaemonMetricsCollector(&daemon.stats(), [&daemon] { return daemon.LoadErrors(); },
-                                      watch));
-  registry.Add([&daemon, &registrations, &supervisor](PrometheusText* out) {
-    for (const auto& [name, at] : daemon.LastSyncs()) {
-      out->Gauge("confwatch_resource_last_sync_timestamp_seconds",
-                 "When the resource last rendered and installed without error (unix time).",
-                 absl::ToDoubleSeconds(at - absl::UnixEpoch()), {{"resource", name}});
-    }
-    if (supervisor) {
-      out->Counter("confwatch_child_starts_total",
-                   "Exec mode: times the command was started (restarts are this minus one).",
-                   int64_t{supervisor->child_starts()});
-    }
-    if (!registrations.set) return;
-    for (const RegistrationStatus& r : registrations.set->Statuses()) {
-      out->Gauge("confwatch_registration_up", "1 while the [[register]] key is in etcd with a live lease.",
-                 int64_t{r.state.registered ? 1 : 0}, {{"key", r.key}});
-      out->Counter("confwatch_registration_losses_total", "Leases lost and granted again.",
-                   static_cast<int64_t>(r.state.losses), {{"key", r.key}});
-    }
-  });
-  MetricsServer metrics([&registry] { return registry.Render(); }, ready);
-  if (!options.metrics_addr.empty()) {
-    if (absl::Status s = metrics.Start(options.metrics_addr); !s.ok()) {
-      LogError(s.message());
-      return kExitUsage;
-    }
-    LogInfo(absl::StrCat("serving /metrics, /healthz and /readyz on ", metrics.address()));
-  }
-  SystemdNotifier notifier({ready, [&daemon] { return daemon.stats().config_reloads.load(); }, nullptr});
-  notifier.Start();
+  OpsEndpoints ops(&deps, options.watch || plan->exec_mode);
+  if (!ops.Start(options.metrics_addr).ok()) return kExitUsage;
 
   std::atomic<bool> stop_requested{false};
-  SignalThread signals(handled, [&](int sig) {
-    if (sig == SIGCHLD) {
-      if (reaper) reaper->Wake();
-      return;
-    }
-    if (exec_mode) {
-      // In exec mode SIGHUP goes to the child: conf.d and templates are
-      // still picked up live through inotify.
-      if (sig == SIGTERM || sig == SIGINT) {
-        stop_requested = true;
-        notifier.Stopping();
-      }
-      supervisor->NotifySignal(sig);
-      return;
-    }
-    if (sig == SIGHUP) {
-      LogInfo("SIGHUP: reloading the configuration");
-      notifier.Reloading();
-      daemon.ReloadConfig();
-    } else {
-      LogInfo(absl::StrCat(strsignal(sig), ": finishing the install in flight, then exiting"));
-      notifier.Stopping();
-      before_stop();
-      daemon.Stop();
-    }
+  SignalThread signals(plan->handled, [&](int sig) {
+    DispatchSignal(sig, plan->exec_mode, &deps, &ops.notifier(), &stop_requested);
   });
-  if (exec_mode) return RunExec(options, &daemon, supervisor.get(), stop_requested, &before_stop);
-  absl::Status s = options.watch ? daemon.RunWatch() : daemon.RunInterval();
-  if (!s.ok()) {
-    LogError(s.message());
-    return kExitUsage;
+  if (plan->exec_mode) {
+    return RunExec(options, deps.daemon.get(), deps.supervisor.get(), stop_requested,
+                   deps.before_stop.get());
   }
-  LogInfo("stopped");
-  return kExitOk;
+  return RunDaemon(options, deps.daemon.get());
 }
 
 }  // namespace confwatch
