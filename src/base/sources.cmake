@@ -8,3 +8,5 @@ confwatch_module(base
     ${CMAKE_SOURCE_DIR}/tests/unit/base/file_io_test.cc
     ${CMAKE_SOURCE_DIR}/tests/unit/base/logging_test.cc
 )
+add_test(NAME base/layering
+  COMMAND bash ${CMAKE_SOURCE_DIR}/tests/unit/base/layering_test.sh ${CMAKE_SOURCE_DIR})
