@@ -1,10 +1,7 @@
 #include "app/options.h"
 
-#include <fcntl.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
-#include <cerrno>
 #include <cstdlib>
 #include <map>
 #include <sstream>
@@ -18,8 +15,8 @@
 #include "absl/strings/str_replace.h"
 #include "absl/strings/strip.h"
 #include "app/option_specs.h"
+#include "base/file_io.h"
 #include "exec/exec_policy.h"
-#include "process/errno_text.h"
 #include "process/signals.h"
 #include "resource/toml_error.h"
 #include "resource/toml_table.h"
@@ -256,7 +253,7 @@ absl::Status LoadConfigFile(const Settings& flags, const Settings& environment,
     if (absl::IsNotFound(contents.status()) && named == nullptr) continue;
     if (!contents.ok()) {
       return absl::Status(contents.status().code(),
-                          absl::StrCat("config file ", contents.status().message()));
+                          absl::StrCat("config file: ", contents.status().message()));
     }
     *path = candidate;
     return ParseConfigFile(candidate, *contents, settings, exec_command, warnings);
@@ -367,42 +364,12 @@ class RealEnvironment : public Environment {
   }
 
   absl::StatusOr<std::string> ReadFile(const std::string& path) const override {
-    mode_t mode = 0;
-    return ReadFileAndMode(path, &mode);
+    return confwatch::ReadFile(path);
   }
 
   absl::StatusOr<std::string> ReadFileAndMode(const std::string& path,
                                               mode_t* mode) const override {
-    int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return FileError(path, errno);
-    struct stat st;
-    if (fstat(fd, &st) != 0) {
-      int err = errno;
-      close(fd);
-      return FileError(path, err);
-    }
-    *mode = st.st_mode & 07777;
-    std::string contents;
-    char buf[8192];
-    for (;;) {
-      ssize_t n = read(fd, buf, sizeof buf);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) {
-        int err = n < 0 ? errno : 0;
-        close(fd);
-        if (err != 0) return FileError(path, err);
-        return contents;
-      }
-      contents.append(buf, static_cast<size_t>(n));
-    }
-  }
-
- private:
-  static absl::Status FileError(const std::string& path, int err) {
-    std::string msg = absl::StrCat(path, ": ", ErrnoText(err));
-    if (err == ENOENT) return absl::NotFoundError(msg);
-    if (err == EACCES) return absl::PermissionDeniedError(msg);
-    return absl::InternalError(msg);
+    return confwatch::ReadFile(path, mode);
   }
 };
 
@@ -458,7 +425,7 @@ absl::Status ReadPasswordFile(const Environment& env, absl::string_view file_lab
   absl::StatusOr<std::string> contents = env.ReadFileAndMode(o->password_file, &mode);
   if (!contents.ok()) {
     return absl::Status(contents.status().code(),
-                        absl::StrCat("password file ", contents.status().message()));
+                        absl::StrCat("password file: ", contents.status().message()));
   }
   if ((mode & 0044) != 0) {
     return absl::InvalidArgumentError(absl::StrFormat(

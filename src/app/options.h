@@ -50,7 +50,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
-#include "ops/logging.h"
+#include "base/logging.h"
 
 namespace confwatch {
 
@@ -135,8 +135,8 @@ class Environment {
   virtual ~Environment() = default;
   // The variable's value; nullopt when it is not set.
   virtual std::optional<std::string> GetEnv(const std::string& name) const = 0;
-  // The whole file. NotFound when it does not exist; other errors name the
-  // path ("config file /x: permission denied").
+  // The whole file. Errors as base/file_io.h's ReadFile: NotFound when it
+  // does not exist, each naming the path ("IO error: /x: Permission denied").
   virtual absl::StatusOr<std::string> ReadFile(const std::string& path) const = 0;
   // ReadFile(), also setting *mode to the permission bits of the file read
   // (taken from the open file, so they are the bits of what was read).

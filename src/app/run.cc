@@ -3,8 +3,8 @@
 
 #include <pthread.h>
 #include <signal.h>
-#include <sys/stat.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -17,27 +17,24 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "app/etcd_options_from.h"
+#include "app/preflight.h"
 #include "app/srv_nodes.h"
+#include "base/logging.h"
 #include "daemon/daemon.h"
 #include "daemon/etcd_key_source.h"
 #include "daemon/local_key_sources.h"
-#include "daemon/log_absl.h"
 #include "daemon/resource_set.h"
 #include "exec/exec_policy.h"
 #include "exec/reaper.h"
 #include "exec/supervisor.h"
 #include "ops/daemon_metrics.h"
-#include "ops/logging.h"
 #include "ops/metrics_server.h"
 #include "ops/systemd_notifier.h"
 #include "process/errno_text.h"
-#include "process/file_path.h"
 #include "process/posix_command_runner.h"
 #include "process/signals.h"
 #include "register/registration_set.h"
 #include "resource/installer.h"
-#include "spdlog/spdlog.h"
-#include "template/funcs_confd.h"
 
 namespace confwatch {
 namespace {
@@ -139,7 +136,7 @@ int RunExec(const Options& options, Daemon* daemon, Supervisor* supervisor,
   std::thread loop([&] {
     loop_status = daemon->RunWatch();
     if (!loop_status.ok()) {
-      spdlog::error("{}", loop_status.message());
+      LogError(loop_status.message());
       supervisor->NotifySignal(SIGTERM);  // never run the child unwatched
     }
     loop_done = true;
@@ -157,16 +154,17 @@ int RunExec(const Options& options, Daemon* daemon, Supervisor* supervisor,
   if (loop_done) {
     code = kExitUsage;
   } else if (stop_requested) {
-    spdlog::info("stopped before {} was started", command);
+    LogInfo(absl::StrCat("stopped before ", command, " was started"));
     (*before_stop)();
   } else if (const std::vector<ResourceLoadError> load_errors = daemon->LoadErrors();
              !ready().ok()) {
-    for (const ResourceLoadError& e : load_errors) spdlog::error("exec: {}", LoadErrorText(e));
-    spdlog::error(
-        "exec: not every resource loaded and rendered within -exec-wait-timeout {} ({} failed "
-        "to load, {} render(s), {} failed; the errors above name the resources): not starting {}",
-        absl::FormatDuration(options.exec_wait_timeout), load_errors.size(),
-        daemon->stats().renders.load(), daemon->stats().render_errors.load(), command);
+    for (const ResourceLoadError& e : load_errors)
+      LogError(absl::StrCat("exec: ", LoadErrorText(e)));
+    LogError(absl::StrCat("exec: not every resource loaded and rendered within -exec-wait-timeout ",
+                          absl::FormatDuration(options.exec_wait_timeout), " (", load_errors.size(),
+                          " failed to load, ", daemon->stats().renders.load(), " render(s), ",
+                          daemon->stats().render_errors.load(),
+                          " failed; the errors above name the resources): not starting ", command));
     code = kExitResourceFailed;
   } else {
     code = supervisor->Run();
@@ -174,86 +172,7 @@ int RunExec(const Options& options, Daemon* daemon, Supervisor* supervisor,
   daemon->Stop();
   loop.join();
   if (!loop_status.ok()) return kExitUsage;
-  spdlog::info("exiting with code {}", code);
-  return code;
-}
-
-int CheckConfig(const Options& options) {
-  TemplateCache cache(ConfwatchFuncMap());
-  absl::StatusOr<std::shared_ptr<const ResourceSet>> set =
-      ResourceSet::Load(options.confdir, options.prefix, &cache);
-  if (!set.ok()) {
-    std::cerr << set.status().message() << "\n";
-    return kExitUsage;
-  }
-  for (const std::string& w : (*set)->warnings()) std::cerr << "warning: " << w << "\n";
-  for (const ResourceLoadError& e : (*set)->errors()) std::cerr << e.status.message() << "\n";
-  std::cout << (*set)->resources().size() << " template resource(s) OK, "
-            << (*set)->errors().size() << " with errors\n";
-  return (*set)->errors().empty() ? kExitOk : kExitUsage;
-}
-
-// The last line of -preflight: "preflight: OK" or "preflight: FAILED (2 problems)".
-void PrintPreflightVerdict(int problems) {
-  if (problems == 0) {
-    std::cout << "preflight: OK\n";
-  } else {
-    std::cout << "preflight: FAILED (" << problems << (problems == 1 ? " problem)\n" : " problems)\n");
-  }
-}
-
-// -preflight, per resource: can this user stage a file in its dest
-// directory (as Install() will)? Prints one line per resource; returns the
-// number of problems.
-int PreflightDests(const ResourceSet& set) {
-  PosixFileSystem fs;
-  PosixCommandRunner runner;  // not run: CheckCanStage only stages a file
-  Installer installer(&fs, &runner, InstallOptions());
-  int problems = 0;
-  for (const LoadedResource& r : set.resources()) {
-    if (absl::Status s = installer.CheckCanStage(r.config); !s.ok()) {
-      std::cerr << r.config.name << ": dest " << r.config.dest << ": " << s.message() << "\n";
-      ++problems;
-      continue;
-    }
-    std::cout << r.config.name << ": dest " << r.config.dest << ": can stage a file in "
-              << DirName(r.config.dest) << "\n";
-  }
-  return problems;
-}
-
-// Exit code: the most serious problem found (README "Exit codes"): 3 when a
-// prefix cannot be read, else 2 when a resource failed to load, else 1 when
-// a dest directory cannot take a file.
-int Preflight(const Options& options, KeySource* source) {
-  TemplateCache cache(ConfwatchFuncMap());
-  absl::StatusOr<std::shared_ptr<const ResourceSet>> set =
-      ResourceSet::Load(options.confdir, options.prefix, &cache);
-  if (!set.ok()) {
-    std::cerr << set.status().message() << "\n";
-    PrintPreflightVerdict(1);
-    return kExitUsage;
-  }
-  for (const ResourceLoadError& e : (*set)->errors()) std::cerr << e.status.message() << "\n";
-  int problems = static_cast<int>((*set)->errors().size());
-  int code = (*set)->errors().empty() ? kExitOk : kExitUsage;
-  if (int dests = PreflightDests(**set); dests > 0) {
-    problems += dests;
-    code = std::max(code, kExitResourceFailed);
-  }
-  for (const std::string& prefix : (*set)->index().WatchPrefixes()) {
-    absl::StatusOr<SourceSnapshot> snap = source->Read({prefix});
-    if (!snap.ok()) {
-      std::cerr << "read " << (prefix.empty() ? "/" : prefix) << ": " << snap.status().message()
-                << "\n";
-      ++problems;
-      code = kExitSourceUnavailable;
-      continue;
-    }
-    std::cout << "read " << (prefix.empty() ? "/" : prefix) << ": " << snap->kvs.size()
-              << " key(s) at revision " << snap->revision << "\n";
-  }
-  PrintPreflightVerdict(problems);
+  LogInfo(absl::StrCat("exiting with code ", code));
   return code;
 }
 
@@ -274,7 +193,7 @@ absl::Status StartRegistrations(const Options& options, Registrations* out) {
   std::vector<std::string> warnings;
   absl::StatusOr<std::vector<RegistrationSpec>> specs =
       LoadRegistrations(options.config_file, &warnings);
-  for (const std::string& w : warnings) spdlog::warn("{}", w);
+  for (const std::string& w : warnings) LogWarning(w);
   if (!specs.ok()) return specs.status();
   if (specs->empty()) return absl::OkStatus();
   absl::StatusOr<std::unique_ptr<EtcdClient>> client = EtcdClient::Create(EtcdOptionsFrom(options));
@@ -285,7 +204,7 @@ absl::Status StartRegistrations(const Options& options, Registrations* out) {
   if (!set.ok()) return set.status();
   out->set = std::move(*set);
   out->set->Start();
-  spdlog::info("registering {} key(s) in etcd", out->set->size());
+  LogInfo(absl::StrCat("registering ", out->set->size(), " key(s) in etcd"));
   return absl::OkStatus();
 }
 
@@ -306,11 +225,249 @@ absl::Status CheckConfdir(const std::string& confdir) {
   return absl::OkStatus();
 }
 
+// -srv-domain/-srv-record: the nodes come from DNS, once, at the start
+// (confd does the same); after that it is as if they were given as -node.
+// Returns kExitOk or the exit code to stop with.
+int ResolveNodes(Options* options) {
+  const bool from_srv = options->nodes.empty() && !options->srv_record.empty();
+  absl::Status srv = ResolveSrvNodes(options, SystemSrvLookup());
+  for (const std::string& w : options->warnings) LogWarning(w);
+  if (!srv.ok()) {
+    LogError(absl::StrCat("cannot find the etcd nodes: ", srv.message()));
+    return kExitSourceUnavailable;
+  }
+  if (from_srv && options->backend == "etcdv3") {
+    LogInfo(absl::StrCat("SRV record ", options->srv_record, ": etcd nodes ",
+                         absl::StrJoin(options->nodes, ", ")));
+  }
+  return kExitOk;
+}
+
+// What the options make of this run, decided before anything starts.
+struct RunPlan {
+  bool exec_mode = false;
+  ExecConfig exec;
+  bool reaping = false;   // this process reaps orphans (PID 1 or -subreaper)
+  sigset_t handled = {};  // HandledSignals()
+};
+
+// Errors are logged; the caller exits with kExitUsage.
+absl::StatusOr<RunPlan> PlanRun(const Options& options) {
+  RunPlan plan;
+  plan.exec_mode = !options.exec_command.empty() && !options.preflight;
+  absl::StatusOr<ExecConfig> exec = ExecConfigFrom(options);
+  if (!exec.ok()) {
+    LogError(exec.status().message());
+    return exec.status();
+  }
+  plan.exec = *std::move(exec);
+  if (!options.onetime && !options.preflight) {
+    absl::StatusOr<bool> r = SetUpOrphanReaping(options.subreaper);
+    if (!r.ok()) {
+      LogError(absl::StrCat("-subreaper: ", r.status().message()));
+      return r.status();
+    }
+    plan.reaping = *r;
+  }
+  plan.handled = HandledSignals(plan.exec_mode, plan.reaping);
+  return plan;
+}
+
+// The parts of a running confwatch, built in this order by
+// BuildDependencies() and destroyed in reverse: the daemon before what it
+// uses, the registrations after it (a stop revoked them first, through
+// before_stop).
+struct Dependencies {
+  std::unique_ptr<KeySource> source;
+  Registrations registrations;
+  std::unique_ptr<OnceHook> before_stop;
+  std::unique_ptr<Supervisor> supervisor;  // exec mode only
+  std::unique_ptr<Reaper> reaper;          // when plan.reaping
+  PosixFileSystem fs;
+  PosixCommandRunner runner;
+  SystemProcessSignaller signaller;
+  std::unique_ptr<Daemon> daemon;
+};
+
+DaemonOptions DaemonOptionsFrom(const Options& options) {
+  DaemonOptions d;
+  d.confdir = options.confdir;
+  d.prefix = options.prefix;
+  d.install.noop = options.noop;
+  d.install.diff = options.diff;
+  d.install.sync_only = options.sync_only;
+  d.install.keep_stage_file = options.keep_stage_file;
+  d.install.diff_secrets = options.diff_secrets;
+  d.interval = options.interval;
+  return d;
+}
+
+absl::string_view ModeName(const Options& options, bool exec_mode) {
+  if (exec_mode) return "exec (watch)";
+  if (options.onetime) return "onetime";
+  return options.watch ? "watch" : "interval";
+}
+
+// Step 1: everything after the key source (deps->source), up to the daemon.
+// Returns kExitOk or the exit code to stop with (the error logged).
+// REQUIRES: the signals of plan.handled are blocked unless onetime.
+int BuildDependencies(const Options& options, const RunPlan& plan, Dependencies* deps) {
+  // Registered before the first render, revoked first on a stop: the
+  // instance leaves the registry before its program stops serving.
+  if (!options.onetime) {
+    if (absl::Status s = StartRegistrations(options, &deps->registrations); !s.ok()) {
+      LogError(absl::StrCat("[[register]]: ", s.message()));
+      return kExitUsage;
+    }
+  }
+  RegistrationSet* registrations = deps->registrations.set.get();
+  deps->before_stop = std::make_unique<OnceHook>([registrations] {
+    if (registrations != nullptr) registrations->Shutdown();
+  });
+  DaemonDeps d;
+  if (plan.exec_mode) {
+    OnceHook* before_stop = deps->before_stop.get();
+    deps->supervisor = std::make_unique<Supervisor>(plan.exec, [before_stop] { (*before_stop)(); });
+    d.on_files_changed = [s = deps->supervisor.get()](const std::vector<std::string>&) {
+      s->NotifyFilesChanged();
+    };
+    d.signal_child = [s = deps->supervisor.get()](int signo) { return s->SignalChild(signo); };
+  }
+  if (plan.reaping) {
+    LogInfo(absl::StrCat("reaping orphaned processes (",
+                         getpid() == 1 ? "running as PID 1" : "child subreaper", ")"));
+    deps->reaper = std::make_unique<Reaper>();
+  }
+  d.source = deps->source.get();
+  d.fs = &deps->fs;
+  d.runner = &deps->runner;
+  d.signaller = &deps->signaller;
+  deps->daemon = std::make_unique<Daemon>(DaemonOptionsFrom(options), std::move(d));
+  LogInfo(absl::StrCat("confwatch starting: backend ", deps->source->Describe(), ", confdir ",
+                       options.confdir, ", ", ModeName(options, plan.exec_mode)));
+  return kExitOk;
+}
+
+int RunOnetime(Daemon* daemon) {
+  absl::Status s = daemon->RunOnce();
+  if (s.ok()) return kExitOk;
+  LogError(absl::StrCat("onetime run failed:\n", s.message()));
+  return s.code() == absl::StatusCode::kUnavailable ? kExitSourceUnavailable : kExitResourceFailed;
+}
+
+// The metrics beside the daemon's own: last syncs, the exec child's starts,
+// the [[register]] keys.
+MetricsCollector RunMetrics(const Dependencies* deps) {
+  return [deps](PrometheusText* out) {
+    for (const auto& [name, at] : deps->daemon->LastSyncs()) {
+      out->Gauge("confwatch_resource_last_sync_timestamp_seconds",
+                 "When the resource last rendered and installed without error (unix time).",
+                 absl::ToDoubleSeconds(at - absl::UnixEpoch()), {{"resource", name}});
+    }
+    if (deps->supervisor) {
+      out->Counter("confwatch_child_starts_total",
+                   "Exec mode: times the command was started (restarts are this minus one).",
+                   int64_t{deps->supervisor->child_starts()});
+    }
+    if (!deps->registrations.set) return;
+    for (const RegistrationStatus& r : deps->registrations.set->Statuses()) {
+      out->Gauge("confwatch_registration_up", "1 while the [[register]] key is in etcd with a live lease.",
+                 int64_t{r.state.registered ? 1 : 0}, {{"key", r.key}});
+      out->Counter("confwatch_registration_losses_total", "Leases lost and granted again.",
+                   static_cast<int64_t>(r.state.losses), {{"key", r.key}});
+    }
+  };
+}
+
+// Step 2: /metrics, /healthz and /readyz (with -metrics-addr) and systemd
+// notification, for the daemon of `deps`. REQUIRES: deps outlives it; the
+// signals are blocked (its threads inherit the mask).
+class OpsEndpoints {
+ public:
+  OpsEndpoints(const Dependencies* deps, bool watch)
+      : ready_([daemon = deps->daemon.get(), watch] {
+          return DaemonReadiness(daemon->stats(), daemon->LoadErrors(), watch);
+        }),
+        metrics_([this] { return registry_.Render(); }, ready_),
+        notifier_({ready_,
+                   [daemon = deps->daemon.get()] { return daemon->stats().config_reloads.load(); },
+                   nullptr}) {
+    Daemon* daemon = deps->daemon.get();
+    registry_.Add(DaemonMetricsCollector(
+        &daemon->stats(), [daemon] { return daemon->LoadErrors(); }, watch));
+    registry_.Add(RunMetrics(deps));
+  }
+
+  // Serves the endpoints on `metrics_addr` (none when empty) and starts
+  // notifying systemd. Errors: the metrics server's, logged.
+  absl::Status Start(const std::string& metrics_addr) {
+    if (!metrics_addr.empty()) {
+      if (absl::Status s = metrics_.Start(metrics_addr); !s.ok()) {
+        LogError(s.message());
+        return s;
+      }
+      LogInfo(absl::StrCat("serving /metrics, /healthz and /readyz on ", metrics_.address()));
+    }
+    notifier_.Start();
+    return absl::OkStatus();
+  }
+
+  SystemdNotifier& notifier() { return notifier_; }
+
+ private:
+  const std::function<absl::Status()> ready_;
+  MetricsRegistry registry_;
+  MetricsServer metrics_;
+  SystemdNotifier notifier_;
+};
+
+// Step 3: what a signal taken by the signal thread does. Runs on that
+// thread.
+void DispatchSignal(int sig, bool exec_mode, Dependencies* deps, SystemdNotifier* notifier,
+                    std::atomic<bool>* stop_requested) {
+  if (sig == SIGCHLD) {
+    if (deps->reaper) deps->reaper->Wake();
+    return;
+  }
+  if (exec_mode) {
+    // In exec mode SIGHUP goes to the child: conf.d and templates are
+    // still picked up live through inotify.
+    if (sig == SIGTERM || sig == SIGINT) {
+      *stop_requested = true;
+      notifier->Stopping();
+    }
+    deps->supervisor->NotifySignal(sig);
+    return;
+  }
+  if (sig == SIGHUP) {
+    LogInfo("SIGHUP: reloading the configuration");
+    notifier->Reloading();
+    deps->daemon->ReloadConfig();
+  } else {
+    LogInfo(absl::StrCat(strsignal(sig), ": finishing the install in flight, then exiting"));
+    notifier->Stopping();
+    (*deps->before_stop)();
+    deps->daemon->Stop();
+  }
+}
+
+// Watch or interval mode until a signal stops the daemon.
+int RunDaemon(const Options& options, Daemon* daemon) {
+  absl::Status s = options.watch ? daemon->RunWatch() : daemon->RunInterval();
+  if (!s.ok()) {
+    LogError(s.message());
+    return kExitUsage;
+  }
+  LogInfo("stopped");
+  return kExitOk;
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<KeySource>> MakeKeySource(const Options& options) {
   if (options.backend == "etcdv3" || options.backend == "etcd") {
-    absl::StatusOr<std::unique_ptr<EtcdClient>> client = EtcdClient::Create(EtcdOptionsFrom(options));
+    absl::StatusOr<std::unique_ptr<EtcdClient>> client =
+        EtcdClient::Create(EtcdOptionsFrom(options));
     if (!client.ok()) return client.status();
     return std::unique_ptr<KeySource>(new EtcdKeySource(std::move(*client)));
   }
@@ -325,194 +482,49 @@ absl::StatusOr<std::unique_ptr<KeySource>> MakeKeySource(const Options& options)
       absl::StrCat("-backend ", options.backend, " is not supported: use etcdv3, file or env"));
 }
 
-int Run(const Options& given, const RunHooks& hooks) {
+int Run(const Options& given) {
   InitLogging(LoggingConfig{given.log_level, given.log_format, nullptr});
   if (absl::Status s = CheckConfdir(given.confdir); !s.ok()) {
     std::cerr << "confwatch: " << s.message() << "\n";
     return kExitUsage;
   }
   if (given.check_config) {
-    for (const std::string& w : given.warnings) spdlog::warn("{}", w);
+    for (const std::string& w : given.warnings) LogWarning(w);
     return CheckConfig(given);
   }
-  // -srv-domain/-srv-record: the nodes come from DNS, once, at the start
-  // (confd does the same); after that it is as if they were given as -node.
   Options options = given;
-  const bool from_srv = options.nodes.empty() && !options.srv_record.empty();
-  absl::Status srv = ResolveSrvNodes(&options, SystemSrvLookup());
-  for (const std::string& w : options.warnings) spdlog::warn("{}", w);
-  if (!srv.ok()) {
-    spdlog::error("cannot find the etcd nodes: {}", srv.message());
-    return kExitSourceUnavailable;
-  }
-  if (from_srv && options.backend == "etcdv3") {
-    spdlog::info("SRV record {}: etcd nodes {}", options.srv_record,
-                 absl::StrJoin(options.nodes, ", "));
-  }
-
-  const bool exec_mode = !options.exec_command.empty() && !options.preflight;
-  absl::StatusOr<ExecConfig> exec = ExecConfigFrom(options);
-  if (!exec.ok()) {
-    spdlog::error("{}", exec.status().message());
-    return kExitUsage;
-  }
-  bool reaping = false;
-  if (!options.onetime && !options.preflight) {
-    absl::StatusOr<bool> r = SetUpOrphanReaping(options.subreaper);
-    if (!r.ok()) {
-      spdlog::error("-subreaper: {}", r.status().message());
-      return kExitUsage;
-    }
-    reaping = *r;
-  }
+  if (int code = ResolveNodes(&options); code != kExitOk) return code;
+  absl::StatusOr<RunPlan> plan = PlanRun(options);
+  if (!plan.ok()) return kExitUsage;
 
   // Block the signals we take before any thread exists (gRPC starts its own
   // threads early), so every thread inherits the mask and only the signal
   // thread receives them. onetime keeps the default actions: SIGTERM simply
   // ends it, and a file on disk is still never partial.
-  const sigset_t handled = HandledSignals(exec_mode, reaping);
-  if (!options.onetime) pthread_sigmask(SIG_BLOCK, &handled, nullptr);
+  if (!options.onetime) pthread_sigmask(SIG_BLOCK, &plan->handled, nullptr);
+  Dependencies deps;
   absl::StatusOr<std::unique_ptr<KeySource>> source = MakeKeySource(options);
   if (!source.ok()) {
-    spdlog::error("{}", source.status().message());
+    LogError(source.status().message());
     return kExitUsage;
   }
-  if (options.preflight) return Preflight(options, source->get());
+  deps.source = *std::move(source);
+  if (options.preflight) return Preflight(options, deps.source.get());
+  if (int code = BuildDependencies(options, *plan, &deps); code != kExitOk) return code;
+  if (options.onetime) return RunOnetime(deps.daemon.get());
 
-  // Registered before the first render, revoked first on a stop: the
-  // instance leaves the registry before its program stops serving.
-  Registrations registrations;
-  if (!options.onetime) {
-    if (absl::Status s = StartRegistrations(options, &registrations); !s.ok()) {
-      spdlog::error("[[register]]: {}", s.message());
-      return kExitUsage;
-    }
-  }
-  OnceHook before_stop([&registrations, hook = hooks.before_stop] {
-    if (registrations.set) registrations.set->Shutdown();
-    if (hook) hook();
-  });
-  std::unique_ptr<Supervisor> supervisor;
-  DaemonDeps deps;
-  if (exec_mode) {
-    supervisor = std::make_unique<Supervisor>(*exec, [&before_stop] { before_stop(); });
-    deps.on_files_changed = [s = supervisor.get()](const std::vector<std::string>&) {
-      s->NotifyFilesChanged();
-    };
-    deps.signal_child = [s = supervisor.get()](int signo) { return s->SignalChild(signo); };
-  }
-  std::unique_ptr<Reaper> reaper;
-  if (reaping) {
-    spdlog::info("reaping orphaned processes ({})",
-                 getpid() == 1 ? "running as PID 1" : "child subreaper");
-    reaper = std::make_unique<Reaper>();
-  }
-
-  PosixFileSystem fs;
-  PosixCommandRunner runner;
-  SystemProcessSignaller signaller;
-  deps.source = source->get();
-  deps.fs = &fs;
-  deps.runner = &runner;
-  deps.signaller = &signaller;
-  DaemonOptions d;
-  d.confdir = options.confdir;
-  d.prefix = options.prefix;
-  d.install.noop = options.noop;
-  d.install.diff = options.diff;
-  d.install.sync_only = options.sync_only;
-  d.install.keep_stage_file = options.keep_stage_file;
-  d.install.diff_secrets = options.diff_secrets;
-  d.interval = options.interval;
-  Daemon daemon(d, std::move(deps));
-  spdlog::info("confwatch starting: backend {}, confdir {}, {}", (*source)->Describe(),
-               options.confdir,
-               exec_mode        ? "exec (watch)"
-               : options.onetime ? "onetime"
-               : options.watch   ? "watch"
-                                 : "interval");
-
-  if (options.onetime) {
-    absl::Status s = daemon.RunOnce();
-    if (s.ok()) return kExitOk;
-    spdlog::error("onetime run failed:\n{}", s.message());
-    return s.code() == absl::StatusCode::kUnavailable ? kExitSourceUnavailable
-                                                      : kExitResourceFailed;
-  }
-  // After the signals are blocked (their threads inherit the mask) and after
-  // the daemon (destroyed before it).
-  const bool watch = options.watch || exec_mode;
-  auto ready = [&daemon, watch] {
-    return DaemonReadiness(daemon.stats(), daemon.LoadErrors(), watch);
-  };
-  MetricsRegistry registry;
-  registry.Add(DaemonMetricsCollector(&daemon.stats(), [&daemon] { return daemon.LoadErrors(); },
-                                      watch));
-  registry.Add([&daemon, &registrations, &supervisor](PrometheusText* out) {
-    for (const auto& [name, at] : daemon.LastSyncs()) {
-      out->Gauge("confwatch_resource_last_sync_timestamp_seconds",
-                 "When the resource last rendered and installed without error (unix time).",
-                 absl::ToDoubleSeconds(at - absl::UnixEpoch()), {{"resource", name}});
-    }
-    if (supervisor) {
-      out->Counter("confwatch_child_starts_total",
-                   "Exec mode: times the command was started (restarts are this minus one).",
-                   int64_t{supervisor->child_starts()});
-    }
-    if (!registrations.set) return;
-    for (const RegistrationStatus& r : registrations.set->Statuses()) {
-      out->Gauge("confwatch_registration_up", "1 while the [[register]] key is in etcd with a live lease.",
-                 int64_t{r.state.registered ? 1 : 0}, {{"key", r.key}});
-      out->Counter("confwatch_registration_losses_total", "Leases lost and granted again.",
-                   static_cast<int64_t>(r.state.losses), {{"key", r.key}});
-    }
-  });
-  MetricsServer metrics([&registry] { return registry.Render(); }, ready);
-  if (!options.metrics_addr.empty()) {
-    if (absl::Status s = metrics.Start(options.metrics_addr); !s.ok()) {
-      spdlog::error("{}", s.message());
-      return kExitUsage;
-    }
-    spdlog::info("serving /metrics, /healthz and /readyz on {}", metrics.address());
-  }
-  SystemdNotifier notifier({ready, [&daemon] { return daemon.stats().config_reloads.load(); }, nullptr});
-  notifier.Start();
+  OpsEndpoints ops(&deps, options.watch || plan->exec_mode);
+  if (!ops.Start(options.metrics_addr).ok()) return kExitUsage;
 
   std::atomic<bool> stop_requested{false};
-  SignalThread signals(handled, [&](int sig) {
-    if (sig == SIGCHLD) {
-      if (reaper) reaper->Wake();
-      return;
-    }
-    if (exec_mode) {
-      // In exec mode SIGHUP goes to the child: conf.d and templates are
-      // still picked up live through inotify.
-      if (sig == SIGTERM || sig == SIGINT) {
-        stop_requested = true;
-        notifier.Stopping();
-      }
-      supervisor->NotifySignal(sig);
-      return;
-    }
-    if (sig == SIGHUP) {
-      spdlog::info("SIGHUP: reloading the configuration");
-      notifier.Reloading();
-      daemon.ReloadConfig();
-    } else {
-      spdlog::info("{}: finishing the install in flight, then exiting", strsignal(sig));
-      notifier.Stopping();
-      before_stop();
-      daemon.Stop();
-    }
+  SignalThread signals(plan->handled, [&](int sig) {
+    DispatchSignal(sig, plan->exec_mode, &deps, &ops.notifier(), &stop_requested);
   });
-  if (exec_mode) return RunExec(options, &daemon, supervisor.get(), stop_requested, &before_stop);
-  absl::Status s = options.watch ? daemon.RunWatch() : daemon.RunInterval();
-  if (!s.ok()) {
-    spdlog::error("{}", s.message());
-    return kExitUsage;
+  if (plan->exec_mode) {
+    return RunExec(options, deps.daemon.get(), deps.supervisor.get(), stop_requested,
+                   deps.before_stop.get());
   }
-  spdlog::info("stopped");
-  return kExitOk;
+  return RunDaemon(options, deps.daemon.get());
 }
 
 }  // namespace confwatch

@@ -17,7 +17,6 @@
 #ifndef CONFWATCH_APP_RUN_H_
 #define CONFWATCH_APP_RUN_H_
 
-#include <functional>
 #include <memory>
 
 #include "absl/status/statusor.h"
@@ -34,17 +33,11 @@ inline constexpr int kExitSourceUnavailable = 3;
 // The key source the options describe. Errors name the bad option.
 absl::StatusOr<std::unique_ptr<KeySource>> MakeKeySource(const Options& options);
 
-// What other components hook into a run.
-struct RunHooks {
-  // Called once, first thing, when SIGTERM or SIGINT asks confwatch to stop
-  // (in exec mode before the child is told to stop): deregister the service
-  // so no new traffic comes while it drains. On the signal thread in
-  // watch/interval mode, on the supervising thread in exec mode.
-  std::function<void()> before_stop;
-};
-
-// Runs confwatch as the options say; returns the exit code.
-int Run(const Options& options, const RunHooks& hooks = {});
+// Runs confwatch as the options say; returns the exit code. Watch, interval
+// and exec modes go in three steps: build the dependencies (key source,
+// registrations, supervisor, daemon), serve metrics and health, then run
+// with a thread dispatching the signals.
+int Run(const Options& options);
 
 }  // namespace confwatch
 

@@ -8,13 +8,16 @@ confwatch_module(app
     ${_app}/options.cc
     # -srv-domain/-srv-record: the etcd nodes from a DNS SRV record.
     ${_app}/srv_nodes.cc
-    # Daemon modes and signals (lead).
+    # Daemon modes and signals.
     ${_app}/run.cc
+    # -check-config and -preflight.
+    ${_app}/preflight.cc
   TESTS
     # Options
     ${_app_tests}/options_test.cc
     ${_app_tests}/srv_nodes_test.cc
   DEPS
+    base
     exec
     daemon
     etcd

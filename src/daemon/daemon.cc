@@ -9,9 +9,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "daemon/log_absl.h"
-#include "ops/logging.h"
-#include "spdlog/spdlog.h"
+#include "base/logging.h"
 #include "template/funcs_confd.h"
 
 namespace confwatch {
@@ -71,8 +69,8 @@ absl::Status Daemon::LoadConfig() {
   absl::StatusOr<std::shared_ptr<const ResourceSet>> set =
       ResourceSet::Load(options_.confdir, options_.prefix, &cache_);
   if (!set.ok()) return set.status();
-  for (const std::string& w : (*set)->warnings()) spdlog::warn("{}", w);
-  for (const ResourceLoadError& e : (*set)->errors()) spdlog::error("{}", e.status.message());
+  for (const std::string& w : (*set)->warnings()) LogWarning(w);
+  for (const ResourceLoadError& e : (*set)->errors()) LogError(e.status.message());
   set_ = *set;
   {
     absl::MutexLock lock(&sync_mu_);
@@ -87,9 +85,10 @@ absl::Status Daemon::LoadConfig() {
   rendered_once_.assign(set_->resources().size(), false);
   // A resource that failed to load is never rendered: it keeps this false.
   stats_.all_rendered = set_->resources().empty() && set_->errors().empty();
-  spdlog::info("loaded {} template resource(s) from {}/conf.d{}", set_->resources().size(),
-               options_.confdir,
-               set_->errors().empty() ? "" : absl::StrCat(", ", set_->errors().size(), " failed"));
+  LogInfo(absl::StrCat(
+      "loaded ", set_->resources().size(), " template resource(s) from ", options_.confdir,
+      "/conf.d",
+      set_->errors().empty() ? "" : absl::StrCat(", ", set_->errors().size(), " failed")));
   return absl::OkStatus();
 }
 
@@ -143,8 +142,8 @@ std::vector<int> Daemon::ReportDenied(const std::string& prefix, const absl::Sta
     ids.push_back(static_cast<int>(i));
     names.push_back(r.name);
   }
-  spdlog::error("{}: not rendering {} until the read is granted", status.message(),
-                absl::StrJoin(names, ", "));
+  LogError(absl::StrCat(status.message(), ": not rendering ", absl::StrJoin(names, ", "),
+                        " until the read is granted"));
   return ids;
 }
 
@@ -167,9 +166,10 @@ void Daemon::ApplySnapshot(const std::vector<std::string>& prefixes, SourceSnaps
   if (snap.revision < store_.revision()) {
     // A whole read replaces every watched key anyway; say why files may go
     // back in time.
-    spdlog::warn("{} is at revision {}, lower than revision {} that confwatch already saw "
-                 "(restored from an older backup, or a new cluster); its keys replace ours",
-                 deps_.source->Describe(), snap.revision, store_.revision());
+    LogWarning(absl::StrCat(deps_.source->Describe(), " is at revision ", snap.revision,
+                            ", lower than revision ", store_.revision(),
+                            " that confwatch already saw (restored from an older backup, or a new "
+                            "cluster); its keys replace ours"));
   }
   store_.set_revision(snap.revision);
   stats_.revision = snap.revision;
@@ -246,8 +246,8 @@ void Daemon::OnResync(std::vector<std::string> prefixes, SourceSnapshot snapshot
     if (epoch != follow_epoch_.load()) return;  // see OnChanges
     ++stats_.resyncs;
     const bool all = prefixes.size() == 1 && prefixes[0].empty();
-    spdlog::warn("resynchronised {} at revision {}", all ? "every key" : absl::StrJoin(prefixes, ", "),
-                 snapshot.revision);
+    LogWarning(absl::StrCat("resynchronised ", all ? "every key" : absl::StrJoin(prefixes, ", "),
+                            " at revision ", snapshot.revision));
     // One queued task: every prefix of a group is replaced before any render.
     ReplacePrefixes(prefixes, std::move(snapshot.kvs));
     // Not max(): a resync after etcd was restored from an older backup comes
@@ -262,9 +262,9 @@ void Daemon::OnSourceState(bool connected, std::string message) {
   const bool was = stats_.source_connected.exchange(connected);
   if (was == connected) return;
   if (connected) {
-    spdlog::info("{}", message);
+    LogInfo(message);
   } else {
-    spdlog::warn("{}; the last good files stay in place", message);
+    LogWarning(absl::StrCat(message, "; the last good files stay in place"));
   }
 }
 
@@ -274,8 +274,8 @@ void Daemon::OnWatchFailed(std::string prefix, absl::Status status) {
     if (status.code() != absl::StatusCode::kPermissionDenied) {
       // No such refusal is expected from etcd; read and follow everything
       // again, no more often than a lost connection is retried.
-      spdlog::error("{}; reading every watched prefix again in {}", status.message(),
-                    absl::FormatDuration(kResyncRetryMax));
+      LogError(absl::StrCat(status.message(), "; reading every watched prefix again in ",
+                            absl::FormatDuration(kResyncRetryMax)));
       resync_at_ = std::min(resync_at_, now + kResyncRetryMax);
       return;
     }
@@ -335,13 +335,13 @@ void Daemon::ResyncAndFollow(absl::Time now) {
     // etcd unreachable during a configuration reload, say: keep asking, or
     // the new prefixes would never be read and nothing followed again.
     stats_.source_connected = false;
-    spdlog::warn("cannot read keys: {}; retrying in {}", s.message(),
-                 absl::FormatDuration(resync_backoff_));
+    LogWarning(absl::StrCat("cannot read keys: ", s.message(), "; retrying in ",
+                            absl::FormatDuration(resync_backoff_)));
     resync_at_ = now + resync_backoff_;
     resync_backoff_ = std::min({resync_backoff_ * 2, options_.source_retry_max, kResyncRetryMax});
     return;
   }
-  if (resync_at_ != absl::InfiniteFuture()) spdlog::info("read every watched prefix again");
+  if (resync_at_ != absl::InfiniteFuture()) LogInfo("read every watched prefix again");
   resync_at_ = absl::InfiniteFuture();
   resync_backoff_ = kSyncRetryMin;
   stats_.source_connected = true;
@@ -357,8 +357,8 @@ void Daemon::ScheduleDeniedRetry(absl::Time now) {
   }
   std::vector<std::string> prefixes;
   for (const auto& entry : denied_) prefixes.push_back(entry.first);
-  spdlog::info("no read access to {}; asking again in {}", absl::StrJoin(prefixes, ", "),
-               absl::FormatDuration(denied_backoff_));
+  LogInfo(absl::StrCat("no read access to ", absl::StrJoin(prefixes, ", "), "; asking again in ",
+                       absl::FormatDuration(denied_backoff_)));
   denied_retry_at_ = now + denied_backoff_;
 }
 
@@ -377,8 +377,8 @@ void Daemon::RetryDenied(absl::Time now) {
   }
   // A new prefix to follow: read and follow everything again, as after a
   // configuration reload (one watch stream carries every prefix).
-  spdlog::info("read access to {} granted; reading every watched prefix again",
-               absl::StrJoin(granted, ", "));
+  LogInfo(absl::StrCat("read access to ", absl::StrJoin(granted, ", "),
+                       " granted; reading every watched prefix again"));
   denied_backoff_ = kDeniedRetryMin;
   ResyncAndFollow(now);
 }
@@ -523,7 +523,7 @@ absl::Status Daemon::RunInterval() {
   std::uniform_real_distribution<double> jitter(0.9, 1.1);
   while (!stop_) {
     absl::Status s = RunOnce();
-    if (!s.ok()) spdlog::error("{}", s.message());
+    if (!s.ok()) LogError(s.message());
     absl::Time next = absl::Now() + options_.interval * jitter(rng);
     while (!stop_) {
       std::optional<EventQueue::Event> ev = queue_.Pop(next);
@@ -549,7 +549,7 @@ void Daemon::OnConfdirEvent(const std::string& path) {
     if (data_files_.Changed(path)) {
       data_files_.Mark();
       if (absl::Status s = SyncAll(); !s.ok()) {
-        spdlog::error("{}; rendering goes on from the keys read before", s.message());
+        LogError(absl::StrCat(s.message(), "; rendering goes on from the keys read before"));
       }
     }
   });
@@ -575,8 +575,8 @@ absl::Status Daemon::RunWatch() {
     if (w.ok()) {
       dir_watcher_ = std::move(*w);
     } else {
-      spdlog::warn("not watching {} for changes: {} (SIGHUP still reloads)", options_.confdir,
-                   w.status().message());
+      LogWarning(absl::StrCat("not watching ", options_.confdir,
+                              " for changes: ", w.status().message(), " (SIGHUP still reloads)"));
     }
   }
 
@@ -593,7 +593,8 @@ absl::Status Daemon::RunWatch() {
       StopWorker();
       return s;
     }
-    spdlog::warn("cannot read keys: {}; retrying in {}", s.message(), absl::FormatDuration(backoff));
+    LogWarning(absl::StrCat("cannot read keys: ", s.message(), "; retrying in ",
+                            absl::FormatDuration(backoff)));
     const absl::Time until = absl::Now() + backoff;
     while (!stop_) {
       std::optional<EventQueue::Event> ev = queue_.Pop(until);
@@ -619,7 +620,8 @@ absl::Status Daemon::RunWatch() {
       ++stats_.config_reloads;
       const std::vector<std::string> old_prefixes = prefixes_;
       if (absl::Status s = LoadConfig(); !s.ok()) {
-        spdlog::error("configuration reload failed, keeping the previous one: {}", s.message());
+        LogError(
+            absl::StrCat("configuration reload failed, keeping the previous one: ", s.message()));
       } else if (set_->index().WatchPrefixes() != old_prefixes ||
                  resync_at_ != absl::InfiniteFuture() ||
                  PrefixesOf(ReadTogether()) != followed_groups_) {

@@ -9,8 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
-#include "daemon/log_absl.h"
-#include "spdlog/spdlog.h"
+#include "base/logging.h"
 
 namespace confwatch {
 namespace {
@@ -172,16 +171,17 @@ void EtcdKeySource::OnEvents(const std::string& prefix, int64_t revision,
 }
 
 void EtcdKeySource::OnCompacted(const std::string& prefix, int64_t compact_revision) {
-  spdlog::warn("etcd compacted revision {} that the watch of {} still needed; reading it again",
-               compact_revision, prefix.empty() ? "every key" : prefix);
+  LogWarning(absl::StrCat("etcd compacted revision ", compact_revision, " that the watch of ",
+                          prefix.empty() ? "every key" : prefix,
+                          " still needed; reading it again"));
   ReadAgain(prefix, 0);
 }
 
 void EtcdKeySource::OnBehind(const std::string& prefix, int64_t etcd_revision,
                              int64_t seen_revision) {
-  spdlog::debug("etcd answered the watch of {} at revision {}, below revision {} already seen; "
-               "reading it again",
-               prefix.empty() ? "every key" : prefix, etcd_revision, seen_revision);
+  LogDebug(absl::StrCat("etcd answered the watch of ", prefix.empty() ? "every key" : prefix,
+                        " at revision ", etcd_revision, ", below revision ", seen_revision,
+                        " already seen; reading it again"));
   ReadAgain(prefix, seen_revision);
 }
 
@@ -201,18 +201,20 @@ void EtcdKeySource::ReadAgain(const std::string& name, int64_t seen_revision) {
       // member that lagged: etcd restored from an older backup, or a new
       // cluster. Our revision means nothing there; its keys are the truth.
       if (snap->revision < seen_revision) {
-        spdlog::warn("etcd is at revision {}, lower than revision {} that confwatch already saw "
-                     "(restored from an older backup, or a new cluster); resynchronising {}",
-                     snap->revision, seen_revision, what);
+        LogWarning(absl::StrCat("etcd is at revision ", snap->revision, ", lower than revision ",
+                                seen_revision,
+                                " that confwatch already saw (restored from an older backup, or a "
+                                "new cluster); resynchronising ",
+                                what));
       }
       const int64_t revision = snap->revision;
       sink_->OnResync(prefixes, *std::move(snap));
       if (absl::Status a = Watch(name, revision + 1); !a.ok()) {
-        spdlog::error("watch {}: {}", what, a.message());
+        LogError(absl::StrCat("watch ", what, ": ", a.message()));
       }
       return;
     }
-    spdlog::warn("re-reading {}: {}; retrying", what, snap.status().message());
+    LogWarning(absl::StrCat("re-reading ", what, ": ", snap.status().message(), "; retrying"));
     absl::SleepFor(backoff);
     backoff = std::min(backoff * 2, absl::Seconds(10));
   }
@@ -230,16 +232,16 @@ void EtcdKeySource::OnWatchRefused(const std::string& prefix, const absl::Status
   Group group = std::move(g->second);
   groups_.erase(g);
   if (warned_.insert(group.label).second) {
-    spdlog::warn("{}: etcd refused one watch over the keys from {} up to {} (permission "
-                 "denied); watching {} separately, so a transaction that writes under more than "
-                 "one of them may reach {} in two renders (grant read access to that range for "
-                 "one consistent watch)",
-                 group.label, group.range.key, group.range.range_end,
-                 absl::StrJoin(group.prefixes, ", "), group.label);
+    LogWarning(absl::StrCat(
+        group.label, ": etcd refused one watch over the keys from ", group.range.key, " up to ",
+        group.range.range_end, " (permission denied); watching ",
+        absl::StrJoin(group.prefixes, ", "),
+        " separately, so a transaction that writes under more than one of them may reach ",
+        group.label, " in two renders (grant read access to that range for one consistent watch)"));
   }
   for (const std::string& p : group.prefixes) {
     if (absl::Status a = watcher_->Add(p, next_revision); !a.ok()) {
-      spdlog::error("watch {}: {}", p, a.message());
+      LogError(absl::StrCat("watch ", p, ": ", a.message()));
     }
   }
 }

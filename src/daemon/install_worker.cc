@@ -4,9 +4,7 @@
 #include <map>
 
 #include "absl/strings/str_cat.h"
-#include "daemon/log_absl.h"
-#include "ops/logging.h"
-#include "spdlog/spdlog.h"
+#include "base/logging.h"
 
 namespace confwatch {
 namespace {
@@ -46,7 +44,11 @@ std::vector<ItemResult> InstallWorker::Process(const std::vector<BatchItem>& bat
       continue;
     }
     result.outcome = installed->outcome;
-    for (const std::string& w : installed->warnings) spdlog::warn("{}: {}", item.resource->name, w);
+    for (const std::string& w : installed->warnings) {
+      LogWarning(
+          absl::StrCat(item.resource->name, ": ", w),
+          {JsonField("resource", item.resource->name), JsonField("dest", item.resource->dest)});
+    }
     if (installed->outcome == InstallOutcome::kWouldChange) {
       Log(LogLevel::kInfo,
           absl::StrCat(item.resource->name, ": ", item.resource->dest, " would change (",
@@ -100,7 +102,8 @@ absl::Status InstallWorker::RunReload(const std::string& key, const TemplateReso
     failed_reloads_.erase(key);
     waiting_.erase(key);
     // A signal names its pid: one taken from a pid file is worth seeing.
-    spdlog::info("{}: {}", resource.name, sent.empty() ? "reloaded" : sent);
+    LogInfo(absl::StrCat(resource.name, ": ", sent.empty() ? "reloaded" : sent),
+            {JsonField("resource", resource.name)});
   } else {
     failed_reloads_.insert(key);
     Log(LogLevel::kError, ReloadError(resource, s).message(),

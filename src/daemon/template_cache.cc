@@ -1,24 +1,14 @@
 // See template_cache.h.
 #include "daemon/template_cache.h"
 
-#include <errno.h>
-#include <string.h>
 #include <sys/stat.h>
 
-#include <fstream>
-#include <sstream>
+#include <cerrno>
 
-#include "absl/strings/str_cat.h"
+#include "base/file_io.h"
 #include "process/file_path.h"
 
 namespace confwatch {
-namespace {
-
-absl::Status IoError(const std::string& path, int err) {
-  return absl::NotFoundError(absl::StrCat("IO error: ", path, ": ", strerror(err)));
-}
-
-}  // namespace
 
 absl::StatusOr<std::shared_ptr<const Template>> TemplateCache::Get(const std::string& path,
                                                                    const ParseOptions& options) {
@@ -34,12 +24,10 @@ absl::StatusOr<std::shared_ptr<const Template>> TemplateCache::Get(const std::st
       return it->second.tmpl;
     }
   }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return IoError(path, errno ? errno : EIO);
-  std::ostringstream text;
-  text << in.rdbuf();
+  absl::StatusOr<std::string> text = ReadFile(path);
+  if (!text.ok()) return text.status();
   absl::StatusOr<std::shared_ptr<const Template>> parsed =
-      Template::Parse(BaseName(path), text.str(), funcs_, options);
+      Template::Parse(BaseName(path), *text, funcs_, options);
   if (!parsed.ok()) return parsed.status();
   absl::MutexLock lock(&mu_);
   entries_[key] = Entry{st.st_ino, st.st_size, mtime_ns, *parsed};

@@ -32,7 +32,8 @@ class TemplateCache {
   explicit TemplateCache(FuncMap funcs) : funcs_(std::move(funcs)) {}
 
   // The parsed template at `path` with `options`' delimiters.
-  // Errors: "IO error: <path>: <strerror>" or the parse error
+  // Errors: IoError(path, errno) ("IO error: <path>: <strerror>", the code
+  // following the errno: NotFound, PermissionDenied, ...) or the parse error
   // (`template: x.tmpl:7: unexpected "}" in operand`).
   absl::StatusOr<std::shared_ptr<const Template>> Get(const std::string& path,
                                                       const ParseOptions& options)

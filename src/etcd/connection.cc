@@ -10,7 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "process/errno_text.h"
+#include "base/file_io.h"
 
 namespace confwatch {
 namespace {
@@ -19,20 +19,10 @@ namespace {
 constexpr absl::Duration kProbeTimeout = absl::Seconds(1);
 
 absl::StatusOr<std::string> ReadPem(const char* option, const std::string& path) {
-  auto fail = [&](int err) {
-    std::string msg = absl::StrCat("etcd ", option, " ", path, ": ", ErrnoText(err));
-    return err == EACCES ? absl::PermissionDeniedError(msg) : absl::NotFoundError(msg);
-  };
-  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return fail(errno);
-  std::string pem;
-  char buf[8192];
-  ssize_t n;
-  while ((n = read(fd, buf, sizeof(buf))) > 0) pem.append(buf, static_cast<size_t>(n));
-  int err = errno;
-  close(fd);
-  if (n < 0) return fail(err);
-  return pem;
+  absl::StatusOr<std::string> pem = ReadFile(path);
+  if (pem.ok()) return pem;
+  return absl::Status(pem.status().code(),
+                      absl::StrCat("etcd ", option, ": ", pem.status().message()));
 }
 
 absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> TlsCredentials(const EtcdOptions& o) {

@@ -24,5 +24,5 @@ confwatch_module(etcd
     ${CMAKE_SOURCE_DIR}/tests/integration/etcd_fixture_test.cc
     ${CMAKE_SOURCE_DIR}/tests/integration/etcd_security_test.cc
     ${CMAKE_SOURCE_DIR}/tests/integration/etcd_watch_test.cc
-  DEPS process
+  DEPS base process
 )

@@ -8,8 +8,8 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "base/logging.h"
 #include "process/signals.h"
-#include "spdlog/spdlog.h"
 
 namespace confwatch {
 
@@ -54,7 +54,7 @@ void SupervisorCore::Spawn(absl::Time now) {
   restart_at_ = absl::InfiniteFuture();
   absl::StatusOr<pid_t> pid = control_->Start(config_.command);
   if (!pid.ok()) {
-    spdlog::error("exec: {}", std::string(pid.status().message()));
+    LogError(absl::StrCat("exec: ", pid.status().message()));
     Finish(ExitCodeOfStartFailure(pid.status()));
     return;
   }
@@ -62,7 +62,7 @@ void SupervisorCore::Spawn(absl::Time now) {
   started_at_ = now;
   ++starts_;
   state_ = State::kRunning;
-  spdlog::info("exec: started {} as pid {}", absl::StrJoin(config_.command, " "), pid_);
+  LogInfo(absl::StrCat("exec: started ", absl::StrJoin(config_.command, " "), " as pid ", pid_));
 }
 
 void SupervisorCore::Finish(int code) {
@@ -85,8 +85,8 @@ void SupervisorCore::OnFilesChanged(absl::Time now) {
     return;
   }
   if (config_.reload_signal == 0) {
-    spdlog::info("exec: files changed, restarting pid {} ({})", pid_,
-                 SignalName(config_.kill_signal));
+    LogInfo(absl::StrCat("exec: files changed, restarting pid ", pid_, " (",
+                         SignalName(config_.kill_signal), ")"));
     state_ = State::kRestarting;
     KillChild(now);
     return;
@@ -97,8 +97,8 @@ void SupervisorCore::OnFilesChanged(absl::Time now) {
     }
     return;
   }
-  spdlog::info("exec: files changed, sending {} to pid {}", SignalName(config_.reload_signal),
-               pid_);
+  LogInfo(absl::StrCat("exec: files changed, sending ", SignalName(config_.reload_signal),
+                       " to pid ", pid_));
   control_->Signal(pid_, config_.reload_signal);
 }
 
@@ -107,10 +107,10 @@ void SupervisorCore::OnSignal(int signo, absl::Time now) {
                            state_ == State::kStopping;
   if (signo != SIGTERM && signo != SIGINT) {
     if (child_alive) {
-      spdlog::debug("exec: forwarding {} to pid {}", SignalName(signo), pid_);
+      LogDebug(absl::StrCat("exec: forwarding ", SignalName(signo), " to pid ", pid_));
       control_->Signal(pid_, signo);
     } else {
-      spdlog::debug("exec: {} with no child running, dropped", SignalName(signo));
+      LogDebug(absl::StrCat("exec: ", SignalName(signo), " with no child running, dropped"));
     }
     return;
   }
@@ -123,18 +123,20 @@ void SupervisorCore::OnSignal(int signo, absl::Time now) {
     Finish(last_code_);
     return;
   }
-  spdlog::info("exec: {}: stopping pid {} with {} (SIGKILL after {})", SignalName(signo), pid_,
-               SignalName(config_.kill_signal), absl::FormatDuration(config_.kill_timeout));
+  LogInfo(absl::StrCat("exec: ", SignalName(signo), ": stopping pid ", pid_, " with ",
+                       SignalName(config_.kill_signal), " (SIGKILL after ",
+                       absl::FormatDuration(config_.kill_timeout), ")"));
   state_ = State::kStopping;
   KillChild(now);
 }
 
 void SupervisorCore::OnResourceReloadSignal(int signo) {
   if (state_ != State::kRunning) {
-    spdlog::debug("exec: reload_signal {} with no child running, dropped", SignalName(signo));
+    LogDebug(
+        absl::StrCat("exec: reload_signal ", SignalName(signo), " with no child running, dropped"));
     return;
   }
-  spdlog::info("exec: sending reload_signal {} to pid {}", SignalName(signo), pid_);
+  LogInfo(absl::StrCat("exec: sending reload_signal ", SignalName(signo), " to pid ", pid_));
   control_->Signal(pid_, signo);
 }
 
@@ -144,7 +146,7 @@ void SupervisorCore::OnChildExited(pid_t pid, int wait_status, absl::Time now) {
   last_code_ = code;
   pid_ = 0;
   kill_at_ = reload_at_ = absl::InfiniteFuture();
-  spdlog::info("exec: pid {} exited with code {}", pid, code);
+  LogInfo(absl::StrCat("exec: pid ", pid, " exited with code ", code));
   switch (state_) {
     case State::kStopping:
       Finish(code);
@@ -169,29 +171,30 @@ void SupervisorCore::ChildExitedByItself(int code, absl::Time now) {
   }
   if (now - started_at_ >= kStableRun) restarts_in_a_row_ = 0;
   if (config_.restart_limit > 0 && restarts_in_a_row_ >= config_.restart_limit) {
-    spdlog::error("exec: the command exited {} times in a row; giving up with code {}",
-                  restarts_in_a_row_ + 1, code);
+    LogError(absl::StrCat("exec: the command exited ", restarts_in_a_row_ + 1,
+                          " times in a row; giving up with code ", code));
     Finish(code);
     return;
   }
   ++restarts_in_a_row_;
   absl::Duration delay = RestartBackoff(restarts_in_a_row_);
-  spdlog::warn("exec: restarting the command in {} (restart {} in a row)",
-               absl::FormatDuration(delay), restarts_in_a_row_);
+  LogWarning(absl::StrCat("exec: restarting the command in ", absl::FormatDuration(delay),
+                          " (restart ", restarts_in_a_row_, " in a row)"));
   state_ = State::kBackoff;
   restart_at_ = now + delay;
 }
 
 void SupervisorCore::OnTimer(absl::Time now) {
   if (kill_at_ <= now && pid_ != 0) {
-    spdlog::warn("exec: pid {} still running {} after {}; sending SIGKILL", pid_,
-                 absl::FormatDuration(config_.kill_timeout), SignalName(config_.kill_signal));
+    LogWarning(absl::StrCat("exec: pid ", pid_, " still running ",
+                            absl::FormatDuration(config_.kill_timeout), " after ",
+                            SignalName(config_.kill_signal), "; sending SIGKILL"));
     control_->Signal(pid_, SIGKILL);
     kill_at_ = absl::InfiniteFuture();
   }
   if (reload_at_ <= now && state_ == State::kRunning) {
-    spdlog::info("exec: files changed, sending {} to pid {} (after splay)",
-                 SignalName(config_.reload_signal), pid_);
+    LogInfo(absl::StrCat("exec: files changed, sending ", SignalName(config_.reload_signal),
+                         " to pid ", pid_, " (after splay)"));
     control_->Signal(pid_, config_.reload_signal);
     reload_at_ = absl::InfiniteFuture();
   }

@@ -10,8 +10,8 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "base/logging.h"
 #include "process/errno_text.h"
-#include "spdlog/spdlog.h"
 
 namespace confwatch {
 namespace {
@@ -119,7 +119,7 @@ void PosixChildControl::Wait(pid_t pid, Waiter* waiter) {
     alive_.erase(pid);
   }
   if (!status.ok()) {
-    spdlog::error("exec: {}", std::string(status.status().message()));
+    LogError(absl::StrCat("exec: ", status.status().message()));
     status = 0xff00;  // as exit code 255: we cannot know better
   }
   on_exit_(pid, *status);

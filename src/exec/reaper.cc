@@ -5,7 +5,8 @@
 
 #include <utility>
 
-#include "spdlog/spdlog.h"
+#include "absl/strings/str_cat.h"
+#include "base/logging.h"
 
 namespace confwatch {
 
@@ -48,10 +49,11 @@ void Reaper::Loop() {
     for (const ReapedChild& c : reap_()) {
       ++reaped_;
       if (WIFSIGNALED(c.wait_status)) {
-        spdlog::debug("reaped orphan pid {} (killed by signal {})", c.pid,
-                      WTERMSIG(c.wait_status));
+        LogDebug(absl::StrCat("reaped orphan pid ", c.pid, " (killed by signal ",
+                              WTERMSIG(c.wait_status), ")"));
       } else {
-        spdlog::debug("reaped orphan pid {} (exit code {})", c.pid, WEXITSTATUS(c.wait_status));
+        LogDebug(absl::StrCat("reaped orphan pid ", c.pid, " (exit code ",
+                              WEXITSTATUS(c.wait_status), ")"));
       }
     }
   }

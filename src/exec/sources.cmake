@@ -16,6 +16,7 @@ confwatch_module(exec
     ${CMAKE_SOURCE_DIR}/tests/integration/exec_pid1_test.cc
   # daemon for EventQueue; the rest is what daemon itself needs.
   DEPS
+    base
     process
     daemon
     store

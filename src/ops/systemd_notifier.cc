@@ -7,7 +7,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "ops/logging.h"
+#include "base/logging.h"
 #include "ops/sd_notify.h"
 
 namespace confwatch {

@@ -23,7 +23,7 @@
 #include "absl/status/statusor.h"
 #include "app/options.h"
 #include "app/srv_nodes.h"
-#include "ops/logging.h"
+#include "base/logging.h"
 #include "register/registration_spec.h"
 
 namespace confwatch {

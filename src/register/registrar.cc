@@ -6,7 +6,7 @@
 
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
-#include "ops/logging.h"
+#include "base/logging.h"
 
 namespace confwatch {
 namespace {

@@ -1,14 +1,11 @@
 // See registration_spec.h.
 #include "register/registration_spec.h"
 
-#include <cerrno>
-#include <fstream>
-#include <sstream>
 #include <toml.hpp>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "process/errno_text.h"
+#include "base/file_io.h"
 #include "resource/toml_error.h"
 #include "resource/toml_table.h"
 #include "template/template.h"
@@ -118,11 +115,9 @@ absl::StatusOr<std::vector<RegistrationSpec>> ParseRegistrations(
 
 absl::StatusOr<std::vector<RegistrationSpec>> LoadRegistrations(
     const std::string& path, std::vector<std::string>* warnings) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat("IO error: ", path, ": ", ErrnoText(errno)));
-  std::ostringstream text;
-  text << in.rdbuf();
-  return ParseRegistrations(text.str(), path, warnings);
+  absl::StatusOr<std::string> text = ReadFile(path);
+  if (!text.ok()) return text.status();
+  return ParseRegistrations(*text, path, warnings);
 }
 
 absl::StatusOr<Registration> RenderRegistration(const RegistrationSpec& spec,

@@ -77,8 +77,8 @@ absl::Status CheckPositive(absl::Duration d);
 absl::StatusOr<std::vector<RegistrationSpec>> ParseRegistrations(
     absl::string_view text, const std::string& file, std::vector<std::string>* warnings);
 
-// ParseRegistrations() of the file at `path`. "IO error: <path>: no such
-// file" when it cannot be read.
+// ParseRegistrations() of the file at `path`. IoError(path, errno) when it
+// cannot be read ("IO error: <path>: No such file or directory").
 absl::StatusOr<std::vector<RegistrationSpec>> LoadRegistrations(
     const std::string& path, std::vector<std::string>* warnings);
 

@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
+#include "base/file_io.h"
 #include "process/file_path.h"
 #include "resource/command_status.h"
 #include "resource/output_format.h"
@@ -43,15 +44,12 @@ int ChangedLines(absl::string_view diff) {
 // An Lstat() error that means there is no file at the path.
 bool IsMissing(int stat_err) { return stat_err == ENOENT || stat_err == ENOTDIR; }
 
-absl::Status IoError(int err, absl::string_view path) {
-  return absl::ErrnoToStatus(err, absl::StrCat("IO error: ", path));
-}
-
 // A dest directory that does not exist (and that the resource does not ask
 // to create).
 absl::Status MissingDirError(absl::string_view dir) {
-  return absl::NotFoundError(absl::StrCat("IO error: ", dir, ": ", std::strerror(ENOENT),
-                                          " (set create_dest_dirs = true to create it)"));
+  absl::Status missing = IoError(dir, ENOENT);
+  return absl::Status(missing.code(), absl::StrCat(missing.message(),
+                                                   " (set create_dest_dirs = true to create it)"));
 }
 
 // ".<dest base name>.": the stage file is this plus six random characters.
@@ -116,7 +114,7 @@ class InstallJob {
 absl::Status InstallJob::ReadExisting() {
   int err = fs_->Lstat(r_.dest, &info_);
   if (IsMissing(err)) return absl::OkStatus();
-  if (err != 0) return IoError(err, r_.dest);
+  if (err != 0) return IoError(r_.dest, err);
   if (info_.is_symlink) {
     symlink_ = true;
     return absl::OkStatus();
@@ -132,7 +130,7 @@ absl::Status InstallJob::ReadExisting() {
 absl::Status InstallJob::EnsureContents() {
   if (!exists_ || contents_read_) return absl::OkStatus();
   if (int err = fs_->ReadFile(r_.dest, &contents_); err != 0) {
-    return IoError(err, r_.dest);
+    return IoError(r_.dest, err);
   }
   contents_read_ = true;
   return absl::OkStatus();
@@ -177,12 +175,12 @@ absl::Status InstallJob::CreateFile(const std::string& prefix, int* fd,
   int err = fs_->CreateUnique(dir_, prefix, kStageMode, fd, path);
   if (err == ENOENT && r_.create_dest_dirs) {
     if (int mkdir_err = fs_->MkdirAll(dir_, kDirMode); mkdir_err != 0) {
-      return IoError(mkdir_err, dir_);
+      return IoError(dir_, mkdir_err);
     }
     err = fs_->CreateUnique(dir_, prefix, kStageMode, fd, path);
   }
   if (err == ENOENT) return MissingDirError(dir_);
-  if (err != 0) return IoError(err, dir_);
+  if (err != 0) return IoError(dir_, err);
   return absl::OkStatus();
 }
 
@@ -204,7 +202,7 @@ absl::Status InstallJob::WriteNewFile(const std::string& prefix,
   if (err == 0) err = close_err;
   if (err != 0) {
     Remove(*path);
-    return IoError(err, *path);
+    return IoError(*path, err);
   }
   return absl::OkStatus();
 }
@@ -235,7 +233,7 @@ absl::Status InstallJob::Backup() {
   }
   if (int err = fs_->Rename(temp, backup); err != 0) {
     Remove(temp);
-    return IoError(err, absl::StrCat(temp, " -> ", backup));
+    return IoError(absl::StrCat(temp, " -> ", backup), err);
   }
   return absl::OkStatus();
 }
@@ -243,7 +241,7 @@ absl::Status InstallJob::Backup() {
 absl::Status InstallJob::WriteInPlace(const Target& target) {
   int fd = -1;
   if (int err = fs_->OpenTruncate(r_.dest, &fd); err != 0) {
-    return IoError(err, r_.dest);
+    return IoError(r_.dest, err);
   }
   int err = fs_->Write(fd, rendered_);
   if (err == 0) err = fs_->Fchown(fd, target.uid, target.gid);
@@ -252,9 +250,8 @@ absl::Status InstallJob::WriteInPlace(const Target& target) {
   int close_err = fs_->Close(fd);
   if (err == 0) err = close_err;
   if (err != 0) {
-    absl::Status s = absl::ErrnoToStatus(
-        err,
-        absl::StrCat("IO error: ", r_.dest, " (rewritten in place, may be incomplete)"));
+    absl::Status s =
+        IoError(absl::StrCat(r_.dest, " (rewritten in place, may be incomplete)"), err);
     s.SetPayload(kPartialDestPayload, absl::Cord());
     return s;
   }
@@ -268,13 +265,13 @@ absl::Status InstallJob::Replace(const Target& target, const std::string& stage,
     result->outcome = InstallOutcome::kInstalled;
     if (int sync_err = fs_->FsyncDir(dir_); sync_err != 0) {
       // The file is in place; only its durability across a crash is unsure.
-      result->warnings.push_back(std::string(IoError(sync_err, dir_).message()));
+      result->warnings.push_back(std::string(IoError(dir_, sync_err).message()));
     }
     return absl::OkStatus();
   }
   if (err != EBUSY && err != EXDEV) {
     Remove(stage);
-    return IoError(err, absl::StrCat(stage, " -> ", r_.dest));
+    return IoError(absl::StrCat(stage, " -> ", r_.dest), err);
   }
   // dest is a mount point (a file bind-mounted into a container): it can
   // only be rewritten, not replaced.
@@ -388,10 +385,10 @@ absl::Status Installer::CheckCanStage(const TemplateResource& resource) const {
   std::string stage;
   int err = fs_->CreateUnique(dir, StagePrefix(resource.dest), kStageMode, &fd, &stage);
   if (err == ENOENT) return MissingDirError(dir);
-  if (err != 0) return IoError(err, dir);
+  if (err != 0) return IoError(dir, err);
   const int close_err = fs_->Close(fd);
-  if (int unlink_err = fs_->Unlink(stage); unlink_err != 0) return IoError(unlink_err, stage);
-  if (close_err != 0) return IoError(close_err, stage);
+  if (int unlink_err = fs_->Unlink(stage); unlink_err != 0) return IoError(stage, unlink_err);
+  if (close_err != 0) return IoError(stage, close_err);
   return absl::OkStatus();
 }
 

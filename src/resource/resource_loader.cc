@@ -1,12 +1,9 @@
 #include "resource/resource_loader.h"
 
-#include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <filesystem>
 #include <map>
 #include <sstream>
@@ -17,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "base/file_io.h"
 #include "process/file_path.h"
 #include "process/signals.h"
 #include "resource/go_duration.h"
@@ -390,25 +388,6 @@ void WarnUnknownTopLevel(const std::string& file, const toml::value& root,
   }
 }
 
-absl::StatusOr<std::string> ReadWholeFile(const std::string& path) {
-  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return absl::ErrnoToStatus(errno, absl::StrCat("IO error: ", path));
-  std::string contents;
-  char buffer[16384];
-  ssize_t n;
-  while ((n = read(fd, buffer, sizeof buffer)) != 0) {
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      int err = errno;
-      close(fd);
-      return absl::ErrnoToStatus(err, absl::StrCat("IO error: ", path));
-    }
-    contents.append(buffer, static_cast<size_t>(n));
-  }
-  close(fd);
-  return contents;
-}
-
 }  // namespace
 
 absl::StatusOr<TemplateResource> ParseResource(absl::string_view toml_text,
@@ -445,7 +424,7 @@ absl::StatusOr<TemplateResource> LoadResourceFile(const std::string& config_path
                                                   const std::string& name,
                                                   const ResourceLoadOptions& options,
                                                   std::vector<std::string>* warnings) {
-  absl::StatusOr<std::string> text = ReadWholeFile(config_path);
+  absl::StatusOr<std::string> text = ReadFile(config_path);
   if (!text.ok()) return text.status();
   return ParseResource(*text, config_path, name, options, warnings);
 }
@@ -475,9 +454,7 @@ absl::StatusOr<LoadResult> LoadResources(const ResourceLoadOptions& options) {
   const fs::path confd = fs::path(options.confdir) / "conf.d";
   std::error_code ec;
   fs::recursive_directory_iterator it(confd, ec);
-  if (ec) {
-    return absl::ErrnoToStatus(ec.value(), absl::StrCat("IO error: ", confd.string()));
-  }
+  if (ec) return IoError(confd.string(), ec.value());
   LoadResult result;
   std::vector<std::string> names;
   for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
@@ -493,8 +470,7 @@ absl::StatusOr<LoadResult> LoadResources(const ResourceLoadOptions& options) {
     }
   }
   if (ec) {
-    result.errors.push_back(ResourceLoadError{
-        "", absl::ErrnoToStatus(ec.value(), absl::StrCat("IO error: ", confd.string()))});
+    result.errors.push_back(ResourceLoadError{"", IoError(confd.string(), ec.value())});
   }
   std::sort(names.begin(), names.end());
   for (const std::string& name : names) {

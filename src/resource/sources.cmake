@@ -27,6 +27,7 @@ confwatch_module(resource
     ${CMAKE_SOURCE_DIR}/tests/integration/install_confdir_test.cc
     ${CMAKE_SOURCE_DIR}/tests/integration/install_posix_test.cc
   DEPS
+    base
     store
     process
 )

@@ -3,9 +3,7 @@
 #include "store/file_source.h"
 
 #include <dirent.h>
-#include <fcntl.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -13,36 +11,12 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
-#include "absl/strings/str_cat.h"
+#include "base/file_io.h"
 #include "process/file_path.h"
 #include "store/glob.h"
 
 namespace confwatch {
 namespace {
-
-absl::Status IoError(int err, const std::string& path) {
-  return absl::ErrnoToStatus(err, absl::StrCat("IO error: ", path));
-}
-
-absl::StatusOr<std::string> ReadFile(const std::string& path) {
-  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return IoError(errno, path);
-  std::string data;
-  char buf[65536];
-  for (;;) {
-    const ssize_t n = read(fd, buf, sizeof(buf));
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      const int err = errno;
-      close(fd);
-      return IoError(err, path);
-    }
-    if (n == 0) break;
-    data.append(buf, static_cast<size_t>(n));
-  }
-  close(fd);
-  return data;
-}
 
 // confd's util.RecursiveFilesLookup: filepath.Walk (lexical order, symlinks
 // not followed into) keeping files whose base name matches `filter`, except
@@ -50,7 +24,7 @@ absl::StatusOr<std::string> ReadFile(const std::string& path) {
 absl::Status WalkDir(const std::string& dir, std::string_view filter,
                      std::vector<std::string>* files) {
   DIR* d = opendir(dir.c_str());
-  if (d == nullptr) return IoError(errno, dir);
+  if (d == nullptr) return IoError(dir, errno);
   std::vector<std::string> names;
   while (const dirent* e = readdir(d)) {
     std::string name = e->d_name;
@@ -61,7 +35,7 @@ absl::Status WalkDir(const std::string& dir, std::string_view filter,
   for (const std::string& name : names) {
     const std::string path = dir + "/" + name;
     struct stat st;
-    if (lstat(path.c_str(), &st) != 0) return IoError(errno, path);
+    if (lstat(path.c_str(), &st) != 0) return IoError(path, errno);
     if (S_ISDIR(st.st_mode)) {
       if (absl::Status s = WalkDir(path, filter, files); !s.ok()) return s;
       continue;
@@ -77,7 +51,7 @@ absl::Status WalkDir(const std::string& dir, std::string_view filter,
 absl::Status ListFiles(const std::string& root, std::string_view filter,
                        std::vector<std::string>* files) {
   struct stat st;
-  if (stat(root.c_str(), &st) != 0) return IoError(errno, root);
+  if (stat(root.c_str(), &st) != 0) return IoError(root, errno);
   if (!S_ISDIR(st.st_mode)) {
     files->push_back(root);  // a file named explicitly is read whatever its name
     return absl::OkStatus();

@@ -22,5 +22,5 @@ confwatch_module(store
     ${CMAKE_SOURCE_DIR}/tests/unit/store/values_cache_test.cc
     ${CMAKE_SOURCE_DIR}/tests/unit/store/view_test.cc
     ${CMAKE_SOURCE_DIR}/tests/unit/store/yaml_scalar_test.cc
-  DEPS process
+  DEPS base process
 )

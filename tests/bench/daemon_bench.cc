@@ -19,11 +19,11 @@
 //
 //   daemon_bench [--keys 100,10000,100000] [--changes 200] [--resources 1]
 //                [--burst 300] [--out-dir /dev/shm] [--binary build/confwatch]
+#include <poll.h>
 #include <signal.h>
 #include <sys/inotify.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <poll.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -38,6 +38,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
+#include "base/file_io.h"
 #include "etcd/etcd_client.h"
 #include "http/http_client.h"
 #include "tests/support/etcd_test_server.h"
@@ -61,13 +62,6 @@ struct Args {
 [[noreturn]] void Die(const std::string& what) {
   std::fprintf(stderr, "daemon_bench: %s\n", what.c_str());
   std::exit(1);
-}
-
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
 }
 
 void WriteAll(const std::string& path, const std::string& text) {
@@ -161,7 +155,7 @@ double ProcStatusMb(pid_t pid, const std::string& field) {
 }
 
 double CpuSeconds(pid_t pid) {
-  std::string stat = ReadAll(absl::StrCat("/proc/", pid, "/stat"));
+  std::string stat = ReadFile(absl::StrCat("/proc/", pid, "/stat")).value_or("");
   std::vector<std::string> f = absl::StrSplit(stat.substr(stat.rfind(')') + 2), ' ');
   return (std::atof(f[11].c_str()) + std::atof(f[12].c_str())) / sysconf(_SC_CLK_TCK);
 }
@@ -239,7 +233,7 @@ Row RunOne(const Args& args, int keys) {
   }
   auto dest = [&](int r) { return absl::StrCat(out, "/up", r, ".conf"); };
   auto count_lines = [&] {
-    std::string s = ReadAll(reloads);
+    std::string s = ReadFile(reloads).value_or("");
     return static_cast<int>(std::count(s.begin(), s.end(), '\n'));
   };
 
@@ -251,7 +245,8 @@ Row RunOne(const Args& args, int keys) {
   const std::string last_line = absl::StrCat("  server ", kvs.back().second, ";\n");
   waiter.WaitUntil([&] {
     for (int r = 0; r < args.resources; ++r) {
-      if (!absl::StrContains(ReadAll(dest(r)), r == (keys - 1) % args.resources ? last_line : "}"))
+      if (!absl::StrContains(ReadFile(dest(r)).value_or(""),
+                             r == (keys - 1) % args.resources ? last_line : "}"))
         return false;
     }
     return true;
@@ -269,7 +264,8 @@ Row RunOne(const Args& args, int keys) {
     const std::string path = dest(i % args.resources);
     const absl::Time start = absl::Now();
     if (!(*client)->Put(Key(args.resources, keys, i), value).ok()) Die("put");
-    const absl::Time seen = waiter.WaitUntil([&] { return absl::StrContains(ReadAll(path), want); });
+    const absl::Time seen =
+        waiter.WaitUntil([&] { return absl::StrContains(ReadFile(path).value_or(""), want); });
     ms.push_back(absl::ToDoubleMilliseconds(seen - start));
     // A change every ~20 ms: latency of lone changes, not of a burst.
     absl::SleepFor(absl::Milliseconds(20));
@@ -290,8 +286,8 @@ Row RunOne(const Args& args, int keys) {
     final_line = absl::StrCat("  server ", value, ";\n");
     last_put = absl::Now();
   }
-  const absl::Time final_seen =
-      waiter.WaitUntil([&] { return absl::StrContains(ReadAll(burst_dest), final_line); });
+  const absl::Time final_seen = waiter.WaitUntil(
+      [&] { return absl::StrContains(ReadFile(burst_dest).value_or(""), final_line); });
   row.burst_final_ms = absl::ToDoubleMilliseconds(final_seen - last_put);
   absl::SleepFor(absl::Seconds(2));  // longer than any coalescing wait
   row.burst_reloads = count_lines() - reloads_before;

@@ -29,10 +29,8 @@ if(EXISTS ${CMAKE_SOURCE_DIR}/src/template/sources.cmake
   # the store and template modules, so unrelated half-written modules do not
   # block it. Not registered with ctest (conformance_tests is).
   if(CONFWATCH_MODULE_TESTS)
-    get_property(cw_conf_store GLOBAL PROPERTY CW_SOURCES_store)
-    get_property(cw_conf_template GLOBAL PROPERTY CW_SOURCES_template)
-    add_executable(conformance_dev_tests ${CW_CONFORMANCE_SOURCES}
-      ${cw_conf_store} ${cw_conf_template})
+    confwatch_module_sources(cw_conf_template template)  # with store, base, ...
+    add_executable(conformance_dev_tests ${CW_CONFORMANCE_SOURCES} ${cw_conf_template})
     confwatch_conformance_target(conformance_dev_tests)
     target_link_libraries(conformance_dev_tests PRIVATE ${CW_THIRD_PARTY} GTest::gtest GTest::gtest_main)
   endif()

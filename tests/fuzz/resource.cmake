@@ -8,7 +8,7 @@
 #                       for equal texts
 # Run: ./resource_toml_fuzz -max_total_time=60 ${CMAKE_SOURCE_DIR}/tests/fuzz/corpus/resource
 set(_res_fuzz_sources "")
-foreach(m resource store process)
+foreach(m resource store process base)
   get_property(_s GLOBAL PROPERTY CW_SOURCES_${m})
   list(APPEND _res_fuzz_sources ${_s})
 endforeach()

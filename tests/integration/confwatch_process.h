@@ -18,17 +18,16 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
 #include <functional>
 #include <map>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "base/file_io.h"
 #include "gtest/gtest.h"
 #include "tests/support/temp_dir.h"
 
@@ -50,12 +49,12 @@ inline std::string KvLines(const std::map<std::string, std::string>& kvs) {
   return s;
 }
 
+// ReadFile() for tests that only ask whether the file is there yet and what
+// it holds: nullopt when it cannot be read.
 inline std::optional<std::string> ReadWholeFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
+  absl::StatusOr<std::string> text = ReadFile(path);
+  if (!text.ok()) return std::nullopt;
+  return *std::move(text);
 }
 
 // Polls `done` every 50 ms until it holds or `bound` passes.

@@ -321,7 +321,8 @@ TEST(EtcdClient, CreateRejectsBadEndpointsWithoutConnecting) {
   c = EtcdClient::Create(o);
   ASSERT_FALSE(c.ok());
   EXPECT_EQ(c.status().code(), absl::StatusCode::kNotFound);
-  EXPECT_EQ(std::string(c.status().message()), "etcd ca_file /nonexistent/ca.pem: no such file");
+  EXPECT_EQ(std::string(c.status().message()),
+            "etcd ca_file: IO error: /nonexistent/ca.pem: No such file or directory");
 }
 
 }  // namespace

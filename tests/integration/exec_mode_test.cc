@@ -30,7 +30,6 @@ namespace {
 using exec_test::Binary;
 using exec_test::PollUntil;
 using exec_test::Process;
-using exec_test::ReadAll;
 using exec_test::WriteAll;
 
 // The child: `sh child.sh LOG OUT TERM_CODE`. Logs "start <pid> <OUT>" and
@@ -69,7 +68,7 @@ class ExecModeTest : public ::testing::Test {
   }
 
   std::string Out() const { return dir_.Path("out.conf"); }
-  std::string ChildLog() const { return ReadAll(dir_.Path("child.log")); }
+  std::string ChildLog() const { return ReadFile(dir_.Path("child.log")).value_or(""); }
   bool ChildLogHas(const std::string& line) const {
     for (absl::string_view l : absl::StrSplit(ChildLog(), '\n')) {
       if (l == line) return true;
@@ -144,7 +143,7 @@ TEST_F(ExecModeTest, ResourceThatFailsToLoadKeepsTheChildFromStartingAndIsNamed)
   ASSERT_TRUE(code.has_value()) << p->Log();
   EXPECT_EQ(1, *code) << p->Log();
   EXPECT_TRUE(StartedPids().empty()) << ChildLog();
-  EXPECT_EQ("x=1", ReadAll(Out())) << "the resource that loads was rendered";
+  EXPECT_EQ("x=1", ReadFile(Out()).value_or("")) << "the resource that loads was rendered";
   const std::string log = p->Log();
   EXPECT_TRUE(absl::StrContains(
       log, absl::StrCat("exec: conf.d/b.toml failed to load: ", dir_.Path("conf.d/b.toml"), ":3:")))
@@ -161,7 +160,7 @@ TEST_F(ExecModeTest, ResourceFixedDuringTheWaitLetsTheChildStart) {
   Put("/app/x", "1");
   WriteAll(dir_.Path("conf.d/b.toml"), "[template]\nsrc = \"app.tmpl\"\ndest = \n");
   auto p = StartConfwatch({"-exec-wait-timeout", "120s"});
-  ASSERT_TRUE(PollUntil([&] { return ReadAll(Out()) == "x=1"; })) << p->Log();
+  ASSERT_TRUE(PollUntil([&] { return ReadFile(Out()).value_or("") == "x=1"; })) << p->Log();
   ASSERT_TRUE(PollUntil([&] { return absl::StrContains(p->Log(), "1 failed"); })) << p->Log();
   std::this_thread::sleep_for(std::chrono::seconds(1));
   EXPECT_TRUE(StartedPids().empty()) << "started with b.toml broken\n" << ChildLog() << p->Log();
@@ -173,7 +172,7 @@ TEST_F(ExecModeTest, ResourceFixedDuringTheWaitLetsTheChildStart) {
   ASSERT_EQ(0, rename(dir_.Path("conf.d/b.toml.tmp").c_str(), dir_.Path("conf.d/b.toml").c_str()));
   ASSERT_TRUE(PollUntil([&] { return StartedPids().size() == 1; }, std::chrono::seconds(60)))
       << ChildLog() << p->Log();
-  EXPECT_EQ("x=1", ReadAll(b_out));
+  EXPECT_EQ("x=1", ReadFile(b_out).value_or(""));
   p->Signal(SIGTERM);
   EXPECT_EQ(0, p->WaitExit().value_or(-1)) << p->Log();
 }
@@ -425,7 +424,7 @@ TEST_F(ExecLifecycleTest, OnFailureRestartsUpToTheLimitThenExitsWithTheCode) {
                {"/bin/sh", "-c", "echo run >> " + runs + "; exit 3"});
   // Backoff 1 s then 2 s.
   EXPECT_EQ(3, p->WaitExit(std::chrono::seconds(30)).value_or(-1)) << p->Log();
-  EXPECT_EQ("run\nrun\nrun\n", ReadAll(runs));
+  EXPECT_EQ("run\nrun\nrun\n", ReadFile(runs).value_or(""));
 }
 
 }  // namespace

@@ -23,7 +23,6 @@ namespace {
 
 using exec_test::Binary;
 using exec_test::Process;
-using exec_test::ReadAll;
 using exec_test::WriteAll;
 
 // Spawns three grandchildren that are orphaned at once (their shell exits)
@@ -76,11 +75,11 @@ TEST_F(ExecPid1Test, Pid1ReapsOrphanedGrandchildrenAndKeepsTheChildsExitCode) {
   for (const std::string& a : ConfwatchArgs({})) argv.push_back(a);
   Process p(argv, dir_.Path("confwatch.log"));
   EXPECT_EQ(5, p.WaitExit(std::chrono::seconds(30)).value_or(-1)) << p.Log();
-  EXPECT_EQ("confwatch\n", ReadAll(dir_.Path("pid1"))) << p.Log();
+  EXPECT_EQ("confwatch\n", ReadFile(dir_.Path("pid1")).value_or("")) << p.Log();
   // Each orphan was adopted by PID 1 (confwatch)...
-  EXPECT_EQ("PPid:\t1\nPPid:\t1\nPPid:\t1\n", ReadAll(dir_.Path("ppids")));
+  EXPECT_EQ("PPid:\t1\nPPid:\t1\nPPid:\t1\n", ReadFile(dir_.Path("ppids")).value_or(""));
   // ...and reaped: no zombie in the namespace.
-  EXPECT_EQ("\n", ReadAll(dir_.Path("zombies"))) << p.Log();
+  EXPECT_EQ("\n", ReadFile(dir_.Path("zombies")).value_or("")) << p.Log();
   EXPECT_TRUE(absl::StrContains(p.Log(), "reaping orphaned processes (running as PID 1)"))
       << p.Log();
   EXPECT_TRUE(absl::StrContains(p.Log(), "reaped orphan pid ")) << p.Log();
@@ -91,7 +90,8 @@ TEST_F(ExecPid1Test, SubreaperAdoptsAndReapsOrphansOutsideANamespace) {
   const std::string confwatch_pid = absl::StrCat(p.pid());
   EXPECT_EQ(5, p.WaitExit(std::chrono::seconds(30)).value_or(-1)) << p.Log();
   std::string ppid_line = absl::StrCat("PPid:\t", confwatch_pid, "\n");
-  EXPECT_EQ(ppid_line + ppid_line + ppid_line, ReadAll(dir_.Path("ppids"))) << p.Log();
+  EXPECT_EQ(ppid_line + ppid_line + ppid_line, ReadFile(dir_.Path("ppids")).value_or(""))
+      << p.Log();
   EXPECT_TRUE(absl::StrContains(p.Log(), "reaping orphaned processes (child subreaper)"))
       << p.Log();
   EXPECT_TRUE(absl::StrContains(p.Log(), "reaped orphan pid ")) << p.Log();
@@ -113,7 +113,8 @@ TEST_F(ExecPid1Test, SubreaperInWatchModeReapsOrphansOfCheckCommands) {
                                    "-watch", "-subreaper",   "-config-file", "",
                                    "-log-level", "debug"};
   Process p(argv, dir_.Path("confwatch.log"));
-  EXPECT_TRUE(exec_test::PollUntil([&] { return ReadAll(dir_.Path("a.conf")) == "x=1\n"; }))
+  EXPECT_TRUE(exec_test::PollUntil(
+      [&] { return ReadFile(dir_.Path("a.conf")).value_or("") == "x=1\n"; }))
       << p.Log();
   EXPECT_TRUE(exec_test::PollUntil(
       [&] { return absl::StrContains(p.Log(), "reaped orphan pid "); }))

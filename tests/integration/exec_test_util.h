@@ -19,11 +19,11 @@
 #include <fstream>
 #include <functional>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "base/file_io.h"
 #include "gtest/gtest.h"
 #include "tests/integration/confwatch_process.h"  // SpawnLogged
 #include "tests/support/temp_dir.h"
@@ -32,13 +32,6 @@ namespace confwatch {
 namespace exec_test {
 
 inline std::string Binary() { return std::string(CONFWATCH_BINARY_DIR) + "/confwatch"; }
-
-inline std::string ReadAll(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 inline void WriteAll(const std::string& path, const std::string& text, mode_t mode = 0644) {
   std::ofstream(path, std::ios::binary | std::ios::trunc) << text;
@@ -75,7 +68,7 @@ class Process {
   Process& operator=(const Process&) = delete;
 
   pid_t pid() const { return pid_; }
-  std::string Log() const { return ReadAll(log_path_); }
+  std::string Log() const { return ReadFile(log_path_).value_or(""); }
   void Signal(int signo) { kill(pid_, signo); }
 
   // The exit code (128+n for a signal) once it exits within `bound`.

@@ -9,10 +9,10 @@
 
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
+#include "base/file_io.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "process/posix_command_runner.h"
@@ -25,12 +25,6 @@ namespace {
 
 using ::testing::ElementsAre;
 
-std::string FileText(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
 
 struct stat StatOf(const std::string& path) {
   struct stat st {};
@@ -75,7 +69,7 @@ TEST_F(InstallPosixTest, InstallsWithExactModeEvenUnderRestrictiveUmask) {
   umask(old_umask);
   ASSERT_TRUE(result.ok()) << result.status();
   EXPECT_EQ(InstallOutcome::kInstalled, result->outcome);
-  EXPECT_EQ("hello\n", FileText(r.dest));
+  EXPECT_EQ("hello\n", ReadFile(r.dest).value_or(""));
   EXPECT_EQ(0644u, StatOf(r.dest).st_mode & 07777);
   EXPECT_THAT(Entries(dir_.path()), ElementsAre("app.conf"));
 }
@@ -95,7 +89,7 @@ TEST_F(InstallPosixTest, UnchangedKeepsInodeChangedReplacesIt) {
 
   ASSERT_TRUE(Install(r, "v2\n").ok());
   EXPECT_NE(first, StatOf(r.dest).st_ino);
-  EXPECT_EQ("v2\n", FileText(r.dest));
+  EXPECT_EQ("v2\n", ReadFile(r.dest).value_or(""));
   std::string old_line;
   std::getline(reader, old_line);
   EXPECT_EQ("v1", old_line);
@@ -108,7 +102,7 @@ TEST_F(InstallPosixTest, RealCheckCommandSeesStageAndCanReject) {
                 " || { echo \"bad config in {{.src}}\"; exit 3; }";
   absl::StatusOr<InstallResult> ok = Install(r, "listen 8080;\n");
   ASSERT_TRUE(ok.ok()) << ok.status();
-  EXPECT_EQ("listen 8080;\n", FileText(r.dest));
+  EXPECT_EQ("listen 8080;\n", ReadFile(r.dest).value_or(""));
 
   absl::StatusOr<InstallResult> rejected = Install(r, "oops\n");
   ASSERT_FALSE(rejected.ok());
@@ -116,7 +110,7 @@ TEST_F(InstallPosixTest, RealCheckCommandSeesStageAndCanReject) {
   const std::string message(rejected.status().message());
   EXPECT_THAT(message, ::testing::HasSubstr("exited with status 3: bad config in " +
                                             dir_.Path(".app.conf.")));
-  EXPECT_EQ("listen 8080;\n", FileText(r.dest));
+  EXPECT_EQ("listen 8080;\n", ReadFile(r.dest).value_or(""));
   EXPECT_THAT(Entries(dir_.path()), ElementsAre("app.conf"));
 }
 
@@ -127,8 +121,8 @@ TEST_F(InstallPosixTest, CreatesDestDirsAndKeepsBackup) {
   r.backup = true;
   ASSERT_TRUE(Install(r, "one\n").ok());
   ASSERT_TRUE(Install(r, "two\n").ok());
-  EXPECT_EQ("two\n", FileText(r.dest));
-  EXPECT_EQ("one\n", FileText(r.dest + ".bak"));
+  EXPECT_EQ("two\n", ReadFile(r.dest).value_or(""));
+  EXPECT_EQ("one\n", ReadFile(r.dest + ".bak").value_or(""));
   EXPECT_THAT(Entries(dir_.Path("a/b")), ElementsAre("app.conf", "app.conf.bak"));
 }
 
@@ -227,9 +221,9 @@ TEST_F(PlantedDestTest, LinkToRootOnlyFileIsReplacedNotBackedUpNorCopiedForMode)
   EXPECT_TRUE(S_ISREG(st.st_mode));
   EXPECT_EQ(0644u, st.st_mode & 07777);  // not the target's 0600
   EXPECT_EQ(0u, st.st_uid);
-  EXPECT_EQ("rendered\n", FileText(r.dest));
+  EXPECT_EQ("rendered\n", ReadFile(r.dest).value_or(""));
   EXPECT_THAT(Entries(shared_.path()), ElementsAre("app.conf"));  // no app.conf.bak
-  EXPECT_EQ("root only\n", FileText(secret_));
+  EXPECT_EQ("root only\n", ReadFile(secret_).value_or(""));
   EXPECT_EQ(0600u, StatOf(secret_).st_mode & 07777);
 }
 
@@ -246,7 +240,7 @@ TEST_F(PlantedDestTest, LinkToUserOwnedSetuidFileGivesNoSetuid) {
   EXPECT_TRUE(S_ISREG(st.st_mode));
   EXPECT_EQ(0644u, st.st_mode & 07777);
   EXPECT_EQ(0u, st.st_uid);
-  EXPECT_EQ("mine\n", FileText(theirs));  // not written through the link
+  EXPECT_EQ("mine\n", ReadFile(theirs).value_or(""));  // not written through the link
 }
 
 TEST_F(PlantedDestTest, WorldWritableFilePlantedByAnotherUserBecomesRoots0644) {
@@ -258,12 +252,12 @@ TEST_F(PlantedDestTest, WorldWritableFilePlantedByAnotherUserBecomesRoots0644) {
   EXPECT_EQ(0644u, st.st_mode & 07777);
   EXPECT_EQ(0u, st.st_uid);
   EXPECT_EQ(0u, st.st_gid);
-  EXPECT_EQ("rendered\n", FileText(r.dest));
+  EXPECT_EQ("rendered\n", ReadFile(r.dest).value_or(""));
   // The other user can no longer change what root's consumer reads.
   const std::string append = "setpriv --reuid=65534 --regid=65534 --clear-groups sh -c 'echo x >> " +
                              r.dest + "' 2>/dev/null";
   EXPECT_NE(0, std::system(append.c_str()));
-  EXPECT_EQ("rendered\n", FileText(r.dest));
+  EXPECT_EQ("rendered\n", ReadFile(r.dest).value_or(""));
 }
 
 TEST(PosixFileSystem, ReadFileNeverFollowsASymlink) {
@@ -280,7 +274,7 @@ TEST(PosixFileSystem, ReadFileNeverFollowsASymlink) {
   ASSERT_EQ(0, fs.Lstat(dir.Path("link"), &info));
   EXPECT_TRUE(info.is_symlink);
   EXPECT_FALSE(info.is_regular);
-  EXPECT_EQ("target\n", FileText(dir.Path("target")));
+  EXPECT_EQ("target\n", ReadFile(dir.Path("target")).value_or(""));
 }
 
 TEST(PosixFileSystem, CreateUniqueNeverReusesAName) {

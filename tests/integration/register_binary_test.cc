@@ -8,14 +8,13 @@
 #include <unistd.h>
 
 #include <cstdio>
-#include <fstream>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/time/clock.h"
+#include "base/file_io.h"
 #include "gtest/gtest.h"
 #include "tests/integration/binary_etcd_test.h"
 #include "tests/integration/confwatch_process.h"  // SpawnLogged
@@ -57,10 +56,7 @@ class RegisterProcess {
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   }
   std::string Log() const {
-    std::ifstream in(log_path_);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
+    return ReadFile(log_path_).value_or("");
   }
 
  private:

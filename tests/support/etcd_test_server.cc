@@ -7,13 +7,12 @@
 #include <unistd.h>
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
+#include "base/file_io.h"
 #include "etcdserverpb/rpc.grpc.pb.h"
 #include "grpcpp/grpcpp.h"
 
@@ -23,13 +22,6 @@ namespace {
 constexpr absl::Duration kStartTimeout = absl::Seconds(30);
 constexpr absl::Duration kStopGrace = absl::Seconds(5);
 constexpr int kStartAttempts = 3;
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 // True when `pid` has exited (and is now reaped).
 bool Reaped(pid_t pid) {
@@ -42,9 +34,9 @@ bool Reaped(pid_t pid) {
 std::shared_ptr<grpc::ChannelCredentials> TestClientCredentials(const TestCerts* certs) {
   if (certs == nullptr) return grpc::InsecureChannelCredentials();
   grpc::SslCredentialsOptions ssl;
-  ssl.pem_root_certs = ReadFile(certs->ca_file());
-  ssl.pem_cert_chain = ReadFile(certs->client_cert_file());
-  ssl.pem_private_key = ReadFile(certs->client_key_file());
+  ssl.pem_root_certs = ReadFile(certs->ca_file()).value_or("");
+  ssl.pem_cert_chain = ReadFile(certs->client_cert_file()).value_or("");
+  ssl.pem_private_key = ReadFile(certs->client_key_file()).value_or("");
   return grpc::SslCredentials(ssl);
 }
 
@@ -406,7 +398,7 @@ absl::Status EtcdTestServer::ChangeReaderPrefix(const std::string& prefix, bool 
 }
 
 std::string EtcdTestServer::LogTail(size_t max_bytes) const {
-  std::string log = ReadFile(log_file_);
+  std::string log = ReadFile(log_file_).value_or("");
   if (log.size() > max_bytes) log = "..." + log.substr(log.size() - max_bytes);
   return log;
 }

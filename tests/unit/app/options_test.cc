@@ -1,5 +1,6 @@
 #include "app/options.h"
 
+#include <cerrno>
 #include <map>
 #include <string>
 #include <vector>
@@ -8,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "base/file_io.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -30,7 +32,7 @@ class FakeEnvironment : public Environment {
   }
   absl::StatusOr<std::string> ReadFile(const std::string& path) const override {
     auto it = files.find(path);
-    if (it == files.end()) return absl::NotFoundError(path + ": no such file");
+    if (it == files.end()) return IoError(path, ENOENT);
     return it->second;
   }
   absl::StatusOr<std::string> ReadFileAndMode(const std::string& path,
@@ -391,7 +393,8 @@ TEST(LoadOptions, ConfigFileIsFoundOrNamed) {
 }
 
 TEST(LoadOptions, NamedConfigFileThatIsMissingIsAnError) {
-  EXPECT_EQ("config file /nope.toml: no such file", Described({"--config-file=/nope.toml"}));
+  EXPECT_EQ("config file: IO error: /nope.toml: No such file or directory",
+            Described({"--config-file=/nope.toml"}));
 }
 
 TEST(LoadOptions, IgnoredConfdOptionsWarnWhereverTheyComeFrom) {
@@ -504,7 +507,8 @@ TEST(LoadOptions, PasswordFileOthersCanReadIsRefused) {
   }
   env.modes["/pw"] = 0400;
   EXPECT_TRUE(Parse({"-password-file", "/pw"}, env).ok());
-  EXPECT_EQ("password file /missing: no such file", Described({"-password-file", "/missing"}, env));
+  EXPECT_EQ("password file: IO error: /missing: No such file or directory",
+            Described({"-password-file", "/missing"}, env));
   EXPECT_EQ("-password-file and -password are both set: keep one",
             Described({"-password-file", "/pw", "-password", "x"}, env));
 }

@@ -17,18 +17,18 @@
 // Levels: debug < info < warning < error < fatal < panic. fatal and panic
 // only label the line: logging never exits or aborts, the caller decides.
 //
-// InitLogging() installs the logger as spdlog's default logger, so plain
-// spdlog::info("...") calls print the same lines (without fields); call it
-// first thing in main: before it, Log() goes to stderr as text at level info
-// and spdlog's own default logger to stdout in spdlog's pattern.
+// Every module logs through Log() and LogDebug/Info/Warning/Error() below
+// (base/ sits under every other module). spdlog is how lines are written and
+// shows outside logging.cc only as LoggingConfig::sink. Call InitLogging()
+// first thing in main: before it, Log() goes to stderr as text at level info.
 //
 // Thread-safety: every function is thread-safe. InitLogging() and
 // SetLogLevel() may be called at any time (SIGHUP reload); a line being
 // written meanwhile finishes with the old logger. Only synchronous spdlog
 // loggers are supported (Log() hands its fields to the formatter on the
 // calling thread).
-#ifndef CONFWATCH_OPS_LOGGING_H_
-#define CONFWATCH_OPS_LOGGING_H_
+#ifndef CONFWATCH_BASE_LOGGING_H_
+#define CONFWATCH_BASE_LOGGING_H_
 
 #include <cstdint>
 #include <initializer_list>
@@ -123,4 +123,4 @@ inline void LogError(absl::string_view m, std::initializer_list<LogField> f = {}
 
 }  // namespace confwatch
 
-#endif  // CONFWATCH_OPS_LOGGING_H_
+#endif  // CONFWATCH_BASE_LOGGING_H_
