@@ -18,6 +18,7 @@ confwatch_module(app
     exec
     daemon
     etcd
+    file_backend
     template
     watch
     ops

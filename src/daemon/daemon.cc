@@ -40,8 +40,7 @@ Daemon::Daemon(DaemonOptions options, DaemonDeps deps)
       deps_(deps),
       installer_(deps.fs, deps.runner, options_.install),
       worker_(&installer_, ReloadContext{deps.runner, deps.signaller, deps.signal_child}),
-      cache_(ConfwatchFuncMap()),
-      data_files_(deps.source != nullptr ? deps.source->Files() : std::vector<std::string>()) {
+      cache_(ConfwatchFuncMap()) {
   worker_.set_on_files_changed(deps_.on_files_changed);
   worker_.set_stats(&stats_);
   resync_backoff_ = kSyncRetryMin;
@@ -99,10 +98,7 @@ absl::Status Daemon::SyncAll() {
   std::vector<std::string> prefixes = set_->index().WatchPrefixes();
   absl::StatusOr<SourceSnapshot> snap = deps_.source->Read(prefixes);
   std::map<std::string, absl::Status> denied;
-  // A file backend's permission error is about a file, not a prefix: it
-  // keeps failing the whole read (and -watch retrying) as before.
-  if (snap.status().code() == absl::StatusCode::kPermissionDenied &&
-      deps_.source->Files().empty()) {
+  if (snap.status().code() == absl::StatusCode::kPermissionDenied) {
     // One resource on a prefix the etcd user may not read must not keep the
     // others from rendering: find the forbidden prefixes, read the rest.
     // Watch mode asks again on a timer (RetryDenied).
@@ -535,23 +531,10 @@ absl::Status Daemon::RunInterval() {
   return absl::OkStatus();
 }
 
-void Daemon::OnConfdirEvent(const std::string& path) {
-  queue_.Push([this, path] {
-    if (absl::StartsWith(path, options_.confdir + "/conf.d") ||
-        absl::StartsWith(path, options_.confdir + "/templates")) {
-      config_reload_pending_ = true;
-      config_reload_at_ = absl::Now() + options_.config_debounce;
-      return;
-    }
-    // A file of the file backend changed (or now resolves to another file):
-    // read it again; ReplacePrefix turns the new contents into exactly the
-    // keys that changed.
-    if (data_files_.Changed(path)) {
-      data_files_.Mark();
-      if (absl::Status s = SyncAll(); !s.ok()) {
-        spdlog::error("{}; rendering goes on from the keys read before", s.message());
-      }
-    }
+void Daemon::OnConfdirEvent() {
+  queue_.Push([this] {
+    config_reload_pending_ = true;
+    config_reload_at_ = absl::Now() + options_.config_debounce;
   });
 }
 
@@ -569,9 +552,8 @@ absl::Status Daemon::RunWatch() {
     if (stat((options_.confdir + "/templates").c_str(), &st) == 0) {
       roots.push_back({options_.confdir + "/templates", true});
     }
-    for (const WatchRoot& r : data_files_.Roots()) roots.push_back(r);
     absl::StatusOr<std::unique_ptr<DirWatcher>> w =
-        DirWatcher::Start(roots, [this](const std::string& p) { OnConfdirEvent(p); });
+        DirWatcher::Start(roots, [this](const std::string&) { OnConfdirEvent(); });
     if (w.ok()) {
       dir_watcher_ = std::move(*w);
     } else {
@@ -581,7 +563,6 @@ absl::Status Daemon::RunWatch() {
   }
 
   // Initial read: retried with backoff until it works or we are stopped.
-  data_files_.Mark();
   absl::Duration backoff = kSyncRetryMin;
   while (!stop_) {
     absl::Status s = SyncAll();

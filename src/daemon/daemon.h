@@ -43,7 +43,6 @@
 #include "resource/installer.h"
 #include "resource/reloader.h"
 #include "store/store.h"
-#include "watch/data_files.h"
 #include "watch/dir_watcher.h"
 
 namespace confwatch {
@@ -179,7 +178,8 @@ class Daemon : private ChangeSink {
   std::vector<BatchItem> RenderReady(const std::vector<int>& ids, std::vector<absl::Status>* errors);
   void Dispatch(absl::Time now);
   void OnBatchDone(uint64_t generation, std::vector<ItemResult> results);
-  void OnConfdirEvent(const std::string& path);
+  // Something changed under conf.d or templates: reload once they settle.
+  void OnConfdirEvent();
   absl::Status StartFollowing();
   void StartWorker();
   void StopWorker();
@@ -215,7 +215,6 @@ class Daemon : private ChangeSink {
   EventQueue queue_;
   std::atomic<bool> stop_{false};
   std::unique_ptr<DirWatcher> dir_watcher_;
-  DataFiles data_files_;  // the file backend's files, when it is the source
 
   // Worker thread: batches go in, results come back through queue_.
   EventQueue worker_queue_;

@@ -1,12 +1,11 @@
-// The key sources that need no server: files (confd's file backend, read
-// again whenever inotify reports a change to one of them) and the process
-// environment (confd's env backend, read once). Both hand out the same
-// SourceSnapshot as etcd, so the daemon treats every backend alike; their
-// "revision" is a counter that grows with every read.
+// EnvKeySource: confd's env backend. The keys are the process environment
+// read once (store/env_source.h says how "/app/db/host" maps to
+// APP_DB_HOST); it hands out the same SourceSnapshot as etcd, so the daemon
+// treats every backend alike. It cannot be followed; its revision is 1.
 //
 // Thread-safety: used from the event loop only.
-#ifndef CONFWATCH_DAEMON_LOCAL_KEY_SOURCES_H_
-#define CONFWATCH_DAEMON_LOCAL_KEY_SOURCES_H_
+#ifndef CONFWATCH_DAEMON_ENV_KEY_SOURCE_H_
+#define CONFWATCH_DAEMON_ENV_KEY_SOURCE_H_
 
 #include <string>
 #include <vector>
@@ -14,22 +13,6 @@
 #include "daemon/key_source.h"
 
 namespace confwatch {
-
-class FileKeySource : public KeySource {
- public:
-  // `paths`: files or directories (walked, base names matching `filter`).
-  FileKeySource(std::vector<std::string> paths, std::string filter)
-      : paths_(std::move(paths)), filter_(std::move(filter)) {}
-
-  std::string Describe() const override;
-  absl::StatusOr<SourceSnapshot> Read(const std::vector<std::string>& prefixes) override;
-  std::vector<std::string> Files() const override { return paths_; }
-
- private:
-  std::vector<std::string> paths_;
-  std::string filter_;
-  int64_t reads_ = 0;
-};
 
 class EnvKeySource : public KeySource {
  public:
@@ -45,4 +28,4 @@ class EnvKeySource : public KeySource {
 
 }  // namespace confwatch
 
-#endif  // CONFWATCH_DAEMON_LOCAL_KEY_SOURCES_H_
+#endif  // CONFWATCH_DAEMON_ENV_KEY_SOURCE_H_

@@ -6,7 +6,7 @@ confwatch_module(daemon
     ${CMAKE_SOURCE_DIR}/src/daemon/etcd_key_source.cc
     ${CMAKE_SOURCE_DIR}/src/daemon/event_queue.cc
     ${CMAKE_SOURCE_DIR}/src/daemon/install_worker.cc
-    ${CMAKE_SOURCE_DIR}/src/daemon/local_key_sources.cc
+    ${CMAKE_SOURCE_DIR}/src/daemon/env_key_source.cc
     ${CMAKE_SOURCE_DIR}/src/daemon/reload_coalescer.cc
     ${CMAKE_SOURCE_DIR}/src/daemon/resource_set.cc
     ${CMAKE_SOURCE_DIR}/src/daemon/scheduler.cc

@@ -1,7 +1,7 @@
 // File source: YAML/JSON/TOML files flattened into keys as confd's file
 // backend does. The first fixture and its expected keys are confd's own
 // (backends/file/client_test.go: configMap + secrets).
-#include "store/file_source.h"
+#include "file_backend/file_source.h"
 
 #include <sys/stat.h>
 #include <unistd.h>

@@ -10,7 +10,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "store/file_source.h"
+#include "file_backend/file_source.h"
 
 namespace confwatch {
 namespace {
