@@ -38,11 +38,13 @@ std::string Msg(const absl::Status& s) { return std::string(s.message()); }
 Daemon::Daemon(DaemonOptions options, DaemonDeps deps)
     : options_(std::move(options)),
       deps_(deps),
+      clock_(deps.clock != nullptr ? deps.clock : RealClock()),
       installer_(deps.fs, deps.runner, options_.install),
       worker_(&installer_, ReloadContext{deps.runner, deps.signaller, deps.signal_child}),
       cache_(ConfwatchFuncMap()) {
   worker_.set_on_files_changed(deps_.on_files_changed);
   worker_.set_stats(&stats_);
+  worker_.set_clock(clock_);
   resync_backoff_ = kSyncRetryMin;
   denied_backoff_ = kDeniedRetryMin;
 }
@@ -60,7 +62,7 @@ void Daemon::Stop() {
 void Daemon::ReloadConfig() {
   queue_.Push([this] {
     config_reload_pending_ = true;
-    config_reload_at_ = absl::Now();
+    config_reload_at_ = clock_->Now();
   });
 }
 
@@ -78,7 +80,7 @@ absl::Status Daemon::LoadConfig() {
     load_errors_ = set_->errors();
   }
   ++generation_;
-  const absl::Time now = absl::Now();
+  const absl::Time now = clock_->Now();
   scheduler_.Clear();
   for (size_t i = 0; i < set_->resources().size(); ++i) {
     scheduler_.Add(static_cast<int>(i), PolicyOf(set_->resources()[i].config), now);
@@ -188,7 +190,7 @@ void Daemon::ReplacePrefixes(const std::vector<std::string>& prefixes, std::vect
       }
     }
   }
-  MarkBatch batch = StartMarking(absl::Now());
+  MarkBatch batch = StartMarking(clock_->Now());
   for (size_t i = 0; i < prefixes.size(); ++i) {
     store_.ReplacePrefix(prefixes[i], std::move(parts[i]),
                          [&](std::string_view key) { Mark(&batch, key); });
@@ -231,7 +233,7 @@ void Daemon::OnChanges(std::vector<KeyChange> changes, int64_t revision) {
     store_.set_revision(revision);
     stats_.revision = revision;
     stats_.watch_events += static_cast<int64_t>(changes.size());
-    MarkAffected(changed, absl::Now());
+    MarkAffected(changed, clock_->Now());
   });
 }
 
@@ -266,7 +268,7 @@ void Daemon::OnSourceState(bool connected, std::string message) {
 
 void Daemon::OnWatchFailed(std::string prefix, absl::Status status) {
   queue_.Push([this, prefix = std::move(prefix), status = std::move(status)] {
-    const absl::Time now = absl::Now();
+    const absl::Time now = clock_->Now();
     if (status.code() != absl::StatusCode::kPermissionDenied) {
       // No such refusal is expected from etcd; read and follow everything
       // again, no more often than a lost connection is retried.
@@ -326,7 +328,7 @@ void Daemon::ResyncAndFollow(absl::Time now) {
   ++follow_epoch_;  // no callback of the old following runs after StopFollowing
   absl::Status s = SyncAll();
   if (s.ok()) s = StartFollowing();
-  now = std::max(now, absl::Now());  // the read may have waited on a dial timeout
+  now = std::max(now, clock_->Now());  // the read may have waited on a dial timeout
   if (!s.ok()) {
     // etcd unreachable during a configuration reload, say: keep asking, or
     // the new prefixes would never be read and nothing followed again.
@@ -368,7 +370,7 @@ void Daemon::RetryDenied(absl::Time now) {
   }
   if (granted.empty()) {
     denied_backoff_ = std::min(denied_backoff_ * 2, kDeniedRetryMax);
-    ScheduleDeniedRetry(std::max(now, absl::Now()));
+    ScheduleDeniedRetry(std::max(now, clock_->Now()));
     return;
   }
   // A new prefix to follow: read and follow everything again, as after a
@@ -405,7 +407,7 @@ std::vector<BatchItem> Daemon::RenderReady(const std::vector<int>& ids,
           {JsonField("resource", r.name), JsonField("dest", r.dest),
            JsonField("error", out.status().message())});
       if (errors) errors->push_back(e);
-      scheduler_.Finished(id, false, absl::Now());
+      scheduler_.Finished(id, false, clock_->Now());
       continue;
     }
     items.push_back(BatchItem{id, &r, std::move(*out)});
@@ -432,7 +434,7 @@ void Daemon::Dispatch(absl::Time now) {
 
 void Daemon::OnBatchDone(uint64_t generation, std::vector<ItemResult> results) {
   --batches_in_flight_;
-  const absl::Time now = absl::Now();
+  const absl::Time now = clock_->Now();
   for (const ItemResult& r : results) {
     if (r.outcome != InstallOutcome::kUnchanged && r.status.ok()) ++stats_.installs;
     if (!r.status.ok()) ++stats_.install_errors;
@@ -473,7 +475,7 @@ void Daemon::StartWorker() {
   worker_thread_ = std::thread([this] {
     while (true) {
       const absl::Time due = worker_.NextReloadDue().value_or(absl::InfiniteFuture());
-      std::optional<EventQueue::Event> job = worker_queue_.Pop(due);
+      std::optional<EventQueue::Event> job = clock_->PopUntil(worker_queue_, due);
       if (job) {
         (*job)();
       } else if (worker_queue_.closed()) {
@@ -482,7 +484,7 @@ void Daemon::StartWorker() {
         worker_.FlushReloads();
         return;
       }
-      worker_.RunDue(absl::Now());
+      worker_.RunDue(clock_->Now());
     }
   });
 }
@@ -520,9 +522,9 @@ absl::Status Daemon::RunInterval() {
   while (!stop_) {
     absl::Status s = RunOnce();
     if (!s.ok()) spdlog::error("{}", s.message());
-    absl::Time next = absl::Now() + options_.interval * jitter(rng);
+    absl::Time next = clock_->Now() + options_.interval * jitter(rng);
     while (!stop_) {
-      std::optional<EventQueue::Event> ev = queue_.Pop(next);
+      std::optional<EventQueue::Event> ev = clock_->PopUntil(queue_, next);
       if (!ev) break;
       (*ev)();
     }
@@ -534,7 +536,7 @@ absl::Status Daemon::RunInterval() {
 void Daemon::OnConfdirEvent() {
   queue_.Push([this] {
     config_reload_pending_ = true;
-    config_reload_at_ = absl::Now() + options_.config_debounce;
+    config_reload_at_ = clock_->Now() + options_.config_debounce;
   });
 }
 
@@ -575,9 +577,9 @@ absl::Status Daemon::RunWatch() {
       return s;
     }
     spdlog::warn("cannot read keys: {}; retrying in {}", s.message(), absl::FormatDuration(backoff));
-    const absl::Time until = absl::Now() + backoff;
+    const absl::Time until = clock_->Now() + backoff;
     while (!stop_) {
-      std::optional<EventQueue::Event> ev = queue_.Pop(until);
+      std::optional<EventQueue::Event> ev = clock_->PopUntil(queue_, until);
       if (!ev) break;
       (*ev)();
     }
@@ -589,11 +591,11 @@ absl::Status Daemon::RunWatch() {
       StopWorker();
       return s;
     }
-    ScheduleDeniedRetry(absl::Now());
+    ScheduleDeniedRetry(clock_->Now());
   }
 
   while (!stop_ || batches_in_flight_ > 0) {
-    const absl::Time now = absl::Now();
+    const absl::Time now = clock_->Now();
     if (config_reload_pending_ && now >= config_reload_at_ && !stop_) {
       config_reload_pending_ = false;
       config_reload_at_ = absl::InfiniteFuture();
@@ -615,7 +617,7 @@ absl::Status Daemon::RunWatch() {
     // Stop() and every producer wake us.
     absl::Time deadline = std::min({config_reload_at_, resync_at_, denied_retry_at_});
     if (std::optional<absl::Time> next = scheduler_.NextDeadline()) deadline = std::min(deadline, *next);
-    std::optional<EventQueue::Event> ev = queue_.Pop(deadline);
+    std::optional<EventQueue::Event> ev = clock_->PopUntil(queue_, deadline);
     if (ev) (*ev)();
     for (EventQueue::Event& e : queue_.Drain()) e();
   }

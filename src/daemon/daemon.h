@@ -32,6 +32,7 @@
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "daemon/clock.h"
 #include "daemon/daemon_stats.h"
 #include "daemon/event_queue.h"
 #include "daemon/install_worker.h"
@@ -80,6 +81,9 @@ struct DaemonDeps {
   // the supervised child, on the install thread. Empty outside exec mode:
   // such a resource's reload then fails with a clear error.
   std::function<absl::Status(int signal)> signal_child;
+  // Every "now" and timed wait of the loop and the install worker; RealClock()
+  // when null. Unit tests advance a fake one.
+  Clock* clock = nullptr;
 };
 
 class Daemon : private ChangeSink {
@@ -186,6 +190,7 @@ class Daemon : private ChangeSink {
 
   DaemonOptions options_;
   DaemonDeps deps_;
+  Clock* const clock_;
   Installer installer_;
   InstallWorker worker_;
   TemplateCache cache_;

@@ -1,6 +1,7 @@
 # The daemon: dependency index, scheduler, event loop, modes.
 confwatch_module(daemon
   SOURCES
+    ${CMAKE_SOURCE_DIR}/src/daemon/clock.cc
     ${CMAKE_SOURCE_DIR}/src/daemon/daemon.cc
     ${CMAKE_SOURCE_DIR}/src/daemon/dependency_index.cc
     ${CMAKE_SOURCE_DIR}/src/daemon/etcd_key_source.cc
