@@ -45,8 +45,8 @@ Daemon::Daemon(DaemonOptions options, DaemonDeps deps)
   worker_.set_on_files_changed(deps_.on_files_changed);
   worker_.set_stats(&stats_);
   worker_.set_clock(clock_);
-  resync_backoff_ = kSyncRetryMin;
-  denied_backoff_ = kDeniedRetryMin;
+  resync_ = Timer(kSyncRetryMin, std::min(options_.source_retry_max, kResyncRetryMax));
+  denied_retry_ = Timer(kDeniedRetryMin, kDeniedRetryMax);
 }
 
 Daemon::~Daemon() {
@@ -60,10 +60,7 @@ void Daemon::Stop() {
 }
 
 void Daemon::ReloadConfig() {
-  queue_.Push([this] {
-    config_reload_pending_ = true;
-    config_reload_at_ = clock_->Now();
-  });
+  queue_.Push([this] { config_reload_.ArmAt(clock_->Now()); });
 }
 
 // ---- configuration ----
@@ -274,7 +271,7 @@ void Daemon::OnWatchFailed(std::string prefix, absl::Status status) {
       // again, no more often than a lost connection is retried.
       spdlog::error("{}; reading every watched prefix again in {}", status.message(),
                     absl::FormatDuration(kResyncRetryMax));
-      resync_at_ = std::min(resync_at_, now + kResyncRetryMax);
+      resync_.ArmNoLaterThan(now + kResyncRetryMax);
       return;
     }
     // Read access revoked while we watched: as if it had been refused at the
@@ -283,7 +280,7 @@ void Daemon::OnWatchFailed(std::string prefix, absl::Status status) {
     prefixes_.erase(std::remove(prefixes_.begin(), prefixes_.end(), prefix), prefixes_.end());
     denied_[prefix] = status;
     for (int id : ReportDenied(prefix, status)) scheduler_.MarkDirty(id, now);
-    if (denied_retry_at_ == absl::InfiniteFuture()) ScheduleDeniedRetry(now);
+    if (!denied_retry_.armed()) ScheduleDeniedRetry(now);
   });
 }
 
@@ -323,7 +320,7 @@ std::vector<PrefixGroup> Daemon::ReadTogether() const {
   return out;
 }
 
-void Daemon::ResyncAndFollow(absl::Time now) {
+void Daemon::ResyncAndFollow(absl::Time now, bool owed) {
   deps_.source->StopFollowing();
   ++follow_epoch_;  // no callback of the old following runs after StopFollowing
   absl::Status s = SyncAll();
@@ -334,14 +331,11 @@ void Daemon::ResyncAndFollow(absl::Time now) {
     // the new prefixes would never be read and nothing followed again.
     stats_.source_connected = false;
     spdlog::warn("cannot read keys: {}; retrying in {}", s.message(),
-                 absl::FormatDuration(resync_backoff_));
-    resync_at_ = now + resync_backoff_;
-    resync_backoff_ = std::min({resync_backoff_ * 2, options_.source_retry_max, kResyncRetryMax});
+                 absl::FormatDuration(resync_.ArmAfterBackoff(now)));
     return;
   }
-  if (resync_at_ != absl::InfiniteFuture()) spdlog::info("read every watched prefix again");
-  resync_at_ = absl::InfiniteFuture();
-  resync_backoff_ = kSyncRetryMin;
+  if (owed) spdlog::info("read every watched prefix again");
+  resync_.Reset();
   stats_.source_connected = true;
   RetryFailedRenders();
   ScheduleDeniedRetry(now);
@@ -349,19 +343,17 @@ void Daemon::ResyncAndFollow(absl::Time now) {
 
 void Daemon::ScheduleDeniedRetry(absl::Time now) {
   if (denied_.empty()) {
-    denied_retry_at_ = absl::InfiniteFuture();
-    denied_backoff_ = kDeniedRetryMin;
+    denied_retry_.Reset();
     return;
   }
   std::vector<std::string> prefixes;
   for (const auto& entry : denied_) prefixes.push_back(entry.first);
   spdlog::info("no read access to {}; asking again in {}", absl::StrJoin(prefixes, ", "),
-               absl::FormatDuration(denied_backoff_));
-  denied_retry_at_ = now + denied_backoff_;
+               absl::FormatDuration(denied_retry_.backoff()));
+  denied_retry_.ArmAt(now + denied_retry_.backoff());
 }
 
 void Daemon::RetryDenied(absl::Time now) {
-  denied_retry_at_ = absl::InfiniteFuture();
   std::vector<std::string> granted;
   for (const auto& entry : denied_) {
     // Only a read that works counts: an unreachable etcd is the watcher's
@@ -369,7 +361,7 @@ void Daemon::RetryDenied(absl::Time now) {
     if (deps_.source->Read({entry.first}).ok()) granted.push_back(entry.first);
   }
   if (granted.empty()) {
-    denied_backoff_ = std::min(denied_backoff_ * 2, kDeniedRetryMax);
+    denied_retry_.BackOff();
     ScheduleDeniedRetry(std::max(now, clock_->Now()));
     return;
   }
@@ -377,7 +369,7 @@ void Daemon::RetryDenied(absl::Time now) {
   // configuration reload (one watch stream carries every prefix).
   spdlog::info("read access to {} granted; reading every watched prefix again",
                absl::StrJoin(granted, ", "));
-  denied_backoff_ = kDeniedRetryMin;
+  denied_retry_.Reset();
   ResyncAndFollow(now);
 }
 
@@ -522,22 +514,54 @@ absl::Status Daemon::RunInterval() {
   while (!stop_) {
     absl::Status s = RunOnce();
     if (!s.ok()) spdlog::error("{}", s.message());
-    absl::Time next = clock_->Now() + options_.interval * jitter(rng);
-    while (!stop_) {
-      std::optional<EventQueue::Event> ev = clock_->PopUntil(queue_, next);
-      if (!ev) break;
-      (*ev)();
-    }
+    RunEventsUntil(clock_->Now() + options_.interval * jitter(rng));
     queue_.Drain();  // interval mode re-reads everything anyway
   }
   return absl::OkStatus();
 }
 
+void Daemon::RunEventsUntil(absl::Time deadline) {
+  while (!stop_) {
+    std::optional<EventQueue::Event> ev = clock_->PopUntil(queue_, deadline);
+    if (!ev) return;
+    (*ev)();
+  }
+}
+
 void Daemon::OnConfdirEvent() {
-  queue_.Push([this] {
-    config_reload_pending_ = true;
-    config_reload_at_ = clock_->Now() + options_.config_debounce;
-  });
+  queue_.Push([this] { config_reload_.ArmAt(clock_->Now() + options_.config_debounce); });
+}
+
+void Daemon::ReloadConfigNow(absl::Time now) {
+  ++stats_.config_reloads;
+  const std::vector<std::string> old_prefixes = prefixes_;
+  const bool owed = resync_.armed();
+  if (absl::Status s = LoadConfig(); !s.ok()) {
+    spdlog::error("configuration reload failed, keeping the previous one: {}", s.message());
+  } else if (set_->index().WatchPrefixes() != old_prefixes || owed ||
+             PrefixesOf(ReadTogether()) != followed_groups_) {
+    // New keys to follow, prefixes now read together (or a re-read still
+    // owed): read them and follow the new set from there.
+    ResyncAndFollow(now, owed);
+  }
+}
+
+absl::Status Daemon::InitialSync() {
+  Timer retry(kSyncRetryMin, options_.source_retry_max);
+  while (!stop_) {
+    absl::Status s = SyncAll();
+    if (s.ok()) return s;
+    if (s.code() == absl::StatusCode::kUnauthenticated) {
+      // Wrong credentials do not heal by waiting: say so and stop, so that a
+      // supervisor (systemd, kubelet) shows the failure instead of a daemon
+      // that silently renders nothing.
+      return s;
+    }
+    spdlog::warn("cannot read keys: {}; retrying in {}", s.message(),
+                 absl::FormatDuration(retry.ArmAfterBackoff(clock_->Now())));
+    RunEventsUntil(retry.deadline());
+  }
+  return absl::OkStatus();
 }
 
 absl::Status Daemon::RunWatch() {
@@ -564,26 +588,9 @@ absl::Status Daemon::RunWatch() {
     }
   }
 
-  // Initial read: retried with backoff until it works or we are stopped.
-  absl::Duration backoff = kSyncRetryMin;
-  while (!stop_) {
-    absl::Status s = SyncAll();
-    if (s.ok()) break;
-    if (s.code() == absl::StatusCode::kUnauthenticated) {
-      // Wrong credentials do not heal by waiting: say so and stop, so that a
-      // supervisor (systemd, kubelet) shows the failure instead of a daemon
-      // that silently renders nothing.
-      StopWorker();
-      return s;
-    }
-    spdlog::warn("cannot read keys: {}; retrying in {}", s.message(), absl::FormatDuration(backoff));
-    const absl::Time until = clock_->Now() + backoff;
-    while (!stop_) {
-      std::optional<EventQueue::Event> ev = clock_->PopUntil(queue_, until);
-      if (!ev) break;
-      (*ev)();
-    }
-    backoff = std::min(backoff * 2, options_.source_retry_max);
+  if (absl::Status s = InitialSync(); !s.ok()) {
+    StopWorker();
+    return s;
   }
   if (!stop_) {
     stats_.source_connected = true;
@@ -596,26 +603,13 @@ absl::Status Daemon::RunWatch() {
 
   while (!stop_ || batches_in_flight_ > 0) {
     const absl::Time now = clock_->Now();
-    if (config_reload_pending_ && now >= config_reload_at_ && !stop_) {
-      config_reload_pending_ = false;
-      config_reload_at_ = absl::InfiniteFuture();
-      ++stats_.config_reloads;
-      const std::vector<std::string> old_prefixes = prefixes_;
-      if (absl::Status s = LoadConfig(); !s.ok()) {
-        spdlog::error("configuration reload failed, keeping the previous one: {}", s.message());
-      } else if (set_->index().WatchPrefixes() != old_prefixes ||
-                 resync_at_ != absl::InfiniteFuture() ||
-                 PrefixesOf(ReadTogether()) != followed_groups_) {
-        // New keys to follow, prefixes now read together (or a re-read still
-        // owed): read them and follow the new set from there.
-        ResyncAndFollow(now);
-      }
-    }
-    if (!stop_ && now >= resync_at_) ResyncAndFollow(now);
-    if (!stop_ && now >= denied_retry_at_) RetryDenied(now);
+    if (!stop_ && config_reload_.Fire(now)) ReloadConfigNow(now);
+    if (!stop_ && resync_.Fire(now)) ResyncAndFollow(now, /*owed=*/true);
+    if (!stop_ && denied_retry_.Fire(now)) RetryDenied(now);
     Dispatch(now);
     // Stop() and every producer wake us.
-    absl::Time deadline = std::min({config_reload_at_, resync_at_, denied_retry_at_});
+    absl::Time deadline =
+        std::min({config_reload_.deadline(), resync_.deadline(), denied_retry_.deadline()});
     if (std::optional<absl::Time> next = scheduler_.NextDeadline()) deadline = std::min(deadline, *next);
     std::optional<EventQueue::Event> ev = clock_->PopUntil(queue_, deadline);
     if (ev) (*ev)();

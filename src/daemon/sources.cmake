@@ -20,5 +20,6 @@ confwatch_module(daemon
     ${CMAKE_SOURCE_DIR}/tests/unit/daemon/reload_coalescer_test.cc
     ${CMAKE_SOURCE_DIR}/tests/unit/daemon/resource_set_test.cc
     ${CMAKE_SOURCE_DIR}/tests/unit/daemon/scheduler_test.cc
+    ${CMAKE_SOURCE_DIR}/tests/unit/daemon/timer_test.cc
   DEPS store template resource process watch etcd ops
 )
