@@ -122,8 +122,13 @@ void DirWatcher::Dispatch(const char* buf, size_t len) {
   for (size_t off = 0; off < len;) {
     const auto* ev = reinterpret_cast<const struct inotify_event*>(buf + off);
     off += sizeof(struct inotify_event) + ev->len;
+    if (ev->mask & IN_Q_OVERFLOW) {
+      // Events were lost: anything may have changed, so say every directory did.
+      for (const auto& entry : watched_) on_change_(entry.second.dir);
+      continue;
+    }
     auto it = watched_.find(ev->wd);
-    if (it == watched_.end()) continue;  // IN_Q_OVERFLOW (wd -1) or a watch already gone
+    if (it == watched_.end()) continue;  // a watch already gone
     if (ev->mask & IN_IGNORED) {
       watched_.erase(it);  // the directory is gone; its parent reported that
       continue;

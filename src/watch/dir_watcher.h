@@ -2,7 +2,8 @@
 // watches directories, never single files: editors and installers replace
 // files by rename, so IN_MOVED_TO is a change like IN_CLOSE_WRITE, IN_CREATE,
 // IN_DELETE and IN_MOVED_FROM. Subdirectories created (or moved in) later
-// under a recursive root are watched as they appear.
+// under a recursive root are watched as they appear. When the kernel's event
+// queue overflows, every watched directory is reported as changed.
 //
 // Each DirWatcher has its own inotify instance and thread, so several may run
 // at once (the daemon watches its confdir; the file backend its data files).
