@@ -4,8 +4,11 @@
 // tests/integration/daemon_file_backend_test.cc.
 #include "file_backend/file_key_source.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <condition_variable>
 #include <mutex>
@@ -92,6 +95,34 @@ TEST_F(FileKeySourceTest, ReadKeepsTheKeysUnderThePrefixesAndCountsRevisions) {
   EXPECT_EQ("/app/v", snap->kvs[0].key);
   EXPECT_EQ(1, snap->revision);
   EXPECT_EQ(2, source.Read({""})->revision);
+}
+
+// A path open() refuses with EACCES: a mode-000 file, or (as root, who may
+// read that) a write-only procfs file; "" when neither is refused here.
+std::string UnreadablePath(const TempDir& dir) {
+  const std::string file = dir.Path("locked.yaml");
+  if (!WriteTestFile(file, "k: v\n").ok() || chmod(file.c_str(), 0) != 0) return "";
+  for (const std::string& path : {file, std::string("/proc/sys/vm/compact_memory")}) {
+    const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd >= 0) {
+      close(fd);
+      continue;
+    }
+    if (errno == EACCES) return path;
+  }
+  return "";
+}
+
+// PermissionDenied from a KeySource means "a prefix is refused, read the
+// others": the daemon would then read prefix by prefix. A data file the
+// process may not read fails the whole read instead.
+TEST_F(FileKeySourceTest, AnUnreadableFileIsUnavailableNotAPrefixRefusal) {
+  const std::string path = UnreadablePath(dir_);
+  if (path.empty()) GTEST_SKIP() << "no path refuses this process with EACCES";
+  FileKeySource source({path}, "*");
+  absl::StatusOr<SourceSnapshot> snap = source.Read({"/app"});
+  EXPECT_EQ(absl::StatusCode::kUnavailable, snap.status().code()) << snap.status();
+  EXPECT_EQ("IO error: " + path + ": Permission denied", snap.status().message());
 }
 
 TEST_F(FileKeySourceTest, AFollowedFileDeliversOnlyTheKeysThatChanged) {
