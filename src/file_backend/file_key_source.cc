@@ -6,9 +6,8 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "daemon/log_absl.h"
 #include "file_backend/file_source.h"
-#include "spdlog/spdlog.h"
+#include "ops/logging.h"
 
 namespace confwatch {
 namespace {
@@ -101,7 +100,7 @@ absl::Status FileKeySource::Follow(const std::vector<std::string>& prefixes,
       // once (delivering nothing when nothing changed).
       missed_ = true;
     } else {
-      spdlog::warn("not watching {} for changes: {}", Describe(), w.status().message());
+      LogWarning(absl::StrCat("not watching ", Describe(), " for changes: ", w.status().message()));
     }
   }
   absl::MutexLock lock(&mu_);
@@ -131,7 +130,7 @@ void FileKeySource::ReadAndDeliver() {
   missed_ = false;
   absl::StatusOr<std::vector<KVPair>> kvs = LoadAll();
   if (!kvs.ok()) {
-    spdlog::error("{}; rendering goes on from the keys read before", kvs.status().message());
+    LogError(absl::StrCat(kvs.status().message(), "; rendering goes on from the keys read before"));
     return;
   }
   last_read_ = *std::move(kvs);
