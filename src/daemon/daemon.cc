@@ -330,11 +330,11 @@ void Daemon::ResyncAndFollow(absl::Time now, bool owed) {
     // etcd unreachable during a configuration reload, say: keep asking, or
     // the new prefixes would never be read and nothing followed again.
     stats_.source_connected = false;
-    spdlog::warn("cannot read keys: {}; retrying in {}", s.message(),
-                 absl::FormatDuration(resync_.ArmAfterBackoff(now)));
+    LogWarning(absl::StrCat("cannot read keys: ", s.message(), "; retrying in ",
+                            absl::FormatDuration(resync_.ArmAfterBackoff(now))));
     return;
   }
-  if (owed) spdlog::info("read every watched prefix again");
+  if (owed) LogInfo("read every watched prefix again");
   resync_.Reset();
   stats_.source_connected = true;
   RetryFailedRenders();
@@ -348,8 +348,8 @@ void Daemon::ScheduleDeniedRetry(absl::Time now) {
   }
   std::vector<std::string> prefixes;
   for (const auto& entry : denied_) prefixes.push_back(entry.first);
-  spdlog::info("no read access to {}; asking again in {}", absl::StrJoin(prefixes, ", "),
-               absl::FormatDuration(denied_retry_.backoff()));
+  LogInfo(absl::StrCat("no read access to ", absl::StrJoin(prefixes, ", "), "; asking again in ",
+                       absl::FormatDuration(denied_retry_.backoff())));
   denied_retry_.ArmAt(now + denied_retry_.backoff());
 }
 
@@ -537,7 +537,8 @@ void Daemon::ReloadConfigNow(absl::Time now) {
   const std::vector<std::string> old_prefixes = prefixes_;
   const bool owed = resync_.armed();
   if (absl::Status s = LoadConfig(); !s.ok()) {
-    spdlog::error("configuration reload failed, keeping the previous one: {}", s.message());
+    LogError(
+        absl::StrCat("configuration reload failed, keeping the previous one: ", s.message()));
   } else if (set_->index().WatchPrefixes() != old_prefixes || owed ||
              PrefixesOf(ReadTogether()) != followed_groups_) {
     // New keys to follow, prefixes now read together (or a re-read still
@@ -557,8 +558,8 @@ absl::Status Daemon::InitialSync() {
       // that silently renders nothing.
       return s;
     }
-    spdlog::warn("cannot read keys: {}; retrying in {}", s.message(),
-                 absl::FormatDuration(retry.ArmAfterBackoff(clock_->Now())));
+    LogWarning(absl::StrCat("cannot read keys: ", s.message(), "; retrying in ",
+                            absl::FormatDuration(retry.ArmAfterBackoff(clock_->Now()))));
     RunEventsUntil(retry.deadline());
   }
   return absl::OkStatus();
