@@ -21,6 +21,7 @@ confwatch_module(app
     exec
     daemon
     etcd
+    file_backend
     template
     watch
     ops

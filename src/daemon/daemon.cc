@@ -36,14 +36,15 @@ std::string Msg(const absl::Status& s) { return std::string(s.message()); }
 Daemon::Daemon(DaemonOptions options, DaemonDeps deps)
     : options_(std::move(options)),
       deps_(deps),
+      clock_(deps.clock != nullptr ? deps.clock : RealClock()),
       installer_(deps.fs, deps.runner, options_.install),
       worker_(&installer_, ReloadContext{deps.runner, deps.signaller, deps.signal_child}),
-      cache_(ConfwatchFuncMap()),
-      data_files_(deps.source != nullptr ? deps.source->Files() : std::vector<std::string>()) {
+      cache_(ConfwatchFuncMap()) {
   worker_.set_on_files_changed(deps_.on_files_changed);
   worker_.set_stats(&stats_);
-  resync_backoff_ = kSyncRetryMin;
-  denied_backoff_ = kDeniedRetryMin;
+  worker_.set_clock(clock_);
+  resync_ = Timer(kSyncRetryMin, std::min(options_.source_retry_max, kResyncRetryMax));
+  denied_retry_ = Timer(kDeniedRetryMin, kDeniedRetryMax);
 }
 
 Daemon::~Daemon() {
@@ -57,10 +58,7 @@ void Daemon::Stop() {
 }
 
 void Daemon::ReloadConfig() {
-  queue_.Push([this] {
-    config_reload_pending_ = true;
-    config_reload_at_ = absl::Now();
-  });
+  queue_.Push([this] { config_reload_.ArmAt(clock_->Now()); });
 }
 
 // ---- configuration ----
@@ -77,7 +75,7 @@ absl::Status Daemon::LoadConfig() {
     load_errors_ = set_->errors();
   }
   ++generation_;
-  const absl::Time now = absl::Now();
+  const absl::Time now = clock_->Now();
   scheduler_.Clear();
   for (size_t i = 0; i < set_->resources().size(); ++i) {
     scheduler_.Add(static_cast<int>(i), PolicyOf(set_->resources()[i].config), now);
@@ -98,10 +96,7 @@ absl::Status Daemon::SyncAll() {
   std::vector<std::string> prefixes = set_->index().WatchPrefixes();
   absl::StatusOr<SourceSnapshot> snap = deps_.source->Read(prefixes);
   std::map<std::string, absl::Status> denied;
-  // A file backend's permission error is about a file, not a prefix: it
-  // keeps failing the whole read (and -watch retrying) as before.
-  if (snap.status().code() == absl::StatusCode::kPermissionDenied &&
-      deps_.source->Files().empty()) {
+  if (snap.status().code() == absl::StatusCode::kPermissionDenied) {
     // One resource on a prefix the etcd user may not read must not keep the
     // others from rendering: find the forbidden prefixes, read the rest.
     // Watch mode asks again on a timer (RetryDenied).
@@ -192,7 +187,7 @@ void Daemon::ReplacePrefixes(const std::vector<std::string>& prefixes, std::vect
       }
     }
   }
-  MarkBatch batch = StartMarking(absl::Now());
+  MarkBatch batch = StartMarking(clock_->Now());
   for (size_t i = 0; i < prefixes.size(); ++i) {
     store_.ReplacePrefix(prefixes[i], std::move(parts[i]),
                          [&](std::string_view key) { Mark(&batch, key); });
@@ -235,7 +230,7 @@ void Daemon::OnChanges(std::vector<KeyChange> changes, int64_t revision) {
     store_.set_revision(revision);
     stats_.revision = revision;
     stats_.watch_events += static_cast<int64_t>(changes.size());
-    MarkAffected(changed, absl::Now());
+    MarkAffected(changed, clock_->Now());
   });
 }
 
@@ -270,13 +265,13 @@ void Daemon::OnSourceState(bool connected, std::string message) {
 
 void Daemon::OnWatchFailed(std::string prefix, absl::Status status) {
   queue_.Push([this, prefix = std::move(prefix), status = std::move(status)] {
-    const absl::Time now = absl::Now();
+    const absl::Time now = clock_->Now();
     if (status.code() != absl::StatusCode::kPermissionDenied) {
       // No such refusal is expected from etcd; read and follow everything
       // again, no more often than a lost connection is retried.
       LogError(absl::StrCat(status.message(), "; reading every watched prefix again in ",
                             absl::FormatDuration(kResyncRetryMax)));
-      resync_at_ = std::min(resync_at_, now + kResyncRetryMax);
+      resync_.ArmNoLaterThan(now + kResyncRetryMax);
       return;
     }
     // Read access revoked while we watched: as if it had been refused at the
@@ -285,7 +280,7 @@ void Daemon::OnWatchFailed(std::string prefix, absl::Status status) {
     prefixes_.erase(std::remove(prefixes_.begin(), prefixes_.end(), prefix), prefixes_.end());
     denied_[prefix] = status;
     for (int id : ReportDenied(prefix, status)) scheduler_.MarkDirty(id, now);
-    if (denied_retry_at_ == absl::InfiniteFuture()) ScheduleDeniedRetry(now);
+    if (!denied_retry_.armed()) ScheduleDeniedRetry(now);
   });
 }
 
@@ -325,25 +320,22 @@ std::vector<PrefixGroup> Daemon::ReadTogether() const {
   return out;
 }
 
-void Daemon::ResyncAndFollow(absl::Time now) {
+void Daemon::ResyncAndFollow(absl::Time now, bool owed) {
   deps_.source->StopFollowing();
   ++follow_epoch_;  // no callback of the old following runs after StopFollowing
   absl::Status s = SyncAll();
   if (s.ok()) s = StartFollowing();
-  now = std::max(now, absl::Now());  // the read may have waited on a dial timeout
+  now = std::max(now, clock_->Now());  // the read may have waited on a dial timeout
   if (!s.ok()) {
     // etcd unreachable during a configuration reload, say: keep asking, or
     // the new prefixes would never be read and nothing followed again.
     stats_.source_connected = false;
     LogWarning(absl::StrCat("cannot read keys: ", s.message(), "; retrying in ",
-                            absl::FormatDuration(resync_backoff_)));
-    resync_at_ = now + resync_backoff_;
-    resync_backoff_ = std::min({resync_backoff_ * 2, options_.source_retry_max, kResyncRetryMax});
+                            absl::FormatDuration(resync_.ArmAfterBackoff(now))));
     return;
   }
-  if (resync_at_ != absl::InfiniteFuture()) LogInfo("read every watched prefix again");
-  resync_at_ = absl::InfiniteFuture();
-  resync_backoff_ = kSyncRetryMin;
+  if (owed) LogInfo("read every watched prefix again");
+  resync_.Reset();
   stats_.source_connected = true;
   RetryFailedRenders();
   ScheduleDeniedRetry(now);
@@ -351,19 +343,17 @@ void Daemon::ResyncAndFollow(absl::Time now) {
 
 void Daemon::ScheduleDeniedRetry(absl::Time now) {
   if (denied_.empty()) {
-    denied_retry_at_ = absl::InfiniteFuture();
-    denied_backoff_ = kDeniedRetryMin;
+    denied_retry_.Reset();
     return;
   }
   std::vector<std::string> prefixes;
   for (const auto& entry : denied_) prefixes.push_back(entry.first);
   LogInfo(absl::StrCat("no read access to ", absl::StrJoin(prefixes, ", "), "; asking again in ",
-                       absl::FormatDuration(denied_backoff_)));
-  denied_retry_at_ = now + denied_backoff_;
+                       absl::FormatDuration(denied_retry_.backoff())));
+  denied_retry_.ArmAt(now + denied_retry_.backoff());
 }
 
 void Daemon::RetryDenied(absl::Time now) {
-  denied_retry_at_ = absl::InfiniteFuture();
   std::vector<std::string> granted;
   for (const auto& entry : denied_) {
     // Only a read that works counts: an unreachable etcd is the watcher's
@@ -371,15 +361,15 @@ void Daemon::RetryDenied(absl::Time now) {
     if (deps_.source->Read({entry.first}).ok()) granted.push_back(entry.first);
   }
   if (granted.empty()) {
-    denied_backoff_ = std::min(denied_backoff_ * 2, kDeniedRetryMax);
-    ScheduleDeniedRetry(std::max(now, absl::Now()));
+    denied_retry_.BackOff();
+    ScheduleDeniedRetry(std::max(now, clock_->Now()));
     return;
   }
   // A new prefix to follow: read and follow everything again, as after a
   // configuration reload (one watch stream carries every prefix).
   LogInfo(absl::StrCat("read access to ", absl::StrJoin(granted, ", "),
                        " granted; reading every watched prefix again"));
-  denied_backoff_ = kDeniedRetryMin;
+  denied_retry_.Reset();
   ResyncAndFollow(now);
 }
 
@@ -409,7 +399,7 @@ std::vector<BatchItem> Daemon::RenderReady(const std::vector<int>& ids,
           {JsonField("resource", r.name), JsonField("dest", r.dest),
            JsonField("error", out.status().message())});
       if (errors) errors->push_back(e);
-      scheduler_.Finished(id, false, absl::Now());
+      scheduler_.Finished(id, false, clock_->Now());
       continue;
     }
     items.push_back(BatchItem{id, &r, std::move(*out)});
@@ -436,7 +426,7 @@ void Daemon::Dispatch(absl::Time now) {
 
 void Daemon::OnBatchDone(uint64_t generation, std::vector<ItemResult> results) {
   --batches_in_flight_;
-  const absl::Time now = absl::Now();
+  const absl::Time now = clock_->Now();
   for (const ItemResult& r : results) {
     if (r.outcome != InstallOutcome::kUnchanged && r.status.ok()) ++stats_.installs;
     if (!r.status.ok()) ++stats_.install_errors;
@@ -477,7 +467,7 @@ void Daemon::StartWorker() {
   worker_thread_ = std::thread([this] {
     while (true) {
       const absl::Time due = worker_.NextReloadDue().value_or(absl::InfiniteFuture());
-      std::optional<EventQueue::Event> job = worker_queue_.Pop(due);
+      std::optional<EventQueue::Event> job = clock_->PopUntil(worker_queue_, due);
       if (job) {
         (*job)();
       } else if (worker_queue_.closed()) {
@@ -486,7 +476,7 @@ void Daemon::StartWorker() {
         worker_.FlushReloads();
         return;
       }
-      worker_.RunDue(absl::Now());
+      worker_.RunDue(clock_->Now());
     }
   });
 }
@@ -524,35 +514,55 @@ absl::Status Daemon::RunInterval() {
   while (!stop_) {
     absl::Status s = RunOnce();
     if (!s.ok()) LogError(s.message());
-    absl::Time next = absl::Now() + options_.interval * jitter(rng);
-    while (!stop_) {
-      std::optional<EventQueue::Event> ev = queue_.Pop(next);
-      if (!ev) break;
-      (*ev)();
-    }
+    RunEventsUntil(clock_->Now() + options_.interval * jitter(rng));
     queue_.Drain();  // interval mode re-reads everything anyway
   }
   return absl::OkStatus();
 }
 
-void Daemon::OnConfdirEvent(const std::string& path) {
-  queue_.Push([this, path] {
-    if (absl::StartsWith(path, options_.confdir + "/conf.d") ||
-        absl::StartsWith(path, options_.confdir + "/templates")) {
-      config_reload_pending_ = true;
-      config_reload_at_ = absl::Now() + options_.config_debounce;
-      return;
+void Daemon::RunEventsUntil(absl::Time deadline) {
+  while (!stop_) {
+    std::optional<EventQueue::Event> ev = clock_->PopUntil(queue_, deadline);
+    if (!ev) return;
+    (*ev)();
+  }
+}
+
+void Daemon::OnConfdirEvent() {
+  queue_.Push([this] { config_reload_.ArmAt(clock_->Now() + options_.config_debounce); });
+}
+
+void Daemon::ReloadConfigNow(absl::Time now) {
+  ++stats_.config_reloads;
+  const std::vector<std::string> old_prefixes = prefixes_;
+  const bool owed = resync_.armed();
+  if (absl::Status s = LoadConfig(); !s.ok()) {
+    LogError(
+        absl::StrCat("configuration reload failed, keeping the previous one: ", s.message()));
+  } else if (set_->index().WatchPrefixes() != old_prefixes || owed ||
+             PrefixesOf(ReadTogether()) != followed_groups_) {
+    // New keys to follow, prefixes now read together (or a re-read still
+    // owed): read them and follow the new set from there.
+    ResyncAndFollow(now, owed);
+  }
+}
+
+absl::Status Daemon::InitialSync() {
+  Timer retry(kSyncRetryMin, options_.source_retry_max);
+  while (!stop_) {
+    absl::Status s = SyncAll();
+    if (s.ok()) return s;
+    if (s.code() == absl::StatusCode::kUnauthenticated) {
+      // Wrong credentials do not heal by waiting: say so and stop, so that a
+      // supervisor (systemd, kubelet) shows the failure instead of a daemon
+      // that silently renders nothing.
+      return s;
     }
-    // A file of the file backend changed (or now resolves to another file):
-    // read it again; ReplacePrefix turns the new contents into exactly the
-    // keys that changed.
-    if (data_files_.Changed(path)) {
-      data_files_.Mark();
-      if (absl::Status s = SyncAll(); !s.ok()) {
-        LogError(absl::StrCat(s.message(), "; rendering goes on from the keys read before"));
-      }
-    }
-  });
+    LogWarning(absl::StrCat("cannot read keys: ", s.message(), "; retrying in ",
+                            absl::FormatDuration(retry.ArmAfterBackoff(clock_->Now()))));
+    RunEventsUntil(retry.deadline());
+  }
+  return absl::OkStatus();
 }
 
 absl::Status Daemon::RunWatch() {
@@ -569,9 +579,8 @@ absl::Status Daemon::RunWatch() {
     if (stat((options_.confdir + "/templates").c_str(), &st) == 0) {
       roots.push_back({options_.confdir + "/templates", true});
     }
-    for (const WatchRoot& r : data_files_.Roots()) roots.push_back(r);
     absl::StatusOr<std::unique_ptr<DirWatcher>> w =
-        DirWatcher::Start(roots, [this](const std::string& p) { OnConfdirEvent(p); });
+        DirWatcher::Start(roots, [this](const std::string&) { OnConfdirEvent(); });
     if (w.ok()) {
       dir_watcher_ = std::move(*w);
     } else {
@@ -580,28 +589,9 @@ absl::Status Daemon::RunWatch() {
     }
   }
 
-  // Initial read: retried with backoff until it works or we are stopped.
-  data_files_.Mark();
-  absl::Duration backoff = kSyncRetryMin;
-  while (!stop_) {
-    absl::Status s = SyncAll();
-    if (s.ok()) break;
-    if (s.code() == absl::StatusCode::kUnauthenticated) {
-      // Wrong credentials do not heal by waiting: say so and stop, so that a
-      // supervisor (systemd, kubelet) shows the failure instead of a daemon
-      // that silently renders nothing.
-      StopWorker();
-      return s;
-    }
-    LogWarning(absl::StrCat("cannot read keys: ", s.message(), "; retrying in ",
-                            absl::FormatDuration(backoff)));
-    const absl::Time until = absl::Now() + backoff;
-    while (!stop_) {
-      std::optional<EventQueue::Event> ev = queue_.Pop(until);
-      if (!ev) break;
-      (*ev)();
-    }
-    backoff = std::min(backoff * 2, options_.source_retry_max);
+  if (absl::Status s = InitialSync(); !s.ok()) {
+    StopWorker();
+    return s;
   }
   if (!stop_) {
     stats_.source_connected = true;
@@ -609,34 +599,20 @@ absl::Status Daemon::RunWatch() {
       StopWorker();
       return s;
     }
-    ScheduleDeniedRetry(absl::Now());
+    ScheduleDeniedRetry(clock_->Now());
   }
 
   while (!stop_ || batches_in_flight_ > 0) {
-    const absl::Time now = absl::Now();
-    if (config_reload_pending_ && now >= config_reload_at_ && !stop_) {
-      config_reload_pending_ = false;
-      config_reload_at_ = absl::InfiniteFuture();
-      ++stats_.config_reloads;
-      const std::vector<std::string> old_prefixes = prefixes_;
-      if (absl::Status s = LoadConfig(); !s.ok()) {
-        LogError(
-            absl::StrCat("configuration reload failed, keeping the previous one: ", s.message()));
-      } else if (set_->index().WatchPrefixes() != old_prefixes ||
-                 resync_at_ != absl::InfiniteFuture() ||
-                 PrefixesOf(ReadTogether()) != followed_groups_) {
-        // New keys to follow, prefixes now read together (or a re-read still
-        // owed): read them and follow the new set from there.
-        ResyncAndFollow(now);
-      }
-    }
-    if (!stop_ && now >= resync_at_) ResyncAndFollow(now);
-    if (!stop_ && now >= denied_retry_at_) RetryDenied(now);
+    const absl::Time now = clock_->Now();
+    if (!stop_ && config_reload_.Fire(now)) ReloadConfigNow(now);
+    if (!stop_ && resync_.Fire(now)) ResyncAndFollow(now, /*owed=*/true);
+    if (!stop_ && denied_retry_.Fire(now)) RetryDenied(now);
     Dispatch(now);
     // Stop() and every producer wake us.
-    absl::Time deadline = std::min({config_reload_at_, resync_at_, denied_retry_at_});
+    absl::Time deadline =
+        std::min({config_reload_.deadline(), resync_.deadline(), denied_retry_.deadline()});
     if (std::optional<absl::Time> next = scheduler_.NextDeadline()) deadline = std::min(deadline, *next);
-    std::optional<EventQueue::Event> ev = queue_.Pop(deadline);
+    std::optional<EventQueue::Event> ev = clock_->PopUntil(queue_, deadline);
     if (ev) (*ev)();
     for (EventQueue::Event& e : queue_.Drain()) e();
   }

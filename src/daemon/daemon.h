@@ -32,6 +32,7 @@
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "daemon/clock.h"
 #include "daemon/daemon_stats.h"
 #include "daemon/event_queue.h"
 #include "daemon/install_worker.h"
@@ -39,11 +40,11 @@
 #include "daemon/resource_set.h"
 #include "daemon/scheduler.h"
 #include "daemon/template_cache.h"
+#include "daemon/timer.h"
 #include "resource/file_system.h"
 #include "resource/installer.h"
 #include "resource/reloader.h"
 #include "store/store.h"
-#include "watch/data_files.h"
 #include "watch/dir_watcher.h"
 
 namespace confwatch {
@@ -81,6 +82,9 @@ struct DaemonDeps {
   // the supervised child, on the install thread. Empty outside exec mode:
   // such a resource's reload then fails with a clear error.
   std::function<absl::Status(int signal)> signal_child;
+  // Every "now" and timed wait of the loop and the install worker; RealClock()
+  // when null. Unit tests advance a fake one.
+  Clock* clock = nullptr;
 };
 
 class Daemon : private ChangeSink {
@@ -142,10 +146,11 @@ class Daemon : private ChangeSink {
   std::vector<int> ReportDenied(const std::string& prefix, const absl::Status& status);
   // Watch mode after start: stops following, reads every watched prefix and
   // follows them again. A failed read is retried with backoff from the loop
-  // (resync_at_); following stays stopped until a read works, which then
-  // replaces the whole store, so nothing is lost meanwhile.
-  void ResyncAndFollow(absl::Time now);
-  // Schedules (or ends) the timer that asks the refused prefixes again.
+  // (resync_); following stays stopped until a read works, which then
+  // replaces the whole store, so nothing is lost meanwhile. `owed`: a re-read
+  // resync_ was armed for (its success is logged).
+  void ResyncAndFollow(absl::Time now, bool owed = false);
+  // Schedules (or ends) denied_retry_, which asks the refused prefixes again.
   void ScheduleDeniedRetry(absl::Time now);
   // The timer fired: when the source now lets us read one of denied_, read
   // and follow everything again; else ask again later, backing off.
@@ -179,13 +184,23 @@ class Daemon : private ChangeSink {
   std::vector<BatchItem> RenderReady(const std::vector<int>& ids, std::vector<absl::Status>* errors);
   void Dispatch(absl::Time now);
   void OnBatchDone(uint64_t generation, std::vector<ItemResult> results);
-  void OnConfdirEvent(const std::string& path);
+  // Something changed under conf.d or templates: reload once they settle.
+  void OnConfdirEvent();
+  // config_reload_ fired: load conf.d again and, when the watched prefixes
+  // or their groups changed, read and follow them anew.
+  void ReloadConfigNow(absl::Time now);
+  // The initial read of watch mode, retried with backoff until it works,
+  // Stop() or wrong credentials (returned).
+  absl::Status InitialSync();
+  // Runs the loop's events until `deadline` or Stop().
+  void RunEventsUntil(absl::Time deadline);
   absl::Status StartFollowing();
   void StartWorker();
   void StopWorker();
 
   DaemonOptions options_;
   DaemonDeps deps_;
+  Clock* const clock_;
   Installer installer_;
   InstallWorker worker_;
   TemplateCache cache_;
@@ -201,21 +216,18 @@ class Daemon : private ChangeSink {
   // Watch prefixes the source refused to read (PermissionDenied), with that
   // error: their resources fail to render with it. Set by SyncAll().
   std::map<std::string, absl::Status> denied_;
-  // Watch mode: when a failed ResyncAndFollow is tried again (InfiniteFuture:
-  // none pending), and when the denied_ prefixes are asked again.
-  absl::Time resync_at_ = absl::InfiniteFuture();
-  absl::Duration resync_backoff_;
-  absl::Time denied_retry_at_ = absl::InfiniteFuture();
-  absl::Duration denied_backoff_;
+  // Watch mode's timers, on the loop: a configuration reload once inotify
+  // events settle (or at once on ReloadConfig()); a failed ResyncAndFollow
+  // tried again; the denied_ prefixes asked again.
+  Timer config_reload_;
+  Timer resync_;
+  Timer denied_retry_;
   uint64_t generation_ = 0;            // bumps on every configuration reload
   std::vector<bool> rendered_once_;
-  bool config_reload_pending_ = false;
-  absl::Time config_reload_at_ = absl::InfiniteFuture();
 
   EventQueue queue_;
   std::atomic<bool> stop_{false};
   std::unique_ptr<DirWatcher> dir_watcher_;
-  DataFiles data_files_;  // the file backend's files, when it is the source
 
   // Worker thread: batches go in, results come back through queue_.
   EventQueue worker_queue_;

@@ -69,7 +69,7 @@ std::vector<ItemResult> InstallWorker::Process(const std::vector<BatchItem>& bat
   }
   for (const auto& [key, items] : reloads) {
     const TemplateResource& first = *batch[items.front()].resource;
-    if (coalescer_ && !coalescer_->Request(key, absl::Now())) {
+    if (coalescer_ && !coalescer_->Request(key, clock_->Now())) {
       waiting_.insert_or_assign(key, first);  // reported by RunDue(), not here
       continue;
     }
@@ -94,7 +94,7 @@ std::vector<ItemResult> InstallWorker::Process(const std::vector<BatchItem>& bat
 }
 
 absl::Status InstallWorker::RunReload(const std::string& key, const TemplateResource& resource) {
-  const absl::Time started = absl::Now();
+  const absl::Time started = clock_->Now();
   std::string sent;
   absl::Status s = Reload(resource, reload_, &sent);
   if (stats_) ++(s.ok() ? stats_->reloads : stats_->reload_errors);

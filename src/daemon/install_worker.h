@@ -27,6 +27,7 @@
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "daemon/daemon_stats.h"
+#include "daemon/clock.h"
 #include "daemon/reload_coalescer.h"
 #include "resource/installer.h"
 #include "resource/reloader.h"
@@ -77,6 +78,8 @@ class InstallWorker {
   void set_on_files_changed(FilesChangedCallback cb) { on_files_changed_ = std::move(cb); }
   // Reload runs are counted into stats->reloads / reload_errors.
   void set_stats(DaemonStats* stats) { stats_ = stats; }
+  // Where reload coalescing reads the time; RealClock() unless set.
+  void set_clock(Clock* clock) { clock_ = clock; }
 
  private:
   Installer* installer_;
@@ -92,6 +95,7 @@ class InstallWorker {
   // be gone (configuration reloaded) by the time the reload runs.
   std::map<std::string, TemplateResource> waiting_;
   DaemonStats* stats_ = nullptr;
+  Clock* clock_ = RealClock();
   FilesChangedCallback on_files_changed_;
 };
 

@@ -1,7 +1,8 @@
 // KeySource is where keys come from: etcd (read once, then followed through
-// one watch stream), files (read again when inotify says they changed) or the
-// environment (read once). The daemon talks to every backend through this one
-// interface, so modes, tests and benchmarks do not care which it is.
+// one watch stream), files (file_backend/: read once, then followed through
+// inotify on their directories) or the environment (read once). The daemon
+// talks to every backend through this one interface and knows nothing else
+// of them, so modes, tests and benchmarks do not care which it is.
 //
 // Thread-safety: Read and Follow are called from the event loop. A following
 // source calls its ChangeSink from its own thread(s); the sink must only queue.
@@ -70,6 +71,9 @@ class KeySource {
 
   // Every key that starts with one of `prefixes` (byte prefixes; "" = all),
   // read at one revision. An unreachable source is an error naming it.
+  // PermissionDenied means some of `prefixes` are refused and reading the
+  // others alone may work (the daemon then reads them one by one); a source
+  // whose refusal is not about prefixes reports it with another code.
   virtual absl::StatusOr<SourceSnapshot> Read(const std::vector<std::string>& prefixes) = 0;
 
   // True when the source pushes changes (Follow works).
@@ -85,10 +89,6 @@ class KeySource {
     return absl::UnimplementedError(Describe() + " cannot be watched");
   }
   virtual void StopFollowing() {}
-
-  // Files whose change on disk means "Read again" (the file backend); the
-  // daemon watches their directories with inotify.
-  virtual std::vector<std::string> Files() const { return {}; }
 };
 
 }  // namespace confwatch

@@ -1,12 +1,13 @@
 # The daemon: dependency index, scheduler, event loop, modes.
 confwatch_module(daemon
   SOURCES
+    ${CMAKE_SOURCE_DIR}/src/daemon/clock.cc
     ${CMAKE_SOURCE_DIR}/src/daemon/daemon.cc
     ${CMAKE_SOURCE_DIR}/src/daemon/dependency_index.cc
     ${CMAKE_SOURCE_DIR}/src/daemon/etcd_key_source.cc
     ${CMAKE_SOURCE_DIR}/src/daemon/event_queue.cc
     ${CMAKE_SOURCE_DIR}/src/daemon/install_worker.cc
-    ${CMAKE_SOURCE_DIR}/src/daemon/local_key_sources.cc
+    ${CMAKE_SOURCE_DIR}/src/daemon/env_key_source.cc
     ${CMAKE_SOURCE_DIR}/src/daemon/reload_coalescer.cc
     ${CMAKE_SOURCE_DIR}/src/daemon/resource_set.cc
     ${CMAKE_SOURCE_DIR}/src/daemon/scheduler.cc
@@ -21,5 +22,6 @@ confwatch_module(daemon
     ${CMAKE_SOURCE_DIR}/tests/unit/daemon/resource_set_test.cc
     ${CMAKE_SOURCE_DIR}/tests/unit/daemon/scheduler_test.cc
     ${CMAKE_SOURCE_DIR}/tests/unit/daemon/template_cache_test.cc
+    ${CMAKE_SOURCE_DIR}/tests/unit/daemon/timer_test.cc
   DEPS base store template resource process watch etcd ops
 )

@@ -1,20 +1,22 @@
-// DirWatcher reports changes below a set of directories with inotify (through
-// libinotifytools). It watches directories, never single files: editors and
-// installers replace files by rename, so IN_MOVED_TO is a change like
-// IN_CLOSE_WRITE, IN_CREATE, IN_DELETE and IN_MOVED_FROM. Subdirectories
-// created later under a recursive root are watched as they appear.
+// DirWatcher reports changes below a set of directories with inotify. It
+// watches directories, never single files: editors and installers replace
+// files by rename, so IN_MOVED_TO is a change like IN_CLOSE_WRITE, IN_CREATE,
+// IN_DELETE and IN_MOVED_FROM. Subdirectories created (or moved in) later
+// under a recursive root are watched as they appear. When the kernel's event
+// queue overflows, every watched directory is reported as changed.
 //
-// libinotifytools keeps process-global state, so at most one DirWatcher may be
-// running at a time (Start returns FailedPrecondition otherwise).
+// Each DirWatcher has its own inotify instance and thread, so several may run
+// at once (the daemon watches its confdir; the file backend its data files).
 //
 // Thread-safety: `on_change` is called from the watcher's own thread, one call
 // at a time; it must be quick (typically: push onto the event loop's queue).
-// The destructor stops the thread and waits for it.
+// The destructor wakes the thread, waits for it and closes the descriptors;
+// no call of `on_change` runs after it returns.
 #ifndef CONFWATCH_WATCH_DIR_WATCHER_H_
 #define CONFWATCH_WATCH_DIR_WATCHER_H_
 
-#include <atomic>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <thread>
@@ -33,7 +35,8 @@ class DirWatcher {
  public:
   using Callback = std::function<void(const std::string& path)>;
 
-  // Starts watching every root. A root that does not exist is an error naming it.
+  // Starts watching every root. A root that does not exist is an error naming
+  // it: "watch <dir>: No such file or directory".
   static absl::StatusOr<std::unique_ptr<DirWatcher>> Start(const std::vector<WatchRoot>& roots,
                                                            Callback on_change);
   ~DirWatcher();
@@ -41,11 +44,24 @@ class DirWatcher {
   DirWatcher& operator=(const DirWatcher&) = delete;
 
  private:
-  explicit DirWatcher(Callback on_change) : on_change_(std::move(on_change)) {}
+  struct Watched {
+    std::string dir;  // with a trailing '/': the reported path is dir + name
+    bool recursive = false;
+  };
+
+  DirWatcher(Callback on_change, int inotify_fd, int wake_fd);
+  absl::Status AddRoot(const WatchRoot& root);
+  // Watches `dir` and, when `recursive`, every directory below it (not
+  // through symlinks). Returns false when `dir` itself cannot be watched.
+  bool AddTree(const std::string& dir, bool recursive);
   void Loop();
+  // Handles the events in buf[0, len).
+  void Dispatch(const char* buf, size_t len);
 
   Callback on_change_;
-  std::atomic<bool> stop_{false};
+  const int inotify_fd_;
+  const int wake_fd_;  // eventfd: written by the destructor to end Loop()
+  std::map<int, Watched> watched_;  // by watch descriptor; Start, then the thread only
   std::thread thread_;
 };
 

@@ -21,7 +21,7 @@ jobs="$(nproc 2>/dev/null || echo 2)"
 # reaper and registrar, the HTTP server, command runners); the
 # single-threaded template, store, resource and app tests run under
 # ASan+UBSan only. The integration tests run under both.
-tsan_unit_modules="daemon;etcd;exec;http;ops;process;register;watch"
+tsan_unit_modules="daemon;etcd;exec;file_backend;http;ops;process;register;watch"
 case "$kind" in
   asan) sanitize="address,undefined"; unit_modules="" ;;
   tsan) sanitize="thread"; unit_modules="$tsan_unit_modules" ;;

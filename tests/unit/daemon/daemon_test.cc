@@ -1,6 +1,8 @@
-// Unit tests of the daemon's logic over a fake key source and a recording
-// command runner, on the real filesystem in a temp dir. The same behaviour
-// against a real etcd is proven in tests/integration/daemon_*_test.cc.
+// Unit tests of the daemon's logic over a fake key source, a recording
+// command runner and a fake clock, on the real filesystem in a temp dir. Time
+// stands still unless a test advances it, so retries, backoff and reload
+// windows take no real time and fire exactly when a test says. The same
+// behaviour against a real etcd is proven in tests/integration/daemon_*_test.cc.
 #include "daemon/daemon.h"
 
 #include <signal.h>
@@ -17,6 +19,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "tests/unit/daemon/fake_clock.h"
 #include "tests/unit/daemon/fake_key_source.h"
 
 namespace confwatch {
@@ -91,6 +94,17 @@ class DaemonTest : public ::testing::Test {
     mkdir((dir_ + "/templates").c_str(), 0755);
     mkdir((dir_ + "/out").c_str(), 0755);
   }
+  // Like Eventually, but each time `cond` does not hold yet, time jumps to
+  // the earliest deadline a daemon thread waits for (a retry, a backoff, a
+  // reload window): the timers fire in order, none is skipped.
+  bool EventuallyFiringTimers(const std::function<bool()>& cond) {
+    return Eventually([&] {
+      if (cond()) return true;
+      if (std::optional<absl::Time> t = clock_.EarliestWait()) clock_.AdvanceTo(*t);
+      return false;
+    });
+  }
+
   void TearDown() override {
     if (daemon_) {
       daemon_->Stop();
@@ -115,13 +129,14 @@ class DaemonTest : public ::testing::Test {
     deps.fs = &fs_;
     deps.runner = &runner_;
     deps.signaller = &signals_;
+    deps.clock = &clock_;
     return deps;
   }
   // `extra` fills the optional deps (callbacks) the test needs.
   Daemon& MakeDaemon(const std::function<void(DaemonDeps*)>& extra = nullptr) {
     DaemonOptions o;
     o.confdir = dir_;
-    o.config_debounce = absl::Milliseconds(20);
+    o.config_debounce = absl::ZeroDuration();  // inotify events reload at once
     DaemonDeps deps = Deps();
     if (extra) extra(&deps);
     daemon_ = std::make_unique<Daemon>(o, deps);
@@ -134,6 +149,7 @@ class DaemonTest : public ::testing::Test {
   }
 
   std::string dir_;
+  FakeClock clock_;
   FakeKeySource source_;
   PosixFileSystem fs_;
   RecordingRunner runner_;
@@ -233,25 +249,23 @@ TEST_F(DaemonTest, BurstCoalescesIntoFewReloadsAndEndsInFinalState) {
   StartWatch();
   ASSERT_TRUE(Eventually([&] { return ReadFile(Out("web")) == "0"; }));
   ASSERT_TRUE(Eventually([&] { return runner_.Count("reload-web") == 1; }));
-  // Spread over a few hundred ms, as a client's puts arrive: each one alone
-  // would install and reload before the next.
-  const absl::Time start = absl::Now();
+  // A millisecond apart, as a client's puts arrive: each one alone would
+  // install at once.
   for (int i = 1; i <= 300; ++i) {
     source_.PushPut("/svc/n", std::to_string(i));
-    absl::SleepFor(absl::Milliseconds(1));
+    clock_.Advance(absl::Milliseconds(1));
   }
-  const double burst_seconds = absl::ToDoubleSeconds(absl::Now() - start);
-  ASSERT_TRUE(Eventually([&] { return ReadFile(Out("web")) == "300"; }));
-  ASSERT_TRUE(Eventually([&] {
+  ASSERT_TRUE(EventuallyFiringTimers([&] {
     std::lock_guard<std::mutex> lock(mu);
     return !seen_at_reload.empty() && seen_at_reload.back() == "300";
   })) << "the last reload comes after the final install";
-  // Longer than the longest a reload may wait (coalesce window x max factor):
-  // any reload still owed would run meanwhile.
-  absl::SleepFor(DaemonOptions().reload_coalesce * kReloadMaxDelayFactor + absl::Milliseconds(500));
-  // The initial reload, one at the start of the burst, at most one per
-  // second of burst (the window's upper bound), one after it.
-  EXPECT_LE(runner_.Count("reload-web"), 3 + static_cast<int>(burst_seconds)) << burst_seconds;
+  // Every reload window over: nothing is owed; the loop and the install
+  // worker both wait for nothing but work.
+  clock_.Advance(DaemonOptions().reload_coalesce * kReloadMaxDelayFactor);
+  ASSERT_TRUE(Eventually([&] { return clock_.Waiting(absl::InfiniteFuture()) == 2; }));
+  // The initial reload, at most one while the burst's 300 ms pass (the
+  // worker may catch up a window late), one after it.
+  EXPECT_LE(runner_.Count("reload-web"), 3);
   std::lock_guard<std::mutex> lock(mu);
   EXPECT_EQ("300", seen_at_reload.back());
 }
@@ -313,11 +327,16 @@ TEST_F(DaemonTest, FailingCheckKeepsOldFileAndRetries) {
   ASSERT_TRUE(Eventually([&] { return ReadFile(Out("r")) == "good"; }));
   runner_.fail_if = "check";
   source_.PushPut("/k/v", "bad");
-  ASSERT_TRUE(Eventually([&] { return daemon_->stats().install_errors.load() >= 2; }))
+  ASSERT_TRUE(Eventually([&] { return daemon_->stats().install_errors.load() == 1; }));
+  ASSERT_TRUE(Eventually([&] { return clock_.EarliestWait().has_value(); }))
+      << "the retry waits for its backoff";
+  EXPECT_EQ(1, daemon_->stats().install_errors.load()) << "no retry before the backoff ends";
+  ASSERT_TRUE(EventuallyFiringTimers([&] { return daemon_->stats().install_errors.load() >= 2; }))
       << "a failed check is retried with backoff";
   EXPECT_EQ("good", ReadFile(Out("r")));
   runner_.fail_if = "";
-  ASSERT_TRUE(Eventually([&] { return ReadFile(Out("r")) == "bad"; })) << "recovers on retry";
+  ASSERT_TRUE(EventuallyFiringTimers([&] { return ReadFile(Out("r")) == "bad"; }))
+      << "recovers on retry";
 }
 
 TEST_F(DaemonTest, InstallFailuresNameTheResourceOnceAndSayTheFileIsKept) {
@@ -397,7 +416,15 @@ TEST_F(DaemonTest, WatchRetriesAnUnreachableSourceAtStart) {
   source_.FailNextReads(2);
   source_.Set("/k/v", "up");
   AddResource("r", R"("/k")", "{{getv \"/k/v\"}}");
-  StartWatch();
+  MakeDaemon();
+  thread_ = std::thread([this] { watch_status_ = daemon_->RunWatch(); });
+  // Backing off: 250 ms after the first failure, 500 ms after the second.
+  ASSERT_TRUE(Eventually([&] { return clock_.WaitingUntil(kT0 + absl::Milliseconds(250)); }));
+  EXPECT_EQ(1, source_.reads());
+  clock_.Advance(absl::Milliseconds(250));
+  ASSERT_TRUE(Eventually([&] { return clock_.WaitingUntil(kT0 + absl::Milliseconds(750)); }));
+  EXPECT_EQ(2, source_.reads());
+  clock_.Advance(absl::Milliseconds(500));
   ASSERT_TRUE(Eventually([&] { return ReadFile(Out("r")) == "up"; }));
   EXPECT_EQ(3, source_.reads());
 }
@@ -461,10 +488,10 @@ TEST_F(DaemonTest, ResourceReloadSignalGoesToTheChildAndNotAlsoThroughFilesChang
   });
   ASSERT_TRUE(Eventually([&] { return daemon_->stats().all_rendered.load(); }));
   source_.PushPut("/k/a", "2");
-  ASSERT_TRUE(Eventually([&] {
+  ASSERT_TRUE(EventuallyFiringTimers([&] {
     std::lock_guard<std::mutex> lock(mu);
     return child_signals.size() == 2;
-  })) << "one reload_signal at start, one for the change";
+  })) << "one reload_signal at start, one for the change (after its reload window)";
   std::lock_guard<std::mutex> lock(mu);
   EXPECT_EQ(std::vector<int>({SIGUSR2, SIGUSR2}), child_signals);
   EXPECT_EQ(std::vector<std::string>({Out("b")}), seen);
@@ -561,10 +588,12 @@ TEST_F(DaemonTest, EventQueuedByAStoppedFollowingDoesNotUndoTheNewerRead) {
   source_.Set("/o/x", "o");
   AddResource("o", R"("/o")", "{{getv \"/o/x\"}}");
   daemon_->ReloadConfig();
-  ASSERT_TRUE(Eventually([&] { return ReadFile(Out("o")) == "o"; }));
-  EXPECT_TRUE(Eventually([&] { return ReadFile(Out("k")) == "2"; }));
-  absl::SleepFor(absl::Milliseconds(300));
+  // The installs of o and k are counted once their results are back on the
+  // loop, whose queue is in order: the stale event was handled before them.
+  ASSERT_TRUE(Eventually([&] { return daemon_->stats().installs.load() == 3; }));
+  EXPECT_EQ("o", ReadFile(Out("o")));
   EXPECT_EQ("2", ReadFile(Out("k")));
+  EXPECT_EQ(0, daemon_->stats().watch_events.load()) << "the stale event was dropped";
 }
 
 TEST_F(DaemonTest, ForbiddenPrefixIsAskedAgainOnATimerAndRendersOnceGranted) {
@@ -577,6 +606,7 @@ TEST_F(DaemonTest, ForbiddenPrefixIsAskedAgainOnATimerAndRendersOnceGranted) {
   ASSERT_TRUE(Eventually([&] { return ReadFile(Out("app")) == "1"; }));
   const int reads = source_.reads();
   source_.Allow();  // no configuration reload, no signal
+  clock_.Advance(absl::Seconds(1));  // asked again 1 s after the start
   ASSERT_TRUE(Eventually([&] { return ReadFile(Out("secret")) == "s"; }));
   EXPECT_GT(source_.reads(), reads);
   EXPECT_EQ(std::vector<std::string>({"/app/x", "/secret/db"}), source_.followed());
@@ -607,8 +637,10 @@ TEST_F(DaemonTest, WatchRefusedWhileRunningIsAskedAgainOnATimerAndFollowedOnceGr
   EXPECT_EQ("s", ReadFile(Out("secret")));
   const int reads = source_.reads();
 
-  // Granted again, by nobody touching confwatch: read and followed again.
+  // Granted again, by nobody touching confwatch: asked again after 1 s, read
+  // and followed again.
   source_.Allow();
+  clock_.Advance(absl::Seconds(1));
   ASSERT_TRUE(Eventually([&] { return ReadFile(Out("secret")) == "s2"; }));
   EXPECT_GT(source_.reads(), reads);
   EXPECT_EQ(std::vector<std::string>({"/app/x", "/secret/db"}), source_.followed());
@@ -622,9 +654,13 @@ TEST_F(DaemonTest, WatchEndedForAnotherReasonIsReadAndFollowedAgain) {
   StartWatch();
   ASSERT_TRUE(Eventually([&] { return ReadFile(Out("a")) == "1"; }));
   const int reads = source_.reads();
+  const absl::Time failed_at = clock_.Now();
   source_.PushWatchFailed("/k", absl::InternalError("fake: watch cancelled"));
   source_.SetSilently("/k/v", "2");
   // Read again after a pause (5 s), not at once and not never.
+  ASSERT_TRUE(Eventually([&] { return clock_.WaitingUntil(failed_at + absl::Seconds(5)); }));
+  EXPECT_EQ(reads, source_.reads());
+  clock_.Advance(absl::Seconds(5));
   ASSERT_TRUE(Eventually([&] { return ReadFile(Out("a")) == "2"; }));
   EXPECT_EQ(reads + 1, source_.reads());
   EXPECT_EQ(std::vector<std::string>({"/k"}), source_.followed());
@@ -641,7 +677,7 @@ TEST_F(DaemonTest, ReloadWithANewPrefixWhileTheSourceIsDownFollowsItOnceItIsBack
   source_.FailNextReads(3);
   AddResource("b", R"("/other")", "{{getv \"/other/y\"}}");
   // Three failed reads (backoff 250 ms, 500 ms, 1 s), then the fourth works.
-  ASSERT_TRUE(Eventually([&] { return ReadFile(Out("b")) == "y1"; }));
+  ASSERT_TRUE(EventuallyFiringTimers([&] { return ReadFile(Out("b")) == "y1"; }));
   EXPECT_EQ(std::vector<std::string>({"/k", "/other"}), source_.followed());
   source_.PushPut("/other/y", "y2");
   source_.PushPut("/k/v", "2");

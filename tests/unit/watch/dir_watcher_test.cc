@@ -25,6 +25,13 @@ class Recorder {
     paths_.insert(path);
     cv_.notify_all();
   }
+  bool Saw(const std::string& suffix) {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const auto& p : paths_) {
+      if (absl::EndsWith(p, suffix)) return true;
+    }
+    return false;
+  }
   bool WaitFor(const std::string& suffix) {
     std::unique_lock<std::mutex> lock(mu_);
     return cv_.wait_for(lock, std::chrono::seconds(5), [&] {
@@ -82,17 +89,29 @@ TEST(DirWatcher, MissingRootIsAnErrorNamingIt) {
   EXPECT_EQ("watch /nonexistent/confwatch-dir: No such file or directory", w.status().message());
 }
 
-TEST(DirWatcher, OnlyOneRunsAtATime) {
-  std::string dir = MakeTempDir();
-  auto first = DirWatcher::Start({{dir, false}}, [](const std::string&) {});
-  ASSERT_TRUE(first.ok());
-  auto second = DirWatcher::Start({{dir, false}}, [](const std::string&) {});
-  EXPECT_EQ(absl::StatusCode::kFailedPrecondition, second.status().code());
-  first->reset();
-  auto third = DirWatcher::Start({{dir, false}}, [](const std::string&) {});
-  EXPECT_TRUE(third.ok()) << "a stopped watcher frees the slot";
-  third->reset();
-  rmdir(dir.c_str());
+// The daemon watches its confdir while the file backend watches its data
+// files: each watcher hears of its own directories only.
+TEST(DirWatcher, SeveralRunAtOnceEachReportingItsOwnRoots) {
+  std::string a = MakeTempDir();
+  std::string b = MakeTempDir();
+  Recorder rec_a;
+  Recorder rec_b;
+  auto wa = DirWatcher::Start({{a, false}}, [&](const std::string& p) { rec_a.Add(p); });
+  ASSERT_TRUE(wa.ok()) << wa.status();
+  auto wb = DirWatcher::Start({{b, false}}, [&](const std::string& p) { rec_b.Add(p); });
+  ASSERT_TRUE(wb.ok()) << wb.status();
+
+  WriteFile(b + "/in-b.yaml", "x");
+  WriteFile(a + "/in-a.toml", "x");
+  EXPECT_TRUE(rec_a.WaitFor("/in-a.toml"));
+  EXPECT_TRUE(rec_b.WaitFor("/in-b.yaml"));
+  wa->reset();
+  WriteFile(b + "/again.yaml", "y");
+  EXPECT_TRUE(rec_b.WaitFor("/again.yaml")) << "stopping one leaves the other running";
+  EXPECT_FALSE(rec_a.Saw("/in-b.yaml"));
+  EXPECT_FALSE(rec_b.Saw("/in-a.toml"));
+  wb->reset();
+  ASSERT_EQ(0, system(("rm -rf " + a + " " + b).c_str()));
 }
 
 }  // namespace

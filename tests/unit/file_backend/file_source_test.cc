@@ -1,11 +1,12 @@
 // File source: YAML/JSON/TOML files flattened into keys as confd's file
 // backend does. The first fixture and its expected keys are confd's own
 // (backends/file/client_test.go: configMap + secrets).
-#include "store/file_source.h"
+#include "file_backend/file_source.h"
 
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <fstream>
 #include <map>
@@ -14,6 +15,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "store/toml_prescan.h"
 
 namespace confwatch {
 namespace {
@@ -310,6 +312,35 @@ TEST(FlattenToml, SyntaxErrorNamesFileAndLine) {
   ASSERT_FALSE(kvs.ok());
   EXPECT_EQ(absl::StatusCode::kInvalidArgument, kvs.status().code());
   EXPECT_THAT(std::string(kvs.status().message()), HasSubstr("bad.toml:2:"));
+}
+
+// The prescan limits (store/toml_prescan.h) seen through the file backend's
+// TOML reader.
+std::string Repeat(const std::string& s, size_t n) {
+  std::string out;
+  out.reserve(s.size() * n);
+  for (size_t i = 0; i < n; ++i) out.append(s);
+  return out;
+}
+
+// The worst a document within every limit can do: 64 levels, each opened by
+// a 32-part dotted key, must still parse, and quickly.
+TEST(TomlPrescan, DocumentAtEveryLimitParsesQuickly) {
+  const std::string key = Repeat("a.", 31) + "a";
+  std::string text = "[" + Repeat("t.", 31) + "t]\n" + key + " = " +
+                     Repeat("{" + key + " = ", 64) + "1" + Repeat("}", 64) + "\n";
+  ASSERT_FALSE(PrescanToml(text).has_value());
+  const auto start = std::chrono::steady_clock::now();
+  absl::StatusOr<std::vector<KVPair>> kvs = FlattenToml(text, "limit.toml");
+  ASSERT_TRUE(kvs.ok()) << kvs.status();
+  EXPECT_EQ(1u, kvs->size());
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));
+}
+
+TEST(TomlPrescan, FileBackendRefusesDeepNestingNamingTheFile) {
+  absl::StatusOr<std::vector<KVPair>> kvs =
+      FlattenToml("a = 1\nkeys = " + Repeat("[", 100000), "/data/app.toml");
+  EXPECT_EQ("/data/app.toml:2:72: nested too deep (limit 64)", kvs.status().message());
 }
 
 }  // namespace

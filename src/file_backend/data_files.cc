@@ -1,5 +1,5 @@
 // See data_files.h.
-#include "watch/data_files.h"
+#include "file_backend/data_files.h"
 
 #include <limits.h>
 #include <stdlib.h>

@@ -1,7 +1,7 @@
 // DataFiles over real files in a temp dir: which directories are watched and
 // which events count as a change of what the file backend reads, including a
 // Kubernetes ConfigMap update (the "..data" symlink swapped by rename).
-#include "watch/data_files.h"
+#include "file_backend/data_files.h"
 
 #include <stdio.h>
 #include <sys/stat.h>

@@ -1,6 +1,6 @@
 // LoadFileSource (file_source.h): which files, read how. Flattening is in
 // file_flatten.cc.
-#include "store/file_source.h"
+#include "file_backend/file_source.h"
 
 #include <dirent.h>
 #include <sys/stat.h>

@@ -16,8 +16,8 @@
 // kept, in decimal.
 //
 // Thread-safety: pure functions.
-#ifndef CONFWATCH_STORE_YAML_SCALAR_H_
-#define CONFWATCH_STORE_YAML_SCALAR_H_
+#ifndef CONFWATCH_FILE_BACKEND_YAML_SCALAR_H_
+#define CONFWATCH_FILE_BACKEND_YAML_SCALAR_H_
 
 #include <optional>
 #include <string>
@@ -34,4 +34,4 @@ std::string FormatGoFloat(double f);
 
 }  // namespace confwatch
 
-#endif  // CONFWATCH_STORE_YAML_SCALAR_H_
+#endif  // CONFWATCH_FILE_BACKEND_YAML_SCALAR_H_

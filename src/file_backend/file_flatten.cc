@@ -8,10 +8,10 @@
 #include <vector>
 #include <yaml-cpp/yaml.h>
 
-#include "store/file_source.h"
+#include "file_backend/file_source.h"
 #include "store/go_path.h"
 #include "store/toml_prescan.h"
-#include "store/yaml_scalar.h"
+#include "file_backend/yaml_scalar.h"
 
 namespace confwatch {
 namespace {

@@ -1,6 +1,6 @@
 // See yaml_scalar.h. Mirrors yaml.v2's resolve() (resolve.go) for the tags a
 // plain scalar can get when decoded into interface{}.
-#include "store/yaml_scalar.h"
+#include "file_backend/yaml_scalar.h"
 
 #include <algorithm>
 #include <cerrno>

@@ -22,11 +22,11 @@
 // a directory walk skips hidden names (".*", as conf.d does): a Kubernetes
 // ConfigMap or Secret volume's private "..data" and "..<timestamp>" entries,
 // whose files are read through the visible symlinks, and editors' swap files.
-// Watching the files is not done here (the daemon uses inotify).
+// Watching the files is FileKeySource's (file_key_source.h).
 //
 // Thread-safety: pure functions apart from reading the files.
-#ifndef CONFWATCH_STORE_FILE_SOURCE_H_
-#define CONFWATCH_STORE_FILE_SOURCE_H_
+#ifndef CONFWATCH_FILE_BACKEND_FILE_SOURCE_H_
+#define CONFWATCH_FILE_BACKEND_FILE_SOURCE_H_
 
 #include <string>
 #include <string_view>
@@ -51,4 +51,4 @@ absl::StatusOr<std::vector<KVPair>> FlattenToml(std::string_view text, std::stri
 
 }  // namespace confwatch
 
-#endif  // CONFWATCH_STORE_FILE_SOURCE_H_
+#endif  // CONFWATCH_FILE_BACKEND_FILE_SOURCE_H_

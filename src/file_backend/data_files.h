@@ -17,9 +17,9 @@
 // link's own directory sees that), but later edits in that third directory
 // are seen only once something else triggers a read; watches are set once.
 //
-// Thread-safety: not thread-safe; the daemon uses it from its event loop.
-#ifndef CONFWATCH_WATCH_DATA_FILES_H_
-#define CONFWATCH_WATCH_DATA_FILES_H_
+// Thread-safety: not thread-safe; FileKeySource calls it under its mutex.
+#ifndef CONFWATCH_FILE_BACKEND_DATA_FILES_H_
+#define CONFWATCH_FILE_BACKEND_DATA_FILES_H_
 
 #include <sys/types.h>
 #include <time.h>
@@ -71,4 +71,4 @@ class DataFiles {
 
 }  // namespace confwatch
 
-#endif  // CONFWATCH_WATCH_DATA_FILES_H_
+#endif  // CONFWATCH_FILE_BACKEND_DATA_FILES_H_
