@@ -26,6 +26,8 @@ struct SourceSnapshot {
   int64_t revision = 0;
   std::vector<KVPair> kvs;
   KvRecords records;
+
+  size_t size() const { return kvs.size() + records.size(); }
 };
 
 // Watched prefixes that one resource reads together. A following source
