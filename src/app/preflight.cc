@@ -90,7 +90,7 @@ int Preflight(const Options& options, KeySource* source) {
       code = kExitSourceUnavailable;
       continue;
     }
-    std::cout << "read " << (prefix.empty() ? "/" : prefix) << ": " << snap->kvs.size()
+    std::cout << "read " << (prefix.empty() ? "/" : prefix) << ": " << snap->size()
               << " key(s) at revision " << snap->revision << "\n";
   }
   PrintPreflightVerdict(problems);

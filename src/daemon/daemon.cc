@@ -157,41 +157,30 @@ const absl::Status* Daemon::DeniedError(const TemplateResource& r) const {
 }
 
 void Daemon::ApplySnapshot(const std::vector<std::string>& prefixes, SourceSnapshot snap) {
-  ReplacePrefixes(prefixes, std::move(snap.kvs));
-  if (snap.revision < store_.revision()) {
+  const int64_t revision = snap.revision;
+  ReplacePrefixes(prefixes, std::move(snap));
+  if (revision < store_.revision()) {
     // A whole read replaces every watched key anyway; say why files may go
     // back in time.
-    LogWarning(absl::StrCat(deps_.source->Describe(), " is at revision ", snap.revision,
+    LogWarning(absl::StrCat(deps_.source->Describe(), " is at revision ", revision,
                             ", lower than revision ", store_.revision(),
                             " that confwatch already saw (restored from an older backup, or a new "
                             "cluster); its keys replace ours"));
   }
-  store_.set_revision(snap.revision);
-  stats_.revision = snap.revision;
+  store_.set_revision(revision);
+  stats_.revision = revision;
 }
 
-void Daemon::ReplacePrefixes(const std::vector<std::string>& prefixes, std::vector<KVPair> kvs) {
+void Daemon::ReplacePrefixes(const std::vector<std::string>& prefixes, SourceSnapshot snap) {
   // The prefixes are disjoint byte ranges (DependencyIndex::WatchPrefixes), so
-  // each snapshot key belongs to exactly one of them. The pairs move on to
-  // the store; one prefix (the usual case) takes the snapshot as it is.
-  std::vector<std::vector<KVPair>> parts(prefixes.size());
-  if (prefixes.size() == 1) {
-    parts[0] = std::move(kvs);
-  } else {
-    for (KVPair& kv : kvs) {
-      for (size_t i = 0; i < prefixes.size(); ++i) {
-        if (absl::StartsWith(kv.key, prefixes[i])) {
-          parts[i].push_back(std::move(kv));
-          break;
-        }
-      }
-    }
-  }
+  // each snapshot key belongs to exactly one of them. The records move on to
+  // the store as they are; pairs are packed into records first.
+  KvRecords records = std::move(snap.records);
+  for (const KVPair& kv : snap.kvs) records.Append(kv.key, kv.value);
+  std::vector<KVPair>().swap(snap.kvs);
   MarkBatch batch = StartMarking(clock_->Now());
-  for (size_t i = 0; i < prefixes.size(); ++i) {
-    store_.ReplacePrefix(prefixes[i], std::move(parts[i]),
+  store_.ReplacePrefixes(prefixes, std::move(records),
                          [&](std::string_view key) { Mark(&batch, key); });
-  }
 }
 
 Daemon::MarkBatch Daemon::StartMarking(absl::Time now) const {
@@ -236,20 +225,22 @@ void Daemon::OnChanges(std::vector<KeyChange> changes, int64_t revision) {
 
 void Daemon::OnResync(std::vector<std::string> prefixes, SourceSnapshot snapshot) {
   const uint64_t epoch = follow_epoch_.load();
-  queue_.Push([this, epoch, prefixes = std::move(prefixes),
-               snapshot = std::move(snapshot)]() mutable {
+  // The queue takes copyable tasks; the snapshot's records are move-only.
+  auto shared = std::make_shared<SourceSnapshot>(std::move(snapshot));
+  queue_.Push([this, epoch, prefixes = std::move(prefixes), shared] {
     if (epoch != follow_epoch_.load()) return;  // see OnChanges
     ++stats_.resyncs;
     const bool all = prefixes.size() == 1 && prefixes[0].empty();
+    const int64_t revision = shared->revision;
     LogWarning(absl::StrCat("resynchronised ", all ? "every key" : absl::StrJoin(prefixes, ", "),
-                            " at revision ", snapshot.revision));
+                            " at revision ", revision));
     // One queued task: every prefix of a group is replaced before any render.
-    ReplacePrefixes(prefixes, std::move(snapshot.kvs));
+    ReplacePrefixes(prefixes, std::move(*shared));
     // Not max(): a resync after etcd was restored from an older backup comes
     // with a lower revision, and that is now the truth. (Otherwise the read is
     // linearizable, so no event already applied is newer.)
-    store_.set_revision(snapshot.revision);
-    stats_.revision = snapshot.revision;
+    store_.set_revision(revision);
+    stats_.revision = revision;
   });
 }
 

@@ -164,7 +164,7 @@ class Daemon : private ChangeSink {
   void ApplySnapshot(const std::vector<std::string>& prefixes, SourceSnapshot snap);
   // Makes the keys under each of `prefixes` (disjoint) exactly those of `kvs`
   // and marks the resources whose keys changed.
-  void ReplacePrefixes(const std::vector<std::string>& prefixes, std::vector<KVPair> kvs);
+  void ReplacePrefixes(const std::vector<std::string>& prefixes, SourceSnapshot snap);
   // The followed prefixes (prefixes_) that one resource reads together, for
   // every resource that reads more than one; resources sharing a set share
   // the group.

@@ -50,14 +50,19 @@ absl::StatusOr<SourceSnapshot> EtcdKeySource::Read(const std::vector<std::string
     SourceSnapshot out;
     last = absl::OkStatus();
     for (const std::string& prefix : prefixes) {
-      absl::StatusOr<Snapshot> snap = client_->RangePrefix(prefix, out.revision);
-      if (!snap.ok()) {
-        last = snap.status();
+      // Each page is packed as it arrives: the keys are never held twice.
+      absl::StatusOr<int64_t> revision = client_->RangePrefixPages(
+          prefix, out.revision, [&](std::vector<KeyValue>& kvs, bool first, int64_t) {
+            // Only the first prefix's read, at a revision of its choosing,
+            // starts over; it is the only one delivered so far.
+            if (first && out.revision == 0) out.records = KvRecords();
+            for (const KeyValue& kv : kvs) out.records.Append(kv.key, kv.value);
+          });
+      if (!revision.ok()) {
+        last = revision.status();
         break;
       }
-      out.revision = snap->revision;
-      out.kvs.reserve(out.kvs.size() + snap->kvs.size());
-      for (KeyValue& kv : snap->kvs) out.kvs.push_back({std::move(kv.key), std::move(kv.value)});
+      out.revision = *revision;
     }
     if (last.ok()) {
       if (prefixes.empty()) {

@@ -15,14 +15,20 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "store/kv_records.h"
 #include "store/store.h"
 
 namespace confwatch {
 
-// One consistent read: every key under the requested prefixes at `revision`.
+// One consistent read: every key under the requested prefixes at `revision`,
+// in `kvs` or in `records` (or both: they are taken together). A big source
+// (etcd) fills `records`, which the Store adopts without copying a key.
 struct SourceSnapshot {
   int64_t revision = 0;
   std::vector<KVPair> kvs;
+  KvRecords records;
+
+  size_t size() const { return kvs.size() + records.size(); }
 };
 
 // Watched prefixes that one resource reads together. A following source

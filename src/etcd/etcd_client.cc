@@ -74,35 +74,59 @@ absl::StatusOr<std::unique_ptr<EtcdClient>> EtcdClient::Create(EtcdOptions optio
 }
 
 absl::StatusOr<Snapshot> EtcdClient::RangePrefix(const std::string& prefix, int64_t revision) {
-  absl::StatusOr<Snapshot> snap;
-  for (int attempt = 0; attempt < kRangeAttempts; ++attempt) {
-    snap = RangeOnce(prefix, revision);
-    // Only a revision we picked ourselves may be replaced by a newer one.
-    if (snap.ok() || revision != 0 || !absl::IsAborted(snap.status())) break;
-  }
-  if (absl::IsAborted(snap.status())) {
-    return absl::UnavailableError(snap.status().message());
-  }
+  Snapshot snap;
+  absl::StatusOr<int64_t> read =
+      RangePrefixPages(prefix, revision, [&](std::vector<KeyValue>& kvs, bool first, int64_t total) {
+        if (first) {
+          snap.kvs.clear();
+          if (static_cast<int64_t>(kvs.size()) >= total) {
+            snap.kvs.swap(kvs);  // the whole range in one page
+            return;
+          }
+          // The final size: one allocation, not a doubling vector.
+          snap.kvs.reserve(static_cast<size_t>(total));
+        }
+        for (KeyValue& kv : kvs) snap.kvs.push_back(std::move(kv));
+      });
+  if (!read.ok()) return read.status();
+  snap.revision = *read;
   return snap;
+}
+
+absl::StatusOr<int64_t> EtcdClient::RangePrefixPages(const std::string& prefix, int64_t revision,
+                                                     PageFn page) {
+  absl::StatusOr<int64_t> read;
+  for (int attempt = 0; attempt < kRangeAttempts; ++attempt) {
+    read = RangeOnce(prefix, revision, page);
+    // Only a revision we picked ourselves may be replaced by a newer one.
+    if (read.ok() || revision != 0 || !absl::IsAborted(read.status())) break;
+  }
+  if (absl::IsAborted(read.status())) {
+    return absl::UnavailableError(read.status().message());
+  }
+  return read;
 }
 
 // Aborted: the revision chosen at the first page was compacted before the
 // last page was read.
-absl::StatusOr<Snapshot> EtcdClient::RangeOnce(const std::string& prefix, int64_t revision) {
+absl::StatusOr<int64_t> EtcdClient::RangeOnce(const std::string& prefix, int64_t revision,
+                                              PageFn deliver) {
   KeyRange range = PrefixRange(prefix);
-  Snapshot snap;
-  snap.revision = revision;
   etcdserverpb::RangeRequest req;
   req.set_key(range.key);
   req.set_range_end(range.range_end);
+  int64_t read_revision = revision;  // 0 until the first page sets it
   int64_t limit = kFirstPageKeys;
   // Set once a page was too large for a gRPC message: pages stay below it.
   int64_t max_limit = std::numeric_limits<int64_t>::max();
   int64_t bytes = 0;
+  int64_t keys = 0;
+  std::vector<KeyValue> kvs;  // one page at a time
   for (bool first = true;;) {
-    req.set_revision(snap.revision);
+    req.set_revision(read_revision);
     req.set_limit(limit);
-    RangePage page(&snap.kvs);
+    kvs.clear();
+    RangePage page(&kvs);
     bool compacted = false;
     bool too_large = false;
     absl::Status s = connection_->Call(
@@ -126,23 +150,27 @@ absl::StatusOr<Snapshot> EtcdClient::RangeOnce(const std::string& prefix, int64_
       if (compacted && !first && revision == 0) return absl::AbortedError(s.message());
       return s;
     }
+    int64_t total = 0;
     if (first) {
-      if (snap.revision == 0) snap.revision = page.revision;
-      // count is every key of the range at this revision: the final size.
-      snap.kvs.reserve(static_cast<size_t>(std::max<int64_t>(page.count, snap.kvs.size())));
-      first = false;
+      if (read_revision == 0) read_revision = page.revision;
+      // count is every key of the range at this revision.
+      total = page.count;
     }
     bytes += page.kv_bytes;
-    const int64_t got = static_cast<int64_t>(snap.kvs.size() - page.size_before);
-    if (!page.more || got == 0) return snap;
-    int64_t average = std::max<int64_t>(1, bytes / static_cast<int64_t>(snap.kvs.size()));
+    const int64_t got = static_cast<int64_t>(kvs.size());
+    keys += got;
+    // The next page starts just after the last key: the key plus a 0 byte.
+    std::string next = got == 0 ? std::string() : kvs.back().key + std::string(1, '\0');
+    deliver(kvs, first, total);
+    first = false;
+    if (!page.more || got == 0) return read_revision;
+    int64_t average = std::max<int64_t>(1, bytes / keys);
     // page.count counted from this page's first key: what is left is known,
     // so a page that is too large halves right away.
     const int64_t left = std::max<int64_t>(1, page.count - got);
     limit = std::clamp(kPageBytes / average, std::min(kMinPageKeys, max_limit), max_limit);
     limit = std::min(limit, left);
-    // The next page starts just after the last key: the key plus a 0 byte.
-    req.set_key(snap.kvs.back().key + std::string(1, '\0'));
+    req.set_key(std::move(next));
   }
 }
 

@@ -5,6 +5,7 @@ confwatch_module(store
     ${CMAKE_SOURCE_DIR}/src/store/env_source.cc
     ${CMAKE_SOURCE_DIR}/src/store/glob.cc
     ${CMAKE_SOURCE_DIR}/src/store/go_path.cc
+    ${CMAKE_SOURCE_DIR}/src/store/kv_records.cc
     ${CMAKE_SOURCE_DIR}/src/store/store.cc
     ${CMAKE_SOURCE_DIR}/src/store/toml_prescan.cc
     ${CMAKE_SOURCE_DIR}/src/store/values_cache.cc

@@ -15,31 +15,31 @@ bool HasPrefix(std::string_view s, std::string_view prefix) {
   return s.substr(0, prefix.size()) == prefix;
 }
 
-// The entries of `snapshot` whose key starts with `prefix`, sorted by key,
-// one per key (the last one wins, as replaying puts would). A key outside
-// the prefix cannot come from a read of that prefix; it would break the
-// merge in ReplacePrefix, so it is dropped rather than corrupt the store.
-// A read from etcd is already sorted: then this is one pass and no sort.
-std::vector<KVPair*> SortedUnder(std::string_view prefix, std::vector<KVPair>& snapshot) {
-  std::vector<KVPair*> out;
-  out.reserve(snapshot.size());
-  bool sorted = true;
-  for (KVPair& kv : snapshot) {
-    if (!HasPrefix(kv.key, prefix)) continue;
-    if (!out.empty() && !(out.back()->key < kv.key)) sorted = false;
-    out.push_back(&kv);
+// Sorts `recs` by key (stably) and keeps the last of equal keys, as
+// replaying puts would. A read from etcd is already sorted and unique: then
+// this is one pass.
+void SortUnique(std::vector<const char*>* recs) {
+  auto key_less = [](const char* a, const char* b) { return kv_record::Key(a) < kv_record::Key(b); };
+  bool strictly_sorted = true;
+  for (size_t i = 1; i < recs->size() && strictly_sorted; ++i) {
+    strictly_sorted = key_less((*recs)[i - 1], (*recs)[i]);
   }
-  if (sorted) return out;
-  std::stable_sort(out.begin(), out.end(),
-                   [](const KVPair* a, const KVPair* b) { return a->key < b->key; });
+  if (strictly_sorted) return;
+  std::stable_sort(recs->begin(), recs->end(), key_less);
   size_t n = 0;
-  for (size_t i = 0; i < out.size(); ++i) {
-    // Of equal keys (in snapshot order after the stable sort) keep the last.
-    if (i + 1 < out.size() && out[i + 1]->key == out[i]->key) continue;
-    out[n++] = out[i];
+  for (size_t i = 0; i < recs->size(); ++i) {
+    if (i + 1 < recs->size() && kv_record::Key((*recs)[i + 1]) == kv_record::Key((*recs)[i])) continue;
+    (*recs)[n++] = (*recs)[i];
   }
-  out.resize(n);
-  return out;
+  recs->resize(n);
+}
+
+// The index of the prefix in `sorted` that `key` starts with, or -1. Of
+// disjoint prefixes only the last one not above `key` can be it.
+int PrefixIndex(const std::vector<std::string_view>& sorted, std::string_view key) {
+  auto it = std::upper_bound(sorted.begin(), sorted.end(), key);
+  if (it == sorted.begin() || !HasPrefix(key, *std::prev(it))) return -1;
+  return static_cast<int>(std::prev(it) - sorted.begin());
 }
 
 }  // namespace
@@ -71,7 +71,13 @@ std::string PrefixRangeEnd(std::string_view prefix) {
   return end;
 }
 
-void Store::Logged(std::string_view key, const std::string* old) {
+Store::~Store() {
+  for (const Rec& r : index_) {
+    if (kv_record::OwnAlloc(r.p)) delete[] r.p;
+  }
+}
+
+void Store::Logged(std::string_view key, std::optional<std::string_view> old) {
   ++version_;
   if (values_cache_ == nullptr || !values_cache_->active()) {
     // No cached answer to keep current: log nothing.
@@ -83,8 +89,8 @@ void Store::Logged(std::string_view key, const std::string* old) {
   Change& c = log_.emplace_back();
   c.version = version_;
   c.key.assign(key.data(), key.size());
-  c.existed = old != nullptr;
-  if (old != nullptr) c.old_value = *old;
+  c.existed = old.has_value();
+  if (old.has_value()) c.old_value.assign(old->data(), old->size());
   log_bytes_ += c.key.size() + c.old_value.size();
   while (log_.size() > kMaxLogEntries || log_bytes_ > kMaxLogBytes) {
     log_start_ = log_.front().version;
@@ -109,38 +115,73 @@ bool Store::ChangesSince(uint64_t since, std::vector<const Change*>* out) const 
   return true;
 }
 
+Store::Blocks::iterator Store::BlockOf(const char* rec) {
+  // The block that starts at or before rec; records never straddle blocks.
+  auto it = blocks_.upper_bound(rec);
+  return std::prev(it);
+}
+
+void Store::Retain(const char* rec) {
+  if (!kv_record::OwnAlloc(rec)) ++BlockOf(rec)->second.live;
+}
+
+void Store::Release(const char* rec) {
+  if (kv_record::OwnAlloc(rec)) {
+    own_bytes_ -= kv_record::Bytes(kv_record::KeySize(rec), kv_record::ValueSize(rec));
+    delete[] rec;
+    return;
+  }
+  auto b = BlockOf(rec);
+  if (--b->second.live == 0) blocks_.erase(b);
+}
+
+size_t Store::block_bytes() const {
+  size_t n = 0;
+  for (const auto& [start, block] : blocks_) n += block.capacity;
+  return n;
+}
+
 bool Store::Put(std::string_view key, std::string_view value) {
-  auto it = map_.find(Absl(key));
-  if (it == map_.end()) {
-    map_.emplace(std::string(key), std::string(value));
+  auto it = index_.find(Absl(key));
+  if (it == index_.end()) {
+    const char* rec = kv_record::NewOwn(key, value);
+    own_bytes_ += kv_record::Bytes(key.size(), value.size());
+    index_.insert(Rec{rec});
     if (!IsCleanAbsolutePath(key)) odd_.emplace(key);
-    Logged(key, nullptr);
+    Logged(key, std::nullopt);
     return true;
   }
-  if (it->second == value) return false;
-  Logged(key, &it->second);
-  it->second.assign(value.data(), value.size());
+  const char* old = it->p;
+  if (kv_record::Value(old) == value) return false;
+  Logged(key, kv_record::Value(old));
+  // The key keeps its place in the index: only the record changes.
+  it->p = kv_record::NewOwn(key, value);
+  own_bytes_ += kv_record::Bytes(key.size(), value.size());
+  Release(old);
   return true;
 }
 
-Store::Map::iterator Store::Erase(Map::iterator it) {
-  if (!odd_.empty()) odd_.erase(it->first);
-  return map_.erase(it);
+Store::Index::iterator Store::Erase(Index::iterator it) {
+  const char* rec = it->p;
+  if (!odd_.empty()) odd_.erase(Absl(kv_record::Key(rec)));
+  it = index_.erase(it);
+  Release(rec);
+  return it;
 }
 
 bool Store::Delete(std::string_view key) {
-  auto it = map_.find(Absl(key));
-  if (it == map_.end()) return false;
-  Logged(key, &it->second);
+  auto it = index_.find(Absl(key));
+  if (it == index_.end()) return false;
+  Logged(key, kv_record::Value(it->p));
   Erase(it);
   return true;
 }
 
 std::vector<std::string> Store::DeletePrefix(std::string_view prefix) {
   std::vector<std::string> removed;
-  auto it = map_.lower_bound(Absl(prefix));
-  while (it != map_.end() && HasPrefix(it->first, prefix)) {
-    removed.push_back(it->first);
+  auto it = index_.lower_bound(Absl(prefix));
+  while (it != index_.end() && HasPrefix(kv_record::Key(it->p), prefix)) {
+    removed.emplace_back(kv_record::Key(it->p));
     it = Erase(it);
   }
   if (!removed.empty()) BulkChanged();
@@ -157,55 +198,94 @@ std::vector<std::string> Store::ReplacePrefix(std::string_view prefix,
 
 void Store::ReplacePrefix(std::string_view prefix, std::vector<KVPair> snapshot,
                           absl::FunctionRef<void(std::string_view)> changed) {
-  // Each wanted entry is taken once: its strings move into the map.
-  std::vector<KVPair*> wanted = SortedUnder(prefix, snapshot);
+  KvRecords records;
+  for (const KVPair& kv : snapshot) records.Append(kv.key, kv.value);
+  snapshot.clear();
+  ReplacePrefixes({std::string(prefix)}, std::move(records), changed);
+}
+
+void Store::ReplacePrefixes(const std::vector<std::string>& prefixes, KvRecords records,
+                            absl::FunctionRef<void(std::string_view)> changed) {
+  std::vector<std::string_view> sorted(prefixes.begin(), prefixes.end());
+  std::sort(sorted.begin(), sorted.end());
+  std::vector<std::vector<const char*>> wanted(sorted.size());
+  for (const char* rec : records) {
+    const int i = PrefixIndex(sorted, kv_record::Key(rec));
+    if (i >= 0) wanted[i].push_back(rec);
+  }
+  // The blocks join the Store's; those that end up with no current record
+  // (every key unchanged, or outside the prefixes) are freed below.
+  std::vector<const char*> adopted;
+  for (KvRecords::Block& b : records.TakeBlocks()) {
+    const char* start = b.data.get();
+    adopted.push_back(start);
+    blocks_.emplace(start, Block{std::move(b.data), b.capacity, 0});
+  }
   bool any = false;
   auto report = [&](std::string_view key) {
     any = true;
     changed(key);
   };
-  auto it = map_.lower_bound(Absl(prefix));
-  auto in_prefix = [&](const Map::iterator& i) {
-    return i != map_.end() && HasPrefix(i->first, prefix);
+  for (size_t i = 0; i < sorted.size(); ++i) {
+    SortUnique(&wanted[i]);
+    MergePrefix(sorted[i], wanted[i], report);
+    std::vector<const char*>().swap(wanted[i]);
+  }
+  for (const char* start : adopted) {
+    auto b = blocks_.find(start);
+    if (b->second.live == 0) blocks_.erase(b);
+  }
+  if (any) BulkChanged();
+}
+
+void Store::MergePrefix(std::string_view prefix, const std::vector<const char*>& wanted,
+                        absl::FunctionRef<void(std::string_view)> report) {
+  auto it = index_.lower_bound(Absl(prefix));
+  auto in_prefix = [&](const Index::iterator& i) {
+    return i != index_.end() && HasPrefix(kv_record::Key(i->p), prefix);
   };
   auto want = wanted.begin();
   while (in_prefix(it) || want != wanted.end()) {
     const bool have_store = in_prefix(it);
-    if (have_store && (want == wanted.end() || it->first < (*want)->key)) {
-      report(it->first);  // gone from etcd
+    const std::string_view want_key = want == wanted.end() ? "" : kv_record::Key(*want);
+    if (have_store && (want == wanted.end() || kv_record::Key(it->p) < want_key)) {
+      report(kv_record::Key(it->p));  // gone from the source
       it = Erase(it);
-    } else if (!have_store || (*want)->key < it->first) {
-      KVPair& kv = **want;
-      report(kv.key);  // new
-      if (!IsCleanAbsolutePath(kv.key)) odd_.emplace(kv.key);
-      if (it == map_.end()) {
+    } else if (!have_store || want_key < kv_record::Key(it->p)) {
+      report(want_key);  // new
+      if (!IsCleanAbsolutePath(want_key)) odd_.emplace(want_key);
+      Retain(*want);
+      if (it == index_.end()) {
         // Appending (a first read): stepping past a key just added at the
         // end of the last leaf climbs the tree, and end() is where we are.
-        map_.emplace_hint(it, std::move(kv.key), std::move(kv.value));
-        it = map_.end();
+        index_.insert(it, Rec{*want});
+        it = index_.end();
       } else {
-        it = std::next(map_.emplace_hint(it, std::move(kv.key), std::move(kv.value)));
+        it = std::next(index_.insert(it, Rec{*want}));
       }
       ++want;
     } else {
-      if (it->second != (*want)->value) {
-        report(it->first);
-        it->second = std::move((*want)->value);
+      if (kv_record::Value(it->p) != kv_record::Value(*want)) {
+        report(want_key);
+        const char* old = it->p;
+        Retain(*want);
+        it->p = *want;
+        Release(old);
       }
       ++it;
       ++want;
     }
   }
-  if (any) BulkChanged();
 }
 
-const std::string* Store::Find(std::string_view key) const {
-  auto it = map_.find(Absl(key));
-  return it == map_.end() ? nullptr : &it->second;
+std::optional<std::string_view> Store::Find(std::string_view key) const {
+  auto it = index_.find(Absl(key));
+  if (it == index_.end()) return std::nullopt;
+  return kv_record::Value(it->p);
 }
 
 Store::Iterator Store::LowerBound(std::string_view key) const {
-  return map_.lower_bound(Absl(key));
+  return Iterator(index_.lower_bound(Absl(key)));
 }
 
 Store::OddSet::const_iterator Store::OddLowerBound(std::string_view key) const {

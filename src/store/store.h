@@ -7,6 +7,15 @@
 // is part of the key). Templates never see the Store directly; they see a
 // StoreView (view.h), which restricts and re-roots it as confd does.
 //
+// Representation (what a million keys cost): each key and its value are one
+// record (kv_records.h: an 8-byte header, the key bytes, the value bytes); the
+// sorted index holds an 8-byte pointer per key. Records of a bulk read live
+// in the read's own blocks, which the Store adopts without copying them
+// (ReplacePrefixes) and frees once none of their records is current; a Put
+// makes a record of its own. A value change makes a new record, so the
+// views an Iterator or Find handed out stay valid until the next modification
+// and no longer.
+//
 // Thread-safety: not thread-safe. Only the event loop touches it; a StoreView
 // over it must not be used while the Store is being modified.
 #ifndef CONFWATCH_STORE_STORE_H_
@@ -15,7 +24,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <iterator>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,6 +34,8 @@
 #include "absl/container/btree_map.h"
 #include "absl/container/btree_set.h"
 #include "absl/functional/function_ref.h"
+#include "absl/strings/string_view.h"
+#include "store/kv_records.h"
 #include "store/values_cache.h"
 
 namespace confwatch {
@@ -38,17 +51,70 @@ struct KVPair {
 };
 
 class Store {
+ private:
+  // One index entry: a record (kv_records.h). `p` is mutable because a new
+  // value replaces the record of the same key, which keeps its place.
+  struct Rec {
+    mutable const char* p;
+  };
+  struct RecLess {
+    using is_transparent = void;
+    bool operator()(const Rec& a, const Rec& b) const {
+      return kv_record::Key(a.p) < kv_record::Key(b.p);
+    }
+    bool operator()(const Rec& a, absl::string_view b) const {
+      return kv_record::Key(a.p) < std::string_view(b.data(), b.size());
+    }
+    bool operator()(absl::string_view a, const Rec& b) const {
+      return std::string_view(a.data(), a.size()) < kv_record::Key(b.p);
+    }
+  };
+  using Index = absl::btree_set<Rec, RecLess>;
+
  public:
-  // btree_map keeps ~3x less per-entry overhead than std::map (no per-node
-  // allocation) and allows lookup by string_view.
-  using Map = absl::btree_map<std::string, std::string>;
-  using Iterator = Map::const_iterator;
+  // An entry as an Iterator shows it; the views are valid until the next
+  // modification of the Store.
+  struct Entry {
+    std::string_view first;   // the key
+    std::string_view second;  // its value
+  };
+  class Iterator {
+   public:
+    using iterator_category = std::bidirectional_iterator_tag;
+    using value_type = Entry;
+    using difference_type = std::ptrdiff_t;
+    using pointer = void;
+    using reference = Entry;
+    struct Arrow {
+      Entry entry;
+      const Entry* operator->() const { return &entry; }
+    };
+    Iterator() = default;
+    Entry operator*() const { return Entry{kv_record::Key(it_->p), kv_record::Value(it_->p)}; }
+    Arrow operator->() const { return Arrow{**this}; }
+    Iterator& operator++() {
+      ++it_;
+      return *this;
+    }
+    Iterator& operator--() {
+      --it_;
+      return *this;
+    }
+    bool operator==(const Iterator& o) const { return it_ == o.it_; }
+    bool operator!=(const Iterator& o) const { return it_ != o.it_; }
+
+   private:
+    friend class Store;
+    explicit Iterator(Index::const_iterator it) : it_(it) {}
+    Index::const_iterator it_;
+  };
 
   Store() : values_cache_(std::make_unique<ValuesCache>()) {}
+  ~Store();
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
-  Store(Store&&) = default;
-  Store& operator=(Store&&) = default;
+  Store(Store&&) = default;  // leaves `other` empty
+  Store& operator=(Store&&) = delete;
 
   // Sets key to value. Returns true when that changed something (new key or
   // different value), false when the key already had exactly this value.
@@ -75,16 +141,24 @@ class Store {
   // must not touch the Store; the key is valid during the call only.
   void ReplacePrefix(std::string_view prefix, std::vector<KVPair> snapshot,
                      absl::FunctionRef<void(std::string_view)> changed);
+  // The same for several prefixes read together, from records (a big read
+  // arrives so): every prefix is replaced by the records under it before
+  // this returns, and `changed` sees the changed keys prefix by prefix. The
+  // records' blocks are adopted, not copied; a block is freed when none of
+  // its records is current any more. REQUIRES: the prefixes are disjoint
+  // (none starts with another); a record under none of them is ignored.
+  void ReplacePrefixes(const std::vector<std::string>& prefixes, KvRecords records,
+                       absl::FunctionRef<void(std::string_view)> changed);
 
-  // Value of key, nullptr when absent. The pointer is valid until the next
+  // Value of key, nullopt when absent. The view is valid until the next
   // modification of the Store.
-  const std::string* Find(std::string_view key) const;
+  std::optional<std::string_view> Find(std::string_view key) const;
 
   // First entry whose key is >= key; end() when none. Iterators are valid
   // until the next modification of the Store.
   Iterator LowerBound(std::string_view key) const;
-  Iterator begin() const { return map_.begin(); }
-  Iterator end() const { return map_.end(); }
+  Iterator begin() const { return Iterator(index_.begin()); }
+  Iterator end() const { return Iterator(index_.end()); }
 
   // Keys that are not clean absolute paths (see IsCleanAbsolutePath): a
   // trailing '/', "//", "." or ".." elements, or no leading '/'. A view
@@ -95,8 +169,13 @@ class Store {
   OddSet::const_iterator odd_end() const { return odd_.end(); }
   size_t odd_size() const { return odd_.size(); }
 
-  size_t size() const { return map_.size(); }
-  bool empty() const { return map_.empty(); }
+  size_t size() const { return index_.size(); }
+  bool empty() const { return index_.empty(); }
+
+  // Bytes held by records: in adopted blocks (allocated, live or not) and
+  // in records of their own (one per Put). For benchmarks and metrics.
+  size_t block_bytes() const;
+  size_t own_record_bytes() const { return own_bytes_; }
 
   // A count of modifications (not the etcd revision): every Put or Delete
   // that changed something, and every DeletePrefix or ReplacePrefix that
@@ -130,13 +209,32 @@ class Store {
   static constexpr size_t kMaxLogEntries = 1024;
   static constexpr size_t kMaxLogBytes = size_t{1} << 20;
 
-  Map::iterator Erase(Map::iterator it);
-  // Records a change of one key (old == nullptr: it was new).
-  void Logged(std::string_view key, const std::string* old);
+  // A bulk read's block, by its address in blocks_.
+  struct Block {
+    std::unique_ptr<char[]> data;
+    size_t capacity = 0;
+    size_t live = 0;  // records of it in index_
+  };
+  using Blocks = absl::btree_map<const char*, Block>;
+
+  Index::iterator Erase(Index::iterator it);
+  // Frees a record that left the index (its block, when it was the last).
+  void Release(const char* rec);
+  // Counts a block record into the index.
+  void Retain(const char* rec);
+  Blocks::iterator BlockOf(const char* rec);
+  // Makes the index's entries under `prefix` exactly `wanted` (sorted
+  // records, one per key), reporting changed keys.
+  void MergePrefix(std::string_view prefix, const std::vector<const char*>& wanted,
+                   absl::FunctionRef<void(std::string_view)> report);
+  // Records a change of one key (old == nullopt: it was new).
+  void Logged(std::string_view key, std::optional<std::string_view> old);
   // Records a change of many keys: the log starts over.
   void BulkChanged();
 
-  Map map_;
+  Index index_;
+  Blocks blocks_;
+  size_t own_bytes_ = 0;
   OddSet odd_;
   int64_t revision_ = 0;
   uint64_t version_ = 0;

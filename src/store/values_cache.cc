@@ -2,6 +2,7 @@
 #include "store/values_cache.h"
 
 #include <algorithm>
+#include <optional>
 
 #include "store/store.h"
 
@@ -63,7 +64,7 @@ bool ValuesCache::CatchUp(const Store& store, absl::FunctionRef<KeyRole(std::str
       if (at == values->size() || values->at(at) != change->old_value) return false;  // not what we hold
       values->Erase(at);
     }
-    if (const std::string* now = store.Find(key)) {
+    if (std::optional<std::string_view> now = store.Find(key)) {
       values->Insert(Bound(*values, *now, /*upper=*/true), *now);
     }
   }

@@ -5,6 +5,7 @@
 #include "store/view.h"
 
 #include <algorithm>
+#include <optional>
 #include <cstdint>
 #include <cstring>
 
@@ -264,7 +265,7 @@ void StoreView::ScanRegular(std::string_view name_prefix, Fn&& fn) const {
 
 template <typename Fn>
 void StoreView::ScanOdd(std::string_view name_prefix, Fn&& fn) const {
-  auto visit = [&](std::string_view key, const std::string& value) {
+  auto visit = [&](std::string_view key, std::string_view value) {
     const std::string name = scope_->ToViewName(key);
     if (StartsWith(name, name_prefix)) fn(std::string_view(name), value);
   };
@@ -292,13 +293,13 @@ template <typename Keep>
 std::vector<StoreView::Named> StoreView::Collect(std::string_view name_prefix,
                                                  Keep&& keep) const {
   std::vector<Named> out;
-  ScanRegular(name_prefix, [&](std::string_view name, const std::string& value) {
-    if (keep(name)) out.push_back({std::string(name), &value});
+  ScanRegular(name_prefix, [&](std::string_view name, std::string_view value) {
+    if (keep(name)) out.push_back({std::string(name), value});
     return std::string();
   });
   const size_t regular = out.size();  // already in name order
-  ScanOdd(name_prefix, [&](std::string_view name, const std::string& value) {
-    if (keep(name)) out.push_back({std::string(name), &value});
+  ScanOdd(name_prefix, [&](std::string_view name, std::string_view value) {
+    if (keep(name)) out.push_back({std::string(name), value});
     return std::string();
   });
   // One pair per name, the regular one first (stable sort keeps scan order).
@@ -328,7 +329,7 @@ void StoreView::ScanMatching(std::string_view pattern, Fn&& fn) const {
   // "/svc/*": once the tail has no '/', it matches.
   const bool any_element = single_element && rest.find_first_not_of('*') == std::string_view::npos &&
                            !rest.empty();
-  ScanRegular(literal, [&](std::string_view name, const std::string& value) {
+  ScanRegular(literal, [&](std::string_view name, std::string_view value) {
     if (!StartsWith(name, literal)) return std::string();
     const std::string_view tail = name.substr(literal.size());
     if (single_element) {
@@ -346,22 +347,22 @@ absl::StatusOr<KVPair> StoreView::Get(std::string_view key) const {
   // Without a trailing '/' on the prefix, "/" names both the prefix itself
   // (preferred, it sorts first) and prefix + "/".
   if (key == "/" && !scope_->slash_prefix_ && InRanges(scope_->regular_, scope_->prefix_)) {
-    if (const std::string* value = store_->Find(scope_->prefix_)) return KVPair{"/", *value};
+    if (auto value = store_->Find(scope_->prefix_)) return KVPair{"/", std::string(*value)};
   }
   if (scope_->RegularKey(key, &store_key)) {
-    if (const std::string* value = store_->Find(store_key)) return KVPair{std::string(key), *value};
+    if (auto value = store_->Find(store_key)) return KVPair{std::string(key), std::string(*value)};
   }
-  const std::string* found = nullptr;
-  ScanOdd(key, [&](std::string_view name, const std::string& value) {
-    if (found == nullptr && name == key) found = &value;
+  std::optional<std::string_view> found;
+  ScanOdd(key, [&](std::string_view name, std::string_view value) {
+    if (!found && name == key) found = value;
   });
-  if (found != nullptr) return KVPair{std::string(key), *found};
+  if (found) return KVPair{std::string(key), std::string(*found)};
   return absl::NotFoundError(absl::StrCat("key does not exist: ", std::string(key), OutsideKeysHint(key)));
 }
 
 std::string StoreView::OutsideKeysHint(std::string_view key) const {
   const std::string store_key = GoPathJoin({scope_->prefix_, key});
-  if (store_->Find(store_key) == nullptr || scope_->Covers(store_key)) return "";
+  if (!store_->Find(store_key) || scope_->Covers(store_key)) return "";
   return absl::StrCat(" (not under this resource's keys [",
                       absl::StrJoin(scope_->declared_names_, " "), "])");
 }
@@ -406,13 +407,13 @@ absl::Status StoreView::ForEachMatch(
     return valid;
   }
   if (AllRegular()) {  // already in name order, one per name
-    ScanMatching(pattern, [&](std::string_view name, const std::string& value) { fn(name, value); });
+    ScanMatching(pattern, [&](std::string_view name, std::string_view value) { fn(name, value); });
     return absl::OkStatus();
   }
   for (const Named& n : Collect(GlobLiteralPrefix(pattern), [&](std::string_view name) {
          return GoPathMatch(pattern, name).value_or(false);
        })) {
-    fn(n.name, *n.value);
+    fn(n.name, n.value);
   }
   return absl::OkStatus();
 }
@@ -435,12 +436,12 @@ absl::StatusOr<std::vector<std::string_view>> StoreView::GetAllValueViews(
   }
   if (AllRegular()) {
     ScanMatching(pattern,
-                 [&](std::string_view, const std::string& value) { values.push_back(value); });
+                 [&](std::string_view, std::string_view value) { values.push_back(value); });
   } else {
     for (const Named& n : Collect(GlobLiteralPrefix(pattern), [&](std::string_view name) {
            return GoPathMatch(pattern, name).value_or(false);
          })) {
-      values.push_back(*n.value);
+      values.push_back(n.value);
     }
   }
   SortBytewise(&values);
@@ -508,7 +509,7 @@ std::vector<std::string> StoreView::List(std::string_view path) const {
   if (clean[0] != '/') return out;  // names are absolute; Dir(name) never relative
   // Names whose Dir lies under `clean` start with `base`.
   const std::string base = clean == "/" ? clean : clean + "/";
-  Scan(base, [&](std::string_view name, const std::string&) {
+  Scan(base, [&](std::string_view name, std::string_view) {
     if (name == path) return std::string();  // counted above, as memkv's `continue`
     if (SamePrefixTerms(clean, CleanDir(name))) {
       // memkv: strings.Split(stripKey(key, filePath), "/")[0], on the raw path.
@@ -531,7 +532,7 @@ std::vector<std::string> StoreView::ListDir(std::string_view path) const {
   // below `clean` also start with `base`: scan the narrower one.
   std::string_view scan = path;
   if (StartsWith(base, path)) scan = base;
-  Scan(scan, [&](std::string_view name, const std::string&) {
+  Scan(scan, [&](std::string_view name, std::string_view) {
     // memkv: the element of Dir(name) right after the path's elements.
     const std::string_view dir = CleanDir(name);
     if (SamePrefixTerms(clean, dir) && dir.size() > clean.size()) {
@@ -554,7 +555,7 @@ std::string StoreView::SubtreeEnd(std::string_view base, std::string_view name) 
 std::vector<KVPair> StoreView::All() const {
   std::vector<KVPair> out;
   for (Named& n : Collect("", [](std::string_view) { return true; })) {
-    out.push_back({std::move(n.name), *n.value});
+    out.push_back({std::move(n.name), std::string(n.value)});
   }
   return out;
 }

@@ -203,7 +203,7 @@ class StoreView {
   // A visible key's name and a pointer to its value in the Store.
   struct Named {
     std::string name;
-    const std::string* value;
+    std::string_view value;  // into the Store
   };
   // Scan, collected sorted by name, one per name.
   template <typename Keep>

@@ -7,3 +7,13 @@ target_link_libraries(daemon_bench PRIVATE confwatch_core)
 if(TARGET confwatch)
   add_dependencies(daemon_bench confwatch)
 endif()
+# 1M keys under one prefix (issue 21): confwatch's load + first render and peak
+# RSS next to etcd serving the same Range to a bare reader.
+#   million_keys_bench [--keys 1000000] [--runs 3] [--cache DIR] [--wrapper CMD]
+add_executable(million_keys_bench ${CMAKE_SOURCE_DIR}/tests/bench/million_keys_bench.cc ${CW_TEST_SUPPORT})
+confwatch_target_setup(million_keys_bench)
+target_compile_definitions(million_keys_bench PRIVATE CONFWATCH_BINARY_DIR="${CMAKE_BINARY_DIR}")
+target_link_libraries(million_keys_bench PRIVATE confwatch_core)
+if(TARGET confwatch)
+  add_dependencies(million_keys_bench confwatch)
+endif()
