@@ -20,7 +20,7 @@
 #include "etcd/etcd_client.h"
 #include "process/posix_command_runner.h"
 #include "register/registration_set.h"
-#include "resource/go_duration.h"
+#include "golang/duration.h"
 
 namespace confwatch {
 namespace {

@@ -19,10 +19,10 @@
 #include "absl/strings/strip.h"
 #include "process/file_path.h"
 #include "process/signals.h"
-#include "resource/go_duration.h"
+#include "golang/duration.h"
 #include "resource/toml_error.h"
 #include "resource/toml_table.h"
-#include "store/go_path.h"
+#include "golang/path.h"
 
 namespace confwatch {
 namespace {

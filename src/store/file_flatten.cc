@@ -9,7 +9,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "store/file_source.h"
-#include "store/go_path.h"
+#include "golang/path.h"
 #include "store/toml_prescan.h"
 #include "store/yaml_scalar.h"
 

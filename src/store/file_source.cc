@@ -15,7 +15,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "process/file_path.h"
-#include "store/glob.h"
+#include "golang/path_match.h"
 
 namespace confwatch {
 namespace {

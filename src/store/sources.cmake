@@ -5,8 +5,6 @@ confwatch_module(store
     ${CMAKE_SOURCE_DIR}/src/store/env_source.cc
     ${CMAKE_SOURCE_DIR}/src/store/file_flatten.cc
     ${CMAKE_SOURCE_DIR}/src/store/file_source.cc
-    ${CMAKE_SOURCE_DIR}/src/store/glob.cc
-    ${CMAKE_SOURCE_DIR}/src/store/go_path.cc
     ${CMAKE_SOURCE_DIR}/src/store/store.cc
     ${CMAKE_SOURCE_DIR}/src/store/toml_prescan.cc
     ${CMAKE_SOURCE_DIR}/src/store/values_cache.cc
@@ -15,12 +13,10 @@ confwatch_module(store
   TESTS
     ${CMAKE_SOURCE_DIR}/tests/unit/store/env_source_test.cc
     ${CMAKE_SOURCE_DIR}/tests/unit/store/file_source_test.cc
-    ${CMAKE_SOURCE_DIR}/tests/unit/store/glob_test.cc
-    ${CMAKE_SOURCE_DIR}/tests/unit/store/go_path_test.cc
     ${CMAKE_SOURCE_DIR}/tests/unit/store/store_test.cc
     ${CMAKE_SOURCE_DIR}/tests/unit/store/toml_prescan_test.cc
     ${CMAKE_SOURCE_DIR}/tests/unit/store/values_cache_test.cc
     ${CMAKE_SOURCE_DIR}/tests/unit/store/view_test.cc
     ${CMAKE_SOURCE_DIR}/tests/unit/store/yaml_scalar_test.cc
-  DEPS process
+  DEPS process golang
 )

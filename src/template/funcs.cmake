@@ -9,7 +9,6 @@ list(APPEND TEMPLATE_FUNC_SOURCES
   ${CMAKE_SOURCE_DIR}/src/template/funcs_sprig_extra.cc
   ${CMAKE_SOURCE_DIR}/src/template/funcs_time.cc
   ${CMAKE_SOURCE_DIR}/src/template/funcs_yaml.cc
-  ${CMAKE_SOURCE_DIR}/src/template/funcs_unicode.cc
 )
 list(APPEND TEMPLATE_FUNC_TESTS
   ${CMAKE_SOURCE_DIR}/tests/unit/template/funcs_confd_test.cc

@@ -15,16 +15,16 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "store/go_path.h"
+#include "golang/path.h"
 #include "store/view.h"
-#include "template/funcs_gosort.h"
+#include "golang/sort.h"
 #include "template/funcs_internal.h"
 #include "template/funcs_json.h"
 #include "template/funcs_sprig.h"
-#include "template/funcs_unicode.h"
-#include "template/go_strconv.h"
+#include "golang/unicode.h"
+#include "golang/strconv.h"
 #include "template/json_value.h"
-#include "template/utf8.h"
+#include "golang/utf8.h"
 
 namespace confwatch {
 namespace {

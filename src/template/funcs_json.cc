@@ -16,9 +16,9 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "template/funcs_time.h"
-#include "template/go_strconv.h"
+#include "golang/strconv.h"
 #include "template/json_value.h"
-#include "template/utf8.h"
+#include "golang/utf8.h"
 
 namespace confwatch {
 namespace {

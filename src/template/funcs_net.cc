@@ -24,7 +24,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "template/funcs_confd.h"
-#include "template/funcs_gosort.h"
+#include "golang/sort.h"
 #include "template/funcs_internal.h"
 
 namespace confwatch {

@@ -13,8 +13,8 @@
 #include "absl/synchronization/mutex.h"
 #include "re2/re2.h"
 #include "template/funcs_internal.h"
-#include "template/go_strconv.h"
-#include "template/utf8.h"
+#include "golang/strconv.h"
+#include "golang/utf8.h"
 
 namespace confwatch {
 namespace {

@@ -15,15 +15,15 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "store/go_path.h"
+#include "golang/path.h"
 #include "template/funcs_internal.h"
 #include "template/funcs_json.h"
-#include "template/funcs_unicode.h"
+#include "golang/unicode.h"
 #include "template/go_fmt.h"
-#include "template/go_strconv.h"
+#include "golang/strconv.h"
 #include "template/json_value.h"
 #include "template/template.h"
-#include "template/utf8.h"
+#include "golang/utf8.h"
 
 namespace confwatch {
 namespace {

@@ -30,10 +30,10 @@
 #include "absl/strings/str_join.h"
 #include "template/funcs_internal.h"
 #include "template/funcs_time.h"
-#include "template/funcs_unicode.h"
-#include "template/go_strconv.h"
+#include "golang/unicode.h"
+#include "golang/strconv.h"
 #include "template/json_value.h"
-#include "template/utf8.h"
+#include "golang/utf8.h"
 
 namespace confwatch {
 namespace {

@@ -22,10 +22,10 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
-#include "template/funcs_gosort.h"
+#include "golang/sort.h"
 #include "template/funcs_internal.h"
 #include "template/funcs_json.h"
-#include "template/go_strconv.h"
+#include "golang/strconv.h"
 
 namespace confwatch {
 namespace {

@@ -5,9 +5,9 @@
 # CONFWATCH_TEMPLATE_FUNCS=OFF builds the engine alone (development of the
 # engine while the function map is being edited).
 option(CONFWATCH_TEMPLATE_FUNCS "Include the confd/sprig function map" ON)
-set(_template_deps "")
+set(_template_deps golang)
 if(CONFWATCH_TEMPLATE_FUNCS)
-  set(_template_deps store)  # confd's get*/ls*/exists read a StoreView
+  list(APPEND _template_deps store)  # confd's get*/ls*/exists read a StoreView
 endif()
 set(TEMPLATE_FUNC_SOURCES "")
 set(TEMPLATE_FUNC_TESTS "")
@@ -39,7 +39,6 @@ confwatch_module(template
     ${_t}/go_fmt_format.cc
     ${_t}/go_fmt_print.cc
     ${_t}/go_fmt_printf.cc
-    ${_t}/go_strconv.cc
     ${_t}/json_value.cc
     ${_t}/lexer.cc
     ${_t}/node.cc
@@ -47,8 +46,6 @@ confwatch_module(template
     ${_t}/parser.cc
     ${_t}/template.cc
     ${_t}/type.cc
-    ${_t}/utf8.cc
-    ${_t}/utf8_tables.cc
     ${_t}/value.cc
     ${TEMPLATE_FUNC_SOURCES}
   TESTS
@@ -58,7 +55,6 @@ confwatch_module(template
     ${_u}/parser_test.cc
     ${_u}/robustness_test.cc
     ${_u}/smoke_test.cc
-    ${_u}/strconv_test.cc
     ${_u}/test_funcs.cc
     ${_u}/value_test.cc
     ${TEMPLATE_FUNC_TESTS}

@@ -19,7 +19,7 @@
 #include "absl/strings/str_cat.h"
 #include "corpus.h"
 #include "gtest/gtest.h"
-#include "store/go_path.h"
+#include "golang/path.h"
 #include "store/store.h"
 #include "store/view.h"
 #include "template/funcs_confd.h"

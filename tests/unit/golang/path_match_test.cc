@@ -1,6 +1,6 @@
 // Go's own path.Match table (src/path/match_test.go, Go 1.19) plus the
 // literal-prefix rule the store uses to search only the matching key range.
-#include "store/glob.h"
+#include "golang/path_match.h"
 
 #include <string>
 #include <vector>

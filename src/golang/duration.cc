@@ -1,4 +1,4 @@
-#include "resource/go_duration.h"
+#include "golang/duration.h"
 
 #include <cstdint>
 #include <string>

@@ -1,6 +1,6 @@
 // Go's own tables from src/path/path_test.go (Go 1.19): Clean, Dir, Base,
 // Join must agree byte for byte, since confd's ls/lsdir/base/dir use them.
-#include "store/go_path.h"
+#include "golang/path.h"
 
 #include <string>
 #include <vector>

@@ -1,6 +1,6 @@
 // ParseGoDuration against Go's time.ParseDuration. Expected values were
 // produced by Go 1.19 itself on the same inputs, not by this code.
-#include "resource/go_duration.h"
+#include "golang/duration.h"
 
 #include "gtest/gtest.h"
 

@@ -1,7 +1,7 @@
-// See glob.h. The structure follows Go's src/path/match.go so that every
+// See path_match.h. The structure follows Go's src/path/match.go so that every
 // corner (where a star may skip, when a bad class is noticed) behaves the
 // same; the code is ours.
-#include "store/glob.h"
+#include "golang/path_match.h"
 
 #include <cstdint>
 

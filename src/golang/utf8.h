@@ -4,8 +4,8 @@
 // strconv.IsPrint (tables generated from Go, see utf8_tables.cc).
 //
 // Thread-safety: pure functions over immutable tables.
-#ifndef CONFWATCH_TEMPLATE_UTF8_H_
-#define CONFWATCH_TEMPLATE_UTF8_H_
+#ifndef CONFWATCH_GOLANG_UTF8_H_
+#define CONFWATCH_GOLANG_UTF8_H_
 
 #include <cstddef>
 #include <string>
@@ -41,4 +41,4 @@ bool IsPrint(char32_t r);   // strconv.IsPrint == unicode.IsPrint
 }  // namespace utf8
 }  // namespace confwatch
 
-#endif  // CONFWATCH_TEMPLATE_UTF8_H_
+#endif  // CONFWATCH_GOLANG_UTF8_H_

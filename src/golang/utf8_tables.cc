@@ -3,7 +3,7 @@
 // an inclusive range. Regenerate only when moving to a new Unicode version.
 #include <algorithm>
 
-#include "template/utf8.h"
+#include "golang/utf8.h"
 
 namespace confwatch {
 namespace utf8 {

@@ -4,8 +4,8 @@
 // here and a value it rejects is rejected with the same words.
 //
 // Thread-safety: pure functions, safe from any thread.
-#ifndef CONFWATCH_RESOURCE_GO_DURATION_H_
-#define CONFWATCH_RESOURCE_GO_DURATION_H_
+#ifndef CONFWATCH_GOLANG_DURATION_H_
+#define CONFWATCH_GOLANG_DURATION_H_
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -25,4 +25,4 @@ std::string GoQuote(absl::string_view text);
 
 }  // namespace confwatch
 
-#endif  // CONFWATCH_RESOURCE_GO_DURATION_H_
+#endif  // CONFWATCH_GOLANG_DURATION_H_

@@ -1,12 +1,12 @@
 // The parts of Go's unicode/strings packages the template functions need
-// beyond template/utf8.h: unicode.IsSpace and the simple case mappings behind
+// beyond golang/utf8.h: unicode.IsSpace and the simple case mappings behind
 // strings.ToUpper/ToLower (Go 1.19's unicode.CaseRanges). Output matches Go
 // byte for byte, including invalid UTF-8, which strings.Map turns into
 // U+FFFD.
 //
 // Thread-safety: pure functions over constant tables.
-#ifndef CONFWATCH_TEMPLATE_FUNCS_UNICODE_H_
-#define CONFWATCH_TEMPLATE_FUNCS_UNICODE_H_
+#ifndef CONFWATCH_GOLANG_UNICODE_H_
+#define CONFWATCH_GOLANG_UNICODE_H_
 
 #include <string>
 #include <string_view>
@@ -26,4 +26,4 @@ std::string StringToLower(std::string_view s);
 
 }  // namespace confwatch::gounicode
 
-#endif  // CONFWATCH_TEMPLATE_FUNCS_UNICODE_H_
+#endif  // CONFWATCH_GOLANG_UNICODE_H_

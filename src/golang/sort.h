@@ -5,8 +5,8 @@
 // (Slices of at most 12 elements use insertion sort and so are stable.)
 //
 // Thread-safety: a pure function over the caller's vector.
-#ifndef CONFWATCH_TEMPLATE_FUNCS_GOSORT_H_
-#define CONFWATCH_TEMPLATE_FUNCS_GOSORT_H_
+#ifndef CONFWATCH_GOLANG_SORT_H_
+#define CONFWATCH_GOLANG_SORT_H_
 
 #include <cstdint>
 #include <utility>
@@ -229,4 +229,4 @@ void GoSort(std::vector<T>* data, Less less) {
 
 }  // namespace confwatch
 
-#endif  // CONFWATCH_TEMPLATE_FUNCS_GOSORT_H_
+#endif  // CONFWATCH_GOLANG_SORT_H_

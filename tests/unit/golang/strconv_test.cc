@@ -1,4 +1,4 @@
-// Go's strconv as ported in go_strconv.h: quoting, unquoting, integer and
+// Go's strconv as ported in golang/strconv.h: quoting, unquoting, integer and
 // float parsing, float formatting. Expected results (and error texts) were
 // produced by Go 1.19's strconv on the same inputs.
 #include <string>
@@ -6,7 +6,7 @@
 
 #include "absl/strings/numbers.h"
 #include "gtest/gtest.h"
-#include "template/go_strconv.h"
+#include "golang/strconv.h"
 
 namespace confwatch {
 namespace {

@@ -1,7 +1,7 @@
 // Go's unicode/utf8 decoding rules: a byte sequence that is not the shortest
 // valid encoding of a rune in [0, 0x10FFFF] minus surrogates decodes as
 // U+FFFD of width 1, so invalid input is consumed one byte at a time.
-#include "template/utf8.h"
+#include "golang/utf8.h"
 
 namespace confwatch {
 namespace utf8 {

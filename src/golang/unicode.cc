@@ -1,14 +1,14 @@
-// Go 1.19's case mapping and white space; see funcs_unicode.h.
+// Go 1.19's case mapping and white space; see unicode.h.
 //
 // kCaseRanges below is Go 1.19's unicode.CaseRanges, printed by a few lines
 // of Go; regenerate it the same way for another Unicode version.
-#include "template/funcs_unicode.h"
+#include "golang/unicode.h"
 
 #include <algorithm>
 #include <cstdint>
 #include <iterator>
 
-#include "template/utf8.h"
+#include "golang/utf8.h"
 
 namespace confwatch::gounicode {
 namespace {

@@ -2,7 +2,7 @@
 // layouts. Digit generation is delegated to the C++ library (std::to_chars
 // shortest round-trip, snprintf for fixed precision), which produces the same
 // correctly rounded digits as Go's Ryu/decimal code; only the layout is Go's.
-#include "template/go_strconv.h"
+#include "golang/strconv.h"
 
 #include <cerrno>
 #include <charconv>
@@ -14,7 +14,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "template/utf8.h"
+#include "golang/utf8.h"
 
 namespace confwatch {
 namespace gostrconv {

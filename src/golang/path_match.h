@@ -12,8 +12,8 @@
 // a mismatch).
 //
 // Thread-safety: pure functions.
-#ifndef CONFWATCH_STORE_GLOB_H_
-#define CONFWATCH_STORE_GLOB_H_
+#ifndef CONFWATCH_GOLANG_PATH_MATCH_H_
+#define CONFWATCH_GOLANG_PATH_MATCH_H_
 
 #include <string_view>
 
@@ -39,4 +39,4 @@ std::string_view GlobLiteralPrefix(std::string_view pattern);
 
 }  // namespace confwatch
 
-#endif  // CONFWATCH_STORE_GLOB_H_
+#endif  // CONFWATCH_GOLANG_PATH_MATCH_H_

@@ -1,5 +1,5 @@
-// See go_path.h.
-#include "store/go_path.h"
+// See path.h.
+#include "golang/path.h"
 
 #include <vector>
 

@@ -5,8 +5,8 @@
 // (Clean("") == ".", Base("") == ".", Base("///") == "/", Dir("a") == ".").
 //
 // Thread-safety: pure functions.
-#ifndef CONFWATCH_STORE_GO_PATH_H_
-#define CONFWATCH_STORE_GO_PATH_H_
+#ifndef CONFWATCH_GOLANG_PATH_H_
+#define CONFWATCH_GOLANG_PATH_H_
 
 #include <initializer_list>
 #include <string>
@@ -33,4 +33,4 @@ std::string GoPathJoin(std::initializer_list<std::string_view> elems);
 
 }  // namespace confwatch
 
-#endif  // CONFWATCH_STORE_GO_PATH_H_
+#endif  // CONFWATCH_GOLANG_PATH_H_

@@ -5,8 +5,8 @@
 // 'X', shortest or fixed precision, 32 or 64 bit).
 //
 // Thread-safety: pure functions.
-#ifndef CONFWATCH_TEMPLATE_GO_STRCONV_H_
-#define CONFWATCH_TEMPLATE_GO_STRCONV_H_
+#ifndef CONFWATCH_GOLANG_STRCONV_H_
+#define CONFWATCH_GOLANG_STRCONV_H_
 
 #include <cstdint>
 #include <string>
@@ -49,4 +49,4 @@ std::string FormatFloat(double f, char fmt, int prec, int bit_size);
 }  // namespace gostrconv
 }  // namespace confwatch
 
-#endif  // CONFWATCH_TEMPLATE_GO_STRCONV_H_
+#endif  // CONFWATCH_GOLANG_STRCONV_H_
