@@ -37,7 +37,7 @@
 #include "register/registration_set.h"
 #include "resource/installer.h"
 #include "spdlog/spdlog.h"
-#include "template/funcs_confd.h"
+#include "funcs/confd.h"
 
 namespace confwatch {
 namespace {

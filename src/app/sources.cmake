@@ -19,6 +19,8 @@ confwatch_module(app
     daemon
     etcd
     template
+    funcs
+    golang
     watch
     ops
     process

@@ -12,7 +12,7 @@
 #include "daemon/log_absl.h"
 #include "ops/logging.h"
 #include "spdlog/spdlog.h"
-#include "template/funcs_confd.h"
+#include "funcs/confd.h"
 
 namespace confwatch {
 namespace {

@@ -19,5 +19,5 @@ confwatch_module(daemon
     ${CMAKE_SOURCE_DIR}/tests/unit/daemon/reload_coalescer_test.cc
     ${CMAKE_SOURCE_DIR}/tests/unit/daemon/resource_set_test.cc
     ${CMAKE_SOURCE_DIR}/tests/unit/daemon/scheduler_test.cc
-  DEPS store template resource process watch etcd ops
+  DEPS store template funcs resource process watch etcd ops
 )

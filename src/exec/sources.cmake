@@ -20,6 +20,7 @@ confwatch_module(exec
     daemon
     store
     template
+    funcs
     resource
     watch
     etcd

@@ -21,5 +21,5 @@ confwatch_module(register
     ${_reg_it}/register_etcd_test.cc
     ${_reg_it}/register_binary_test.cc
     ${_reg_it}/register_health_test.cc
-  DEPS etcd template store process resource ops app http
+  DEPS etcd template funcs store process resource ops app http
 )

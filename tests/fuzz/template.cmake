@@ -5,17 +5,13 @@
 #                          typed test functions
 # Run: nice -n 19 ./template_exec_fuzzer -max_total_time=600 -timeout=10 \
 #        -rss_limit_mb=2048 ${CMAKE_SOURCE_DIR}/tests/fuzz/corpus/template
-# Built from the template (and store) module sources only, with the
-# sanitizers, so unrelated modules never block fuzzing. The instrumented
+# Built from the funcs module and the modules it depends on (template,
+# store, golang, process) only, with the sanitizers, so unrelated modules
+# never block fuzzing. The instrumented
 # sources are compiled ONCE (cw_fuzz_template_objs) and linked into every
 # template fuzzer (json.cmake's too): compiling them per target tripled the
 # build on a shared 2-core machine.
-get_property(cw_fuzz_sources GLOBAL PROPERTY CW_SOURCES_template)
-get_property(cw_fuzz_deps GLOBAL PROPERTY CW_DEPS_template)
-foreach(dep ${cw_fuzz_deps})
-  get_property(ds GLOBAL PROPERTY CW_SOURCES_${dep})
-  list(APPEND cw_fuzz_sources ${ds})
-endforeach()
+confwatch_module_sources(cw_fuzz_sources funcs)
 add_library(cw_fuzz_template_objs OBJECT ${cw_fuzz_sources})
 confwatch_target_setup(cw_fuzz_template_objs)
 target_include_directories(cw_fuzz_template_objs PRIVATE ${CMAKE_SOURCE_DIR}/tests/unit/template)

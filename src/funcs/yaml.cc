@@ -23,8 +23,8 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "golang/sort.h"
-#include "template/funcs_internal.h"
-#include "template/funcs_json.h"
+#include "funcs/internal.h"
+#include "funcs/json.h"
 #include "golang/strconv.h"
 
 namespace confwatch {

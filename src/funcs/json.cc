@@ -1,11 +1,11 @@
-// Go-exact JSON decoding and encoding for template values; see funcs_json.h.
+// Go-exact JSON decoding and encoding for template values; see json.h.
 //
 // The decoder is one pass (iterative, with an explicit stack) that
 // reproduces the messages of Go's scanner (encoding/json/scanner.go) state by
 // state. Go validates the whole input before decoding, so a syntax error
 // anywhere wins over a type error; here syntax errors abort at once and type
 // errors are remembered (first one wins), which gives the same result.
-#include "template/funcs_json.h"
+#include "funcs/json.h"
 
 #include <cctype>
 #include <charconv>
@@ -15,7 +15,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
-#include "template/funcs_time.h"
+#include "funcs/time.h"
 #include "golang/strconv.h"
 #include "template/json_value.h"
 #include "golang/utf8.h"

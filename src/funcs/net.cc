@@ -23,9 +23,9 @@
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "template/funcs_confd.h"
+#include "funcs/confd.h"
 #include "golang/sort.h"
-#include "template/funcs_internal.h"
+#include "funcs/internal.h"
 
 namespace confwatch {
 namespace {

@@ -11,8 +11,8 @@
 // is the process's (TZ or /etc/localtime), as in Go.
 //
 // Thread-safety: all functions are thread-safe; the types are created once.
-#ifndef CONFWATCH_TEMPLATE_FUNCS_TIME_H_
-#define CONFWATCH_TEMPLATE_FUNCS_TIME_H_
+#ifndef CONFWATCH_FUNCS_TIME_H_
+#define CONFWATCH_FUNCS_TIME_H_
 
 #include <cstdint>
 #include <string>
@@ -52,4 +52,4 @@ absl::StatusOr<std::string> TimeMarshalJson(const Value& v);
 
 }  // namespace confwatch
 
-#endif  // CONFWATCH_TEMPLATE_FUNCS_TIME_H_
+#endif  // CONFWATCH_FUNCS_TIME_H_

@@ -8,15 +8,15 @@
 //
 // Thread-safety: implementations must be safe to call from several
 // rendering threads at once; SystemFuncEnv() is.
-#ifndef CONFWATCH_TEMPLATE_FUNCS_ENV_H_
-#define CONFWATCH_TEMPLATE_FUNCS_ENV_H_
+#ifndef CONFWATCH_FUNCS_ENV_H_
+#define CONFWATCH_FUNCS_ENV_H_
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "template/funcs_time.h"
+#include "funcs/time.h"
 
 namespace confwatch {
 
@@ -63,4 +63,4 @@ const FuncEnv& SystemFuncEnv();
 
 }  // namespace confwatch
 
-#endif  // CONFWATCH_TEMPLATE_FUNCS_ENV_H_
+#endif  // CONFWATCH_FUNCS_ENV_H_

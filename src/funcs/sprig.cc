@@ -1,8 +1,8 @@
-// The functions confwatch adds beyond confd; see funcs_sprig.h. Each
+// The functions confwatch adds beyond confd; see sprig.h. Each
 // follows the sprig v3.2 function of the same name (Masterminds/sprig,
 // defaults.go, strings.go, dict.go, list.go, crypto.go), quirks included,
 // except hostname and include, which follow the maintained confd fork.
-#include "template/funcs_sprig.h"
+#include "funcs/sprig.h"
 
 #include <array>
 #include <functional>
@@ -16,8 +16,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "golang/path.h"
-#include "template/funcs_internal.h"
-#include "template/funcs_json.h"
+#include "funcs/internal.h"
+#include "funcs/json.h"
 #include "golang/unicode.h"
 #include "template/go_fmt.h"
 #include "golang/strconv.h"

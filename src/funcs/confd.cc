@@ -1,7 +1,7 @@
-// confd's template functions; see funcs_confd.h for the list and the Go
+// confd's template functions; see confd.h for the list and the Go
 // behaviours they keep. Each function's comment names the Go code it
 // reproduces.
-#include "template/funcs_confd.h"
+#include "funcs/confd.h"
 
 #include <cstdint>
 #include <limits>
@@ -18,9 +18,9 @@
 #include "golang/path.h"
 #include "store/view.h"
 #include "golang/sort.h"
-#include "template/funcs_internal.h"
-#include "template/funcs_json.h"
-#include "template/funcs_sprig.h"
+#include "funcs/internal.h"
+#include "funcs/json.h"
+#include "funcs/sprig.h"
 #include "golang/unicode.h"
 #include "golang/strconv.h"
 #include "template/json_value.h"

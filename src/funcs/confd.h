@@ -14,7 +14,7 @@
 //   codecs:  base64Encode base64Decode parseBool atoi
 //   lists:   reverse sortByLength sortKVByLength seq
 //   math:    add sub mul div mod (int; division by zero is an error)
-// Our additions (funcs_sprig.h): default ternary coalesce empty toJson
+// Our additions (sprig.h): default ternary coalesce empty toJson
 //   fromJson toPrettyJson indent nindent quote squote regexMatch regexFind
 //   regexReplaceAll trimPrefix repeat nospace dict list hasKey keys values
 //   append sha256sum hostname include.
@@ -29,11 +29,11 @@
 //
 // Thread-safety: the returned FuncMap is immutable and may be used by many
 // executions at once. REQUIRES: `env` outlives the FuncMap.
-#ifndef CONFWATCH_TEMPLATE_FUNCS_CONFD_H_
-#define CONFWATCH_TEMPLATE_FUNCS_CONFD_H_
+#ifndef CONFWATCH_FUNCS_CONFD_H_
+#define CONFWATCH_FUNCS_CONFD_H_
 
 #include "template/function.h"
-#include "template/funcs_env.h"
+#include "funcs/env.h"
 #include "template/type.h"
 
 namespace confwatch {
@@ -53,4 +53,4 @@ FuncMap ConfwatchFuncMap(const FuncEnv& env = SystemFuncEnv());
 
 }  // namespace confwatch
 
-#endif  // CONFWATCH_TEMPLATE_FUNCS_CONFD_H_
+#endif  // CONFWATCH_FUNCS_CONFD_H_

@@ -1,10 +1,10 @@
 // The functions templates from other tools call that neither confd's map
-// nor funcs_sprig.cc had (issue 19):
+// nor sprig.cc had (issue 19):
 //   sprig v3.2.3   upper title trim int now b64enc b64dec sha1sum uuidv4,
 //                  and of its other common ones lower hasPrefix hasSuffix
 //                  trimAll splitList trunc add1 max min (toString first
 //                  last rest initial uniq without compact has in
-//                  funcs_sprig.cc)
+//                  sprig.cc)
 //   consul-template replaceAll md5sum
 //   confd fork     snakecase camelcase kebabcase pluck (abtreece/confd
 //                  pkg/template/utility_funcs.go; sprig has functions of the
@@ -28,8 +28,8 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "template/funcs_internal.h"
-#include "template/funcs_time.h"
+#include "funcs/internal.h"
+#include "funcs/time.h"
 #include "golang/unicode.h"
 #include "golang/strconv.h"
 #include "template/json_value.h"

@@ -1,13 +1,13 @@
 // time.Time as confd's `datetime` returns it. Expected strings were printed
 // by Go 1.19 (Time.Format / Time.String) for the same instants; the "Local"
 // ones ran with TZ=America/New_York, which the fixture sets.
-#include "template/funcs_time.h"
+#include "funcs/time.h"
 
 #include <cstdlib>
 #include <string>
 
 #include "gtest/gtest.h"
-#include "template/funcs_json.h"
+#include "funcs/json.h"
 
 namespace confwatch {
 namespace {

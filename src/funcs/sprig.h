@@ -22,7 +22,7 @@
 //                                       ExecContext::load_template) to a
 //                                       string; at most 10 nested includes,
 //                                       cycles are errors.
-// and (funcs_sprig_extra.cc, funcs_net.cc) what templates from Helm,
+// and (sprig_extra.cc, net.cc) what templates from Helm,
 // consul-template and the fork call: sprig's upper title trim int now
 // b64enc b64dec sha1sum uuidv4, consul-template's replaceAll md5sum, the
 // fork's snakecase camelcase kebabcase pluck lookupIfaceIPV4
@@ -31,11 +31,11 @@
 // return them sorted by key, one of the orders Go may produce.
 //
 // Thread-safety: the FuncMap is immutable. REQUIRES: `env` outlives it.
-#ifndef CONFWATCH_TEMPLATE_FUNCS_SPRIG_H_
-#define CONFWATCH_TEMPLATE_FUNCS_SPRIG_H_
+#ifndef CONFWATCH_FUNCS_SPRIG_H_
+#define CONFWATCH_FUNCS_SPRIG_H_
 
 #include "template/function.h"
-#include "template/funcs_env.h"
+#include "funcs/env.h"
 
 namespace confwatch {
 
@@ -46,4 +46,4 @@ FuncMap SprigFuncMap(const FuncEnv& env);
 
 }  // namespace confwatch
 
-#endif  // CONFWATCH_TEMPLATE_FUNCS_SPRIG_H_
+#endif  // CONFWATCH_FUNCS_SPRIG_H_

@@ -1,5 +1,5 @@
 // The functions of issue 19 that templates from Helm, consul-template and
-// the confd fork call (funcs_sprig_extra.cc, lookupIface* in funcs_net.cc).
+// the confd fork call (sprig_extra.cc, lookupIface* in net.cc).
 // Expected outputs of the table were rendered by Go (tests/conformance/gen
 // with sprig v3.2.3 and the fork's functions, cases/sprig_extra.txt); the
 // host-dependent functions (now, uuidv4, lookupIface*) are checked here
@@ -7,7 +7,7 @@
 #include <set>
 #include <string>
 
-#include "funcs_test_util.h"
+#include "test_util.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 

@@ -1,10 +1,10 @@
-// Shared plumbing of the function-map files (funcs_confd.cc, funcs_net.cc,
-// funcs_regex.cc, funcs_sprig.cc): registration with a Go signature and small value helpers.
+// Shared plumbing of the function-map files (confd.cc, net.cc,
+// regex.cc, sprig.cc): registration with a Go signature and small value helpers.
 // Not part of the public API.
 //
 // Thread-safety: pure functions.
-#ifndef CONFWATCH_TEMPLATE_FUNCS_INTERNAL_H_
-#define CONFWATCH_TEMPLATE_FUNCS_INTERNAL_H_
+#ifndef CONFWATCH_FUNCS_INTERNAL_H_
+#define CONFWATCH_FUNCS_INTERNAL_H_
 
 #include <cstdint>
 #include <functional>
@@ -17,7 +17,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 #include "template/function.h"
-#include "template/funcs_env.h"
+#include "funcs/env.h"
 
 namespace confwatch::funcs_internal {
 
@@ -45,34 +45,34 @@ inline std::string Str(const Value& v) { return std::string(v.AsString()); }
 
 // strings.Split(s, sep) with n = -1. An empty sep splits into runes the way
 // Go's explode does: an invalid byte becomes "\uFFFD", except in the last
-// element, which is the raw rest of the string (funcs_confd.cc).
+// element, which is the raw rest of the string (confd.cc).
 std::vector<std::string> GoSplit(std::string_view s, std::string_view sep);
 // strings.Replace(s, old, new, n): n < 0 replaces all; an empty `old`
-// matches before every rune and at the end (funcs_confd.cc).
+// matches before every rune and at the end (confd.cc).
 std::string GoReplace(std::string_view s, std::string_view old, std::string_view with, int64_t n);
 // base64.StdEncoding.DecodeString, with Go's error positions: '\r' and '\n'
 // are skipped anywhere, padding is required, bytes after it are an error
-// ("illegal base64 data at input byte N") (funcs_confd.cc).
+// ("illegal base64 data at input byte N") (confd.cc).
 absl::StatusOr<std::string> Base64Decode(std::string_view src);
 
 // datetime, lookupIP, lookupIPV4, lookupIPV6, lookupSRV, fileExists
-// (funcs_net.cc).
+// (net.cc).
 void AddSystemFuncs(FuncMap* m, const FuncEnv* env);
 // The SRV records of a DNS response (what res_search returned), targets
-// with their trailing dot as Go reports them (funcs_net.cc).
+// with their trailing dot as Go reports them (net.cc).
 absl::StatusOr<std::vector<SrvRecord>> ParseSrvAnswer(const unsigned char* msg, int len);
-// regexMatch, regexFind, regexReplaceAll (funcs_regex.cc).
+// regexMatch, regexFind, regexReplaceAll (regex.cc).
 void AddRegexFuncs(FuncMap* m);
-// The maintained confd fork's lookupIfaceIPV4, lookupIfaceIPV6 (funcs_net.cc).
+// The maintained confd fork's lookupIfaceIPV4, lookupIfaceIPV6 (net.cc).
 void AddInterfaceFuncs(FuncMap* m, const FuncEnv* env);
 // upper title trim replaceAll int now b64enc b64dec sha1sum md5sum uuidv4
 // snakecase camelcase kebabcase pluck, and sprig's lower hasPrefix
-// hasSuffix trimAll splitList trunc add1 (funcs_sprig_extra.cc).
+// hasSuffix trimAll splitList trunc add1 (sprig_extra.cc).
 void AddSprigExtraFuncs(FuncMap* m, const FuncEnv* env);
 // Helm's toYaml, for the subset whose go-yaml bytes are reproduced
-// (funcs_yaml.cc).
+// (yaml.cc).
 void AddYamlFuncs(FuncMap* m);
 
 }  // namespace confwatch::funcs_internal
 
-#endif  // CONFWATCH_TEMPLATE_FUNCS_INTERNAL_H_
+#endif  // CONFWATCH_FUNCS_INTERNAL_H_

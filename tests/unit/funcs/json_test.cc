@@ -1,15 +1,15 @@
 // Go's encoding/json as used by json, jsonArray, fromJson, toJson and
 // toPrettyJson. Every expected string below was produced by Go 1.19's
 // json.Unmarshal / json.Marshal / json.MarshalIndent on the same input.
-#include "template/funcs_json.h"
+#include "funcs/json.h"
 
 #include <cmath>
 #include <limits>
 #include <string>
 
 #include "gtest/gtest.h"
-#include "template/funcs_confd.h"
-#include "template/funcs_time.h"
+#include "funcs/confd.h"
+#include "funcs/time.h"
 #include "template/json_value.h"
 
 namespace confwatch {

@@ -12,7 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "re2/re2.h"
-#include "template/funcs_internal.h"
+#include "funcs/internal.h"
 #include "golang/strconv.h"
 #include "golang/utf8.h"
 

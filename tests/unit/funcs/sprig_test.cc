@@ -4,13 +4,13 @@
 // (as reproduced by tests/conformance/gen) on the same cases; include and
 // hostname follow the maintained confd fork and are reasoned from its
 // source.
-#include "template/funcs_sprig.h"
+#include "funcs/sprig.h"
 
 #include <map>
 #include <memory>
 #include <string>
 
-#include "funcs_test_util.h"
+#include "test_util.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 

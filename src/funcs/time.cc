@@ -1,5 +1,5 @@
-// time.Time values and Go's layout formatting; see funcs_time.h.
-#include "template/funcs_time.h"
+// time.Time values and Go's layout formatting; see time.h.
+#include "funcs/time.h"
 
 #include <chrono>
 #include <memory>

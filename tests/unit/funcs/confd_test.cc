@@ -4,7 +4,7 @@
 // conformance generator in tests/conformance/gen, run on these cases); the
 // functions that touch the system are checked against a FuncEnv fake with
 // expectations reasoned from confd's source.
-#include "template/funcs_confd.h"
+#include "funcs/confd.h"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -15,8 +15,8 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "funcs_test_util.h"
-#include "template/funcs_internal.h"
+#include "test_util.h"
+#include "funcs/internal.h"
 #include "gtest/gtest.h"
 
 namespace confwatch {

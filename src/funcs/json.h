@@ -10,8 +10,8 @@
 //     structs as their fields, time.Time as RFC 3339.
 //
 // Thread-safety: pure functions.
-#ifndef CONFWATCH_TEMPLATE_FUNCS_JSON_H_
-#define CONFWATCH_TEMPLATE_FUNCS_JSON_H_
+#ifndef CONFWATCH_FUNCS_JSON_H_
+#define CONFWATCH_FUNCS_JSON_H_
 
 #include <string>
 #include <string_view>
@@ -38,4 +38,4 @@ absl::StatusOr<std::string> GoJsonMarshal(const Value& v, std::string_view inden
 
 }  // namespace confwatch
 
-#endif  // CONFWATCH_TEMPLATE_FUNCS_JSON_H_
+#endif  // CONFWATCH_FUNCS_JSON_H_

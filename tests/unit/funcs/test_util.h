@@ -4,8 +4,8 @@
 // returning Go's output or Go's error text.
 //
 // Thread-safety: single-threaded test use only.
-#ifndef CONFWATCH_TESTS_UNIT_TEMPLATE_FUNCS_TEST_UTIL_H_
-#define CONFWATCH_TESTS_UNIT_TEMPLATE_FUNCS_TEST_UTIL_H_
+#ifndef CONFWATCH_TESTS_UNIT_FUNCS_TEST_UTIL_H_
+#define CONFWATCH_TESTS_UNIT_FUNCS_TEST_UTIL_H_
 
 #include <map>
 #include <memory>
@@ -16,8 +16,8 @@
 #include "absl/status/statusor.h"
 #include "store/store.h"
 #include "store/view.h"
-#include "template/funcs_confd.h"
-#include "template/funcs_env.h"
+#include "funcs/confd.h"
+#include "funcs/env.h"
 #include "template/template.h"
 
 namespace confwatch::testing {
@@ -110,4 +110,4 @@ inline std::string Want(const GoCase& c) {
 
 }  // namespace confwatch::testing
 
-#endif  // CONFWATCH_TESTS_UNIT_TEMPLATE_FUNCS_TEST_UTIL_H_
+#endif  // CONFWATCH_TESTS_UNIT_FUNCS_TEST_UTIL_H_
