@@ -10,10 +10,13 @@ confwatch_module(app
     ${_app}/srv_nodes.cc
     # Daemon modes and signals (lead).
     ${_app}/run.cc
+    # `confwatch register`: the second main, over register/.
+    ${_app}/register_command.cc
   TESTS
     # Options
     ${_app_tests}/options_test.cc
     ${_app_tests}/srv_nodes_test.cc
+    ${_app_tests}/register_command_test.cc
   DEPS
     exec
     daemon

@@ -1,5 +1,5 @@
 // See register_command.h.
-#include "register/register_command.h"
+#include "app/register_command.h"
 
 #include <pthread.h>
 #include <signal.h>

@@ -1,7 +1,7 @@
 // Flags of `confwatch register`: both spellings, defaults, and the exact
 // usage errors (exit code 2 is RunRegisterCommand's; checked end to end in
 // tests/integration/register_binary_test.cc).
-#include "register/register_command.h"
+#include "app/register_command.h"
 
 #include <string>
 #include <vector>
@@ -12,18 +12,18 @@
 namespace confwatch {
 namespace {
 
-absl::StatusOr<RegisterCommandOptions> Parse(std::vector<const char*> args) {
+absl::StatusOr<RegisterCommandOptions> ParseRegister(std::vector<const char*> args) {
   args.insert(args.begin(), "register");
   return ParseRegisterFlags(static_cast<int>(args.size()), args.data());
 }
 
 std::string Error(std::vector<const char*> args) {
-  absl::StatusOr<RegisterCommandOptions> o = Parse(std::move(args));
+  absl::StatusOr<RegisterCommandOptions> o = ParseRegister(std::move(args));
   return o.ok() ? "<no error>" : std::string(o.status().message());
 }
 
 TEST(RegisterFlags, ReadsEveryFlagInBothSpellings) {
-  absl::StatusOr<RegisterCommandOptions> o = Parse(
+  absl::StatusOr<RegisterCommandOptions> o = ParseRegister(
       {"--key", "/services/web/{{hostname}}", "-value=v", "--ttl=3s", "-health",
        "tcp://127.0.0.1:80", "--health-interval", "1s", "-health-timeout=250ms", "-node",
        "a:2379,b:2379", "--node=http://c:2379", "-client-cert", "c.pem", "--client-key", "k.pem",
@@ -49,7 +49,7 @@ TEST(RegisterFlags, ReadsEveryFlagInBothSpellings) {
 }
 
 TEST(RegisterFlags, Defaults) {
-  absl::StatusOr<RegisterCommandOptions> o = Parse({"-key", "/k"});
+  absl::StatusOr<RegisterCommandOptions> o = ParseRegister({"-key", "/k"});
   ASSERT_TRUE(o.ok()) << o.status();
   EXPECT_EQ("", o->spec.value);
   EXPECT_EQ(absl::Seconds(10), o->spec.ttl);
@@ -62,7 +62,7 @@ TEST(RegisterFlags, Defaults) {
 }
 
 TEST(RegisterFlags, HelpNeedsNoKey) {
-  absl::StatusOr<RegisterCommandOptions> o = Parse({"--help"});
+  absl::StatusOr<RegisterCommandOptions> o = ParseRegister({"--help"});
   ASSERT_TRUE(o.ok()) << o.status();
   EXPECT_TRUE(o->help);
   EXPECT_THAT(RegisterUsage(), ::testing::HasSubstr("--health-interval"));
@@ -104,7 +104,7 @@ SrvLookup OneRecordLookup(std::string* asked) {
 
 TEST(RegisterNodes, SrvDomainNamesTheEtcdRecordAndGivesItsTargetsInPriorityOrder) {
   absl::StatusOr<RegisterCommandOptions> o =
-      Parse({"--key", "/k", "--srv-domain", "example.test", "--scheme=https"});
+      ParseRegister({"--key", "/k", "--srv-domain", "example.test", "--scheme=https"});
   ASSERT_TRUE(o.ok()) << o.status();
   EXPECT_EQ("_etcd._tcp.example.test.", o->connection.srv_record);
   std::string asked;
@@ -116,7 +116,7 @@ TEST(RegisterNodes, SrvDomainNamesTheEtcdRecordAndGivesItsTargetsInPriorityOrder
 
 TEST(RegisterNodes, ARecordWithoutAnswerIsAnErrorNamingItAndNoDefaultNode) {
   absl::StatusOr<RegisterCommandOptions> o =
-      Parse({"--key", "/k", "-srv-record", "_etcd-client._tcp.other.test."});
+      ParseRegister({"--key", "/k", "-srv-record", "_etcd-client._tcp.other.test."});
   ASSERT_TRUE(o.ok()) << o.status();
   std::string asked;
   absl::Status s = ResolveRegisterNodes(&*o, OneRecordLookup(&asked));
@@ -127,7 +127,7 @@ TEST(RegisterNodes, ARecordWithoutAnswerIsAnErrorNamingItAndNoDefaultNode) {
 
 TEST(RegisterNodes, AGivenNodeWinsAndTheRecordIsNotLookedUp) {
   absl::StatusOr<RegisterCommandOptions> o =
-      Parse({"--key", "/k", "--node", "127.0.0.1:2379", "--srv-domain", "example.test"});
+      ParseRegister({"--key", "/k", "--node", "127.0.0.1:2379", "--srv-domain", "example.test"});
   ASSERT_TRUE(o.ok()) << o.status();
   std::string asked;
   ASSERT_TRUE(ResolveRegisterNodes(&*o, OneRecordLookup(&asked)).ok());

@@ -15,8 +15,8 @@
 //
 // Thread-safety: RunRegisterCommand is a program's main: call it once, from
 // the main thread, before any other thread exists.
-#ifndef CONFWATCH_REGISTER_REGISTER_COMMAND_H_
-#define CONFWATCH_REGISTER_REGISTER_COMMAND_H_
+#ifndef CONFWATCH_APP_REGISTER_COMMAND_H_
+#define CONFWATCH_APP_REGISTER_COMMAND_H_
 
 #include <string>
 
@@ -62,4 +62,4 @@ int RunRegisterCommand(int argc, const char* const* argv);
 
 }  // namespace confwatch
 
-#endif  // CONFWATCH_REGISTER_REGISTER_COMMAND_H_
+#endif  // CONFWATCH_APP_REGISTER_COMMAND_H_
