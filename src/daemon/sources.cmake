@@ -4,7 +4,6 @@ confwatch_module(daemon
     ${CMAKE_SOURCE_DIR}/src/daemon/daemon.cc
     ${CMAKE_SOURCE_DIR}/src/daemon/dependency_index.cc
     ${CMAKE_SOURCE_DIR}/src/daemon/etcd_key_source.cc
-    ${CMAKE_SOURCE_DIR}/src/daemon/event_queue.cc
     ${CMAKE_SOURCE_DIR}/src/daemon/install_worker.cc
     ${CMAKE_SOURCE_DIR}/src/daemon/local_key_sources.cc
     ${CMAKE_SOURCE_DIR}/src/daemon/reload_coalescer.cc
@@ -19,5 +18,5 @@ confwatch_module(daemon
     ${CMAKE_SOURCE_DIR}/tests/unit/daemon/reload_coalescer_test.cc
     ${CMAKE_SOURCE_DIR}/tests/unit/daemon/resource_set_test.cc
     ${CMAKE_SOURCE_DIR}/tests/unit/daemon/scheduler_test.cc
-  DEPS store template funcs resource process watch etcd ops
+  DEPS base store template funcs resource process watch etcd ops
 )

@@ -1,5 +1,5 @@
 // See event_queue.h.
-#include "daemon/event_queue.h"
+#include "base/event_queue.h"
 
 namespace confwatch {
 

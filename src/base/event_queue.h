@@ -5,8 +5,8 @@
 //
 // Thread-safety: Push and Close may be called from any thread; Pop only from
 // the loop thread.
-#ifndef CONFWATCH_DAEMON_EVENT_QUEUE_H_
-#define CONFWATCH_DAEMON_EVENT_QUEUE_H_
+#ifndef CONFWATCH_BASE_EVENT_QUEUE_H_
+#define CONFWATCH_BASE_EVENT_QUEUE_H_
 
 #include <deque>
 #include <functional>
@@ -43,4 +43,4 @@ class EventQueue {
 
 }  // namespace confwatch
 
-#endif  // CONFWATCH_DAEMON_EVENT_QUEUE_H_
+#endif  // CONFWATCH_BASE_EVENT_QUEUE_H_
