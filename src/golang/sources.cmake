@@ -19,3 +19,7 @@ confwatch_module(golang
     ${_go_tests}/path_test.cc
     ${_go_tests}/strconv_test.cc
 )
+# Which module may include which (golang <- template <- funcs, ...): a
+# wrong-way include fails this test, naming the line.
+add_test(NAME module_layering
+  COMMAND bash ${CMAKE_SOURCE_DIR}/tests/unit/golang/layering_test.sh ${CMAKE_SOURCE_DIR})
