@@ -4,7 +4,7 @@
 
 #include "app/options.h"
 #include "app/run.h"
-#include "register/register_command.h"
+#include "app/register_command.h"
 
 #if __has_include("confwatch_build_info.h")
 #include "confwatch_build_info.h"  // CONFWATCH_COMMIT, CONFWATCH_LINKAGE

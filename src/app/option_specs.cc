@@ -10,7 +10,7 @@
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
-#include "resource/go_duration.h"
+#include "golang/duration.h"
 
 namespace confwatch {
 namespace {

@@ -13,7 +13,7 @@
 #include "process/posix_command_runner.h"
 #include "resource/file_system.h"
 #include "resource/installer.h"
-#include "template/funcs_confd.h"
+#include "funcs/confd.h"
 
 namespace confwatch {
 namespace {

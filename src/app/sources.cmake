@@ -12,10 +12,13 @@ confwatch_module(app
     ${_app}/run.cc
     # -check-config and -preflight.
     ${_app}/preflight.cc
+    # `confwatch register`: the second main, over register/.
+    ${_app}/register_command.cc
   TESTS
     # Options
     ${_app_tests}/options_test.cc
     ${_app_tests}/srv_nodes_test.cc
+    ${_app_tests}/register_command_test.cc
   DEPS
     base
     exec
@@ -23,6 +26,8 @@ confwatch_module(app
     etcd
     file_backend
     template
+    funcs
+    golang
     watch
     ops
     process

@@ -22,7 +22,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "app/options.h"
-#include "template/funcs_env.h"
+#include "funcs/env.h"
 
 namespace confwatch {
 

@@ -1,7 +1,9 @@
-# base: what every other module may use and that needs none of them --
-# reading a file and wording an I/O error (file_io), the logging facade.
+# base: what every other module may use and that needs none of them:
+# reading a file and wording an I/O error (file_io), the logging facade, and
+# the event queue of the daemon's loop and of exec's supervisor.
 confwatch_module(base
   SOURCES
+    ${CMAKE_SOURCE_DIR}/src/base/event_queue.cc
     ${CMAKE_SOURCE_DIR}/src/base/file_io.cc
     ${CMAKE_SOURCE_DIR}/src/base/logging.cc
   TESTS

@@ -12,7 +12,7 @@
 #include <optional>
 
 #include "absl/time/time.h"
-#include "daemon/event_queue.h"
+#include "base/event_queue.h"
 
 namespace confwatch {
 

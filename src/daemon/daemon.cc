@@ -10,7 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "base/logging.h"
-#include "template/funcs_confd.h"
+#include "funcs/confd.h"
 
 namespace confwatch {
 namespace {

@@ -34,7 +34,7 @@
 #include "absl/time/time.h"
 #include "daemon/clock.h"
 #include "daemon/daemon_stats.h"
-#include "daemon/event_queue.h"
+#include "base/event_queue.h"
 #include "daemon/install_worker.h"
 #include "daemon/key_source.h"
 #include "daemon/resource_set.h"

@@ -5,7 +5,6 @@ confwatch_module(daemon
     ${CMAKE_SOURCE_DIR}/src/daemon/daemon.cc
     ${CMAKE_SOURCE_DIR}/src/daemon/dependency_index.cc
     ${CMAKE_SOURCE_DIR}/src/daemon/etcd_key_source.cc
-    ${CMAKE_SOURCE_DIR}/src/daemon/event_queue.cc
     ${CMAKE_SOURCE_DIR}/src/daemon/install_worker.cc
     ${CMAKE_SOURCE_DIR}/src/daemon/env_key_source.cc
     ${CMAKE_SOURCE_DIR}/src/daemon/reload_coalescer.cc
@@ -23,5 +22,5 @@ confwatch_module(daemon
     ${CMAKE_SOURCE_DIR}/tests/unit/daemon/scheduler_test.cc
     ${CMAKE_SOURCE_DIR}/tests/unit/daemon/template_cache_test.cc
     ${CMAKE_SOURCE_DIR}/tests/unit/daemon/timer_test.cc
-  DEPS base store template resource process watch etcd ops
+  DEPS base store template funcs resource process watch etcd ops
 )

@@ -14,15 +14,7 @@ confwatch_module(exec
   INTEGRATION
     ${CMAKE_SOURCE_DIR}/tests/integration/exec_mode_test.cc
     ${CMAKE_SOURCE_DIR}/tests/integration/exec_pid1_test.cc
-  # daemon for EventQueue; the rest is what daemon itself needs.
-  DEPS
-    base
-    process
-    daemon
-    store
-    template
-    resource
-    watch
-    etcd
-    ops
+  # base for EventQueue, process for children and signals; etcd and http for
+  # the integration tests.
+  DEPS base process etcd http
 )

@@ -25,7 +25,7 @@
 #include "absl/status/status.h"
 #include "absl/random/random.h"
 #include "absl/synchronization/mutex.h"
-#include "daemon/event_queue.h"
+#include "base/event_queue.h"
 #include "exec/exec_policy.h"
 #include "exec/posix_child.h"
 

@@ -9,7 +9,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "file_backend/file_source.h"
-#include "store/go_path.h"
+#include "golang/path.h"
 #include "store/toml_prescan.h"
 #include "file_backend/yaml_scalar.h"
 

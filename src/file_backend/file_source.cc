@@ -13,7 +13,7 @@
 #include "absl/strings/match.h"
 #include "base/file_io.h"
 #include "process/file_path.h"
-#include "store/glob.h"
+#include "golang/path_match.h"
 
 namespace confwatch {
 namespace {

@@ -18,5 +18,5 @@ confwatch_module(file_backend
     ${_fb_tests}/file_key_source_test.cc
     ${_fb_tests}/file_source_test.cc
     ${_fb_tests}/yaml_scalar_test.cc
-  DEPS base store watch process daemon ops
+  DEPS base golang store watch process daemon ops
 )

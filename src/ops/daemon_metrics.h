@@ -32,8 +32,9 @@
 #include <vector>
 
 #include "absl/status/status.h"
-#include "daemon/daemon.h"
+#include "daemon/daemon_stats.h"
 #include "ops/prometheus_text.h"
+#include "resource/resource_loader.h"
 
 namespace confwatch {
 

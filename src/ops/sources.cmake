@@ -12,5 +12,5 @@ confwatch_module(ops
     ${CMAKE_SOURCE_DIR}/tests/unit/ops/metrics_server_test.cc
     ${CMAKE_SOURCE_DIR}/tests/unit/ops/daemon_metrics_test.cc
     ${CMAKE_SOURCE_DIR}/tests/unit/ops/sd_notify_test.cc
-  DEPS base process http
+  DEPS base process http resource
 )

@@ -1,6 +1,6 @@
 // DirName and BaseName split an OS file path at its last '/', the way the
 // installer names its stage files and the file watcher finds the directory to
-// watch; IsHiddenName says which entries a directory walk skips. Unlike Go's path.Dir/Base (store/go_path.h, which confd's templates
+// watch; IsHiddenName says which entries a directory walk skips. Unlike Go's path.Dir/Base (golang/path.h, which confd's templates
 // use), they do not clean the path: "/etc/nginx/" has DirName "/etc/nginx".
 //
 // Thread-safety: pure functions.

@@ -11,7 +11,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "process/errno_text.h"
-#include "template/funcs_confd.h"
+#include "funcs/confd.h"
 
 namespace confwatch {
 namespace {

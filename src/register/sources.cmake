@@ -1,6 +1,6 @@
 # register: self-registration of a service in etcd (issue 5) -- [[register]]
-# tables, the `confwatch register` subcommand, lease keepalive and recovery,
-# health checks.
+# tables, lease keepalive and recovery, health checks. The `confwatch
+# register` subcommand that drives it is in app/.
 set(_reg ${CMAKE_SOURCE_DIR}/src/register)
 set(_reg_unit ${CMAKE_SOURCE_DIR}/tests/unit/register)
 set(_reg_it ${CMAKE_SOURCE_DIR}/tests/integration)
@@ -11,15 +11,13 @@ confwatch_module(register
     ${_reg}/registration_spec.cc
     ${_reg}/registrar.cc
     ${_reg}/registration_set.cc
-    ${_reg}/register_command.cc
   TESTS
     ${_reg_unit}/registration_spec_test.cc
     ${_reg_unit}/registrar_test.cc
     ${_reg_unit}/registration_set_test.cc
-    ${_reg_unit}/register_command_test.cc
   INTEGRATION
     ${_reg_it}/register_etcd_test.cc
     ${_reg_it}/register_binary_test.cc
     ${_reg_it}/register_health_test.cc
-  DEPS base etcd template store process resource ops app http
+  DEPS base etcd template funcs store process resource ops http
 )

@@ -17,10 +17,10 @@
 #include "base/file_io.h"
 #include "process/file_path.h"
 #include "process/signals.h"
-#include "resource/go_duration.h"
+#include "golang/duration.h"
 #include "resource/toml_error.h"
 #include "resource/toml_table.h"
-#include "store/go_path.h"
+#include "golang/path.h"
 
 namespace confwatch {
 namespace {

@@ -5,7 +5,6 @@ set(_res_tests ${CMAKE_SOURCE_DIR}/tests/unit/resource)
 confwatch_module(resource
   SOURCES
     ${_res}/command_status.cc
-    ${_res}/go_duration.cc
     ${_res}/installer.cc
     ${_res}/output_format.cc
     ${_res}/posix_file_system.cc
@@ -17,7 +16,6 @@ confwatch_module(resource
     ${_res}/unified_diff.cc
   TESTS
     ${_res_tests}/fake_file_system.cc
-    ${_res_tests}/go_duration_test.cc
     ${_res_tests}/installer_test.cc
     ${_res_tests}/output_format_test.cc
     ${_res_tests}/reloader_test.cc
@@ -30,4 +28,5 @@ confwatch_module(resource
     base
     store
     process
+    golang
 )

@@ -6,7 +6,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "resource/go_duration.h"
+#include "golang/duration.h"
 #include "resource/toml_error.h"
 
 namespace confwatch {

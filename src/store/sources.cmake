@@ -3,8 +3,6 @@
 confwatch_module(store
   SOURCES
     ${CMAKE_SOURCE_DIR}/src/store/env_source.cc
-    ${CMAKE_SOURCE_DIR}/src/store/glob.cc
-    ${CMAKE_SOURCE_DIR}/src/store/go_path.cc
     ${CMAKE_SOURCE_DIR}/src/store/kv_records.cc
     ${CMAKE_SOURCE_DIR}/src/store/store.cc
     ${CMAKE_SOURCE_DIR}/src/store/toml_prescan.cc
@@ -12,11 +10,9 @@ confwatch_module(store
     ${CMAKE_SOURCE_DIR}/src/store/view.cc
   TESTS
     ${CMAKE_SOURCE_DIR}/tests/unit/store/env_source_test.cc
-    ${CMAKE_SOURCE_DIR}/tests/unit/store/glob_test.cc
-    ${CMAKE_SOURCE_DIR}/tests/unit/store/go_path_test.cc
     ${CMAKE_SOURCE_DIR}/tests/unit/store/store_test.cc
     ${CMAKE_SOURCE_DIR}/tests/unit/store/toml_prescan_test.cc
     ${CMAKE_SOURCE_DIR}/tests/unit/store/values_cache_test.cc
     ${CMAKE_SOURCE_DIR}/tests/unit/store/view_test.cc
-  DEPS base process
+  DEPS base process golang
 )

@@ -11,8 +11,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "store/glob.h"
-#include "store/go_path.h"
+#include "golang/path_match.h"
+#include "golang/path.h"
 
 namespace confwatch {
 namespace {

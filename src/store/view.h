@@ -29,8 +29,9 @@
 //   keeps a random one, we keep the clean one (else the first one found).
 //
 // ---- Queries: memkv's rules, reproduced exactly ----
-// Go's path.Clean/Dir/Base (go_path.h) and path.Match (glob.h) are used
-// where memkv uses them; all results are sorted bytewise (Go sort.Strings).
+// Go's path.Clean/Dir/Base (golang/path.h) and path.Match
+// (golang/path_match.h) are used where memkv uses them; all results are
+// sorted bytewise (Go sort.Strings).
 // * Get(k): exact name. Missing: NotFound "key does not exist: <k>" (memkv
 //   KeyError text). The argument is not cleaned: Get("/db/host/") does not
 //   find "/db/host"; nor does Get("db/host").

@@ -9,7 +9,7 @@
 #include "absl/strings/str_format.h"
 #include "template/exec.h"
 #include "template/go_fmt.h"
-#include "template/utf8.h"
+#include "golang/utf8.h"
 
 namespace confwatch {
 namespace tmpl {

@@ -13,7 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "template/go_fmt.h"
-#include "template/go_strconv.h"
+#include "golang/strconv.h"
 #include "template/node.h"
 #include "template/exec_state.h"
 #include "template/status_macros.h"

@@ -4,7 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "template/exec_state.h"
-#include "template/go_strconv.h"
+#include "golang/strconv.h"
 #include "template/status_macros.h"
 
 namespace confwatch {

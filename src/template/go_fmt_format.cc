@@ -4,8 +4,8 @@
 #include <vector>
 
 #include "template/go_fmt_internal.h"
-#include "template/go_strconv.h"
-#include "template/utf8.h"
+#include "golang/strconv.h"
+#include "golang/utf8.h"
 
 namespace confwatch {
 namespace gofmt {

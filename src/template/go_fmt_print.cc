@@ -7,7 +7,7 @@
 #include <cstring>
 
 #include "template/go_fmt_internal.h"
-#include "template/utf8.h"
+#include "golang/utf8.h"
 
 namespace confwatch {
 namespace gofmt {

@@ -6,7 +6,7 @@
 
 #include "template/go_fmt.h"
 #include "template/go_fmt_internal.h"
-#include "template/utf8.h"
+#include "golang/utf8.h"
 
 namespace confwatch {
 namespace gofmt {

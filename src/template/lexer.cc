@@ -8,8 +8,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "template/go_strconv.h"
-#include "template/utf8.h"
+#include "golang/strconv.h"
+#include "golang/utf8.h"
 
 namespace confwatch {
 namespace tmpl {

@@ -2,7 +2,7 @@
 #include "template/node.h"
 
 #include "absl/strings/str_split.h"
-#include "template/go_strconv.h"
+#include "golang/strconv.h"
 
 namespace confwatch {
 namespace tmpl {

@@ -5,7 +5,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
-#include "template/go_strconv.h"
+#include "golang/strconv.h"
 #include "template/node.h"
 
 namespace confwatch {

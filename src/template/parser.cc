@@ -9,7 +9,7 @@
 #include "absl/base/attributes.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "template/go_strconv.h"
+#include "golang/strconv.h"
 #include "template/lexer.h"
 
 namespace confwatch {

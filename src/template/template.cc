@@ -2,7 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "template/exec.h"
-#include "template/go_strconv.h"
+#include "golang/strconv.h"
 #include "template/node.h"
 #include "template/parser.h"
 

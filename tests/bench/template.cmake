@@ -2,13 +2,11 @@
 #   template_bench   {{range getvs "/svc/*"}}server {{.}};{{end}} over 100k keys
 #                    (engine alone and through the real store + confd getvs):
 #                    time per render and peak RSS.
-# With CONFWATCH_MODULE_TESTS=ON it is built from the store and template
-# modules only, so unrelated half-written modules do not block it.
+# With CONFWATCH_MODULE_TESTS=ON it is built from the funcs module and the
+# modules it depends on only, so unrelated half-written modules do not block
+# it.
 if(CONFWATCH_MODULE_TESTS)
-  confwatch_module_sources(cw_bench_template template)
-  confwatch_module_sources(cw_bench_store store)  # even without the function map
-  set(cw_bench_sources ${cw_bench_template} ${cw_bench_store})
-  list(REMOVE_DUPLICATES cw_bench_sources)
+  confwatch_module_sources(cw_bench_sources funcs)
   add_executable(template_bench ${CMAKE_SOURCE_DIR}/tests/bench/template_bench.cc
     ${cw_bench_sources})
   confwatch_target_setup(template_bench)

@@ -28,7 +28,7 @@
 #include "absl/strings/str_format.h"
 #include "store/store.h"
 #include "store/view.h"
-#include "template/funcs_confd.h"
+#include "funcs/confd.h"
 #include "template/template.h"
 
 namespace confwatch {

@@ -15,25 +15,20 @@ function(confwatch_conformance_target target)
     CONFWATCH_CONFORMANCE_DIR="${CW_CONFORMANCE_DIR}")
 endfunction()
 
-# The runner needs the engine and both function maps; until they exist it is
-# not built (and says so) rather than breaking the build.
-if(EXISTS ${CMAKE_SOURCE_DIR}/src/template/sources.cmake
-   AND EXISTS ${CMAKE_SOURCE_DIR}/src/template/funcs_confd.h
-   AND EXISTS ${CMAKE_SOURCE_DIR}/src/template/funcs_sprig.h)
-  add_executable(conformance_tests ${CW_CONFORMANCE_SOURCES})
-  confwatch_conformance_target(conformance_tests)
-  target_link_libraries(conformance_tests PRIVATE confwatch_core GTest::gtest GTest::gtest_main)
-  gtest_discover_tests(conformance_tests PROPERTIES LABELS conformance DISCOVERY_TIMEOUT 120)
+add_executable(conformance_tests ${CW_CONFORMANCE_SOURCES})
+confwatch_conformance_target(conformance_tests)
+target_link_libraries(conformance_tests PRIVATE confwatch_core GTest::gtest GTest::gtest_main)
+gtest_discover_tests(conformance_tests PROPERTIES LABELS conformance DISCOVERY_TIMEOUT 120)
 
-  # Development (CONFWATCH_MODULE_TESTS=ON): the same runner built only from
-  # the store and template modules, so unrelated half-written modules do not
-  # block it. Not registered with ctest (conformance_tests is).
-  if(CONFWATCH_MODULE_TESTS)
-    confwatch_module_sources(cw_conf_template template)  # with store, base, ...
-    add_executable(conformance_dev_tests ${CW_CONFORMANCE_SOURCES} ${cw_conf_template})
-    confwatch_conformance_target(conformance_dev_tests)
-    target_link_libraries(conformance_dev_tests PRIVATE ${CW_THIRD_PARTY} GTest::gtest GTest::gtest_main)
-  endif()
+# Development (CONFWATCH_MODULE_TESTS=ON): the same runner built only from
+# the funcs module and what it depends on (template, store, golang), so
+# unrelated half-written modules do not block it. Not registered with ctest
+# (conformance_tests is).
+if(CONFWATCH_MODULE_TESTS)
+  confwatch_module_sources(cw_conf_sources funcs)
+  add_executable(conformance_dev_tests ${CW_CONFORMANCE_SOURCES} ${cw_conf_sources})
+  confwatch_conformance_target(conformance_dev_tests)
+  target_link_libraries(conformance_dev_tests PRIVATE ${CW_THIRD_PARTY} GTest::gtest GTest::gtest_main)
 endif()
 
 # The goldens must be what the case files render to under Go: catches a case

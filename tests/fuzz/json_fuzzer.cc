@@ -16,8 +16,8 @@
 #include <string>
 #include <string_view>
 
-#include "template/funcs_confd.h"
-#include "template/funcs_json.h"
+#include "funcs/confd.h"
+#include "funcs/json.h"
 #include "template/json_value.h"
 #include "template/template.h"
 

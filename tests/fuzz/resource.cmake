@@ -7,11 +7,7 @@
 #   resource_diff_fuzz  any two texts: UnifiedDiff never crashes, is "" only
 #                       for equal texts
 # Run: ./resource_toml_fuzz -max_total_time=60 ${CMAKE_SOURCE_DIR}/tests/fuzz/corpus/resource
-set(_res_fuzz_sources "")
-foreach(m resource store process base)
-  get_property(_s GLOBAL PROPERTY CW_SOURCES_${m})
-  list(APPEND _res_fuzz_sources ${_s})
-endforeach()
+confwatch_module_sources(_res_fuzz_sources resource)
 foreach(target resource_toml_fuzz resource_diff_fuzz)
   add_executable(${target} ${CMAKE_SOURCE_DIR}/tests/fuzz/${target}.cc ${_res_fuzz_sources})
   confwatch_target_setup(${target})

@@ -5,12 +5,13 @@
 #                          typed test functions
 # Run: nice -n 19 ./template_exec_fuzzer -max_total_time=600 -timeout=10 \
 #        -rss_limit_mb=2048 ${CMAKE_SOURCE_DIR}/tests/fuzz/corpus/template
-# Built from the template (and store) module sources only, with the
-# sanitizers, so unrelated modules never block fuzzing. The instrumented
+# Built from the funcs module and the modules it depends on (template,
+# store, golang, process) only, with the sanitizers, so unrelated modules
+# never block fuzzing. The instrumented
 # sources are compiled ONCE (cw_fuzz_template_objs) and linked into every
 # template fuzzer (json.cmake's too): compiling them per target tripled the
 # build on a shared 2-core machine.
-confwatch_module_sources(cw_fuzz_sources template)  # and its DEPS', transitively
+confwatch_module_sources(cw_fuzz_sources funcs)
 add_library(cw_fuzz_template_objs OBJECT ${cw_fuzz_sources})
 confwatch_target_setup(cw_fuzz_template_objs)
 target_include_directories(cw_fuzz_template_objs PRIVATE ${CMAKE_SOURCE_DIR}/tests/unit/template)

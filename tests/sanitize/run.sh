@@ -19,8 +19,8 @@ jobs="$(nproc 2>/dev/null || echo 2)"
 # holds the tests of the modules that run threads (the gRPC reader and
 # keepalive threads, the event loop, the install worker, the supervisor,
 # reaper and registrar, the HTTP server, command runners); the
-# single-threaded template, store, resource and app tests run under
-# ASan+UBSan only. The integration tests run under both.
+# single-threaded golang, template, funcs, store, resource and app tests
+# run under ASan+UBSan only. The integration tests run under both.
 tsan_unit_modules="daemon;etcd;exec;file_backend;http;ops;process;register;watch"
 case "$kind" in
   asan) sanitize="address,undefined"; unit_modules="" ;;

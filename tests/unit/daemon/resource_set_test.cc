@@ -9,7 +9,7 @@
 #include "daemon/template_cache.h"
 #include "gtest/gtest.h"
 #include "store/store.h"
-#include "template/funcs_confd.h"
+#include "funcs/confd.h"
 #include "tests/support/temp_dir.h"
 
 namespace confwatch {

@@ -13,13 +13,13 @@
 namespace confwatch {
 namespace {
 
-struct Case {
+struct ScalarCase {
   std::string in;
   std::optional<std::string> want;  // nullopt: null, no key
 };
 
-void ExpectAll(const std::vector<Case>& cases) {
-  for (const Case& c : cases) {
+void ExpectAll(const std::vector<ScalarCase>& cases) {
+  for (const ScalarCase& c : cases) {
     EXPECT_EQ(c.want, ResolvePlainYamlScalar(c.in)) << "scalar: " << c.in;
   }
 }

@@ -8,7 +8,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "register/host_ip_funcs.h"
-#include "tests/unit/template/funcs_test_util.h"
+#include "tests/unit/funcs/test_util.h"
 
 namespace confwatch {
 namespace {

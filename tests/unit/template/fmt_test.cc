@@ -10,7 +10,7 @@
 #include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
 #include "template/go_fmt.h"
-#include "template/go_strconv.h"
+#include "golang/strconv.h"
 #include "test_funcs.h"
 
 namespace confwatch {

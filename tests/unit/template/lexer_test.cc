@@ -6,7 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
-#include "template/go_strconv.h"
+#include "golang/strconv.h"
 #include "template/lexer.h"
 
 namespace confwatch {
