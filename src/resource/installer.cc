@@ -70,11 +70,14 @@ bool SameFileUnchanged(const FileInfo& then, const FileInfo& now) {
 }
 
 // How long after a file's last change its timestamps stop being able to hide
-// another change: kernels before 6.13 stamp files from a clock that moves
-// in ticks (1-10 ms), so a same-size edit in the tick of our own write would
-// leave size, mtime and ctime as they were. A file remembered sooner than this
-// after its change is compared by reading, once (as git's "racy" entries).
+// another change where they move in clock ticks (1-10 ms: kernels before
+// 6.13, and file systems without multigrain timestamps): a same-size edit in
+// the tick of our own write would leave size, mtime and ctime as they were.
+// On such a file system a file remembered sooner than this after its change
+// is compared by reading (as git's "racy" index entries).
 constexpr int64_t kRacyNs = 50 * 1000 * 1000;
+// Probes of a device's timestamps (see ProbeTimestamps).
+constexpr int kTimestampProbes = 3;
 
 // Mode and owner a file must end up with.
 struct Target {
@@ -105,6 +108,7 @@ class InstallJob {
   bool SameContent();
   size_t RenderedHash();
   void RememberInstalled(const FileInfo& staged);
+  bool ProbeTimestamps(int fd, mode_t mode, const FileInfo& before);
   Target DesiredTarget() const;
   std::vector<std::string> Changes(const Target& target);
   absl::Status CreateFile(const std::string& prefix, int* fd, std::string* path);
@@ -193,6 +197,22 @@ void InstallJob::RememberInstalled(const FileInfo& staged) {
   }
 }
 
+// Whether a change right after a stat gets a ctime of its own on the file
+// system of `fd` (multigrain timestamps), tried on the stage file: chmod to
+// its own mode moves ctime, so an unchanged ctime shows a coarse clock. A
+// clock tick between the two calls could fake a fine clock once, never
+// kTimestampProbes times in a row.
+bool InstallJob::ProbeTimestamps(int fd, mode_t mode, const FileInfo& before) {
+  FileInfo now = before;
+  for (int i = 0; i < kTimestampProbes; ++i) {
+    const int64_t last = now.ctime_ns;
+    if (fs_->Fchmod(fd, mode) != 0 || fs_->Fstat(fd, &now) != 0 || now.ctime_ns == last) {
+      return false;
+    }
+  }
+  return true;
+}
+
 Target InstallJob::DesiredTarget() const {
   Target t;
   t.uid = r_.uid.value_or(options_.default_uid);
@@ -256,7 +276,13 @@ absl::Status InstallJob::WriteNewFile(const std::string& prefix,
   if (err == 0) err = fs_->Fchmod(fd, target.mode);
   if (err == 0) err = fs_->Fsync(fd);
   // Without its identity the file is just not remembered (read next time).
-  if (err == 0 && written != nullptr && fs_->Fstat(fd, written) != 0) *written = FileInfo{};
+  if (err == 0 && written != nullptr) {
+    if (fs_->Fstat(fd, written) != 0) {
+      *written = FileInfo{};
+    } else if (!installed_->KnowsTimestamps(written->dev)) {
+      installed_->SetFineTimestamps(written->dev, ProbeTimestamps(fd, target.mode, *written));
+    }
+  }
   int close_err = fs_->Close(fd);
   if (err == 0) err = close_err;
   if (err != 0) {
@@ -427,13 +453,25 @@ std::optional<size_t> InstalledFiles::HashIfUnchanged(const std::string& dest,
   absl::MutexLock lock(&mu_);
   auto it = entries_.find(dest);
   if (it == entries_.end() || !SameFileUnchanged(it->second.info, now)) return std::nullopt;
-  if (it->second.remembered_ns - it->second.info.ctime_ns < kRacyNs) return std::nullopt;
+  auto fine = fine_timestamps_.find(now.dev);
+  const bool racy = it->second.remembered_ns - it->second.info.ctime_ns < kRacyNs;
+  if (racy && (fine == fine_timestamps_.end() || !fine->second)) return std::nullopt;
   return it->second.hash;
 }
 
 void InstalledFiles::Remember(const std::string& dest, const FileInfo& info, size_t hash) {
   absl::MutexLock lock(&mu_);
   entries_[dest] = Entry{info, hash, absl::GetCurrentTimeNanos()};
+}
+
+bool InstalledFiles::KnowsTimestamps(dev_t dev) const {
+  absl::MutexLock lock(&mu_);
+  return fine_timestamps_.count(dev) > 0;
+}
+
+void InstalledFiles::SetFineTimestamps(dev_t dev, bool fine) {
+  absl::MutexLock lock(&mu_);
+  fine_timestamps_[dev] = fine;
 }
 
 void InstalledFiles::Forget(const std::string& dest) {

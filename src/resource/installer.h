@@ -22,10 +22,11 @@
 // hash of its bytes; while Lstat still reports that identity, the hash
 // decides. Any outside change (an edit in place, a replacement, a chmod)
 // changes the identity, and the file is then read and compared in full as
-// any other. A file read and found equal is remembered the same way. A file
-// remembered within 50 ms of its last change is read once more before it is
-// trusted: before Linux 6.13 timestamps move in clock ticks, and an edit in
-// the same tick as ours would not change them.
+// any other. A file read and found equal is remembered the same way. Where
+// timestamps move in clock ticks (before Linux 6.13; probed once per device
+// on the first stage file: chmod, fstat, three times), an edit in the tick
+// of our own write would not change them: there a file remembered within
+// 50 ms of its last change is read before it is trusted.
 // Reloading is not done here: see reloader.h, so the daemon can run a reload
 // shared by several resources once per batch.
 //
@@ -110,13 +111,19 @@ class InstalledFiles {
  public:
   // The hash of the bytes at `dest` when `now` (its Lstat) shows the very
   // file remembered, unchanged since; nullopt otherwise, and also when it was
-  // remembered within 50 ms of its last change: on kernels whose file
-  // timestamps move in ticks, an edit in that tick would not show.
+  // remembered within 50 ms of its last change on a device whose timestamps
+  // are not known to be fine-grained: where they move in clock ticks, an
+  // edit in that tick would not show.
   std::optional<size_t> HashIfUnchanged(const std::string& dest, const FileInfo& now) const;
   // `dest` is the file `info` describes and holds bytes hashing to `hash`.
   void Remember(const std::string& dest, const FileInfo& info, size_t hash);
   // Nothing is known of `dest` any more.
   void Forget(const std::string& dest);
+  // Whether the file system on `dev` gives a change made right after a stat
+  // a timestamp of its own (Linux 6.13+ multigrain timestamps on ext4, xfs,
+  // btrfs, tmpfs), as found by the installer's probe.
+  bool KnowsTimestamps(dev_t dev) const;
+  void SetFineTimestamps(dev_t dev, bool fine);
 
  private:
   struct Entry {
@@ -126,6 +133,7 @@ class InstalledFiles {
   };
   mutable absl::Mutex mu_;
   std::map<std::string, Entry> entries_ ABSL_GUARDED_BY(mu_);
+  std::map<dev_t, bool> fine_timestamps_ ABSL_GUARDED_BY(mu_);
 };
 
 class Installer {

@@ -72,8 +72,11 @@ class FakeFileSystem : public FileSystem {
   int MkdirAll(const std::string& dir, mode_t mode) override;
 
   // The fake clock that stamps files, in nanoseconds; it moves one
-  // nanosecond per change. Starts near 0, far in the past.
+  // nanosecond per change (multigrain timestamps), or not at all with
+  // coarse_timestamps (a clock tick outlasting the test). Starts near 0, far
+  // in the past.
   void set_clock_ns(int64_t ns) { clock_ns_ = ns; }
+  bool coarse_timestamps = false;
 
   // One line per call, in order.
   std::vector<std::string> calls;
@@ -110,8 +113,9 @@ class FakeFileSystem : public FileSystem {
   // A new file with the next inode, its times now.
   File NewFile(std::string contents, mode_t mode, uid_t uid, gid_t gid);
   // Marks a change of the data (and so of the inode) or of the inode only.
-  void Modified(File* f) { f->mtime_ns = f->ctime_ns = ++clock_ns_; }
-  void Changed(File* f) { f->ctime_ns = ++clock_ns_; }
+  int64_t Tick() { return coarse_timestamps ? clock_ns_ : ++clock_ns_; }
+  void Modified(File* f) { f->mtime_ns = f->ctime_ns = Tick(); }
+  void Changed(File* f) { f->ctime_ns = Tick(); }
   static void Describe(const File& f, FileInfo* info);
 
   std::set<std::string> dirs_{"/"};

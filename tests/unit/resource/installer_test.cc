@@ -156,6 +156,10 @@ TEST_F(InstallerTest, StageCreated0600BeforeWriteThenRenamedAndDirSynced) {
                   "fchown /etc/app/.app.conf.000001 1000:1000",
                   "fchmod /etc/app/.app.conf.000001 0644",
                   "fsync /etc/app/.app.conf.000001", "fstat /etc/app/.app.conf.000001",
+                  // once per device: are timestamps fine-grained?
+                  "fchmod /etc/app/.app.conf.000001 0644", "fstat /etc/app/.app.conf.000001",
+                  "fchmod /etc/app/.app.conf.000001 0644", "fstat /etc/app/.app.conf.000001",
+                  "fchmod /etc/app/.app.conf.000001 0644", "fstat /etc/app/.app.conf.000001",
                   "close /etc/app/.app.conf.000001",
                   "rename /etc/app/.app.conf.000001 /etc/app/app.conf",
                   "fsyncdir /etc/app",
@@ -234,10 +238,20 @@ TEST_F(RememberingInstallerTest, OutsideReplacementIsReadAndRewritten) {
   EXPECT_EQ("ours\n", Contents(kDest));
 }
 
+// Multigrain timestamps (the fake's default): a file remembered right after
+// its change is trusted at once.
+TEST_F(RememberingInstallerTest, FileRememberedRightAfterItChangedIsTrustedWithFineTimestamps) {
+  fs_.set_clock_ns(absl::GetCurrentTimeNanos());
+  ASSERT_EQ(InstallOutcome::kInstalled, InstallAgain("ours\n"));
+  EXPECT_EQ(InstallOutcome::kUnchanged, InstallAgain("ours\n"));
+  EXPECT_THAT(fs_.calls, ElementsAre("lstat /etc/app/app.conf"));
+}
+
 // Before Linux 6.13 an edit in the clock tick of our own write keeps mtime and
 // ctime: a file remembered right after its change is read once more.
-TEST_F(RememberingInstallerTest, FileRememberedRightAfterItChangedIsReadOnceMore) {
+TEST_F(RememberingInstallerTest, FileRememberedRightAfterItChangedIsReadWithCoarseTimestamps) {
   fs_.set_clock_ns(absl::GetCurrentTimeNanos());
+  fs_.coarse_timestamps = true;
   ASSERT_EQ(InstallOutcome::kInstalled, InstallAgain("ours\n"));
   EXPECT_EQ(InstallOutcome::kUnchanged, InstallAgain("ours\n"));
   EXPECT_TRUE(ReadDest());
