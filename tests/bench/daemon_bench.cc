@@ -25,6 +25,8 @@
 //
 //   daemon_bench [--keys 100,10000,100000] [--changes 200] [--resources 1]
 //                [--burst 300] [--out-dir /dev/shm] [--binary build/confwatch]
+//                [--same-size 1]   (changed values keep their length: the
+//                                   file's size never changes)
 #include <signal.h>
 #include <sys/inotify.h>
 #include <sys/stat.h>
@@ -58,6 +60,9 @@ struct Args {
   int changes = 200;
   int resources = 1;
   int burst = 300;
+  // Change a value to one of the same length (another port), so the file
+  // keeps its size and only its bytes tell the change apart.
+  bool same_size = false;
   std::string binary = CONFWATCH_BINARY_DIR "/confwatch";
   // Where the dest files go: a directory on the disk by default (every
   // install fsyncs the file and its directory, which dominates small
@@ -287,7 +292,11 @@ Row RunOne(const Args& args, int keys) {
   int64_t faults = 0;
   for (int c = 0; c < args.changes; ++c) {
     const int i = (c * 7919) % keys;
-    const std::string value = absl::StrCat("chg", c, ":80");
+    // Same size: port 80 becomes another two-digit port (10-79).
+    const std::string original = bench::FloorValue(i);
+    const std::string value =
+        args.same_size ? absl::StrCat(original.substr(0, original.size() - 2), 10 + c % 70)
+                       : absl::StrCat("chg", c, ":80");
     const std::string want = absl::StrCat("  server ", value, ";\n");
     const std::string path = dest(i % args.resources);
     const int64_t faults_before = MinorFaults(pid);
@@ -360,6 +369,8 @@ Args ParseArgs(int argc, char** argv) {
       a.burst = std::atoi(value.c_str());
     } else if (flag == "--out-dir") {
       a.out_base = value;
+    } else if (flag == "--same-size") {
+      a.same_size = value == "1";
     } else if (flag == "--binary") {
       a.binary = value;
     } else {
