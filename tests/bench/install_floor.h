@@ -15,6 +15,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 
 namespace confwatch {
 namespace bench {
@@ -44,7 +45,9 @@ inline std::string FloorRendered(int keys, int change_index, const std::string& 
 // Installs `data` at <dir>/up.conf: open ".up.conf.<n>" O_CREAT|O_EXCL
 // 0600 -> write -> fchmod 0644 -> fsync -> close -> rename over up.conf ->
 // open + fsync dir. Exits on any failure (a bench has nothing to recover).
-inline void FloorInstall(const std::string& dir, const std::string& data, int n) {
+// Returns when the rename was done: the moment a reader (daemon_bench's
+// inotify watch) sees the new file; the directory's fsync comes after it.
+inline absl::Time FloorInstall(const std::string& dir, const std::string& data, int n) {
   const std::string stage = absl::StrCat(dir, "/.up.conf.", n);
   int fd = open(stage.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
   if (fd < 0) FloorDie("open " + stage);
@@ -57,9 +60,11 @@ inline void FloorInstall(const std::string& dir, const std::string& data, int n)
   if (fsync(fd) != 0) FloorDie("fsync");
   if (close(fd) != 0) FloorDie("close");
   if (rename(stage.c_str(), (dir + "/up.conf").c_str()) != 0) FloorDie("rename");
+  const absl::Time renamed = absl::Now();
   int dfd = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dfd < 0 || fsync(dfd) != 0) FloorDie("fsync " + dir);
   close(dfd);
+  return renamed;
 }
 
 }  // namespace bench
