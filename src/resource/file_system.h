@@ -20,6 +20,7 @@
 
 #include <sys/types.h>
 
+#include <cstdint>
 #include <string>
 
 #include "absl/strings/string_view.h"
@@ -34,6 +35,13 @@ struct FileInfo {
   bool is_regular = false;
   bool is_directory = false;
   bool is_symlink = false;  // only Lstat sets it
+  // Identity: which file this is and when its data or inode last changed
+  // (nanoseconds since the epoch). The installer uses them to know a dest
+  // it wrote itself without reading it back.
+  dev_t dev = 0;
+  ino_t ino = 0;
+  int64_t mtime_ns = 0;
+  int64_t ctime_ns = 0;
 };
 
 class FileSystem {
@@ -42,6 +50,8 @@ class FileSystem {
 
   // lstat(2): a symlink is described itself (is_symlink), never its target.
   virtual int Lstat(const std::string& path, FileInfo* info) = 0;
+  // fstat(2) of an open file.
+  virtual int Fstat(int fd, FileInfo* info) = 0;
   // Replaces *contents with the whole regular file. Never follows a symlink
   // at `path` (ELOOP) and never reads anything but a regular file (EINVAL),
   // even one put there after an Lstat said otherwise.
@@ -72,6 +82,7 @@ class FileSystem {
 class PosixFileSystem : public FileSystem {
  public:
   int Lstat(const std::string& path, FileInfo* info) override;
+  int Fstat(int fd, FileInfo* info) override;
   int ReadFile(const std::string& path, std::string* contents) override;
   int CreateUnique(const std::string& dir, const std::string& prefix, mode_t mode,
                    int* fd, std::string* path) override;

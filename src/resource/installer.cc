@@ -6,10 +6,12 @@
 #include <cstring>
 #include <utility>
 
+#include "absl/hash/hash.h"
 #include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
 #include "base/file_io.h"
 #include "process/file_path.h"
 #include "resource/command_status.h"
@@ -57,6 +59,24 @@ std::string StagePrefix(const std::string& dest) {
   return absl::StrCat(".", BaseName(dest), ".");
 }
 
+// The same file, not changed since `then` was taken: the same inode on the
+// same device, with the same size and the same data and inode change times
+// (a write, a chmod or a rename in between moves ctime on).
+bool SameFileUnchanged(const FileInfo& then, const FileInfo& now) {
+  return then.ino != 0 && now.is_regular && then.dev == now.dev && then.ino == now.ino &&
+         then.size == now.size && then.mtime_ns == now.mtime_ns && then.ctime_ns == now.ctime_ns;
+}
+
+// How long after a file's last change its timestamps stop being able to hide
+// another change where they move in clock ticks (1-10 ms: kernels before
+// 6.13, and file systems without multigrain timestamps): a same-size edit in
+// the tick of our own write would leave size, mtime and ctime as they were.
+// On such a file system a file remembered sooner than this after its change
+// is compared by reading (as git's "racy" index entries).
+constexpr int64_t kRacyNs = 50 * 1000 * 1000;
+// Probes of a device's timestamps (see ProbeTimestamps).
+constexpr int kTimestampProbes = 3;
+
 // Mode and owner a file must end up with.
 struct Target {
   mode_t mode;
@@ -68,10 +88,11 @@ struct Target {
 class InstallJob {
  public:
   InstallJob(FileSystem* fs, CommandRunner* runner, const InstallOptions& options,
-             const TemplateResource& r, absl::string_view rendered)
+             InstalledFiles* installed, const TemplateResource& r, absl::string_view rendered)
       : fs_(fs),
         runner_(runner),
         options_(options),
+        installed_(installed),
         r_(r),
         rendered_(rendered),
         dir_(DirName(r.dest)) {}
@@ -82,15 +103,19 @@ class InstallJob {
   absl::Status ReadExisting();
   std::string NoopDiff(const Target& target);
   absl::Status EnsureContents();
+  bool SameContent();
+  size_t RenderedHash();
+  void RememberInstalled(const FileInfo& staged);
+  bool ProbeTimestamps(int fd, mode_t mode, const FileInfo& before);
   Target DesiredTarget() const;
   std::vector<std::string> Changes(const Target& target);
   absl::Status CreateFile(const std::string& prefix, int* fd, std::string* path);
   absl::Status WriteNewFile(const std::string& prefix, absl::string_view contents,
                             const Target& target, bool chown_best_effort,
-                            std::string* path);
+                            std::string* path, FileInfo* written = nullptr);
   absl::Status Check(const std::string& stage);
   absl::Status Backup();
-  absl::Status Replace(const Target& target, const std::string& stage,
+  absl::Status Replace(const Target& target, const std::string& stage, const FileInfo& staged,
                        InstallResult* result);
   absl::Status WriteInPlace(const Target& target);
   void Remove(const std::string& path) { (void)fs_->Unlink(path); }
@@ -98,6 +123,7 @@ class InstallJob {
   FileSystem* fs_;
   CommandRunner* runner_;
   const InstallOptions& options_;
+  InstalledFiles* installed_;
   const TemplateResource& r_;
   const absl::string_view rendered_;
   const std::string dir_;
@@ -109,6 +135,7 @@ class InstallJob {
   FileInfo info_;
   bool contents_read_ = false;
   std::string contents_;
+  std::optional<size_t> rendered_hash_;
 };
 
 absl::Status InstallJob::ReadExisting() {
@@ -136,6 +163,54 @@ absl::Status InstallJob::EnsureContents() {
   return absl::OkStatus();
 }
 
+size_t InstallJob::RenderedHash() {
+  if (!rendered_hash_) rendered_hash_ = absl::HashOf(rendered_);
+  return *rendered_hash_;
+}
+
+// REQUIRES: dest exists and has rendered_'s size.
+bool InstallJob::SameContent() {
+  // The file this installer left there, untouched since: its hash decides,
+  // and the 2.4 MB of a 100k-key upstream list are not read back.
+  if (std::optional<size_t> known = installed_->HashIfUnchanged(r_.dest, info_)) {
+    return *known == RenderedHash();
+  }
+  // Anything else (first sight, an outside edit): read and compare in full.
+  // An unreadable dest cannot be proven equal, so it counts as changed.
+  if (!EnsureContents().ok() || contents_ != rendered_) return false;
+  installed_->Remember(r_.dest, info_, RenderedHash());
+  return true;
+}
+
+// After the rename: remembers dest as the file just staged, if Lstat shows
+// that very file, unchanged since it was written (`staged`: its Fstat before
+// close); else forgets dest, so the next install reads it.
+void InstallJob::RememberInstalled(const FileInfo& staged) {
+  FileInfo now;
+  if (staged.ino != 0 && fs_->Lstat(r_.dest, &now) == 0 && now.dev == staged.dev &&
+      now.ino == staged.ino && now.size == staged.size && now.mtime_ns == staged.mtime_ns) {
+    installed_->Remember(r_.dest, now, RenderedHash());
+  } else {
+    installed_->Forget(r_.dest);
+  }
+}
+
+// Whether a change right after a stat gets a ctime of its own on the file
+// system of `fd` (multigrain timestamps), tried on the stage file: chmod to
+// its own mode moves ctime, so an unchanged ctime shows a coarse clock. A
+// clock tick between the two calls could fake a fine clock once, never
+// kTimestampProbes times in a row.
+bool InstallJob::ProbeTimestamps(int fd, mode_t mode, const FileInfo& before) {
+  FileInfo now = before;
+  for (int i = 0; i < kTimestampProbes; ++i) {
+    const int64_t last = now.ctime_ns;
+    if (fs_->Fchmod(fd, mode) != 0 || fs_->Fstat(fd, &now) != 0 || now.ctime_ns == last) {
+      return false;
+    }
+  }
+  return true;
+}
+
 Target InstallJob::DesiredTarget() const {
   Target t;
   t.uid = r_.uid.value_or(options_.default_uid);
@@ -154,9 +229,8 @@ std::vector<std::string> InstallJob::Changes(const Target& target) {
   if (symlink_) return {"symlink replaced by a regular file"};
   if (!exists_) return {"new file"};
   std::vector<std::string> changes;
-  // An unreadable dest cannot be proven equal, so it counts as changed.
-  const bool same_content = static_cast<size_t>(info_.size) == rendered_.size() &&
-                            EnsureContents().ok() && contents_ == rendered_;
+  const bool same_content =
+      static_cast<size_t>(info_.size) == rendered_.size() && SameContent();
   if (!same_content) changes.push_back("content");
   if (info_.mode != target.mode) {
     changes.push_back(absl::StrFormat("mode %04o -> %04o", info_.mode, target.mode));
@@ -186,7 +260,8 @@ absl::Status InstallJob::CreateFile(const std::string& prefix, int* fd,
 
 absl::Status InstallJob::WriteNewFile(const std::string& prefix,
                                       absl::string_view contents, const Target& target,
-                                      bool chown_best_effort, std::string* path) {
+                                      bool chown_best_effort, std::string* path,
+                                      FileInfo* written) {
   int fd = -1;
   if (absl::Status s = CreateFile(prefix, &fd, path); !s.ok()) return s;
   int err = fs_->Write(fd, contents);
@@ -198,6 +273,14 @@ absl::Status InstallJob::WriteNewFile(const std::string& prefix,
   // data and metadata durable together.
   if (err == 0) err = fs_->Fchmod(fd, target.mode);
   if (err == 0) err = fs_->Fsync(fd);
+  // Without its identity the file is just not remembered (read next time).
+  if (err == 0 && written != nullptr) {
+    if (fs_->Fstat(fd, written) != 0) {
+      *written = FileInfo{};
+    } else if (!installed_->KnowsTimestamps(written->dev)) {
+      installed_->SetFineTimestamps(written->dev, ProbeTimestamps(fd, target.mode, *written));
+    }
+  }
   int close_err = fs_->Close(fd);
   if (err == 0) err = close_err;
   if (err != 0) {
@@ -259,7 +342,7 @@ absl::Status InstallJob::WriteInPlace(const Target& target) {
 }
 
 absl::Status InstallJob::Replace(const Target& target, const std::string& stage,
-                                 InstallResult* result) {
+                                 const FileInfo& staged, InstallResult* result) {
   int err = fs_->Rename(stage, r_.dest);
   if (err == 0) {
     result->outcome = InstallOutcome::kInstalled;
@@ -267,6 +350,7 @@ absl::Status InstallJob::Replace(const Target& target, const std::string& stage,
       // The file is in place; only its durability across a crash is unsure.
       result->warnings.push_back(std::string(IoError(dir_, sync_err).message()));
     }
+    RememberInstalled(staged);
     return absl::OkStatus();
   }
   if (err != EBUSY && err != EXDEV) {
@@ -278,6 +362,7 @@ absl::Status InstallJob::Replace(const Target& target, const std::string& stage,
   result->warnings.push_back(absl::StrCat("rename ", stage, " -> ", r_.dest, ": ",
                                           std::strerror(err), "; rewrote ", r_.dest,
                                           " in place, which is not atomic"));
+  installed_->Forget(r_.dest);
   absl::Status status = WriteInPlace(target);
   if (options_.keep_stage_file) {
     result->kept_stage_file = stage;
@@ -319,12 +404,15 @@ absl::StatusOr<InstallResult> InstallJob::Run() {
   if (options_.noop) {
     result.outcome = InstallOutcome::kWouldChange;
     if (!options_.diff) return result;  // README: -diff is what prints the diff
+    // A size change proved the change without reading dest; the diff needs it.
+    if (absl::Status s = EnsureContents(); !s.ok()) return s;
     result.diff = NoopDiff(target);
     return result;
   }
   std::string stage;
+  FileInfo staged;
   if (absl::Status s = WriteNewFile(StagePrefix(r_.dest), rendered_,
-                                    target, false, &stage);
+                                    target, false, &stage, &staged);
       !s.ok()) {
     return s;
   }
@@ -336,7 +424,7 @@ absl::StatusOr<InstallResult> InstallJob::Run() {
     Remove(stage);
     return s;
   }
-  if (absl::Status s = Replace(target, stage, &result); !s.ok()) return s;
+  if (absl::Status s = Replace(target, stage, staged, &result); !s.ok()) return s;
   result.reload_needed = !options_.sync_only && r_.has_reload();
   return result;
 }
@@ -355,6 +443,37 @@ absl::string_view InstallOutcomeName(InstallOutcome outcome) {
       return "would change";
   }
   return "unknown";
+}
+
+std::optional<size_t> InstalledFiles::HashIfUnchanged(const std::string& dest,
+                                                      const FileInfo& now) const {
+  absl::MutexLock lock(&mu_);
+  auto it = entries_.find(dest);
+  if (it == entries_.end() || !SameFileUnchanged(it->second.info, now)) return std::nullopt;
+  auto fine = fine_timestamps_.find(now.dev);
+  const bool racy = it->second.remembered_ns - it->second.info.ctime_ns < kRacyNs;
+  if (racy && (fine == fine_timestamps_.end() || !fine->second)) return std::nullopt;
+  return it->second.hash;
+}
+
+void InstalledFiles::Remember(const std::string& dest, const FileInfo& info, size_t hash) {
+  absl::MutexLock lock(&mu_);
+  entries_[dest] = Entry{info, hash, absl::GetCurrentTimeNanos()};
+}
+
+bool InstalledFiles::KnowsTimestamps(dev_t dev) const {
+  absl::MutexLock lock(&mu_);
+  return fine_timestamps_.count(dev) > 0;
+}
+
+void InstalledFiles::SetFineTimestamps(dev_t dev, bool fine) {
+  absl::MutexLock lock(&mu_);
+  fine_timestamps_[dev] = fine;
+}
+
+void InstalledFiles::Forget(const std::string& dest) {
+  absl::MutexLock lock(&mu_);
+  entries_.erase(dest);
 }
 
 Installer::Installer(FileSystem* fs, CommandRunner* runner, InstallOptions options)
@@ -394,7 +513,7 @@ absl::Status Installer::CheckCanStage(const TemplateResource& resource) const {
 
 absl::StatusOr<InstallResult> Installer::Install(const TemplateResource& resource,
                                                  absl::string_view rendered) {
-  return InstallJob(fs_, runner_, options_, resource, rendered).Run();
+  return InstallJob(fs_, runner_, options_, &installed_, resource, rendered).Run();
 }
 
 }  // namespace confwatch

@@ -16,6 +16,17 @@
 // owner is taken from its target. Without a resource mode, the new file
 // keeps the old one's permission bits (never setuid/setgid/sticky) only if
 // the old file is a regular file owned by the new file's uid; else 0644.
+// A dest this Installer wrote last is not read back to learn whether new
+// output differs: the Installer keeps, per dest, the identity of the file it
+// installed (device, inode, size, mtime, ctime, as Lstat reports them) and a
+// hash of its bytes; while Lstat still reports that identity, the hash
+// decides. Any outside change (an edit in place, a replacement, a chmod)
+// changes the identity, and the file is then read and compared in full as
+// any other. A file read and found equal is remembered the same way. Where
+// timestamps move in clock ticks (before Linux 6.13; probed once per device
+// on the first stage file: chmod, fstat, three times), an edit in the tick
+// of our own write would not change them: there a file remembered within
+// 50 ms of its last change is read before it is trusted.
 // Reloading is not done here: see reloader.h, so the daemon can run a reload
 // shared by several resources once per batch.
 //
@@ -28,17 +39,22 @@
 // tells that one apart.
 //
 // Thread-safety: Install() may run concurrently for different dests; two
-// concurrent installs of one dest race like two confd processes would.
+// concurrent installs of one dest race like two confd processes would (what
+// is remembered of installed files is behind a lock).
 #ifndef CONFWATCH_RESOURCE_INSTALLER_H_
 #define CONFWATCH_RESOURCE_INSTALLER_H_
 
 #include <sys/types.h>
 #include <unistd.h>
 
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/strings/string_view.h"
 #include "process/command_runner.h"
 #include "resource/file_system.h"
@@ -88,6 +104,38 @@ struct InstallResult {
   std::string kept_stage_file;  // keep_stage_file after an in-place write
 };
 
+// What an Installer knows of the files it installed: per dest, the FileInfo
+// of the file as it was right after the install, and a hash of its bytes.
+// Thread-safe.
+class InstalledFiles {
+ public:
+  // The hash of the bytes at `dest` when `now` (its Lstat) shows the very
+  // file remembered, unchanged since; nullopt otherwise, and also when it was
+  // remembered within 50 ms of its last change on a device whose timestamps
+  // are not known to be fine-grained: where they move in clock ticks, an
+  // edit in that tick would not show.
+  std::optional<size_t> HashIfUnchanged(const std::string& dest, const FileInfo& now) const;
+  // `dest` is the file `info` describes and holds bytes hashing to `hash`.
+  void Remember(const std::string& dest, const FileInfo& info, size_t hash);
+  // Nothing is known of `dest` any more.
+  void Forget(const std::string& dest);
+  // Whether the file system on `dev` gives a change made right after a stat
+  // a timestamp of its own (Linux 6.13+ multigrain timestamps on ext4, xfs,
+  // btrfs, tmpfs), as found by the installer's probe.
+  bool KnowsTimestamps(dev_t dev) const;
+  void SetFineTimestamps(dev_t dev, bool fine);
+
+ private:
+  struct Entry {
+    FileInfo info;
+    size_t hash = 0;
+    int64_t remembered_ns = 0;  // the wall clock when remembered
+  };
+  mutable absl::Mutex mu_;
+  std::map<std::string, Entry> entries_ ABSL_GUARDED_BY(mu_);
+  std::map<dev_t, bool> fine_timestamps_ ABSL_GUARDED_BY(mu_);
+};
+
 class Installer {
  public:
   // `fs` and `runner` must outlive the Installer.
@@ -121,6 +169,7 @@ class Installer {
   FileSystem* fs_;
   CommandRunner* runner_;
   const InstallOptions options_;
+  InstalledFiles installed_;
 };
 
 // True for the one Install() error after which dest may no longer hold its

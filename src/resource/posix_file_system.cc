@@ -30,11 +30,11 @@ std::string RandomSuffix(absl::BitGen& gen) {
   return out;
 }
 
-}  // namespace
+int64_t Nanoseconds(const struct timespec& t) {
+  return static_cast<int64_t>(t.tv_sec) * 1000000000 + t.tv_nsec;
+}
 
-int PosixFileSystem::Lstat(const std::string& path, FileInfo* info) {
-  struct stat st;
-  if (lstat(path.c_str(), &st) != 0) return errno;
+void FillInfo(const struct stat& st, FileInfo* info) {
   info->mode = st.st_mode & 07777;
   info->uid = st.st_uid;
   info->gid = st.st_gid;
@@ -42,6 +42,25 @@ int PosixFileSystem::Lstat(const std::string& path, FileInfo* info) {
   info->is_regular = S_ISREG(st.st_mode);
   info->is_directory = S_ISDIR(st.st_mode);
   info->is_symlink = S_ISLNK(st.st_mode);
+  info->dev = st.st_dev;
+  info->ino = st.st_ino;
+  info->mtime_ns = Nanoseconds(st.st_mtim);
+  info->ctime_ns = Nanoseconds(st.st_ctim);
+}
+
+}  // namespace
+
+int PosixFileSystem::Lstat(const std::string& path, FileInfo* info) {
+  struct stat st;
+  if (lstat(path.c_str(), &st) != 0) return errno;
+  FillInfo(st, info);
+  return 0;
+}
+
+int PosixFileSystem::Fstat(int fd, FileInfo* info) {
+  struct stat st;
+  if (fstat(fd, &st) != 0) return errno;
+  FillInfo(st, info);
   return 0;
 }
 

@@ -17,3 +17,12 @@ target_link_libraries(million_keys_bench PRIVATE confwatch_core)
 if(TARGET confwatch)
   add_dependencies(million_keys_bench confwatch)
 endif()
+
+# Install floor: the system calls of one atomic install of daemon_bench's file
+# (stage, write, fsync, rename, fsync dir), nothing else; the floor
+# daemon_bench's change latency is compared with (docs/notes/perf.md).
+#   install_floor_bench [--keys 100,10000,100000] [--iterations 200] [--out-dir DIR]
+add_executable(install_floor_bench ${CMAKE_SOURCE_DIR}/tests/bench/install_floor_bench.cc
+               ${CW_TEST_SUPPORT})
+confwatch_target_setup(install_floor_bench)
+target_link_libraries(install_floor_bench PRIVATE confwatch_core)

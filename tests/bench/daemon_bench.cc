@@ -10,6 +10,14 @@
 //                    state on disk
 //   memory           VmRSS once settled (and its anonymous part: the rest
 //                    is pages of shared libraries), VmHWM (peak)
+//   floor            install_floor.h's install of the same bytes, in a
+//                    sibling directory of the dest on the same file system,
+//                    once after each change: the least any installer could
+//                    take under the same load (p50), and change p50 / floor p50;
+//                    also its p50 until the rename (what the change's inotify
+//                    event marks for the daemon: its directory fsync follows)
+//   faults/change    minor page faults of confwatch during the change phase,
+//                    per change (fresh pages each render and install takes)
 //   idle CPU         user+system CPU of confwatch over 5 idle seconds
 //   etcd reads       Range calls etcd served after the initial read
 //                    (grpc_server_handled_total{grpc_method="Range"})
@@ -19,6 +27,8 @@
 //
 //   daemon_bench [--keys 100,10000,100000] [--changes 200] [--resources 1]
 //                [--burst 300] [--out-dir /dev/shm] [--binary build/confwatch]
+//                [--same-size 1]   (changed values keep their length: the
+//                                   file's size never changes)
 #include <poll.h>
 #include <signal.h>
 #include <sys/inotify.h>
@@ -41,6 +51,7 @@
 #include "base/file_io.h"
 #include "etcd/etcd_client.h"
 #include "http/http_client.h"
+#include "tests/bench/install_floor.h"
 #include "tests/support/etcd_test_server.h"
 #include "tests/support/temp_dir.h"
 
@@ -52,6 +63,9 @@ struct Args {
   int changes = 200;
   int resources = 1;
   int burst = 300;
+  // Change a value to one of the same length (another port), so the file
+  // keeps its size and only its bytes tell the change apart.
+  bool same_size = false;
   std::string binary = CONFWATCH_BINARY_DIR "/confwatch";
   // Where the dest files go: a directory on the disk by default (every
   // install fsyncs the file and its directory, which dominates small
@@ -73,9 +87,13 @@ double Percentile(std::vector<double> v, double p) {
   return v[std::min(v.size() - 1, static_cast<size_t>(p * v.size()))];
 }
 
-// Blocks until `pred` holds for the dest directory's files, re-checking on
-// every inotify event there (and every 50 ms, in case an event raced the
-// first check). Dies after `limit`. Returns when the change was noticed: the
+// Blocks until `pred` holds for the dest directory's files, checking on
+// every inotify event there (and every 50 ms without one, for state outside
+// the directory). Dies after `limit`. `pred` is not run before the first
+// event: the watch exists before the change is made, so the change cannot
+// be missed, and a check at once (reading 2.4 MB at 100k keys) would put the
+// bench's own 5-15 ms of reading into the measured time whenever the daemon
+// finished while it ran. Returns when the change was noticed: the
 // time the event that revealed it was read (the file was in place by then;
 // reading and searching a 2.4 MB file to confirm it takes the bench itself
 // 5-15 ms, which is not the daemon's latency), or, when no event came with
@@ -94,12 +112,10 @@ class DirWaiter {
   template <typename Pred>
   absl::Time WaitUntil(Pred pred, absl::Duration limit = absl::Seconds(60)) {
     const absl::Time give_up = absl::Now() + limit;
-    bool first = true;
     while (true) {
       const bool event = DrainDestEvents();
       const absl::Time noticed = absl::Now();
-      if ((first || event) && pred()) return event ? noticed : absl::Now();
-      first = false;
+      if (event && pred()) return noticed;
       if (absl::Now() > give_up) Die("timed out waiting for the rendered file");
       pollfd p{fd_, POLLIN, 0};
       if (poll(&p, 1, 50) == 0 && pred()) return absl::Now();  // no event: check anyway
@@ -154,11 +170,20 @@ double ProcStatusMb(pid_t pid, const std::string& field) {
   return -1;
 }
 
-double CpuSeconds(pid_t pid) {
+// The fields of /proc/<pid>/stat after the command name: [0] is the state,
+// [7] minflt, [11] utime, [12] stime.
+std::vector<std::string> ProcStat(pid_t pid) {
   std::string stat = ReadFile(absl::StrCat("/proc/", pid, "/stat")).value_or("");
-  std::vector<std::string> f = absl::StrSplit(stat.substr(stat.rfind(')') + 2), ' ');
+  return absl::StrSplit(stat.substr(stat.rfind(')') + 2), ' ');
+}
+
+double CpuSeconds(pid_t pid) {
+  std::vector<std::string> f = ProcStat(pid);
   return (std::atof(f[11].c_str()) + std::atof(f[12].c_str())) / sysconf(_SC_CLK_TCK);
 }
+
+// Minor page faults so far: fresh pages the process touched.
+int64_t MinorFaults(pid_t pid) { return std::atoll(ProcStat(pid)[7].c_str()); }
 
 pid_t Spawn(const std::vector<std::string>& argv, const std::string& log) {
   pid_t pid = fork();
@@ -189,6 +214,9 @@ struct Row {
   int keys = 0;
   double initial_s = 0;
   double p50 = 0, p90 = 0, p99 = 0;
+  double floor_p50 = 0;
+  double floor_visible_p50 = 0;  // until the rename, before the directory's fsync
+  double faults_per_change = 0;
   int burst_reloads = 0;
   double burst_final_ms = 0;
   double rss_mb = 0, anon_mb = 0, peak_mb = 0, idle_cpu_s = 0;
@@ -207,8 +235,7 @@ Row RunOne(const Args& args, int keys) {
 
   std::vector<std::pair<std::string, std::string>> kvs;
   for (int i = 0; i < keys; ++i) {
-    kvs.emplace_back(Key(args.resources, keys, i), absl::StrCat("10.", i / 65536 % 256, ".",
-                                                                 i / 256 % 256, ".", i % 256, ":80"));
+    kvs.emplace_back(Key(args.resources, keys, i), bench::FloorValue(i));
   }
   if (absl::StatusOr<int64_t> r = (*client)->PutMany(kvs); !r.ok()) Die(std::string(r.status().message()));
 
@@ -218,7 +245,9 @@ Row RunOne(const Args& args, int keys) {
                               ? dir.path() + "/out"
                               : absl::StrCat(args.out_base, "/confwatch-bench-out-", getpid());
   const std::string reloads = dir.path() + "/reloads";
-  for (const std::string& d : {confdir, confdir + "/conf.d", confdir + "/templates", out}) {
+  const std::string floor_dir = out + "-floor";  // beside out: same file system, no events in out
+  for (const std::string& d :
+       {confdir, confdir + "/conf.d", confdir + "/templates", out, floor_dir}) {
     mkdir(d.c_str(), 0755);
   }
   WriteAll(reloads, "");
@@ -256,19 +285,40 @@ Row RunOne(const Args& args, int keys) {
   absl::SleepFor(absl::Milliseconds(300));
   const int64_t ranges_before = EtcdRangeCalls((*etcd)->endpoint());
 
-  std::vector<double> ms;
+  std::vector<double> ms, floor_ms, floor_visible_ms;
+  if (args.resources == 1) bench::FloorInstall(floor_dir, bench::FloorRendered(keys, -1, ""), 0);
+  int64_t faults = 0;
   for (int c = 0; c < args.changes; ++c) {
     const int i = (c * 7919) % keys;
-    const std::string value = absl::StrCat("chg", c, ":80");
+    // Same size: port 80 becomes another two-digit port (10-79).
+    const std::string original = bench::FloorValue(i);
+    const std::string value =
+        args.same_size ? absl::StrCat(original.substr(0, original.size() - 2), 10 + c % 70)
+                       : absl::StrCat("chg", c, ":80");
     const std::string want = absl::StrCat("  server ", value, ";\n");
     const std::string path = dest(i % args.resources);
+    const int64_t faults_before = MinorFaults(pid);
     const absl::Time start = absl::Now();
     if (!(*client)->Put(Key(args.resources, keys, i), value).ok()) Die("put");
     const absl::Time seen =
         waiter.WaitUntil([&] { return absl::StrContains(ReadFile(path).value_or(""), want); });
     ms.push_back(absl::ToDoubleMilliseconds(seen - start));
+    faults += MinorFaults(pid) - faults_before;
     // A change every ~20 ms: latency of lone changes, not of a burst.
-    absl::SleepFor(absl::Milliseconds(20));
+    absl::SleepFor(absl::Milliseconds(10));
+    if (args.resources == 1) {
+      const std::string data = bench::FloorRendered(keys, i, value);
+      const absl::Time floor_start = absl::Now();
+      const absl::Time renamed = bench::FloorInstall(floor_dir, data, c + 1);
+      floor_ms.push_back(absl::ToDoubleMilliseconds(absl::Now() - floor_start));
+      floor_visible_ms.push_back(absl::ToDoubleMilliseconds(renamed - floor_start));
+    }
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  row.faults_per_change = static_cast<double>(faults) / args.changes;
+  if (!floor_ms.empty()) {
+    row.floor_p50 = Percentile(floor_ms, 0.5);
+    row.floor_visible_p50 = Percentile(floor_visible_ms, 0.5);
   }
   row.p50 = Percentile(ms, 0.5);
   row.p90 = Percentile(ms, 0.9);
@@ -303,7 +353,7 @@ Row RunOne(const Args& args, int keys) {
   kill(pid, SIGTERM);
   int status = 0;
   waitpid(pid, &status, 0);
-  if (!args.out_base.empty()) std::system(absl::StrCat("rm -rf '", out, "'").c_str());
+  if (!args.out_base.empty()) std::system(absl::StrCat("rm -rf '", out, "' '", floor_dir, "'").c_str());
   return row;
 }
 
@@ -322,6 +372,8 @@ Args ParseArgs(int argc, char** argv) {
       a.burst = std::atoi(value.c_str());
     } else if (flag == "--out-dir") {
       a.out_base = value;
+    } else if (flag == "--same-size") {
+      a.same_size = value == "1";
     } else if (flag == "--binary") {
       a.binary = value;
     } else {
@@ -338,14 +390,15 @@ Args ParseArgs(int argc, char** argv) {
 int main(int argc, char** argv) {
   using namespace confwatch;
   const Args args = ParseArgs(argc, argv);
-  std::printf("| keys | resources | initial render | change->file p50 / p90 / p99 | burst of %d: reloads, "
+  std::printf("| keys | resources | initial render | change->file p50 / p90 / p99 | floor p50 (ratio) / until rename | page faults/change | burst of %d: reloads, "
               "last put->final file | RSS settled (anon) / peak | idle CPU (5 s) | etcd Range calls after start |\n",
               args.burst);
-  std::printf("|---|---|---|---|---|---|---|---|\n");
+  std::printf("|---|---|---|---|---|---|---|---|---|---|\n");
   for (int keys : args.keys) {
     Row r = RunOne(args, keys);
-    std::printf("| %d | %d | %.3f s | %.2f / %.2f / %.2f ms | %d, %.1f ms | %.1f (%.1f) / %.1f MB | %.2f s | %lld |\n",
-                r.keys, args.resources, r.initial_s, r.p50, r.p90, r.p99, r.burst_reloads,
+    std::printf("| %d | %d | %.3f s | %.2f / %.2f / %.2f ms | %.2f ms (%.1fx) / %.2f ms | %.1f | %d, %.1f ms | %.1f (%.1f) / %.1f MB | %.2f s | %lld |\n",
+                r.keys, args.resources, r.initial_s, r.p50, r.p90, r.p99, r.floor_p50, r.floor_p50 > 0 ? r.p50 / r.floor_p50 : 0.0, r.floor_visible_p50,
+                r.faults_per_change, r.burst_reloads,
                 r.burst_final_ms, r.rss_mb, r.anon_mb, r.peak_mb, r.idle_cpu_s,
                 static_cast<long long>(r.range_calls));
     std::fflush(stdout);

@@ -44,6 +44,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
+#include "base/file_io.h"
 #include "etcd/etcd_client.h"
 #include "etcd/key_range.h"
 #include "grpcpp/create_channel.h"
@@ -167,14 +168,7 @@ double Median(std::vector<double> v) {
 }
 
 void WriteAll(const std::string& path, const std::string& text) {
-  std::ofstream(path, std::ios::binary | std::ios::trunc) << text;
-}
-
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  if (!WriteTestFile(path, text).ok()) Die("write " + path);
 }
 
 pid_t Spawn(const Args& args, const std::vector<std::string>& flags, const std::string& log) {
@@ -240,7 +234,7 @@ void RunOnetime(const Args& args, const std::string& endpoint, std::vector<doubl
   ms->push_back(absl::ToDoubleMilliseconds(absl::Now() - start));
   mb->push_back(ru.ru_maxrss / 1024.0);
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    Die(absl::StrCat("confwatch -onetime failed: ", ReadAll(c.dir.Path("log"))));
+    Die(absl::StrCat("confwatch -onetime failed: ", ReadFile(c.dir.Path("log")).value_or("")));
   }
   struct stat st {};
   if (stat(c.dest.c_str(), &st) != 0) Die("no file rendered");

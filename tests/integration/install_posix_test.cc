@@ -95,6 +95,25 @@ TEST_F(InstallPosixTest, UnchangedKeepsInodeChangedReplacesIt) {
   EXPECT_EQ("v1", old_line);
 }
 
+// One long-lived Installer, as the daemon has: it remembers what it wrote,
+// yet an edit by someone else, made at once and of the same size (so that
+// only the real file's timestamps can show it), is found and undone.
+TEST_F(InstallPosixTest, OutsideEditOfTheSameSizeRightAfterAnInstallIsUndone) {
+  Installer installer(&fs_, &runner_, InstallOptions{});
+  const TemplateResource r = Resource();
+  for (int round = 0; round < 20; ++round) {
+    ASSERT_TRUE(installer.Install(r, "ours\n").ok());
+    {
+      std::fstream edit(r.dest, std::ios::in | std::ios::out | std::ios::binary);
+      edit << "them\n";
+    }
+    absl::StatusOr<InstallResult> again = installer.Install(r, "ours\n");
+    ASSERT_TRUE(again.ok()) << again.status();
+    EXPECT_EQ(InstallOutcome::kInstalled, again->outcome) << "round " << round;
+    EXPECT_EQ("ours\n", FileText(r.dest));
+  }
+}
+
 TEST_F(InstallPosixTest, RealCheckCommandSeesStageAndCanReject) {
   TemplateResource r = Resource();
   ASSERT_TRUE(Install(r, "listen 80;\n").ok());

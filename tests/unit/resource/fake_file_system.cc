@@ -1,6 +1,7 @@
 #include "fake_file_system.h"
 
 #include <cerrno>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -20,6 +21,27 @@ std::string FakeFileSystem::PathOf(int fd) const {
   return it == open_.end() ? "" : it->second;
 }
 
+FakeFileSystem::File FakeFileSystem::NewFile(std::string contents, mode_t mode, uid_t uid,
+                                             gid_t gid) {
+  File f{std::move(contents), mode, uid, gid};
+  f.ino = next_ino_++;
+  Modified(&f);
+  return f;
+}
+
+void FakeFileSystem::Describe(const File& f, FileInfo* info) {
+  *info = FileInfo{};
+  info->mode = f.mode;
+  info->uid = f.uid;
+  info->gid = f.gid;
+  info->size = static_cast<off_t>(f.contents.size());
+  info->is_regular = true;
+  info->dev = 1;
+  info->ino = f.ino;
+  info->mtime_ns = f.mtime_ns;
+  info->ctime_ns = f.ctime_ns;
+}
+
 void FakeFileSystem::AddDir(const std::string& dir) {
   for (std::string d = dir; d != "/" && d != "."; d = DirName(d)) dirs_.insert(d);
 }
@@ -27,7 +49,13 @@ void FakeFileSystem::AddDir(const std::string& dir) {
 void FakeFileSystem::AddFile(const std::string& path, const std::string& contents,
                              mode_t mode, uid_t uid, gid_t gid) {
   AddDir(DirName(path));
-  files_[path] = File{contents, mode, uid, gid};
+  files_[path] = NewFile(contents, mode, uid, gid);
+}
+
+void FakeFileSystem::EditInPlace(const std::string& path, const std::string& contents) {
+  File& f = files_.at(path);
+  f.contents = contents;
+  Modified(&f);
 }
 
 void FakeFileSystem::AddSymlink(const std::string& path, const std::string& target,
@@ -67,12 +95,16 @@ int FakeFileSystem::Lstat(const std::string& path, FileInfo* info) {
   }
   const File* f = GetFile(path);
   if (f == nullptr) return ENOENT;
-  info->mode = f->mode;
-  info->uid = f->uid;
-  info->gid = f->gid;
-  info->size = static_cast<off_t>(f->contents.size());
-  info->is_regular = true;
-  info->is_directory = false;
+  Describe(*f, info);
+  return 0;
+}
+
+int FakeFileSystem::Fstat(int fd, FileInfo* info) {
+  const std::string path = PathOf(fd);
+  calls.push_back("fstat " + path);
+  const File* f = GetFile(path);
+  if (f == nullptr) return EBADF;
+  Describe(*f, info);
   return 0;
 }
 
@@ -92,7 +124,7 @@ int FakeFileSystem::CreateUnique(const std::string& dir, const std::string& pref
   calls.push_back(absl::StrFormat("create %s %04o", candidate, mode));
   if (int err = Take(&fail_next_create)) return err;
   if (!dirs_.count(dir)) return ENOENT;
-  files_[candidate] = File{"", mode, process_uid, process_gid};
+  files_[candidate] = NewFile("", mode, process_uid, process_gid);
   *fd = next_fd_++;
   open_[*fd] = candidate;
   *path = candidate;
@@ -106,6 +138,7 @@ int FakeFileSystem::OpenTruncate(const std::string& path, int* fd) {
   auto it = files_.find(path);
   if (it == files_.end()) return ENOENT;
   it->second.contents.clear();
+  Modified(&it->second);
   *fd = next_fd_++;
   open_[*fd] = path;
   return 0;
@@ -122,11 +155,13 @@ int FakeFileSystem::Write(int fd, absl::string_view data) {
     to_path = it->second;
     fail_next_write_to.erase(it);
   }
+  File& file = files_[path];
+  Modified(&file);
   if (int err = to_path != 0 ? to_path : Take(&fail_next_write)) {
-    files_[path].contents.append(data.data(), data.size() / 2);
+    file.contents.append(data.data(), data.size() / 2);
     return err;
   }
-  files_[path].contents.append(data.data(), data.size());
+  file.contents.append(data.data(), data.size());
   return 0;
 }
 
@@ -140,6 +175,7 @@ int FakeFileSystem::Fchmod(int fd, mode_t mode) {
   calls.push_back(absl::StrFormat("fchmod %s %04o", path, mode));
   if (int err = Take(&fail_next_fchmod)) return err;
   files_[path].mode = mode;
+  Changed(&files_[path]);
   return 0;
 }
 
@@ -151,6 +187,7 @@ int FakeFileSystem::Fchown(int fd, uid_t uid, gid_t gid) {
   if (process_uid != 0 && uid != f.uid) return EPERM;
   f.uid = uid;
   f.gid = gid;
+  Changed(&f);
   return 0;
 }
 
@@ -167,6 +204,7 @@ int FakeFileSystem::Rename(const std::string& from, const std::string& to) {
   if (it == files_.end()) return ENOENT;
   if (!dirs_.count(DirName(to))) return ENOENT;
   File moved = it->second;
+  Changed(&moved);  // as Linux file systems do for the renamed inode
   files_.erase(it);
   symlinks_.erase(to);
   files_[to] = moved;

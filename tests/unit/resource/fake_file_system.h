@@ -9,6 +9,7 @@
 #ifndef CONFWATCH_TESTS_UNIT_RESOURCE_FAKE_FILE_SYSTEM_H_
 #define CONFWATCH_TESTS_UNIT_RESOURCE_FAKE_FILE_SYSTEM_H_
 
+#include <cstdint>
 #include <map>
 #include <set>
 #include <string>
@@ -25,12 +26,21 @@ class FakeFileSystem : public FileSystem {
     mode_t mode = 0644;
     uid_t uid = 0;
     gid_t gid = 0;
+    // Identity as FileInfo reports it: each new file gets the next inode;
+    // every change of the data (mtime) or of the inode (ctime, also on
+    // rename) takes the next tick of a clock that only moves forward.
+    ino_t ino = 0;
+    int64_t mtime_ns = 0;
+    int64_t ctime_ns = 0;
   };
 
   // Setup: directories (with parents) and files (their directory must exist).
   void AddDir(const std::string& dir);
   void AddFile(const std::string& path, const std::string& contents, mode_t mode = 0644,
                uid_t uid = 1000, gid_t gid = 1000);
+  // Another program rewrites an existing file in place (same inode, new
+  // mtime and ctime), as `cat x > file` does.
+  void EditInPlace(const std::string& path, const std::string& contents);
 
   // A symlink at `path` to `target` (owned by `uid`). Lstat describes the
   // link; ReadFile and OpenTruncate refuse it (ELOOP, as O_NOFOLLOW does);
@@ -46,6 +56,7 @@ class FakeFileSystem : public FileSystem {
 
   // FileSystem.
   int Lstat(const std::string& path, FileInfo* info) override;
+  int Fstat(int fd, FileInfo* info) override;
   int ReadFile(const std::string& path, std::string* contents) override;
   int CreateUnique(const std::string& dir, const std::string& prefix, mode_t mode,
                    int* fd, std::string* path) override;
@@ -59,6 +70,13 @@ class FakeFileSystem : public FileSystem {
   int Unlink(const std::string& path) override;
   int FsyncDir(const std::string& dir) override;
   int MkdirAll(const std::string& dir, mode_t mode) override;
+
+  // The fake clock that stamps files, in nanoseconds; it moves one
+  // nanosecond per change (multigrain timestamps), or not at all with
+  // coarse_timestamps (a clock tick outlasting the test). Starts near 0, far
+  // in the past.
+  void set_clock_ns(int64_t ns) { clock_ns_ = ns; }
+  bool coarse_timestamps = false;
 
   // One line per call, in order.
   std::vector<std::string> calls;
@@ -92,6 +110,13 @@ class FakeFileSystem : public FileSystem {
   static int Take(int* field);
   // The path open as `fd`, "" if none.
   std::string PathOf(int fd) const;
+  // A new file with the next inode, its times now.
+  File NewFile(std::string contents, mode_t mode, uid_t uid, gid_t gid);
+  // Marks a change of the data (and so of the inode) or of the inode only.
+  int64_t Tick() { return coarse_timestamps ? clock_ns_ : ++clock_ns_; }
+  void Modified(File* f) { f->mtime_ns = f->ctime_ns = Tick(); }
+  void Changed(File* f) { f->ctime_ns = Tick(); }
+  static void Describe(const File& f, FileInfo* info);
 
   std::set<std::string> dirs_{"/"};
   std::map<std::string, File> files_;
@@ -99,6 +124,8 @@ class FakeFileSystem : public FileSystem {
   std::map<int, std::string> open_;  // fd -> path
   int next_fd_ = 3;
   int next_unique_ = 1;
+  ino_t next_ino_ = 100;
+  int64_t clock_ns_ = 1000;
 };
 
 }  // namespace confwatch

@@ -3,12 +3,14 @@
 // fails. Stage files are named by the fake: ".app.conf.000001", "...002".
 #include "resource/installer.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <string>
 #include <vector>
 
 #include "fake_command_runner.h"
 #include "fake_file_system.h"
+#include "absl/time/clock.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -153,12 +155,120 @@ TEST_F(InstallerTest, StageCreated0600BeforeWriteThenRenamedAndDirSynced) {
                   "write /etc/app/.app.conf.000001 mode=0600 6 bytes",
                   "fchown /etc/app/.app.conf.000001 1000:1000",
                   "fchmod /etc/app/.app.conf.000001 0644",
-                  "fsync /etc/app/.app.conf.000001", "close /etc/app/.app.conf.000001",
+                  "fsync /etc/app/.app.conf.000001", "fstat /etc/app/.app.conf.000001",
+                  // once per device: are timestamps fine-grained?
+                  "fchmod /etc/app/.app.conf.000001 0644", "fstat /etc/app/.app.conf.000001",
+                  "fchmod /etc/app/.app.conf.000001 0644", "fstat /etc/app/.app.conf.000001",
+                  "fchmod /etc/app/.app.conf.000001 0644", "fstat /etc/app/.app.conf.000001",
+                  "close /etc/app/.app.conf.000001",
                   "rename /etc/app/.app.conf.000001 /etc/app/app.conf",
-                  "fsyncdir /etc/app"));
+                  "fsyncdir /etc/app",
+                  // the file in place is the one written: remembered
+                  "lstat /etc/app/app.conf"));
   EXPECT_THAT(fs_.FilePaths(), ElementsAre(kDest));
   EXPECT_EQ("hello\n", Contents(kDest));
   EXPECT_EQ(0644u, fs_.GetFile(kDest)->mode);
+}
+
+// ---- what the installer remembers of the files it wrote ----
+
+class RememberingInstallerTest : public InstallerTest {
+ protected:
+  RememberingInstallerTest() : installer_(&fs_, &runner_, Options()) {}
+  static InstallOptions Options() {
+    InstallOptions options;
+    options.default_uid = 1000;
+    options.default_gid = 1000;
+    return options;
+  }
+  // Installs with the one long-lived Installer; fs_.calls holds this
+  // install's calls only.
+  InstallOutcome InstallAgain(const std::string& rendered) {
+    fs_.calls.clear();
+    absl::StatusOr<InstallResult> result = installer_.Install(Resource(), rendered);
+    EXPECT_TRUE(result.ok()) << result.status();
+    return result.ok() ? result->outcome : InstallOutcome::kUnchanged;
+  }
+  bool ReadDest() const {
+    return std::find(fs_.calls.begin(), fs_.calls.end(), std::string("read ") + kDest) !=
+           fs_.calls.end();
+  }
+
+  Installer installer_;
+};
+
+TEST_F(RememberingInstallerTest, FileItInstalledIsNotReadBackToCompare) {
+  ASSERT_EQ(InstallOutcome::kInstalled, InstallAgain("one\n"));
+  // Same size, other bytes: the remembered hash tells them apart.
+  EXPECT_EQ(InstallOutcome::kInstalled, InstallAgain("two\n"));
+  EXPECT_FALSE(ReadDest());
+  EXPECT_EQ("two\n", Contents(kDest));
+  EXPECT_EQ(InstallOutcome::kUnchanged, InstallAgain("two\n"));
+  EXPECT_THAT(fs_.calls, ElementsAre("lstat /etc/app/app.conf"));
+}
+
+TEST_F(RememberingInstallerTest, FileFoundEqualByReadingIsNotReadAgain) {
+  fs_.AddFile(kDest, "same\n");
+  ASSERT_EQ(InstallOutcome::kUnchanged, InstallAgain("same\n"));
+  EXPECT_TRUE(ReadDest());
+  EXPECT_EQ(InstallOutcome::kUnchanged, InstallAgain("same\n"));
+  EXPECT_THAT(fs_.calls, ElementsAre("lstat /etc/app/app.conf"));
+}
+
+TEST_F(RememberingInstallerTest, OutsideEditOfTheSameSizeIsReadAndRewritten) {
+  ASSERT_EQ(InstallOutcome::kInstalled, InstallAgain("ours\n"));
+  fs_.EditInPlace(kDest, "edit\n");  // same inode and size, new mtime/ctime
+  EXPECT_EQ(InstallOutcome::kInstalled, InstallAgain("ours\n"));
+  EXPECT_TRUE(ReadDest());
+  EXPECT_EQ("ours\n", Contents(kDest));
+}
+
+TEST_F(RememberingInstallerTest, OutsideEditBackToOurBytesIsReadAndLeftAlone) {
+  ASSERT_EQ(InstallOutcome::kInstalled, InstallAgain("ours\n"));
+  fs_.EditInPlace(kDest, "ours\n");
+  EXPECT_EQ(InstallOutcome::kUnchanged, InstallAgain("ours\n"));
+  EXPECT_TRUE(ReadDest());
+}
+
+TEST_F(RememberingInstallerTest, OutsideReplacementIsReadAndRewritten) {
+  ASSERT_EQ(InstallOutcome::kInstalled, InstallAgain("ours\n"));
+  fs_.AddFile(kDest, "them\n");  // a new inode, as an editor's rename gives
+  EXPECT_EQ(InstallOutcome::kInstalled, InstallAgain("ours\n"));
+  EXPECT_TRUE(ReadDest());
+  EXPECT_EQ("ours\n", Contents(kDest));
+}
+
+// Multigrain timestamps (the fake's default): a file remembered right after
+// its change is trusted at once.
+TEST_F(RememberingInstallerTest, FileRememberedRightAfterItChangedIsTrustedWithFineTimestamps) {
+  fs_.set_clock_ns(absl::GetCurrentTimeNanos());
+  ASSERT_EQ(InstallOutcome::kInstalled, InstallAgain("ours\n"));
+  EXPECT_EQ(InstallOutcome::kUnchanged, InstallAgain("ours\n"));
+  EXPECT_THAT(fs_.calls, ElementsAre("lstat /etc/app/app.conf"));
+}
+
+// Before Linux 6.13 an edit in the clock tick of our own write keeps mtime and
+// ctime: a file remembered right after its change is read once more.
+TEST_F(RememberingInstallerTest, FileRememberedRightAfterItChangedIsReadWithCoarseTimestamps) {
+  fs_.set_clock_ns(absl::GetCurrentTimeNanos());
+  fs_.coarse_timestamps = true;
+  ASSERT_EQ(InstallOutcome::kInstalled, InstallAgain("ours\n"));
+  EXPECT_EQ(InstallOutcome::kUnchanged, InstallAgain("ours\n"));
+  EXPECT_TRUE(ReadDest());
+  // Read again more than 50 ms after the change: trusted from now on.
+  absl::SleepFor(absl::Milliseconds(60));
+  EXPECT_EQ(InstallOutcome::kUnchanged, InstallAgain("ours\n"));
+  EXPECT_TRUE(ReadDest());
+  EXPECT_EQ(InstallOutcome::kUnchanged, InstallAgain("ours\n"));
+  EXPECT_THAT(fs_.calls, ElementsAre("lstat /etc/app/app.conf"));
+}
+
+TEST_F(RememberingInstallerTest, InPlaceRewriteIsNotRemembered) {
+  fs_.AddFile(kDest, "old\n");
+  fs_.fail_next_rename = EBUSY;
+  ASSERT_EQ(InstallOutcome::kInstalledInPlace, InstallAgain("new\n"));
+  EXPECT_EQ(InstallOutcome::kUnchanged, InstallAgain("new\n"));
+  EXPECT_TRUE(ReadDest());
 }
 
 TEST_F(InstallerTest, SecretResourceIsNever0644) {
@@ -506,6 +616,19 @@ TEST_F(InstallerTest, NoopProducesDiffAndWritesNothing) {
       result->diff);
   EXPECT_THAT(fs_.calls, ElementsAre("lstat /etc/app/app.conf", "read /etc/app/app.conf"));
   EXPECT_THAT(runner_.commands, IsEmpty());
+}
+
+TEST_F(InstallerTest, NoopDiffOfASizeChangeShowsTheOldLines) {
+  fs_.AddFile(kDest, "a\nb\n");
+  InstallOptions options;
+  options.noop = true;
+  options.diff = true;
+  absl::StatusOr<InstallResult> result = Install(Resource(), "a\nb\nc\n", options);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(
+      "--- /etc/app/app.conf\n+++ /etc/app/app.conf (rendered)\n@@ -1,2 +1,3 @@\n a\n b\n"
+      "+c\n",
+      result->diff);
 }
 
 // README: -noop alone says what would change; -diff is needed for the diff.
