@@ -110,7 +110,7 @@ TEST_F(InstallPosixTest, OutsideEditOfTheSameSizeRightAfterAnInstallIsUndone) {
     absl::StatusOr<InstallResult> again = installer.Install(r, "ours\n");
     ASSERT_TRUE(again.ok()) << again.status();
     EXPECT_EQ(InstallOutcome::kInstalled, again->outcome) << "round " << round;
-    EXPECT_EQ("ours\n", FileText(r.dest));
+    EXPECT_EQ("ours\n", ReadFile(r.dest).value_or(""));
   }
 }
 
