@@ -5,7 +5,9 @@
 # they include starting etcdctl; and the spread from the first to the last
 # watcher, which does not), how many Range calls etcd served for
 # the change (from etcd's /metrics; the design says 0), and memory per
-# process (RSS, its anonymous part, PSS). Then the same through
+# process (RSS, its anonymous part, PSS) and its threads, and what the
+# changes cost etcd (CPU seconds per change, its RSS before and after; the
+# proxy's too on that path). Then the same through
 # `etcd grpc-proxy start`, the fan-out path for larger fleets: the proxy
 # holds one watch upstream and serves the N watchers itself.
 #
@@ -34,9 +36,15 @@ etcd --name fleet --data-dir "$work/etcd" \
   --listen-peer-urls "http://127.0.0.1:$pport" --initial-advertise-peer-urls "http://127.0.0.1:$pport" \
   --initial-cluster "fleet=http://127.0.0.1:$pport" >"$work/etcd.log" 2>&1 &
 pids+=($!)
+etcd_pid=$!
+proxy_pid=
 ctl() { ETCDCTL_API=3 etcdctl --endpoints "127.0.0.1:$cport" "$@"; }
 for _ in $(seq 100); do ctl endpoint health >/dev/null 2>&1 && break; sleep 0.1; done
 ctl put /fleet/key v0 >/dev/null
+
+# cpu_s PID: user+system CPU seconds the process used so far.
+cpu_s() { awk -v hz="$(getconf CLK_TCK)" '{sub(/.*\) /, ""); print ($12 + $13) / hz}' "/proc/$1/stat"; }
+rss_mb() { awk '/^VmRSS:/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
 
 range_calls() {
   curl -s "http://127.0.0.1:$cport/metrics" |
@@ -67,8 +75,11 @@ while time.time() < deadline:
 sys.exit("not every watcher rendered within 300 s")
 EOF
   sleep 1
-  local before after c
+  local before after c cpu_before rss_before proxy_cpu_before=0
   before=$(range_calls)
+  cpu_before=$(cpu_s "$etcd_pid")
+  rss_before=$(rss_mb "$etcd_pid")
+  [[ -n "$proxy_pid" ]] && proxy_cpu_before=$(cpu_s "$proxy_pid")
   for c in $(seq "$changes"); do
     python3 - "$work/$name" "$n" "127.0.0.1:$cport" "$name-$c" <<'EOF' >>"$work/$name.times"
 import os, subprocess, sys, time
@@ -99,35 +110,44 @@ EOF
     sleep 0.5
   done
   after=$(range_calls)
-  python3 - "$work/$name.times" "$name" "$n" "$((after - before))" "${fleet_pids[@]}" <<'EOF'
+  local etcd_cost proxy_cost=-
+  etcd_cost="$(python3 -c "print(f'{($(cpu_s "$etcd_pid") - $cpu_before) / $changes:.2f} s, $rss_before -> $(rss_mb "$etcd_pid") MB')")"
+  [[ -n "$proxy_pid" ]] &&
+    proxy_cost="$(python3 -c "print(f'{($(cpu_s "$proxy_pid") - $proxy_cpu_before) / $changes:.2f} s, $(rss_mb "$proxy_pid") MB')")"
+  python3 - "$work/$name.times" "$name" "$n" "$((after - before))" "$etcd_cost" "$proxy_cost" \
+    "${fleet_pids[@]}" <<'EOF'
 import sys
-path, name, n, ranges = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
-pids = sys.argv[5:]
+path, name, n, ranges, etcd_cost, proxy_cost = sys.argv[1:7]
+n = int(n)
+pids = sys.argv[7:]
 rows = [line.split() for line in open(path)]
 t = sorted(float(r[0]) for r in rows)
 spread = max(float(r[1]) for r in rows)
 pct = lambda p: t[min(len(t) - 1, int(p * len(t)))]
-rss = anon = pss = 0
+rss = anon = pss = threads = 0
 for pid in pids:
     for line in open(f"/proc/{pid}/status"):
         if line.startswith("VmRSS:"): rss += int(line.split()[1])
         if line.startswith("RssAnon:"): anon += int(line.split()[1])
+        if line.startswith("Threads:"): threads += int(line.split()[1])
     for line in open(f"/proc/{pid}/smaps_rollup"):
         if line.startswith("Pss:"): pss += int(line.split()[1])
 k = len(pids) * 1024
 print(f"| {name} | {n} | {pct(0.5):.1f} / {pct(0.99):.1f} / {t[-1]:.1f} ms | {spread:.1f} ms | {ranges} | "
-      f"{rss / k:.1f} / {anon / k:.1f} / {pss / k:.1f} MB |")
+      f"{rss / k:.1f} / {anon / k:.1f} / {pss / k:.1f} MB | {threads / len(pids):.0f} | "
+      f"{etcd_cost} | {proxy_cost} |")
 EOF
   for i in "${fleet_pids[@]}"; do kill "$i" 2>/dev/null || true; done
   for i in "${fleet_pids[@]}"; do wait "$i" 2>/dev/null || true; done
 }
 
-echo "| path | watchers | etcdctl put -> file: p50 / p99 / max over watchers (includes starting etcdctl) | first -> last watcher (worst change) | etcd Range calls for the changes | per process RSS / anon / PSS |"
-echo "|---|---|---|---|---|---|"
+echo "| path | watchers | etcdctl put -> file: p50 / p99 / max over watchers (includes starting etcdctl) | first -> last watcher (worst change) | etcd Range calls for the changes | per process RSS / anon / PSS | threads per process | etcd CPU per change, RSS before -> after | proxy CPU per change, RSS |"
+echo "|---|---|---|---|---|---|---|---|---|"
 run_fleet direct "127.0.0.1:$cport"
 
 etcd grpc-proxy start --endpoints "127.0.0.1:$cport" --listen-addr "127.0.0.1:$xport" \
   >"$work/proxy.log" 2>&1 &
 pids+=($!)
+proxy_pid=$!
 for _ in $(seq 100); do ETCDCTL_API=3 etcdctl --endpoints "127.0.0.1:$xport" get /fleet/key >/dev/null 2>&1 && break; sleep 0.1; done
 run_fleet proxy "127.0.0.1:$xport"
