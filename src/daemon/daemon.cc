@@ -44,6 +44,7 @@ Daemon::Daemon(DaemonOptions options, DaemonDeps deps)
       data_files_(deps.source != nullptr ? deps.source->Files() : std::vector<std::string>()) {
   worker_.set_on_files_changed(deps_.on_files_changed);
   worker_.set_stats(&stats_);
+  worker_.set_install_threads(options_.install_threads);
   resync_backoff_ = kSyncRetryMin;
   denied_backoff_ = kDeniedRetryMin;
 }

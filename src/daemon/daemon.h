@@ -63,6 +63,9 @@ struct DaemonOptions {
   // the same reload waits until changes settle (see reload_coalescer.h), at
   // most kReloadMaxDelayFactor times this long. Zero: every install reloads.
   absl::Duration reload_coalesce = absl::Milliseconds(100);
+  // Installs of one batch run on up to this many threads (see
+  // install_worker.h): a start with 1000 resources on a disk is fsync-bound.
+  int install_threads = 8;
 };
 
 inline constexpr int kReloadMaxDelayFactor = 10;
