@@ -18,7 +18,8 @@
 //                    follows every resource
 //   work per change  confwatch's /metrics renders and installs during the
 //                    change phase, divided by the changes: 1 / 1 when a
-//                    change re-renders only the resource that reads it
+//                    change re-renders only the resource that reads it;
+//                    and confwatch's CPU time per change (user+system)
 //
 // One resource renders `server <value>;` for every key of /svc; with
 // --resources R, R resources each render their own /svc/r<i> subtree
@@ -218,7 +219,7 @@ struct Row {
   double initial_s = 0;
   double watches_s = 0;
   double p50 = 0, p90 = 0, p99 = 0;
-  double renders_per_change = 0, installs_per_change = 0;
+  double renders_per_change = 0, installs_per_change = 0, cpu_per_change_ms = 0;
   int burst_reloads = 0;
   double burst_final_ms = 0;
   double rss_mb = 0, anon_mb = 0, peak_mb = 0, idle_cpu_s = 0;
@@ -297,6 +298,7 @@ Row RunOne(const Args& args, int keys) {
   auto counter = [&](const char* name) { return Metric(metrics, name); };
   const double renders_before = counter("confwatch_renders_total");
   const double installs_before = counter("confwatch_installs_total");
+  const double cpu_before = CpuSeconds(pid);
   std::vector<double> ms;
   for (int c = 0; c < args.changes; ++c) {
     const int i = (c * 7919) % keys;
@@ -311,6 +313,7 @@ Row RunOne(const Args& args, int keys) {
     absl::SleepFor(absl::Milliseconds(20));
   }
   absl::SleepFor(absl::Milliseconds(300));  // the last install's counter
+  row.cpu_per_change_ms = (CpuSeconds(pid) - cpu_before) * 1000 / args.changes;
   row.renders_per_change = (counter("confwatch_renders_total") - renders_before) / args.changes;
   row.installs_per_change = (counter("confwatch_installs_total") - installs_before) / args.changes;
   row.p50 = Percentile(ms, 0.5);
@@ -382,16 +385,16 @@ int main(int argc, char** argv) {
   using namespace confwatch;
   const Args args = ParseArgs(argc, argv);
   std::printf("| keys | resources | initial render | watches up | change->file p50 / p90 / p99 | "
-              "renders / installs per change | burst of %d: reloads, "
+              "renders / installs, CPU per change | burst of %d: reloads, "
               "last put->final file | RSS settled (anon) / peak | idle CPU (5 s) | etcd Range calls after start |\n",
               args.burst);
   std::printf("|---|---|---|---|---|---|---|---|---|---|\n");
   for (int keys : args.keys) {
     Row r = RunOne(args, keys);
-    std::printf("| %d | %d | %.3f s | %.3f s | %.2f / %.2f / %.2f ms | %.2f / %.2f | %d, %.1f ms | "
+    std::printf("| %d | %d | %.3f s | %.3f s | %.2f / %.2f / %.2f ms | %.2f / %.2f, %.2f ms | %d, %.1f ms | "
                 "%.1f (%.1f) / %.1f MB | %.2f s | %lld |\n",
                 r.keys, args.resources, r.initial_s, r.watches_s, r.p50, r.p90, r.p99,
-                r.renders_per_change, r.installs_per_change, r.burst_reloads,
+                r.renders_per_change, r.installs_per_change, r.cpu_per_change_ms, r.burst_reloads,
                 r.burst_final_ms, r.rss_mb, r.anon_mb, r.peak_mb, r.idle_cpu_s,
                 static_cast<long long>(r.range_calls));
     std::fflush(stdout);
