@@ -177,20 +177,19 @@ void Daemon::ApplySnapshot(const std::vector<std::string>& prefixes, SourceSnaps
 }
 
 void Daemon::ReplacePrefixes(const std::vector<std::string>& prefixes, std::vector<KVPair> kvs) {
-  // The prefixes are disjoint byte ranges (DependencyIndex::WatchPrefixes), so
-  // each snapshot key belongs to exactly one of them. The pairs move on to
-  // the store; one prefix (the usual case) takes the snapshot as it is.
+  // The prefixes are sorted, disjoint byte ranges (DependencyIndex::
+  // WatchPrefixes), so each snapshot key belongs to exactly one of them: the
+  // last one not above it (a binary search: 1000 resources' prefixes are not
+  // scanned once per key). The pairs move on to the store; one prefix (the
+  // usual case) takes the snapshot as it is.
   std::vector<std::vector<KVPair>> parts(prefixes.size());
   if (prefixes.size() == 1) {
     parts[0] = std::move(kvs);
   } else {
     for (KVPair& kv : kvs) {
-      for (size_t i = 0; i < prefixes.size(); ++i) {
-        if (absl::StartsWith(kv.key, prefixes[i])) {
-          parts[i].push_back(std::move(kv));
-          break;
-        }
-      }
+      auto it = std::upper_bound(prefixes.begin(), prefixes.end(), kv.key);
+      if (it == prefixes.begin() || !absl::StartsWith(kv.key, *std::prev(it))) continue;
+      parts[std::prev(it) - prefixes.begin()].push_back(std::move(kv));
     }
   }
   MarkBatch batch = StartMarking(absl::Now());

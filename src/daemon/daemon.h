@@ -160,7 +160,7 @@ class Daemon : private ChangeSink {
   // The permission error that keeps `r` from rendering; nullptr when none.
   const absl::Status* DeniedError(const TemplateResource& r) const;
   void ApplySnapshot(const std::vector<std::string>& prefixes, SourceSnapshot snap);
-  // Makes the keys under each of `prefixes` (disjoint) exactly those of `kvs`
+  // Makes the keys under each of `prefixes` (sorted, disjoint) exactly those of `kvs`
   // and marks the resources whose keys changed.
   void ReplacePrefixes(const std::vector<std::string>& prefixes, std::vector<KVPair> kvs);
   // The followed prefixes (prefixes_) that one resource reads together, for
