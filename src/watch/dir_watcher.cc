@@ -20,6 +20,21 @@ constexpr int kEvents = IN_CLOSE_WRITE | IN_CREATE | IN_DELETE | IN_MOVED_TO | I
 // libinotifytools is a process-global singleton.
 std::atomic<bool> g_running{false};
 
+}  // namespace
+
+absl::Status InotifyError(absl::string_view what, int err) {
+  std::string text = absl::StrCat(what, ": ", strerror(err));
+  if (err == EMFILE) {
+    absl::StrAppend(&text, " (the inotify instances of this user, sysctl fs.inotify.max_user_instances, "
+                           "one per confwatch process; or this process's open-file limit)");
+  } else if (err == ENOSPC) {
+    absl::StrAppend(&text, " (the inotify watches of this user, sysctl fs.inotify.max_user_watches)");
+  }
+  return absl::InternalError(text);
+}
+
+namespace {
+
 absl::Status AddRoot(const WatchRoot& root) {
   struct stat st;
   if (stat(root.dir.c_str(), &st) != 0) {
@@ -31,8 +46,7 @@ absl::Status AddRoot(const WatchRoot& root) {
   int ok = root.recursive ? inotifytools_watch_recursively(root.dir.c_str(), kEvents)
                           : inotifytools_watch_file(root.dir.c_str(), kEvents);
   if (!ok) {
-    return absl::InternalError(
-        absl::StrCat("inotify watch ", root.dir, ": ", strerror(inotifytools_error())));
+    return InotifyError(absl::StrCat("inotify watch ", root.dir), inotifytools_error());
   }
   return absl::OkStatus();
 }
@@ -46,7 +60,7 @@ absl::StatusOr<std::unique_ptr<DirWatcher>> DirWatcher::Start(const std::vector<
   }
   if (!inotifytools_initialize()) {
     g_running = false;
-    return absl::InternalError(absl::StrCat("inotify: ", strerror(inotifytools_error())));
+    return InotifyError("inotify", inotifytools_error());
   }
   for (const WatchRoot& root : roots) {
     if (absl::Status s = AddRoot(root); !s.ok()) {
