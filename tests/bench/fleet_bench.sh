@@ -9,7 +9,9 @@
 # the change (from etcd's /metrics; the design says 0), and memory per
 # process (RSS, its anonymous part, PSS) and its threads, and what the
 # changes cost etcd (CPU seconds per change, its RSS before and after; the
-# proxy's too on that path). Then the same through
+# proxy's too on that path), and the start: from spawning the first process
+# (one after the other, from this script) until every file is rendered, and
+# the Range calls etcd served meanwhile. Then the same through
 # `etcd grpc-proxy start`, the fan-out path for larger fleets: the proxy
 # holds one watch upstream and serves the N watchers itself.
 #
@@ -55,7 +57,9 @@ range_calls() {
 
 # run_fleet NAME ENDPOINT: N watchers on ENDPOINT, `changes` changes measured.
 run_fleet() {
-  local name=$1 endpoint=$2 fleet_pids=() i
+  local name=$1 endpoint=$2 fleet_pids=() i start_t start_ranges start_cost
+  start_ranges=$(range_calls)
+  start_t=$(date +%s.%N)
   for i in $(seq "$n"); do
     local d="$work/$name/$i"
     mkdir -p "$d/conf.d" "$d/templates"
@@ -76,6 +80,7 @@ while time.time() < deadline:
     time.sleep(0.1)
 sys.exit("not every watcher rendered within 300 s")
 EOF
+  start_cost="$(python3 -c "print(f'{$(date +%s.%N) - $start_t:.1f} s, $(($(range_calls) - start_ranges))')")"
   sleep 1
   local before after c cpu_before rss_before proxy_cpu_before=0
   before=$(range_calls)
@@ -162,12 +167,12 @@ EOF
   etcd_cost="$(python3 -c "print(f'{($(cpu_s "$etcd_pid") - $cpu_before) / $changes:.2f} s, $rss_before -> $(rss_mb "$etcd_pid") MB')")"
   [[ -n "$proxy_pid" ]] &&
     proxy_cost="$(python3 -c "print(f'{($(cpu_s "$proxy_pid") - $proxy_cpu_before) / $changes:.2f} s, $(rss_mb "$proxy_pid") MB')")"
-  python3 - "$work/$name.times" "$name" "$n" "$((after - before))" "$etcd_cost" "$proxy_cost" \
+  python3 - "$work/$name.times" "$name" "$n" "$((after - before))" "$etcd_cost" "$proxy_cost" "$start_cost" \
     "${fleet_pids[@]}" <<'EOF'
 import sys
-path, name, n, ranges, etcd_cost, proxy_cost = sys.argv[1:7]
+path, name, n, ranges, etcd_cost, proxy_cost, start_cost = sys.argv[1:8]
 n = int(n)
-pids = sys.argv[7:]
+pids = sys.argv[8:]
 rows = [line.split() for line in open(path)]
 t = sorted(float(r[0]) for r in rows)
 spread = max(float(r[1]) for r in rows)
@@ -183,14 +188,14 @@ for pid in pids:
 k = len(pids) * 1024
 print(f"| {name} | {n} | {pct(0.5):.1f} / {pct(0.99):.1f} / {t[-1]:.1f} ms | {spread:.1f} ms | {ranges} | "
       f"{rss / k:.1f} / {anon / k:.1f} / {pss / k:.1f} MB | {threads / len(pids):.0f} | "
-      f"{etcd_cost} | {proxy_cost} |")
+      f"{etcd_cost} | {proxy_cost} | {start_cost} |")
 EOF
   for i in "${fleet_pids[@]}"; do kill "$i" 2>/dev/null || true; done
   for i in "${fleet_pids[@]}"; do wait "$i" 2>/dev/null || true; done
 }
 
-echo "| path | watchers | etcdctl put -> file: p50 / p99 / max over watchers (includes starting etcdctl) | first -> last watcher (worst change) | etcd Range calls for the changes | per process RSS / anon / PSS | threads per process | etcd CPU per change, RSS before -> after | proxy CPU per change, RSS |"
-echo "|---|---|---|---|---|---|---|---|---|"
+echo "| path | watchers | etcdctl put -> file: p50 / p99 / max over watchers (includes starting etcdctl) | first -> last watcher (worst change) | etcd Range calls for the changes | per process RSS / anon / PSS | threads per process | etcd CPU per change, RSS before -> after | proxy CPU per change, RSS | start: first spawn -> every file, etcd Range calls |"
+echo "|---|---|---|---|---|---|---|---|---|---|"
 run_fleet direct "127.0.0.1:$cport"
 
 etcd grpc-proxy start --endpoints "127.0.0.1:$cport" --listen-addr "127.0.0.1:$xport" \
