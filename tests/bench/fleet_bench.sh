@@ -3,9 +3,8 @@
 # key of one etcd; the key changes; how long until every process's file shows
 # it (p50/p99/max over the processes, from the start of `etcdctl put`, so
 # they include starting etcdctl; and the spread from the first to the last
-# watcher, which does not; an inotify watch on each directory tells the
-# observer which file to read, so it does not poll 1000 files on the cores
-# the watchers need), how many Range calls etcd served for
+# watcher, which does not; see observer.py below for how it is seen), how
+# many Range calls etcd served for
 # the change (from etcd's /metrics; the design says 0), and memory per
 # process (RSS, its anonymous part, PSS) and its threads, and what the
 # changes cost etcd (CPU seconds per change, its RSS before and after; the
@@ -55,16 +54,99 @@ range_calls() {
     awk '/^grpc_server_handled_total\{.*grpc_method="Range"/ {s += $NF} END {print s + 0}'
 }
 
+cat >"$work/observer.py" <<'EOF'
+import ctypes, os, select, struct, subprocess, sys, time
+# The observer of one fleet: started before the watchers, so that it holds
+# an inotify instance of its own (each confwatch takes one for its confdir,
+# and there are fs.inotify.max_user_instances = 128 per user by default).
+# It watches every watcher's directory (IN_MOVED_TO: confwatch renames its
+# stage into place; IN_CLOSE_WRITE: an in-place rewrite), so it sleeps until
+# a file changes instead of polling 1000 files on the cores the watchers
+# need; a file is read only when an event names it. Prints "ready", then for
+# each value read from stdin: puts it, waits until every file shows it,
+# appends "<ms since put> <ms since the first watcher>" per watcher to
+# `times`, prints "ok" (or what went wrong).
+base, n, ep, times = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+env = dict(os.environ, ETCDCTL_API="3")
+libc = ctypes.CDLL("libc.so.6", use_errno=True)
+fd = libc.inotify_init1(os.O_NONBLOCK)
+if fd < 0:
+    sys.exit(f"inotify_init1: errno {ctypes.get_errno()} (fs.inotify.max_user_instances)")
+watcher_of = {}
+for i in range(1, n + 1):
+    wd = libc.inotify_add_watch(fd, f"{base}/{i}".encode(), 0x80 | 0x08)
+    if wd < 0:
+        sys.exit(f"inotify_add_watch: errno {ctypes.get_errno()} (fs.inotify.max_user_watches)")
+    watcher_of[wd] = i
+
+def drain():
+    """The watchers named by the pending events."""
+    named = set()
+    while True:
+        try:
+            buf = os.read(fd, 65536)
+        except BlockingIOError:
+            return named
+        off = 0
+        while off < len(buf):
+            wd, mask, cookie, length = struct.unpack_from("iIII", buf, off)
+            name = buf[off + 16:off + 16 + length].rstrip(b"\0")
+            off += 16 + length
+            if name == b"out" and wd in watcher_of: named.add(watcher_of[wd])
+
+def measure(value):
+    want = value + "\n"
+    pending = set(range(1, n + 1))
+    seen = {}
+    def check(i, at):
+        try:
+            with open(f"{base}/{i}/out") as f:
+                if f.read() == want:
+                    seen[i] = at - t0
+                    pending.discard(i)
+        except FileNotFoundError:
+            pass
+    drain()  # the starts' and earlier changes' events
+    t0 = time.time()
+    subprocess.run(["etcdctl", "--endpoints", ep, "put", "/fleet/key", value], env=env,
+                   check=True, stdout=subprocess.DEVNULL)
+    while pending and time.time() - t0 < 60:
+        if not select.select([fd], [], [], 0.2)[0]:
+            for i in list(pending): check(i, time.time())  # no event for 200 ms: look anyway
+            continue
+        at = time.time()
+        for i in drain() & pending: check(i, at)
+    if pending:
+        return f"{len(pending)} watchers never showed {value}"
+    first = min(seen.values())
+    with open(times, "a") as out:
+        for t in seen.values():
+            out.write(f"{t * 1000:.2f} {(t - first) * 1000:.2f}\n")
+    return "ok"
+
+print("ready", flush=True)
+for line in sys.stdin:
+    print(measure(line.strip()), flush=True)
+EOF
+
 # run_fleet NAME ENDPOINT: N watchers on ENDPOINT, `changes` changes measured.
 run_fleet() {
   local name=$1 endpoint=$2 fleet_pids=() i start_t start_ranges start_cost
-  start_ranges=$(range_calls)
-  start_t=$(date +%s.%N)
   for i in $(seq "$n"); do
     local d="$work/$name/$i"
     mkdir -p "$d/conf.d" "$d/templates"
     printf '{{getv "/fleet/key"}}\n' >"$d/templates/k.tmpl"
     printf '[template]\nsrc = "k.tmpl"\ndest = "%s/out"\nkeys = ["/fleet"]\n' "$d" >"$d/conf.d/k.toml"
+  done
+  coproc OBS { python3 "$work/observer.py" "$work/$name" "$n" "127.0.0.1:$cport" "$work/$name.times"; }
+  local obs_pid=$OBS_PID ready
+  pids+=("$obs_pid")
+  read -r ready <&"${OBS[0]}"
+  [[ "$ready" == ready ]] || { echo "observer did not start" >&2; exit 1; }
+  start_ranges=$(range_calls)
+  start_t=$(date +%s.%N)
+  for i in $(seq "$n"); do
+    local d="$work/$name/$i"
     "$bin" -watch -confdir "$d" -node "$endpoint" -log-level error >"$d/log" 2>&1 &
     fleet_pids+=($!)
     pids+=($!)
@@ -88,78 +170,10 @@ EOF
   rss_before=$(rss_mb "$etcd_pid")
   [[ -n "$proxy_pid" ]] && proxy_cpu_before=$(cpu_s "$proxy_pid")
   for c in $(seq "$changes"); do
-    python3 - "$work/$name" "$n" "127.0.0.1:$cport" "$name-$c" <<'EOF' >>"$work/$name.times"
-import ctypes, os, select, struct, subprocess, sys, time
-base, n, ep, value = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
-want = value + "\n"
-env = dict(os.environ, ETCDCTL_API="3")
-# inotify on every watcher's directory (IN_MOVED_TO: confwatch renames its
-# stage into place; IN_CLOSE_WRITE: an in-place rewrite), so that the
-# observer sleeps until a file changes instead of polling 1000 files and
-# taking the CPU the watchers need. A file is read only when its event came.
-# Each confwatch holds an inotify instance for its confdir; with more
-# watchers than fs.inotify.max_user_instances (128 by default) none may be
-# left: then every 1 ms the files whose inode or mtime changed are read.
-libc = ctypes.CDLL("libc.so.6", use_errno=True)
-fd = libc.inotify_init1(os.O_NONBLOCK)
-watcher_of = {}
-for i in range(1, n + 1 if fd >= 0 else 1):
-    wd = libc.inotify_add_watch(fd, f"{base}/{i}".encode(), 0x80 | 0x08)
-    if wd < 0:
-        sys.exit(f"inotify_add_watch: errno {ctypes.get_errno()}")
-    watcher_of[wd] = i
-if fd < 0:
-    print("observer: no inotify instance left (fs.inotify.max_user_instances); stat polling",
-          file=sys.stderr)
-def identity(i):
-    try:
-        st = os.stat(f"{base}/{i}/out")
-        return (st.st_ino, st.st_mtime_ns)
-    except FileNotFoundError:
-        return None
-before = {i: identity(i) for i in range(1, n + 1)} if fd < 0 else {}
-pending = set(range(1, n + 1))
-seen = {}
-def check(i, at):
-    try:
-        with open(f"{base}/{i}/out") as f:
-            if f.read() == want:
-                seen[i] = at - t0
-                pending.discard(i)
-    except FileNotFoundError:
-        pass
-t0 = time.time()
-subprocess.run(["etcdctl", "--endpoints", ep, "put", "/fleet/key", value], env=env,
-               check=True, stdout=subprocess.DEVNULL)
-while pending and fd < 0 and time.time() - t0 < 60:
-    for i in list(pending):
-        if identity(i) != before[i]: check(i, time.time())
-    time.sleep(0.001)
-while pending and fd >= 0 and time.time() - t0 < 60:
-    if not select.select([fd], [], [], 0.2)[0]:
-        for i in list(pending): check(i, time.time())  # no event for 200 ms: look anyway
-        continue
-    at = time.time()
-    changed = set()
-    while True:
-        try:
-            buf = os.read(fd, 65536)
-        except BlockingIOError:
-            break
-        off = 0
-        while off < len(buf):
-            wd, mask, cookie, length = struct.unpack_from("iIII", buf, off)
-            name = buf[off + 16:off + 16 + length].rstrip(b"\0")
-            off += 16 + length
-            if name == b"out" and watcher_of.get(wd) in pending: changed.add(watcher_of[wd])
-    for i in changed: check(i, at)
-if fd >= 0: os.close(fd)
-if pending:
-    sys.exit(f"{len(pending)} watchers never showed {value}")
-first = min(seen.values())
-for t in seen.values():
-    print(f"{t * 1000:.2f} {(t - first) * 1000:.2f}")
-EOF
+    local reply
+    echo "$name-$c" >&"${OBS[1]}"
+    read -r reply <&"${OBS[0]}"
+    [[ "$reply" == ok ]] || { echo "observer: $reply" >&2; exit 1; }
     sleep 0.5
   done
   after=$(range_calls)
@@ -190,6 +204,8 @@ print(f"| {name} | {n} | {pct(0.5):.1f} / {pct(0.99):.1f} / {t[-1]:.1f} ms | {sp
       f"{rss / k:.1f} / {anon / k:.1f} / {pss / k:.1f} MB | {threads / len(pids):.0f} | "
       f"{etcd_cost} | {proxy_cost} | {start_cost} |")
 EOF
+  eval "exec ${OBS[1]}>&-"  # stdin at EOF: the observer ends
+  wait "$obs_pid" 2>/dev/null || true
   for i in "${fleet_pids[@]}"; do kill "$i" 2>/dev/null || true; done
   for i in "${fleet_pids[@]}"; do wait "$i" 2>/dev/null || true; done
 }
