@@ -25,8 +25,8 @@ std::atomic<bool> g_running{false};
 absl::Status InotifyError(absl::string_view what, int err) {
   std::string text = absl::StrCat(what, ": ", strerror(err));
   if (err == EMFILE) {
-    absl::StrAppend(&text, " (the inotify instances of this user, sysctl fs.inotify.max_user_instances, "
-                           "one per confwatch process; or this process's open-file limit)");
+    absl::StrAppend(&text, " (the inotify instances of this user, sysctl fs.inotify.max_user_instances; "
+                           "or this process's open-file limit)");
   } else if (err == ENOSPC) {
     absl::StrAppend(&text, " (the inotify watches of this user, sysctl fs.inotify.max_user_watches)");
   }

@@ -34,7 +34,7 @@ struct WatchRoot {
 // ("inotify", "inotify watch /etc/confd/conf.d"): "<what>: <strerror>", and
 // for the limits a fleet of processes of one user meets, which one to raise:
 // EMFILE from inotify_init (fs.inotify.max_user_instances, 128 by default,
-// one per confwatch process; or the process's open-file limit), ENOSPC from
+// shared by every process of the user; or the process's open-file limit), ENOSPC from
 // a watch (fs.inotify.max_user_watches).
 absl::Status InotifyError(absl::string_view what, int err);
 

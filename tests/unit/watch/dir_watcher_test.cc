@@ -93,8 +93,7 @@ TEST(DirWatcher, InotifyLimitErrorsNameTheSysctl) {
   const std::vector<Case> cases = {
       {"inotify", EMFILE,
        "inotify: Too many open files (the inotify instances of this user, sysctl "
-       "fs.inotify.max_user_instances, one per confwatch process; or this process's open-file "
-       "limit)"},
+       "fs.inotify.max_user_instances; or this process's open-file limit)"},
       {"inotify watch /c/conf.d", ENOSPC,
        "inotify watch /c/conf.d: No space left on device (the inotify watches of this user, sysctl "
        "fs.inotify.max_user_watches)"},
