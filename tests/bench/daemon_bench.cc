@@ -67,8 +67,16 @@ struct Args {
   std::string out_base;
 };
 
+// The confwatch of the run in progress: Die() stops it, or it would outlive
+// the bench (its etcd is gone by then, and it retries forever).
+pid_t g_confwatch = 0;
+
 [[noreturn]] void Die(const std::string& what) {
   std::fprintf(stderr, "daemon_bench: %s\n", what.c_str());
+  if (g_confwatch > 0) {
+    kill(g_confwatch, SIGTERM);
+    waitpid(g_confwatch, nullptr, 0);
+  }
   std::exit(1);
 }
 
@@ -274,6 +282,7 @@ Row RunOne(const Args& args, int keys) {
   pid_t pid = Spawn({args.binary, "-watch", "-confdir", confdir, "-node", (*etcd)->endpoint(),
                      "-log-level", "error", "-metrics-addr", metrics},
                     dir.path() + "/confwatch.log");
+  g_confwatch = pid;
   const std::string last_line = absl::StrCat("  server ", kvs.back().second, ";\n");
   waiter.WaitUntil([&] {
     for (int r = 0; r < args.resources; ++r) {
@@ -349,6 +358,7 @@ Row RunOne(const Args& args, int keys) {
   kill(pid, SIGTERM);
   int status = 0;
   waitpid(pid, &status, 0);
+  g_confwatch = 0;
   if (!args.out_base.empty()) std::system(absl::StrCat("rm -rf '", out, "'").c_str());
   return row;
 }
