@@ -45,6 +45,7 @@ Daemon::Daemon(DaemonOptions options, DaemonDeps deps)
   worker_.set_clock(clock_);
   resync_ = Timer(kSyncRetryMin, std::min(options_.source_retry_max, kResyncRetryMax));
   denied_retry_ = Timer(kDeniedRetryMin, kDeniedRetryMax);
+  worker_.set_install_threads(options_.install_threads);
 }
 
 Daemon::~Daemon() {

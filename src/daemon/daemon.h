@@ -64,6 +64,9 @@ struct DaemonOptions {
   // the same reload waits until changes settle (see reload_coalescer.h), at
   // most kReloadMaxDelayFactor times this long. Zero: every install reloads.
   absl::Duration reload_coalesce = absl::Milliseconds(100);
+  // Installs of one batch run on up to this many threads (see
+  // install_worker.h): a start with 1000 resources on a disk is fsync-bound.
+  int install_threads = 8;
 };
 
 inline constexpr int kReloadMaxDelayFactor = 10;
@@ -162,7 +165,7 @@ class Daemon : private ChangeSink {
   // The permission error that keeps `r` from rendering; nullptr when none.
   const absl::Status* DeniedError(const TemplateResource& r) const;
   void ApplySnapshot(const std::vector<std::string>& prefixes, SourceSnapshot snap);
-  // Makes the keys under each of `prefixes` (disjoint) exactly those of `kvs`
+  // Makes the keys under each of `prefixes` (sorted, disjoint) exactly those of `kvs`
   // and marks the resources whose keys changed.
   void ReplacePrefixes(const std::vector<std::string>& prefixes, SourceSnapshot snap);
   // The followed prefixes (prefixes_) that one resource reads together, for

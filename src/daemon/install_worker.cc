@@ -1,8 +1,12 @@
 // See install_worker.h.
 #include "daemon/install_worker.h"
 
+#include <algorithm>
+#include <atomic>
 #include <map>
+#include <thread>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "base/logging.h"
 
@@ -27,15 +31,42 @@ absl::Status ReloadError(const TemplateResource& r, const absl::Status& error) {
 
 }  // namespace
 
+std::vector<absl::StatusOr<InstallResult>> InstallWorker::InstallAll(
+    const std::vector<BatchItem>& batch) {
+  std::vector<absl::StatusOr<InstallResult>> out(batch.size(), InstallResult());
+  // Items that share a dest form one group, installed in batch order: the
+  // last one wins, as when the batch runs on one thread.
+  std::vector<std::vector<size_t>> groups;
+  absl::flat_hash_map<absl::string_view, size_t> group_of;
+  for (size_t i = 0; i < batch.size(); ++i) {
+    auto [it, added] = group_of.try_emplace(batch[i].resource->dest, groups.size());
+    if (added) groups.emplace_back();
+    groups[it->second].push_back(i);
+  }
+  std::atomic<size_t> next{0};
+  auto run = [&] {
+    for (size_t g; (g = next++) < groups.size();) {
+      for (size_t i : groups[g]) out[i] = installer_->Install(*batch[i].resource, batch[i].rendered);
+    }
+  };
+  std::vector<std::thread> helpers;
+  const size_t threads = std::min(groups.size(), static_cast<size_t>(std::max(install_threads_, 1)));
+  for (size_t t = 1; t < threads; ++t) helpers.emplace_back(run);
+  run();
+  for (std::thread& t : helpers) t.join();
+  return out;
+}
+
 std::vector<ItemResult> InstallWorker::Process(const std::vector<BatchItem>& batch) {
   std::vector<ItemResult> results(batch.size());
+  std::vector<absl::StatusOr<InstallResult>> all = InstallAll(batch);
   // reload key -> indexes of the items that need it
   std::map<std::string, std::vector<size_t>> reloads;
   for (size_t i = 0; i < batch.size(); ++i) {
     const BatchItem& item = batch[i];
     ItemResult& result = results[i];
     result.id = item.id;
-    absl::StatusOr<InstallResult> installed = installer_->Install(*item.resource, item.rendered);
+    absl::StatusOr<InstallResult>& installed = all[i];
     if (!installed.ok()) {
       result.status = InstallError(*installer_, *item.resource, installed.status());
       Log(LogLevel::kError, result.status.message(),

@@ -12,15 +12,20 @@ void Scheduler::Add(int id, const SchedulePolicy& policy, absl::Time now) {
   s.policy = policy;
   s.present = true;
   // The first render does not wait for quiescence: there is nothing to settle.
-  s.dirty = true;
+  SetDirty(id);
   s.first_change = s.last_change = absl::InfinitePast();
+}
+
+void Scheduler::SetDirty(int id) {
+  states_[id].dirty = true;
+  dirty_.insert(id);
 }
 
 void Scheduler::MarkDirty(int id, absl::Time now) {
   State& s = states_[id];
   if (!s.present) return;
   if (!s.dirty) s.first_change = now;
-  s.dirty = true;
+  SetDirty(id);
   s.last_change = now;
   if (s.failures > 0 && !s.in_flight) RetrySoon(s, now);
 }
@@ -40,9 +45,15 @@ absl::Time Scheduler::EligibleAt(const State& s) {
 
 std::vector<int> Scheduler::TakeReady(absl::Time now) {
   std::vector<int> ready;
-  for (int id = 0; id < static_cast<int>(states_.size()); ++id) {
+  for (auto it = dirty_.begin(); it != dirty_.end();) {
+    const int id = *it;
     State& s = states_[id];
-    if (!s.present || !s.dirty || s.in_flight || EligibleAt(s) > now) continue;
+    ++visited_;
+    if (s.in_flight || EligibleAt(s) > now) {
+      ++it;
+      continue;
+    }
+    it = dirty_.erase(it);
     s.dirty = false;
     s.in_flight = true;
     s.last_start = now;
@@ -65,7 +76,7 @@ void Scheduler::Finished(int id, bool ok, absl::Time now) {
   s.retry_at = now + std::min(backoff, kMaxBackoff);
   if (s.last_change > s.last_start) RetrySoon(s, now);  // changed during the try
   if (!s.dirty) {
-    s.dirty = true;
+    SetDirty(id);
     s.first_change = s.last_change = absl::InfinitePast();
   }
 }
@@ -78,8 +89,10 @@ void Scheduler::RetryNow(int id) {
 
 std::optional<absl::Time> Scheduler::NextDeadline() const {
   std::optional<absl::Time> next;
-  for (const State& s : states_) {
-    if (!s.present || !s.dirty || s.in_flight) continue;
+  for (int id : dirty_) {
+    const State& s = states_[id];
+    ++visited_;
+    if (s.in_flight) continue;
     absl::Time at = EligibleAt(s);
     if (!next || at < *next) next = at;
   }

@@ -17,6 +17,7 @@ confwatch_module(daemon
     ${CMAKE_SOURCE_DIR}/tests/unit/daemon/dependency_index_test.cc
     ${CMAKE_SOURCE_DIR}/tests/unit/daemon/hostile_input_test.cc
     ${CMAKE_SOURCE_DIR}/tests/unit/daemon/install_worker_test.cc
+    ${CMAKE_SOURCE_DIR}/tests/unit/daemon/install_worker_threads_test.cc
     ${CMAKE_SOURCE_DIR}/tests/unit/daemon/reload_coalescer_test.cc
     ${CMAKE_SOURCE_DIR}/tests/unit/daemon/resource_set_test.cc
     ${CMAKE_SOURCE_DIR}/tests/unit/daemon/scheduler_test.cc

@@ -34,10 +34,21 @@ std::string WithSlash(std::string dir) {
 
 }  // namespace
 
+absl::Status InotifyError(absl::string_view what, int err) {
+  std::string text = absl::StrCat(what, ": ", strerror(err));
+  if (err == EMFILE) {
+    absl::StrAppend(&text, " (the inotify instances of this user, sysctl fs.inotify.max_user_instances; "
+                           "or this process's open-file limit)");
+  } else if (err == ENOSPC) {
+    absl::StrAppend(&text, " (the inotify watches of this user, sysctl fs.inotify.max_user_watches)");
+  }
+  return absl::InternalError(text);
+}
+
 absl::StatusOr<std::unique_ptr<DirWatcher>> DirWatcher::Start(const std::vector<WatchRoot>& roots,
                                                               Callback on_change) {
   const int fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-  if (fd < 0) return absl::InternalError(absl::StrCat("inotify: ", strerror(errno)));
+  if (fd < 0) return InotifyError("inotify", errno);
   const int wake = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   if (wake < 0) {
     close(fd);
@@ -73,7 +84,7 @@ absl::Status DirWatcher::AddRoot(const WatchRoot& root) {
     return absl::InvalidArgumentError(absl::StrCat("watch ", root.dir, ": not a directory"));
   }
   if (!AddTree(root.dir, root.recursive)) {
-    return absl::InternalError(absl::StrCat("inotify watch ", root.dir, ": ", strerror(errno)));
+    return InotifyError(absl::StrCat("inotify watch ", root.dir), errno);
   }
   return absl::OkStatus();
 }

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 
 namespace confwatch {
 
@@ -30,6 +31,14 @@ struct WatchRoot {
   std::string dir;
   bool recursive = true;
 };
+
+// The error for an inotify call that failed with errno `err`, about `what`
+// ("inotify", "inotify watch /etc/confd/conf.d"): "<what>: <strerror>", and
+// for the limits a fleet of processes of one user meets, which one to raise:
+// EMFILE from inotify_init (fs.inotify.max_user_instances, 128 by default,
+// shared by every process of the user; or the process's open-file limit), ENOSPC from
+// a watch (fs.inotify.max_user_watches).
+absl::Status InotifyError(absl::string_view what, int err);
 
 class DirWatcher {
  public:

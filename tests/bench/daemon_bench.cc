@@ -21,9 +21,17 @@
 //   idle CPU         user+system CPU of confwatch over 5 idle seconds
 //   etcd reads       Range calls etcd served after the initial read
 //                    (grpc_server_handled_total{grpc_method="Range"})
+//   watches up       spawn -> etcd counts one watcher per watched prefix
+//                    (etcd_debugging_mvcc_watcher_total): the daemon now
+//                    follows every resource
+//   work per change  confwatch's /metrics renders and installs during the
+//                    change phase, divided by the changes: 1 / 1 when a
+//                    change re-renders only the resource that reads it;
+//                    and confwatch's CPU time per change (user+system)
 //
 // One resource renders `server <value>;` for every key of /svc; with
-// --resources R, R resources each render their own /svc/r<i> subtree.
+// --resources R, R resources each render their own /svc/r<i> subtree
+// (--keys 10000 --resources 1000: 1000 services of 10 instances).
 //
 //   daemon_bench [--keys 100,10000,100000] [--changes 200] [--resources 1]
 //                [--burst 300] [--out-dir /dev/shm] [--binary build/confwatch]
@@ -46,6 +54,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "base/file_io.h"
@@ -73,8 +82,16 @@ struct Args {
   std::string out_base;
 };
 
+// The confwatch of the run in progress: Die() stops it, or it would outlive
+// the bench (its etcd is gone by then, and it retries forever).
+pid_t g_confwatch = 0;
+
 [[noreturn]] void Die(const std::string& what) {
   std::fprintf(stderr, "daemon_bench: %s\n", what.c_str());
+  if (g_confwatch > 0) {
+    kill(g_confwatch, SIGTERM);
+    waitpid(g_confwatch, nullptr, 0);
+  }
   std::exit(1);
 }
 
@@ -143,6 +160,17 @@ class DirWaiter {
   int fd_ = -1;
 };
 
+// The unlabelled metric `name` on the /metrics page at `endpoint`.
+double Metric(const std::string& endpoint, const std::string& name) {
+  absl::StatusOr<HttpReply> res = HttpGet(absl::StrCat("http://", endpoint, "/metrics"));
+  if (!res.ok() || res->status != 200) Die("cannot read /metrics of " + endpoint);
+  const std::string metric = absl::StrCat("\n", name, " ");
+  size_t at = res->body.find(metric);
+  if (at == std::string::npos) Die("no metric " + name + " at " + endpoint);
+  at += metric.size();
+  return std::atof(res->body.substr(at, res->body.find('\n', at) - at).c_str());
+}
+
 int64_t EtcdRangeCalls(const std::string& endpoint) {
   absl::StatusOr<HttpReply> res = HttpGet(absl::StrCat("http://", endpoint, "/metrics"));
   if (!res.ok() || res->status != 200) Die("cannot read etcd /metrics");
@@ -203,8 +231,11 @@ pid_t Spawn(const std::vector<std::string>& argv, const std::string& log) {
   return pid;
 }
 
+// Zero-padded so that no subtree's name is a byte prefix of another's
+// ("/svc/r1" of "/svc/r10"): etcd would then deliver both through one watch,
+// and the bench would not show one watch per resource.
 std::string Subtree(int resources, int r) {
-  return resources == 1 ? "/svc" : absl::StrCat("/svc/r", r);
+  return resources == 1 ? "/svc" : absl::StrFormat("/svc/r%06d", r);
 }
 std::string Key(int resources, int keys, int i) {
   return absl::StrCat(Subtree(resources, i % resources), "/k", i);
@@ -213,10 +244,12 @@ std::string Key(int resources, int keys, int i) {
 struct Row {
   int keys = 0;
   double initial_s = 0;
+  double watches_s = 0;
   double p50 = 0, p90 = 0, p99 = 0;
   double floor_p50 = 0;
   double floor_visible_p50 = 0;  // until the rename, before the directory's fsync
   double faults_per_change = 0;
+  double renders_per_change = 0, installs_per_change = 0, cpu_per_change_ms = 0;
   int burst_reloads = 0;
   double burst_final_ms = 0;
   double rss_mb = 0, anon_mb = 0, peak_mb = 0, idle_cpu_s = 0;
@@ -268,9 +301,11 @@ Row RunOne(const Args& args, int keys) {
 
   DirWaiter waiter(out);
   const absl::Time t0 = absl::Now();
+  const std::string metrics = absl::StrCat("127.0.0.1:", FreePort());
   pid_t pid = Spawn({args.binary, "-watch", "-confdir", confdir, "-node", (*etcd)->endpoint(),
-                     "-log-level", "error"},
+                     "-log-level", "error", "-metrics-addr", metrics},
                     dir.path() + "/confwatch.log");
+  g_confwatch = pid;
   const std::string last_line = absl::StrCat("  server ", kvs.back().second, ";\n");
   waiter.WaitUntil([&] {
     for (int r = 0; r < args.resources; ++r) {
@@ -281,10 +316,22 @@ Row RunOne(const Args& args, int keys) {
     return true;
   });
   row.initial_s = absl::ToDoubleSeconds(absl::Now() - t0);
+  while (Metric((*etcd)->endpoint(), "etcd_debugging_mvcc_watcher_total") < args.resources) {
+    if (absl::Now() - t0 > absl::Seconds(120)) {
+      Die(absl::StrCat("the watches did not all start within 120 s: etcd counts ",
+                       Metric((*etcd)->endpoint(), "etcd_debugging_mvcc_watcher_total")));
+    }
+    absl::SleepFor(absl::Milliseconds(2));
+  }
+  row.watches_s = absl::ToDoubleSeconds(absl::Now() - t0);
   waiter.WaitUntil([&] { return count_lines() >= 1; });  // one shared reload_cmd: runs once
   absl::SleepFor(absl::Milliseconds(300));
   const int64_t ranges_before = EtcdRangeCalls((*etcd)->endpoint());
 
+  auto counter = [&](const char* name) { return Metric(metrics, name); };
+  const double renders_before = counter("confwatch_renders_total");
+  const double installs_before = counter("confwatch_installs_total");
+  const double cpu_before = CpuSeconds(pid);
   std::vector<double> ms, floor_ms, floor_visible_ms;
   if (args.resources == 1) bench::FloorInstall(floor_dir, bench::FloorRendered(keys, -1, ""), 0);
   int64_t faults = 0;
@@ -320,6 +367,10 @@ Row RunOne(const Args& args, int keys) {
     row.floor_p50 = Percentile(floor_ms, 0.5);
     row.floor_visible_p50 = Percentile(floor_visible_ms, 0.5);
   }
+  absl::SleepFor(absl::Milliseconds(300));  // the last install's counter
+  row.cpu_per_change_ms = (CpuSeconds(pid) - cpu_before) * 1000 / args.changes;
+  row.renders_per_change = (counter("confwatch_renders_total") - renders_before) / args.changes;
+  row.installs_per_change = (counter("confwatch_installs_total") - installs_before) / args.changes;
   row.p50 = Percentile(ms, 0.5);
   row.p90 = Percentile(ms, 0.9);
   row.p99 = Percentile(ms, 0.99);
@@ -353,6 +404,7 @@ Row RunOne(const Args& args, int keys) {
   kill(pid, SIGTERM);
   int status = 0;
   waitpid(pid, &status, 0);
+  g_confwatch = 0;
   if (!args.out_base.empty()) std::system(absl::StrCat("rm -rf '", out, "' '", floor_dir, "'").c_str());
   return row;
 }
@@ -390,15 +442,19 @@ Args ParseArgs(int argc, char** argv) {
 int main(int argc, char** argv) {
   using namespace confwatch;
   const Args args = ParseArgs(argc, argv);
-  std::printf("| keys | resources | initial render | change->file p50 / p90 / p99 | floor p50 (ratio) / until rename | page faults/change | burst of %d: reloads, "
+  std::printf("| keys | resources | initial render | watches up | change->file p50 / p90 / p99 | "
+              "floor p50 (ratio) / until rename | page faults/change | "
+              "renders / installs, CPU per change | burst of %d: reloads, "
               "last put->final file | RSS settled (anon) / peak | idle CPU (5 s) | etcd Range calls after start |\n",
               args.burst);
-  std::printf("|---|---|---|---|---|---|---|---|---|---|\n");
+  std::printf("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
   for (int keys : args.keys) {
     Row r = RunOne(args, keys);
-    std::printf("| %d | %d | %.3f s | %.2f / %.2f / %.2f ms | %.2f ms (%.1fx) / %.2f ms | %.1f | %d, %.1f ms | %.1f (%.1f) / %.1f MB | %.2f s | %lld |\n",
-                r.keys, args.resources, r.initial_s, r.p50, r.p90, r.p99, r.floor_p50, r.floor_p50 > 0 ? r.p50 / r.floor_p50 : 0.0, r.floor_visible_p50,
-                r.faults_per_change, r.burst_reloads,
+    std::printf("| %d | %d | %.3f s | %.3f s | %.2f / %.2f / %.2f ms | %.2f ms (%.1fx) / %.2f ms | %.1f | "
+                "%.2f / %.2f, %.2f ms | %d, %.1f ms | %.1f (%.1f) / %.1f MB | %.2f s | %lld |\n",
+                r.keys, args.resources, r.initial_s, r.watches_s, r.p50, r.p90, r.p99, r.floor_p50,
+                r.floor_p50 > 0 ? r.p50 / r.floor_p50 : 0.0, r.floor_visible_p50, r.faults_per_change,
+                r.renders_per_change, r.installs_per_change, r.cpu_per_change_ms, r.burst_reloads,
                 r.burst_final_ms, r.rss_mb, r.anon_mb, r.peak_mb, r.idle_cpu_s,
                 static_cast<long long>(r.range_calls));
     std::fflush(stdout);

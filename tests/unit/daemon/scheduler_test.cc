@@ -150,5 +150,25 @@ TEST(Scheduler, MinIntervalSpacesStarts) {
   EXPECT_EQ((std::vector<int>{0}), s.TakeReady(At(1000)));
 }
 
+
+// 10000 resources, 100 lone changes: finding the one to render looks at the
+// dirty resources only, not at all 10000 every time.
+TEST(Scheduler, FindingWorkLooksOnlyAtDirtyResources) {
+  constexpr int kResources = 10000;
+  Scheduler s;
+  for (int id = 0; id < kResources; ++id) s.Add(id, {}, At(0));
+  for (int id : s.TakeReady(At(0))) s.Finished(id, true, At(1));
+  const int64_t before = s.visited();
+  for (int c = 0; c < 100; ++c) {
+    const int id = c * 97 % kResources;
+    s.MarkDirty(id, At(10 + c));
+    EXPECT_EQ(At(10 + c), s.NextDeadline());
+    EXPECT_EQ((std::vector<int>{id}), s.TakeReady(At(10 + c)));
+    EXPECT_EQ(std::nullopt, s.NextDeadline());
+    s.Finished(id, true, At(10 + c));
+  }
+  EXPECT_LE(s.visited() - before, 300);  // one dirty resource per call; was 3 * 100 * 10000
+}
+
 }  // namespace
 }  // namespace confwatch

@@ -114,5 +114,29 @@ TEST(DirWatcher, SeveralRunAtOnceEachReportingItsOwnRoots) {
   ASSERT_EQ(0, system(("rm -rf " + a + " " + b).c_str()));
 }
 
+// A fleet of confwatch processes of one user runs out of inotify instances
+// (128 by default): the warning says which limit to raise.
+TEST(DirWatcher, InotifyLimitErrorsNameTheSysctl) {
+  struct Case {
+    std::string what;
+    int err;
+    std::string message;
+  };
+  const std::vector<Case> cases = {
+      {"inotify", EMFILE,
+       "inotify: Too many open files (the inotify instances of this user, sysctl "
+       "fs.inotify.max_user_instances; or this process's open-file limit)"},
+      {"inotify watch /c/conf.d", ENOSPC,
+       "inotify watch /c/conf.d: No space left on device (the inotify watches of this user, sysctl "
+       "fs.inotify.max_user_watches)"},
+      {"inotify watch /c/conf.d", EACCES, "inotify watch /c/conf.d: Permission denied"},
+  };
+  for (const Case& c : cases) {
+    absl::Status s = InotifyError(c.what, c.err);
+    EXPECT_EQ(absl::StatusCode::kInternal, s.code());
+    EXPECT_EQ(c.message, s.message());
+  }
+}
+
 }  // namespace
 }  // namespace confwatch
