@@ -397,14 +397,13 @@ std::vector<BatchItem> Daemon::RenderReady(const std::vector<int>& ids,
   for (int id : ids) {
     const TemplateResource& r = set_->resources()[id].config;
     const absl::Status* denied = DeniedError(r);
-    absl::StatusOr<std::string> out = denied != nullptr
-                                          ? absl::StatusOr<std::string>(*denied)
-                                          : set_->Render(id, store_, &cache_);
+    absl::StatusOr<BatchItem> out = denied != nullptr ? absl::StatusOr<BatchItem>(*denied)
+                                                       : set_->RenderItem(id, store_, &cache_);
     ++stats_.renders;
     if (!out.ok()) {
       ++stats_.render_errors;
       absl::Status e(out.status().code(), absl::StrCat(r.name, ": ", out.status().message(), "; ",
-                                                         installer_.KeptNote(r.dest)));
+                                                         installer_.KeptNote(r)));
       Log(LogLevel::kError, e.message(),
           {JsonField("resource", r.name), JsonField("dest", r.dest),
            JsonField("error", out.status().message())});
@@ -412,7 +411,7 @@ std::vector<BatchItem> Daemon::RenderReady(const std::vector<int>& ids,
       scheduler_.Finished(id, false, absl::Now());
       continue;
     }
-    items.push_back(BatchItem{id, &r, std::move(*out)});
+    items.push_back(std::move(*out));
   }
   return items;
 }

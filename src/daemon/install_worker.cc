@@ -4,6 +4,7 @@
 #include <map>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "daemon/log_absl.h"
 #include "ops/logging.h"
 #include "spdlog/spdlog.h"
@@ -29,41 +30,87 @@ absl::Status ReloadError(const TemplateResource& r, const absl::Status& error) {
 
 }  // namespace
 
+bool InstallWorker::InstallItem(const BatchItem& item, ItemResult* result,
+                                std::vector<std::string>* changed) {
+  absl::StatusOr<InstallResult> installed = installer_->Install(*item.resource, item.rendered);
+  if (!installed.ok()) {
+    result->status = InstallError(*installer_, *item.resource, installed.status());
+    Log(LogLevel::kError, result->status.message(),
+        {JsonField("resource", item.resource->name), JsonField("dest", item.resource->dest),
+         JsonField("error", installed.status().message())});
+    return false;
+  }
+  result->outcome = installed->outcome;
+  for (const std::string& w : installed->warnings) spdlog::warn("{}: {}", item.resource->name, w);
+  if (installed->outcome == InstallOutcome::kWouldChange) {
+    Log(LogLevel::kInfo,
+        absl::StrCat(item.resource->name, ": ", item.resource->dest, " would change (",
+                     installed->changes.empty() ? "content" : installed->changes.front(), ")"),
+        {JsonField("resource", item.resource->name), JsonField("dest", item.resource->dest)});
+    if (!installed->diff.empty()) fputs(installed->diff.c_str(), stdout);
+    return false;
+  }
+  if (installed->outcome != InstallOutcome::kUnchanged) {
+    Log(LogLevel::kInfo,
+        absl::StrCat(item.resource->name, ": ", item.resource->dest, " ",
+                     InstallOutcomeName(installed->outcome)),
+        {JsonField("resource", item.resource->name), JsonField("dest", item.resource->dest)});
+    changed->push_back(item.resource->dest);
+  }
+  return installed->reload_needed;
+}
+
+bool InstallWorker::InstallFamily(const BatchItem& item, ItemResult* result,
+                                  std::vector<std::string>* changed) {
+  const TemplateResource& r = *item.resource;
+  std::vector<std::string> errors;
+  for (const absl::Status& s : item.refused) errors.push_back(std::string(s.message()));
+  absl::StatusOr<FamilyResult> family = family_installer_.Install(r, item.children);
+  bool reload = false;
+  if (!family.ok()) {
+    errors.push_back(absl::StrCat(r.name, ": ", family.status().message()));
+  } else {
+    for (const std::string& w : family->warnings) spdlog::warn("{}: {}", r.name, w);
+    for (const std::string& line : family->log) {
+      Log(LogLevel::kInfo, absl::StrCat(r.name, ": ", line), {JsonField("resource", r.name)});
+    }
+    if (!family->diff.empty()) fputs(family->diff.c_str(), stdout);
+    if (!family->status.ok()) errors.push_back(absl::StrCat(r.name, ": ", family->status.message()));
+    result->outcome = family->outcome;
+    if (family->outcome == InstallOutcome::kInstalled) {
+      changed->insert(changed->end(), family->changed.begin(), family->changed.end());
+    }
+    reload = family->reload_needed;
+  }
+  if (!errors.empty()) {
+    const absl::StatusCode code = family.ok() ? (family->status.ok() ? item.refused.front().code()
+                                                                      : family->status.code())
+                                              : family.status().code();
+    result->status = absl::Status(code, absl::StrJoin(errors, "\n"));
+    for (const std::string& e : errors) {
+      Log(LogLevel::kError, e, {JsonField("resource", r.name), JsonField("dest", r.dest)});
+    }
+  }
+  return reload;
+}
+
 std::vector<ItemResult> InstallWorker::Process(const std::vector<BatchItem>& batch) {
   std::vector<ItemResult> results(batch.size());
   // reload key -> indexes of the items that need it
   std::map<std::string, std::vector<size_t>> reloads;
+  // item index -> the dests it changed on disk
+  std::vector<std::vector<std::string>> changed(batch.size());
   for (size_t i = 0; i < batch.size(); ++i) {
     const BatchItem& item = batch[i];
-    ItemResult& result = results[i];
-    result.id = item.id;
-    absl::StatusOr<InstallResult> installed = installer_->Install(*item.resource, item.rendered);
-    if (!installed.ok()) {
-      result.status = InstallError(*installer_, *item.resource, installed.status());
-      Log(LogLevel::kError, result.status.message(),
-          {JsonField("resource", item.resource->name), JsonField("dest", item.resource->dest),
-           JsonField("error", installed.status().message())});
-      continue;
-    }
-    result.outcome = installed->outcome;
-    for (const std::string& w : installed->warnings) spdlog::warn("{}: {}", item.resource->name, w);
-    if (installed->outcome == InstallOutcome::kWouldChange) {
-      Log(LogLevel::kInfo,
-          absl::StrCat(item.resource->name, ": ", item.resource->dest, " would change (",
-                       installed->changes.empty() ? "content" : installed->changes.front(), ")"),
-          {JsonField("resource", item.resource->name), JsonField("dest", item.resource->dest)});
-      if (!installed->diff.empty()) fputs(installed->diff.c_str(), stdout);
-      continue;
-    }
-    if (installed->outcome != InstallOutcome::kUnchanged) {
-      Log(LogLevel::kInfo,
-          absl::StrCat(item.resource->name, ": ", item.resource->dest, " ",
-                       InstallOutcomeName(installed->outcome)),
-          {JsonField("resource", item.resource->name), JsonField("dest", item.resource->dest)});
-    }
+    results[i].id = item.id;
+    const bool reload_needed = item.resource->for_each.empty()
+                                   ? InstallItem(item, &results[i], &changed[i])
+                                   : InstallFamily(item, &results[i], &changed[i]);
+    if (!results[i].status.ok() && !reload_needed) continue;
+    if (results[i].outcome == InstallOutcome::kWouldChange) continue;
     const std::string key = ReloadKey(*item.resource);
     if (key.empty()) continue;
-    if (installed->reload_needed || failed_reloads_.count(key)) reloads[key].push_back(i);
+    if (reload_needed || failed_reloads_.count(key)) reloads[key].push_back(i);
   }
   for (const auto& [key, items] : reloads) {
     const TemplateResource& first = *batch[items.front()].resource;
@@ -74,19 +121,16 @@ std::vector<ItemResult> InstallWorker::Process(const std::vector<BatchItem>& bat
     absl::Status s = RunReload(key, first);
     for (size_t i : items) {
       results[i].reloaded = s.ok();
-      if (!s.ok()) results[i].status = ReloadError(*batch[i].resource, s);
+      if (!s.ok() && results[i].status.ok()) results[i].status = ReloadError(*batch[i].resource, s);
     }
   }
   if (on_files_changed_) {
-    std::vector<std::string> changed;
+    std::vector<std::string> all;
     for (size_t i = 0; i < batch.size(); ++i) {
-      const bool installed = results[i].outcome == InstallOutcome::kInstalled ||
-                             results[i].outcome == InstallOutcome::kInstalledInPlace;
-      if (installed && !(reload_.signal_child && SignalsChild(*batch[i].resource))) {
-        changed.push_back(batch[i].resource->dest);
-      }
+      if (reload_.signal_child && SignalsChild(*batch[i].resource)) continue;
+      all.insert(all.end(), changed[i].begin(), changed[i].end());
     }
-    if (!changed.empty()) on_files_changed_(changed);
+    if (!all.empty()) on_files_changed_(all);
   }
   return results;
 }

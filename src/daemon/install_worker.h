@@ -28,6 +28,7 @@
 #include "absl/time/time.h"
 #include "daemon/daemon_stats.h"
 #include "daemon/reload_coalescer.h"
+#include "resource/family_installer.h"
 #include "resource/installer.h"
 #include "resource/reloader.h"
 #include "resource/template_resource.h"
@@ -41,6 +42,11 @@ struct BatchItem {
   int id = 0;
   const TemplateResource* resource = nullptr;  // kept alive by the caller
   std::string rendered;
+  // A for_each resource: its files instead of `rendered` (all of them or
+  // none go in, see family_installer.h), and the children refused for their
+  // names, each error naming the child.
+  std::vector<RenderedChild> children;
+  std::vector<absl::Status> refused;
 };
 
 struct ItemResult {
@@ -52,7 +58,8 @@ struct ItemResult {
 
 class InstallWorker {
  public:
-  InstallWorker(Installer* installer, ReloadContext reload) : installer_(installer), reload_(reload) {}
+  InstallWorker(Installer* installer, ReloadContext reload)
+      : installer_(installer), family_installer_(installer), reload_(reload) {}
 
   // Coalesce reloads from now on (see reload_coalescer.h); quiet = 0: off.
   void set_reload_coalescing(absl::Duration quiet, absl::Duration max_delay) {
@@ -79,7 +86,13 @@ class InstallWorker {
   void set_stats(DaemonStats* stats) { stats_ = stats; }
 
  private:
+  // Installs one item into *result: whether it needs its reload (the file
+  // changed, or a reload is still owed), and the dests it changed.
+  bool InstallItem(const BatchItem& item, ItemResult* result, std::vector<std::string>* changed);
+  bool InstallFamily(const BatchItem& item, ItemResult* result, std::vector<std::string>* changed);
+
   Installer* installer_;
+  FamilyInstaller family_installer_;
   ReloadContext reload_;
   // Runs one reload and records its outcome; the log names `resource`.
   absl::Status RunReload(const std::string& key, const TemplateResource& resource);
