@@ -46,5 +46,72 @@ TEST(ResourceSet, RendersWithNilDataAsGo) {
   }
 }
 
+// A for_each resource renders one file per matching directory with
+// .name/.prefix, all from one store; a name that may not become a file name
+// is refused for that child alone.
+TEST(ResourceSet, ForEachRendersEachMatchingDirectoryAndRefusesBadNames) {
+  TempDir dir;
+  ASSERT_EQ(0, system(("mkdir " + dir.Path("conf.d") + " " + dir.Path("templates")).c_str()));
+  ASSERT_TRUE(WriteTestFile(dir.Path("conf.d/s.toml"),
+                            "[template]\nsrc = \"s.tmpl\"\ndest = \"/tmp/x/{{.name}}.conf\"\n"
+                            "for_each = \"/services/*\"\nkeys = [\"/services\", \"/global\"]\n")
+                  .ok());
+  ASSERT_TRUE(WriteTestFile(dir.Path("templates/s.tmpl"),
+                            "{{.name}} {{.prefix}}:{{range gets (printf \"%s/*\" .prefix)}} "
+                            "{{.Value}}{{end}} {{getv \"/global/port\"}}")
+                  .ok());
+  TemplateCache cache(ConfwatchFuncMap());
+  absl::StatusOr<std::shared_ptr<const ResourceSet>> set = ResourceSet::Load(dir.path(), "", &cache);
+  ASSERT_TRUE(set.ok()) << set.status();
+  ASSERT_EQ(1u, (*set)->resources().size());
+  Store store;
+  store.Put("/services/web/1", "10.0.0.1");
+  store.Put("/services/web/2", "10.0.0.2");
+  store.Put("/services/api/1", "10.0.0.3");
+  store.Put("/services/.hidden/1", "x");
+  store.Put("/services/a\nb/1", "x");
+  store.Put("/services/leaf", "not a directory");
+  store.Put("/global/port", "80");
+  store.Put("/other/x/1", "outside the scope");
+  absl::StatusOr<BatchItem> item = (*set)->RenderItem(0, store, &cache);
+  ASSERT_TRUE(item.ok()) << item.status();
+  ASSERT_EQ(2u, item->children.size());
+  EXPECT_EQ("api", item->children[0].name);
+  EXPECT_EQ("/tmp/x/api.conf", item->children[0].dest);
+  EXPECT_EQ("api /services/api: 10.0.0.3 80", item->children[0].rendered);
+  EXPECT_EQ("/tmp/x/web.conf", item->children[1].dest);
+  EXPECT_EQ("web /services/web: 10.0.0.1 10.0.0.2 80", item->children[1].rendered);
+  ASSERT_EQ(2u, item->refused.size());
+  EXPECT_EQ("s.toml: child \".hidden\" refused: starts with '.' (hidden names are confwatch's "
+            "stage and manifest files); the other children go on",
+            item->refused[0].message());
+  EXPECT_EQ("s.toml: child \"a\\nb\" refused: contains control character 0x0a; the other "
+            "children go on",
+            item->refused[1].message());
+}
+
+TEST(ResourceSet, ForEachChildRenderErrorFailsTheWholeFamilyNamingTheChild) {
+  TempDir dir;
+  ASSERT_EQ(0, system(("mkdir " + dir.Path("conf.d") + " " + dir.Path("templates")).c_str()));
+  ASSERT_TRUE(WriteTestFile(dir.Path("conf.d/s.toml"),
+                            "[template]\nsrc = \"s.tmpl\"\ndest = \"/tmp/x/{{.name}}\"\n"
+                            "for_each = \"/services/*\"\n")
+                  .ok());
+  ASSERT_TRUE(WriteTestFile(dir.Path("templates/s.tmpl"),
+                            "{{getv (printf \"%s/port\" .prefix)}}")
+                  .ok());
+  TemplateCache cache(ConfwatchFuncMap());
+  absl::StatusOr<std::shared_ptr<const ResourceSet>> set = ResourceSet::Load(dir.path(), "", &cache);
+  ASSERT_TRUE(set.ok()) << set.status();
+  Store store;
+  store.Put("/services/a/port", "80");
+  store.Put("/services/b/host", "h");
+  absl::StatusOr<BatchItem> item = (*set)->RenderItem(0, store, &cache);
+  ASSERT_FALSE(item.ok());
+  EXPECT_EQ("child \"b\": template: s.tmpl:1:2: executing \"s.tmpl\" at <getv (printf \"%s/port\" "
+            ".prefix)>: error calling getv: key does not exist: /services/b/port",
+            item.status().message());
+}
+
 }  // namespace
 }  // namespace confwatch
