@@ -2,7 +2,6 @@
 #include "resource/for_each.h"
 
 #include "absl/strings/ascii.h"
-#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -107,7 +106,18 @@ std::string ManifestPath(const TemplateResource& resource) {
 }
 
 std::string QuoteChildName(absl::string_view name) {
-  return absl::StrCat("\"", absl::CHexEscape(name), "\"");
+  std::string out = "\"";
+  for (char c : name) {
+    const unsigned char u = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      absl::StrAppend(&out, "\\", absl::string_view(&c, 1));
+    } else if (u < 0x20 || u >= 0x7f) {
+      absl::StrAppendFormat(&out, "\\x%02x", u);
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out + "\"";
 }
 
 }  // namespace confwatch

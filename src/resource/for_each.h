@@ -63,7 +63,8 @@ std::string FamilyDir(const TemplateResource& resource);
 // "<FamilyDir>/.confwatch-<resource name, [A-Za-z0-9._-] kept, others '_'>.manifest"
 std::string ManifestPath(const TemplateResource& resource);
 
-// `name` as a Go %q would print it, for messages: control bytes escaped.
+// `name` quoted for messages: '"' and '\\' backslashed, bytes outside
+// printable ASCII as \xNN ("a\x01b", "caf\xc3\xa9").
 std::string QuoteChildName(absl::string_view name);
 
 }  // namespace confwatch

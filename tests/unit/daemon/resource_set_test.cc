@@ -85,7 +85,7 @@ TEST(ResourceSet, ForEachRendersEachMatchingDirectoryAndRefusesBadNames) {
   EXPECT_EQ("s.toml: child \".hidden\" refused: starts with '.' (hidden names are confwatch's "
             "stage and manifest files); the other children go on",
             item->refused[0].message());
-  EXPECT_EQ("s.toml: child \"a\\nb\" refused: contains control character 0x0a; the other "
+  EXPECT_EQ("s.toml: child \"a\\x0ab\" refused: contains control character 0x0a; the other "
             "children go on",
             item->refused[1].message());
 }

@@ -93,7 +93,8 @@ TEST(ForEach, ManifestLivesHiddenInTheDestDirectoryNamedAfterTheResource) {
 }
 
 TEST(ForEach, QuotedNamesShowControlBytes) {
-  EXPECT_EQ("\"a\\nb\"", QuoteChildName("a\nb"));
+  EXPECT_EQ("\"a\\x0ab\"", QuoteChildName("a\nb"));
+  EXPECT_EQ("\"q\\\"\\\\x\\xc3\\xa9\"", QuoteChildName("q\"\\x\xc3\xa9"));
 }
 
 }  // namespace
