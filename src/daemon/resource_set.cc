@@ -1,6 +1,8 @@
 // See resource_set.h.
 #include "daemon/resource_set.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "resource/for_each.h"
 #include "resource/resource_loader.h"
@@ -15,6 +17,23 @@ ParseOptions DelimitersOf(const TemplateResource& r) {
   if (!r.left_delimiter.empty()) options.left_delim = r.left_delimiter;
   if (!r.right_delimiter.empty()) options.right_delim = r.right_delimiter;
   return options;
+}
+
+// The directories directly below `dir`, as lsdir lists them; for "/" (where
+// confd's lsdir is always empty) the first element of every name that has
+// another below it.
+std::vector<std::string> ChildDirs(const StoreView& view, const std::string& dir) {
+  if (dir != "/") return view.ListDir(dir);
+  std::vector<std::string> out;
+  for (const KVPair& kv : view.All()) {
+    const size_t slash = kv.key.find('/', 1);
+    if (slash == std::string::npos || slash == 1) continue;
+    std::string name = kv.key.substr(1, slash - 1);
+    if (out.empty() || out.back() != name) out.push_back(std::move(name));
+  }
+  std::sort(out.begin(), out.end());  // "/a-b/x" sorts before "/a/x"
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
 }
 
 }  // namespace
@@ -87,7 +106,7 @@ absl::StatusOr<BatchItem> ResourceSet::RenderFamily(size_t i, const Store& store
   const ForEachPattern pattern = *ParseForEach(r.config.for_each);  // checked at load
   StoreView view(store, r.scope);
   BatchItem item{static_cast<int>(i), &r.config, "", {}, {}};
-  for (std::string& name : view.ListDir(pattern.dir)) {
+  for (std::string& name : ChildDirs(view, pattern.dir)) {
     if (!GoPathMatch(pattern.glob, name).value_or(false)) continue;
     if (absl::Status s = ValidateChildName(r.config.dest, name); !s.ok()) {
       item.refused.push_back(absl::InvalidArgumentError(
@@ -95,7 +114,7 @@ absl::StatusOr<BatchItem> ResourceSet::RenderFamily(size_t i, const Store& store
                        "; the other children go on")));
       continue;
     }
-    const std::string prefix = absl::StrCat(pattern.dir, "/", name);
+    const std::string prefix = absl::StrCat(pattern.dir == "/" ? "" : pattern.dir, "/", name);
     ValueMap fields;
     fields.emplace("name", Value::String(name));
     fields.emplace("prefix", Value::String(prefix));

@@ -32,11 +32,7 @@ absl::StatusOr<ForEachPattern> ParseForEach(absl::string_view text) {
   if (!absl::StartsWith(text, "/")) return error("must start with '/'");
   const size_t slash = text.rfind('/');
   ForEachPattern p{std::string(text.substr(0, slash)), std::string(text.substr(slash + 1))};
-  // confd's lsdir "/" is always empty (view.h), so a glob at the top level
-  // would never match: the prefix field is the way to list from the root.
-  if (p.dir.empty()) {
-    return error("needs a directory above the glob (set prefix and use \"/<dir>/*\")");
-  }
+  if (p.dir.empty()) p.dir = "/";  // "/*": the directories at the top of the view
   if (p.glob.empty()) return error("ends with '/'; it must end with a glob such as \"*\"");
   if (HasGlobChar(p.dir)) return error("may only have a glob in its last element");
   if (absl::Status s = ValidateGoPattern(std::string_view(p.glob)); !s.ok()) return error(s.message());

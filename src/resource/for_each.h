@@ -30,14 +30,16 @@ namespace confwatch {
 inline constexpr size_t kMaxChildFileName = 255;
 
 struct ForEachPattern {
-  std::string dir;   // "/services": listed as lsdir lists it (view names)
+  // "/services": listed as lsdir lists it (view names); "/" for "/*", which
+  // lists the top-level directories (confd's lsdir "/" is always empty).
+  std::string dir;
   std::string glob;  // "*": Go path.Match pattern over each listed name
 };
 
 // Parses for_each: an absolute path whose last element is a glob and whose
 // other elements are literal. Errors (InvalidArgument) say what is wrong:
-// "must start with '/'", "needs a directory above the glob (...)", "only its
-// last element may be a glob", "syntax error in pattern".
+// "must start with '/'", "ends with '/'...", "may only have a glob in its
+// last element", "syntax error in pattern".
 absl::StatusOr<ForEachPattern> ParseForEach(absl::string_view text);
 
 // OK when a resource with for_each has a usable dest: "{{.name}}" (or

@@ -113,5 +113,29 @@ TEST(ResourceSet, ForEachChildRenderErrorFailsTheWholeFamilyNamingTheChild) {
             item.status().message());
 }
 
+TEST(ResourceSet, ForEachAtTheTopOfThePrefixListsTopLevelDirectories) {
+  TempDir dir;
+  ASSERT_EQ(0, system(("mkdir " + dir.Path("conf.d") + " " + dir.Path("templates")).c_str()));
+  ASSERT_TRUE(WriteTestFile(dir.Path("conf.d/s.toml"),
+                            "[template]\nsrc = \"s.tmpl\"\ndest = \"/tmp/x/{{.name}}\"\n"
+                            "prefix = \"/grpc\"\nfor_each = \"/*\"\n")
+                  .ok());
+  ASSERT_TRUE(WriteTestFile(dir.Path("templates/s.tmpl"), "{{.prefix}}").ok());
+  TemplateCache cache(ConfwatchFuncMap());
+  absl::StatusOr<std::shared_ptr<const ResourceSet>> set = ResourceSet::Load(dir.path(), "", &cache);
+  ASSERT_TRUE(set.ok()) << set.status();
+  Store store;
+  store.Put("/grpc/a/1", "x");
+  store.Put("/grpc/a-b/1", "x");
+  store.Put("/grpc/a/2", "x");
+  store.Put("/grpc/leaf", "x");
+  store.Put("/other/c/1", "x");
+  absl::StatusOr<BatchItem> item = (*set)->RenderItem(0, store, &cache);
+  ASSERT_TRUE(item.ok()) << item.status();
+  std::vector<std::string> got;
+  for (const RenderedChild& c : item->children) got.push_back(c.name + "=" + c.rendered);
+  EXPECT_EQ((std::vector<std::string>{"a=/a", "a-b=/a-b"}), got);
+}
+
 }  // namespace
 }  // namespace confwatch

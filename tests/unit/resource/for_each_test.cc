@@ -22,6 +22,10 @@ TEST(ForEach, PatternSplitsIntoLiteralDirectoryAndGlob) {
   ASSERT_TRUE(p.ok()) << p.status();
   EXPECT_EQ("/a/b", p->dir);
   EXPECT_EQ("web-*", p->glob);
+  p = ParseForEach("/*");
+  ASSERT_TRUE(p.ok()) << p.status();
+  EXPECT_EQ("/", p->dir);
+  EXPECT_EQ("*", p->glob);
 }
 
 TEST(ForEach, BadPatternsAreRefusedSayingWhy) {
@@ -30,7 +34,6 @@ TEST(ForEach, BadPatternsAreRefusedSayingWhy) {
     const char* error;
   } cases[] = {
       {"services/*", "\"services/*\" must start with '/'"},
-      {"/*", "\"/*\" needs a directory above the glob (set prefix and use \"/<dir>/*\")"},
       {"/services/", "\"/services/\" ends with '/'; it must end with a glob such as \"*\""},
       {"/*/x/*", "\"/*/x/*\" may only have a glob in its last element"},
       {"/services/[", "\"/services/[\" syntax error in pattern"},
