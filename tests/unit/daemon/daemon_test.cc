@@ -669,5 +669,51 @@ TEST_F(DaemonTest, StopReturnsOk) {
   EXPECT_TRUE(watch_status_.ok()) << watch_status_;
 }
 
+// for_each: every child rendered by -onetime, one reload for the batch, and
+// a name that cannot be a file name fails the run, naming the child, while
+// the others are installed.
+TEST_F(DaemonTest, ForEachOnetimeRendersEveryChildReloadsOnceAndNamesARefusedOne) {
+  source_.Set("/services/a/1", "x");
+  source_.Set("/services/b/1", "y");
+  source_.Set("/services/c/1", "z");
+  source_.Set("/services/.h/1", "w");
+  WriteFile(dir_ + "/templates/svc.tmpl", "{{.name}}={{getv (printf \"%s/1\" .prefix)}}");
+  WriteFile(dir_ + "/conf.d/svc.toml",
+            absl::StrCat("[template]\nsrc = \"svc.tmpl\"\ndest = \"", Out("{{.name}}.conf"),
+                         "\"\nfor_each = \"/services/*\"\nreload_cmd = \"reload-family\"\n"));
+  absl::Status s = MakeDaemon().RunOnce();
+  EXPECT_EQ("a=x", ReadFile(Out("a.conf")));
+  EXPECT_EQ("b=y", ReadFile(Out("b.conf")));
+  EXPECT_EQ("c=z", ReadFile(Out("c.conf")));
+  EXPECT_EQ("<missing>", ReadFile(Out(".h.conf")));
+  EXPECT_EQ(1, runner_.Count("reload-family"));
+  EXPECT_EQ("svc.toml: child \".h\" refused: starts with '.' (hidden names are confwatch's stage "
+            "and manifest files); the other children go on",
+            s.message());
+}
+
+// Watch mode: the family is ready only once no child is refused; a child
+// whose keys go has its file removed, with one more reload.
+TEST_F(DaemonTest, ForEachFamilyFollowsChildrenAndIsReadyWithoutRefusedOnes) {
+  source_.Set("/services/a/1", "x");
+  source_.Set("/services/b/1", "y");
+  source_.Set("/services/.h/1", "w");
+  WriteFile(dir_ + "/templates/svc.tmpl", "{{.name}}={{getv (printf \"%s/1\" .prefix)}}");
+  WriteFile(dir_ + "/conf.d/svc.toml",
+            absl::StrCat("[template]\nsrc = \"svc.tmpl\"\ndest = \"", Out("{{.name}}.conf"),
+                         "\"\nfor_each = \"/services/*\"\nreload_cmd = \"reload-family\"\n"));
+  StartWatch();
+  ASSERT_TRUE(Eventually([&] { return ReadFile(Out("b.conf")) == "b=y"; }));
+  EXPECT_EQ("a=x", ReadFile(Out("a.conf")));
+  EXPECT_FALSE(daemon_->stats().all_rendered.load());
+  source_.PushDelete("/services/.h/1");
+  EXPECT_TRUE(Eventually([&] { return daemon_->stats().all_rendered.load(); }));
+  EXPECT_EQ(1, runner_.Count("reload-family"));
+  source_.PushDelete("/services/a/1");
+  EXPECT_TRUE(Eventually([&] { return ReadFile(Out("a.conf")) == "<missing>"; }));
+  EXPECT_TRUE(Eventually([&] { return runner_.Count("reload-family") == 2; }));
+  EXPECT_EQ("b=y", ReadFile(Out("b.conf")));
+}
+
 }  // namespace
 }  // namespace confwatch
