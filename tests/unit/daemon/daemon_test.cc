@@ -669,6 +669,15 @@ TEST_F(DaemonTest, StopReturnsOk) {
   EXPECT_TRUE(watch_status_.ok()) << watch_status_;
 }
 
+// svc.toml: one file out/<name>.conf per /services/<name>, "<name>=<value
+// of its key 1>", reloaded by "reload-family".
+void AddFamily(const std::string& dir, const std::string& out_dir) {
+  WriteFile(dir + "/templates/svc.tmpl", "{{.name}}={{getv (printf \"%s/1\" .prefix)}}");
+  WriteFile(dir + "/conf.d/svc.toml",
+            absl::StrCat("[template]\nsrc = \"svc.tmpl\"\ndest = \"", out_dir, "/{{.name}}.conf",
+                         "\"\nfor_each = \"/services/*\"\nreload_cmd = \"reload-family\"\n"));
+}
+
 // for_each: every child rendered by -onetime, one reload for the batch, and
 // a name that cannot be a file name fails the run, naming the child, while
 // the others are installed.
@@ -677,10 +686,7 @@ TEST_F(DaemonTest, ForEachOnetimeRendersEveryChildReloadsOnceAndNamesARefusedOne
   source_.Set("/services/b/1", "y");
   source_.Set("/services/c/1", "z");
   source_.Set("/services/.h/1", "w");
-  WriteFile(dir_ + "/templates/svc.tmpl", "{{.name}}={{getv (printf \"%s/1\" .prefix)}}");
-  WriteFile(dir_ + "/conf.d/svc.toml",
-            absl::StrCat("[template]\nsrc = \"svc.tmpl\"\ndest = \"", Out("{{.name}}.conf"),
-                         "\"\nfor_each = \"/services/*\"\nreload_cmd = \"reload-family\"\n"));
+  AddFamily(dir_, dir_ + "/out");
   absl::Status s = MakeDaemon().RunOnce();
   EXPECT_EQ("a=x", ReadFile(Out("a.conf")));
   EXPECT_EQ("b=y", ReadFile(Out("b.conf")));
@@ -698,10 +704,7 @@ TEST_F(DaemonTest, ForEachFamilyFollowsChildrenAndIsReadyWithoutRefusedOnes) {
   source_.Set("/services/a/1", "x");
   source_.Set("/services/b/1", "y");
   source_.Set("/services/.h/1", "w");
-  WriteFile(dir_ + "/templates/svc.tmpl", "{{.name}}={{getv (printf \"%s/1\" .prefix)}}");
-  WriteFile(dir_ + "/conf.d/svc.toml",
-            absl::StrCat("[template]\nsrc = \"svc.tmpl\"\ndest = \"", Out("{{.name}}.conf"),
-                         "\"\nfor_each = \"/services/*\"\nreload_cmd = \"reload-family\"\n"));
+  AddFamily(dir_, dir_ + "/out");
   StartWatch();
   ASSERT_TRUE(Eventually([&] { return ReadFile(Out("b.conf")) == "b=y"; }));
   EXPECT_EQ("a=x", ReadFile(Out("a.conf")));

@@ -4,6 +4,7 @@
 #include "daemon/resource_set.h"
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "daemon/template_cache.h"
@@ -46,34 +47,44 @@ TEST(ResourceSet, RendersWithNilDataAsGo) {
   }
 }
 
+// Renders the one resource (for_each) of a confdir holding conf.d/s.toml = `toml` and
+// templates/s.tmpl = `tmpl` over `kvs`.
+absl::StatusOr<BatchItem> RenderOne(const std::string& toml, const std::string& tmpl,
+                                    const std::vector<std::pair<std::string, std::string>>& kvs) {
+  TempDir dir;
+  if (system(("mkdir " + dir.Path("conf.d") + " " + dir.Path("templates")).c_str()) != 0 ||
+      !WriteTestFile(dir.Path("conf.d/s.toml"), toml).ok() ||
+      !WriteTestFile(dir.Path("templates/s.tmpl"), tmpl).ok()) {
+    return absl::InternalError("cannot write the confdir");
+  }
+  TemplateCache cache(ConfwatchFuncMap());
+  absl::StatusOr<std::shared_ptr<const ResourceSet>> set = ResourceSet::Load(dir.path(), "", &cache);
+  if (!set.ok()) return set.status();
+  if ((*set)->resources().size() != 1) return absl::InternalError("s.toml did not load");
+  Store store;
+  for (const auto& [k, v] : kvs) store.Put(k, v);
+  // item.resource dangles once the set is gone: the tests read only the
+  // children, the refusals and the status.
+  return (*set)->RenderItem(0, store, &cache);
+}
+
 // A for_each resource renders one file per matching directory with
 // .name/.prefix, all from one store; a name that may not become a file name
 // is refused for that child alone.
 TEST(ResourceSet, ForEachRendersEachMatchingDirectoryAndRefusesBadNames) {
-  TempDir dir;
-  ASSERT_EQ(0, system(("mkdir " + dir.Path("conf.d") + " " + dir.Path("templates")).c_str()));
-  ASSERT_TRUE(WriteTestFile(dir.Path("conf.d/s.toml"),
-                            "[template]\nsrc = \"s.tmpl\"\ndest = \"/tmp/x/{{.name}}.conf\"\n"
-                            "for_each = \"/services/*\"\nkeys = [\"/services\", \"/global\"]\n")
-                  .ok());
-  ASSERT_TRUE(WriteTestFile(dir.Path("templates/s.tmpl"),
-                            "{{.name}} {{.prefix}}:{{range gets (printf \"%s/*\" .prefix)}} "
-                            "{{.Value}}{{end}} {{getv \"/global/port\"}}")
-                  .ok());
-  TemplateCache cache(ConfwatchFuncMap());
-  absl::StatusOr<std::shared_ptr<const ResourceSet>> set = ResourceSet::Load(dir.path(), "", &cache);
-  ASSERT_TRUE(set.ok()) << set.status();
-  ASSERT_EQ(1u, (*set)->resources().size());
-  Store store;
-  store.Put("/services/web/1", "10.0.0.1");
-  store.Put("/services/web/2", "10.0.0.2");
-  store.Put("/services/api/1", "10.0.0.3");
-  store.Put("/services/.hidden/1", "x");
-  store.Put("/services/a\nb/1", "x");
-  store.Put("/services/leaf", "not a directory");
-  store.Put("/global/port", "80");
-  store.Put("/other/x/1", "outside the scope");
-  absl::StatusOr<BatchItem> item = (*set)->RenderItem(0, store, &cache);
+  absl::StatusOr<BatchItem> item = RenderOne(
+      "[template]\nsrc = \"s.tmpl\"\ndest = \"/tmp/x/{{.name}}.conf\"\n"
+      "for_each = \"/services/*\"\nkeys = [\"/services\", \"/global\"]\n",
+      "{{.name}} {{.prefix}}:{{range gets (printf \"%s/*\" .prefix)}} {{.Value}}{{end}} "
+      "{{getv \"/global/port\"}}",
+      {{"/services/web/1", "10.0.0.1"},
+       {"/services/web/2", "10.0.0.2"},
+       {"/services/api/1", "10.0.0.3"},
+       {"/services/.hidden/1", "x"},
+       {"/services/a\nb/1", "x"},
+       {"/services/leaf", "not a directory"},
+       {"/global/port", "80"},
+       {"/other/x/1", "outside the scope"}});
   ASSERT_TRUE(item.ok()) << item.status();
   ASSERT_EQ(2u, item->children.size());
   EXPECT_EQ("api", item->children[0].name);
@@ -91,22 +102,10 @@ TEST(ResourceSet, ForEachRendersEachMatchingDirectoryAndRefusesBadNames) {
 }
 
 TEST(ResourceSet, ForEachChildRenderErrorFailsTheWholeFamilyNamingTheChild) {
-  TempDir dir;
-  ASSERT_EQ(0, system(("mkdir " + dir.Path("conf.d") + " " + dir.Path("templates")).c_str()));
-  ASSERT_TRUE(WriteTestFile(dir.Path("conf.d/s.toml"),
-                            "[template]\nsrc = \"s.tmpl\"\ndest = \"/tmp/x/{{.name}}\"\n"
-                            "for_each = \"/services/*\"\n")
-                  .ok());
-  ASSERT_TRUE(WriteTestFile(dir.Path("templates/s.tmpl"),
-                            "{{getv (printf \"%s/port\" .prefix)}}")
-                  .ok());
-  TemplateCache cache(ConfwatchFuncMap());
-  absl::StatusOr<std::shared_ptr<const ResourceSet>> set = ResourceSet::Load(dir.path(), "", &cache);
-  ASSERT_TRUE(set.ok()) << set.status();
-  Store store;
-  store.Put("/services/a/port", "80");
-  store.Put("/services/b/host", "h");
-  absl::StatusOr<BatchItem> item = (*set)->RenderItem(0, store, &cache);
+  absl::StatusOr<BatchItem> item = RenderOne(
+      "[template]\nsrc = \"s.tmpl\"\ndest = \"/tmp/x/{{.name}}\"\nfor_each = \"/services/*\"\n",
+      "{{getv (printf \"%s/port\" .prefix)}}",
+      {{"/services/a/port", "80"}, {"/services/b/host", "h"}});
   ASSERT_FALSE(item.ok());
   EXPECT_EQ("child \"b\": template: s.tmpl:1:2: executing \"s.tmpl\" at <getv (printf \"%s/port\" "
             ".prefix)>: error calling getv: key does not exist: /services/b/port",
@@ -114,23 +113,12 @@ TEST(ResourceSet, ForEachChildRenderErrorFailsTheWholeFamilyNamingTheChild) {
 }
 
 TEST(ResourceSet, ForEachAtTheTopOfThePrefixListsTopLevelDirectories) {
-  TempDir dir;
-  ASSERT_EQ(0, system(("mkdir " + dir.Path("conf.d") + " " + dir.Path("templates")).c_str()));
-  ASSERT_TRUE(WriteTestFile(dir.Path("conf.d/s.toml"),
-                            "[template]\nsrc = \"s.tmpl\"\ndest = \"/tmp/x/{{.name}}\"\n"
-                            "prefix = \"/grpc\"\nfor_each = \"/*\"\n")
-                  .ok());
-  ASSERT_TRUE(WriteTestFile(dir.Path("templates/s.tmpl"), "{{.prefix}}").ok());
-  TemplateCache cache(ConfwatchFuncMap());
-  absl::StatusOr<std::shared_ptr<const ResourceSet>> set = ResourceSet::Load(dir.path(), "", &cache);
-  ASSERT_TRUE(set.ok()) << set.status();
-  Store store;
-  store.Put("/grpc/a/1", "x");
-  store.Put("/grpc/a-b/1", "x");
-  store.Put("/grpc/a/2", "x");
-  store.Put("/grpc/leaf", "x");
-  store.Put("/other/c/1", "x");
-  absl::StatusOr<BatchItem> item = (*set)->RenderItem(0, store, &cache);
+  absl::StatusOr<BatchItem> item = RenderOne(
+      "[template]\nsrc = \"s.tmpl\"\ndest = \"/tmp/x/{{.name}}\"\nprefix = \"/grpc\"\n"
+      "for_each = \"/*\"\n",
+      "{{.prefix}}",
+      {{"/grpc/a/1", "x"}, {"/grpc/a-b/1", "x"}, {"/grpc/a/2", "x"}, {"/grpc/leaf", "x"},
+       {"/other/c/1", "x"}});
   ASSERT_TRUE(item.ok()) << item.status();
   std::vector<std::string> got;
   for (const RenderedChild& c : item->children) got.push_back(c.name + "=" + c.rendered);

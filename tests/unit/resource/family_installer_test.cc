@@ -54,7 +54,7 @@ class FamilyInstallerTest : public ::testing::Test {
     options.default_gid = 1000;
     Installer installer(&fs_, &runner_, options);
     FamilyInstaller family(&installer);
-    return family.Install(Family(), children);
+    return family.Install(family_, children);
   }
 
   // A file the family wrote earlier, listed in a manifest it wrote.
@@ -71,6 +71,7 @@ class FamilyInstallerTest : public ::testing::Test {
 
   FakeFileSystem fs_;
   FakeCommandRunner runner_;
+  TemplateResource family_ = Family();
   Manifest owned_;
 };
 
@@ -207,7 +208,6 @@ TEST_F(FamilyInstallerTest, FailedCheckKeepsTheWholeBatchAsItWas) {
   AddOurs("gone.conf", "G\n");
   AddOurs("web.conf", "W1\n");
   const std::string manifest = Contents(kManifest);
-  TemplateResource family = Family();
   runner_.on_run = [](const std::string& command) -> absl::StatusOr<CommandResult> {
     CommandResult r;
     if (absl::StrContains(command, ".web.conf.")) {
@@ -216,14 +216,8 @@ TEST_F(FamilyInstallerTest, FailedCheckKeepsTheWholeBatchAsItWas) {
     }
     return r;
   };
-  InstallOptions options;
-  options.default_uid = 1000;
-  options.default_gid = 1000;
-  Installer installer(&fs_, &runner_, options);
-  FamilyInstaller installer_family(&installer);
-  family.check_cmd = "nginx -t -c {{.src}}";
-  absl::StatusOr<FamilyResult> r =
-      installer_family.Install(family, {Child("api", "A\n"), Child("web", "W2\n")});
+  family_.check_cmd = "nginx -t -c {{.src}}";
+  absl::StatusOr<FamilyResult> r = Install({Child("api", "A\n"), Child("web", "W2\n")});
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(
       "child \"web\": check_cmd \"nginx -t -c /etc/nginx/conf.d/.web.conf.000002\" exited with "
