@@ -437,7 +437,7 @@ void Daemon::OnBatchDone(uint64_t generation, std::vector<ItemResult> results) {
   --batches_in_flight_;
   const absl::Time now = absl::Now();
   for (const ItemResult& r : results) {
-    if (r.outcome != InstallOutcome::kUnchanged && r.status.ok()) ++stats_.installs;
+    if (r.outcome != InstallOutcome::kUnchanged && r.status.ok()) stats_.installs += r.files;
     if (!r.status.ok()) ++stats_.install_errors;
   }
   if (generation != generation_) return;  // the configuration changed meanwhile

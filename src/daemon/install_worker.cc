@@ -77,6 +77,7 @@ bool InstallWorker::InstallFamily(const BatchItem& item, ItemResult* result,
     if (!family->diff.empty()) fputs(family->diff.c_str(), stdout);
     if (!family->status.ok()) errors.push_back(absl::StrCat(r.name, ": ", family->status.message()));
     result->outcome = family->outcome;
+    result->files = static_cast<int>(family->changed.size());
     if (family->outcome == InstallOutcome::kInstalled) {
       changed->insert(changed->end(), family->changed.begin(), family->changed.end());
     }

@@ -53,6 +53,10 @@ struct ItemResult {
   int id = 0;
   absl::Status status;  // install or reload failure, naming the resource
   InstallOutcome outcome = InstallOutcome::kUnchanged;
+  // Files the item changed (or would, under noop) when outcome is not
+  // kUnchanged: 1 for a normal resource; for a for_each family each file
+  // installed or removed.
+  int files = 1;
   bool reloaded = false;
 };
 

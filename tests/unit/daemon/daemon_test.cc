@@ -716,6 +716,12 @@ TEST_F(DaemonTest, ForEachFamilyFollowsChildrenAndIsReadyWithoutRefusedOnes) {
   EXPECT_TRUE(Eventually([&] { return ReadFile(Out("a.conf")) == "<missing>"; }));
   EXPECT_TRUE(Eventually([&] { return runner_.Count("reload-family") == 2; }));
   EXPECT_EQ("b=y", ReadFile(Out("b.conf")));
+  // Per file, from batches without error: the first one reported .h.
+  source_.PushPut("/services/c/1", "z");
+  source_.PushPut("/services/d/1", "w");
+  EXPECT_TRUE(Eventually([&] { return ReadFile(Out("d.conf")) == "d=w"; }));
+  EXPECT_TRUE(Eventually([&] { return daemon_->stats().installs.load() == 3; }))
+      << daemon_->stats().installs.load();
 }
 
 }  // namespace
