@@ -3,7 +3,9 @@
 // changed together and share `nginx -s reload` cause one reload. A reload
 // that failed is remembered and retried on the resource's next attempt even
 // when the file is by then unchanged (the new file is installed, but its
-// consumer has not seen it yet).
+// consumer has not seen it yet). A for_each item goes through
+// FamilyInstaller (all its files or none, then the removals of gone
+// children); its reload is keyed and run once like any other.
 //
 // With reload coalescing on (watch mode), a ReloadCoalescer decides when each
 // reload runs: a lone change reloads at once, a burst reloads once more after
