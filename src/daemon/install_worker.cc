@@ -30,36 +30,6 @@ absl::Status ReloadError(const TemplateResource& r, const absl::Status& error) {
 
 }  // namespace
 
-bool InstallWorker::InstallItem(const BatchItem& item, ItemResult* result,
-                                std::vector<std::string>* changed) {
-  absl::StatusOr<InstallResult> installed = installer_->Install(*item.resource, item.rendered);
-  if (!installed.ok()) {
-    result->status = InstallError(*installer_, *item.resource, installed.status());
-    Log(LogLevel::kError, result->status.message(),
-        {JsonField("resource", item.resource->name), JsonField("dest", item.resource->dest),
-         JsonField("error", installed.status().message())});
-    return false;
-  }
-  result->outcome = installed->outcome;
-  for (const std::string& w : installed->warnings) spdlog::warn("{}: {}", item.resource->name, w);
-  if (installed->outcome == InstallOutcome::kWouldChange) {
-    Log(LogLevel::kInfo,
-        absl::StrCat(item.resource->name, ": ", item.resource->dest, " would change (",
-                     installed->changes.empty() ? "content" : installed->changes.front(), ")"),
-        {JsonField("resource", item.resource->name), JsonField("dest", item.resource->dest)});
-    if (!installed->diff.empty()) fputs(installed->diff.c_str(), stdout);
-    return false;
-  }
-  if (installed->outcome != InstallOutcome::kUnchanged) {
-    Log(LogLevel::kInfo,
-        absl::StrCat(item.resource->name, ": ", item.resource->dest, " ",
-                     InstallOutcomeName(installed->outcome)),
-        {JsonField("resource", item.resource->name), JsonField("dest", item.resource->dest)});
-    changed->push_back(item.resource->dest);
-  }
-  return installed->reload_needed;
-}
-
 bool InstallWorker::InstallFamily(const BatchItem& item, ItemResult* result,
                                   std::vector<std::string>* changed) {
   const TemplateResource& r = *item.resource;
@@ -70,7 +40,9 @@ bool InstallWorker::InstallFamily(const BatchItem& item, ItemResult* result,
   if (!family.ok()) {
     errors.push_back(absl::StrCat(r.name, ": ", family.status().message()));
   } else {
-    for (const std::string& w : family->warnings) spdlog::warn("{}: {}", r.name, w);
+    for (const std::string& w : family->warnings) {
+      Log(LogLevel::kWarning, absl::StrCat(r.name, ": ", w), {JsonField("resource", r.name)});
+    }
     for (const std::string& line : family->log) {
       Log(LogLevel::kInfo, absl::StrCat(r.name, ": ", line), {JsonField("resource", r.name)});
     }
@@ -103,15 +75,45 @@ std::vector<ItemResult> InstallWorker::Process(const std::vector<BatchItem>& bat
   std::vector<std::vector<std::string>> changed(batch.size());
   for (size_t i = 0; i < batch.size(); ++i) {
     const BatchItem& item = batch[i];
-    results[i].id = item.id;
-    const bool reload_needed = item.resource->for_each.empty()
-                                   ? InstallItem(item, &results[i], &changed[i])
-                                   : InstallFamily(item, &results[i], &changed[i]);
-    if (!results[i].status.ok() && !reload_needed) continue;
-    if (results[i].outcome == InstallOutcome::kWouldChange) continue;
+    ItemResult& result = results[i];
+    result.id = item.id;
+    if (!item.resource->for_each.empty()) {
+      const bool reload_needed = InstallFamily(item, &result, &changed[i]);
+      const std::string key = ReloadKey(*item.resource);
+      if (key.empty() || result.outcome == InstallOutcome::kWouldChange) continue;
+      if (reload_needed || (result.status.ok() && failed_reloads_.count(key))) {
+        reloads[key].push_back(i);
+      }
+      continue;
+    }
+    absl::StatusOr<InstallResult> installed = installer_->Install(*item.resource, item.rendered);
+    if (!installed.ok()) {
+      result.status = InstallError(*installer_, *item.resource, installed.status());
+      Log(LogLevel::kError, result.status.message(),
+          {JsonField("resource", item.resource->name), JsonField("dest", item.resource->dest),
+           JsonField("error", installed.status().message())});
+      continue;
+    }
+    result.outcome = installed->outcome;
+    for (const std::string& w : installed->warnings) spdlog::warn("{}: {}", item.resource->name, w);
+    if (installed->outcome == InstallOutcome::kWouldChange) {
+      Log(LogLevel::kInfo,
+          absl::StrCat(item.resource->name, ": ", item.resource->dest, " would change (",
+                       installed->changes.empty() ? "content" : installed->changes.front(), ")"),
+          {JsonField("resource", item.resource->name), JsonField("dest", item.resource->dest)});
+      if (!installed->diff.empty()) fputs(installed->diff.c_str(), stdout);
+      continue;
+    }
+    if (installed->outcome != InstallOutcome::kUnchanged) {
+      Log(LogLevel::kInfo,
+          absl::StrCat(item.resource->name, ": ", item.resource->dest, " ",
+                       InstallOutcomeName(installed->outcome)),
+          {JsonField("resource", item.resource->name), JsonField("dest", item.resource->dest)});
+      changed[i].push_back(item.resource->dest);
+    }
     const std::string key = ReloadKey(*item.resource);
     if (key.empty()) continue;
-    if (reload_needed || failed_reloads_.count(key)) reloads[key].push_back(i);
+    if (installed->reload_needed || failed_reloads_.count(key)) reloads[key].push_back(i);
   }
   for (const auto& [key, items] : reloads) {
     const TemplateResource& first = *batch[items.front()].resource;

@@ -92,9 +92,8 @@ class InstallWorker {
   void set_stats(DaemonStats* stats) { stats_ = stats; }
 
  private:
-  // Installs one item into *result: whether it needs its reload (the file
-  // changed, or a reload is still owed), and the dests it changed.
-  bool InstallItem(const BatchItem& item, ItemResult* result, std::vector<std::string>* changed);
+  // Installs a for_each item into *result and adds the files it installed
+  // or removed to *changed; true when its reload must run.
   bool InstallFamily(const BatchItem& item, ItemResult* result, std::vector<std::string>* changed);
 
   Installer* installer_;
