@@ -372,7 +372,6 @@ absl::StatusOr<InstallResult> InstallJob::Commit() {
   return result_;
 }
 
-
 absl::string_view InstallOutcomeName(InstallOutcome outcome) {
   switch (outcome) {
     case InstallOutcome::kUnchanged:
