@@ -379,14 +379,13 @@ std::vector<BatchItem> Daemon::RenderReady(const std::vector<int>& ids,
   for (int id : ids) {
     const TemplateResource& r = set_->resources()[id].config;
     const absl::Status* denied = DeniedError(r);
-    absl::StatusOr<std::string> out = denied != nullptr
-                                          ? absl::StatusOr<std::string>(*denied)
-                                          : set_->Render(id, store_, &cache_);
+    absl::StatusOr<BatchItem> out = denied != nullptr ? absl::StatusOr<BatchItem>(*denied)
+                                                       : set_->RenderItem(id, store_, &cache_);
     ++stats_.renders;
     if (!out.ok()) {
       ++stats_.render_errors;
       absl::Status e(out.status().code(), absl::StrCat(r.name, ": ", out.status().message(), "; ",
-                                                         installer_.KeptNote(r.dest)));
+                                                         installer_.KeptNote(r)));
       Log(LogLevel::kError, e.message(),
           {JsonField("resource", r.name), JsonField("dest", r.dest),
            JsonField("error", out.status().message())});
@@ -394,7 +393,7 @@ std::vector<BatchItem> Daemon::RenderReady(const std::vector<int>& ids,
       scheduler_.Finished(id, false, clock_->Now());
       continue;
     }
-    items.push_back(BatchItem{id, &r, std::move(*out)});
+    items.push_back(std::move(*out));
   }
   return items;
 }
@@ -420,7 +419,7 @@ void Daemon::OnBatchDone(uint64_t generation, std::vector<ItemResult> results) {
   --batches_in_flight_;
   const absl::Time now = clock_->Now();
   for (const ItemResult& r : results) {
-    if (r.outcome != InstallOutcome::kUnchanged && r.status.ok()) ++stats_.installs;
+    if (r.outcome != InstallOutcome::kUnchanged && r.status.ok()) stats_.installs += r.files;
     if (!r.status.ok()) ++stats_.install_errors;
   }
   if (generation != generation_) return;  // the configuration changed meanwhile

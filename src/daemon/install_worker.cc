@@ -8,6 +8,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "base/logging.h"
 
 namespace confwatch {
@@ -39,6 +40,8 @@ std::vector<absl::StatusOr<InstallResult>> InstallWorker::InstallAll(
   std::vector<std::vector<size_t>> groups;
   absl::flat_hash_map<absl::string_view, size_t> group_of;
   for (size_t i = 0; i < batch.size(); ++i) {
+    // A for_each family is installed by InstallFamily, on the worker thread.
+    if (!batch[i].resource->for_each.empty()) continue;
     auto [it, added] = group_of.try_emplace(batch[i].resource->dest, groups.size());
     if (added) groups.emplace_back();
     groups[it->second].push_back(i);
@@ -57,15 +60,63 @@ std::vector<absl::StatusOr<InstallResult>> InstallWorker::InstallAll(
   return out;
 }
 
+bool InstallWorker::InstallFamily(const BatchItem& item, ItemResult* result,
+                                  std::vector<std::string>* changed) {
+  const TemplateResource& r = *item.resource;
+  std::vector<std::string> errors;
+  for (const absl::Status& s : item.refused) errors.push_back(std::string(s.message()));
+  absl::StatusOr<FamilyResult> family = family_installer_.Install(r, item.children);
+  bool reload = false;
+  if (!family.ok()) {
+    errors.push_back(absl::StrCat(r.name, ": ", family.status().message()));
+  } else {
+    for (const std::string& w : family->warnings) {
+      Log(LogLevel::kWarning, absl::StrCat(r.name, ": ", w), {JsonField("resource", r.name)});
+    }
+    for (const std::string& line : family->log) {
+      Log(LogLevel::kInfo, absl::StrCat(r.name, ": ", line), {JsonField("resource", r.name)});
+    }
+    if (!family->diff.empty()) fputs(family->diff.c_str(), stdout);
+    if (!family->status.ok()) errors.push_back(absl::StrCat(r.name, ": ", family->status.message()));
+    result->outcome = family->outcome;
+    result->files = static_cast<int>(family->changed.size());
+    if (family->outcome == InstallOutcome::kInstalled) {
+      changed->insert(changed->end(), family->changed.begin(), family->changed.end());
+    }
+    reload = family->reload_needed;
+  }
+  if (!errors.empty()) {
+    const absl::StatusCode code = family.ok() ? (family->status.ok() ? item.refused.front().code()
+                                                                      : family->status.code())
+                                              : family.status().code();
+    result->status = absl::Status(code, absl::StrJoin(errors, "\n"));
+    for (const std::string& e : errors) {
+      Log(LogLevel::kError, e, {JsonField("resource", r.name), JsonField("dest", r.dest)});
+    }
+  }
+  return reload;
+}
+
 std::vector<ItemResult> InstallWorker::Process(const std::vector<BatchItem>& batch) {
   std::vector<ItemResult> results(batch.size());
   std::vector<absl::StatusOr<InstallResult>> all = InstallAll(batch);
   // reload key -> indexes of the items that need it
   std::map<std::string, std::vector<size_t>> reloads;
+  // item index -> the dests it changed on disk
+  std::vector<std::vector<std::string>> changed(batch.size());
   for (size_t i = 0; i < batch.size(); ++i) {
     const BatchItem& item = batch[i];
     ItemResult& result = results[i];
     result.id = item.id;
+    if (!item.resource->for_each.empty()) {
+      const bool reload_needed = InstallFamily(item, &result, &changed[i]);
+      const std::string key = ReloadKey(*item.resource);
+      if (key.empty() || result.outcome == InstallOutcome::kWouldChange) continue;
+      if (reload_needed || (result.status.ok() && failed_reloads_.count(key))) {
+        reloads[key].push_back(i);
+      }
+      continue;
+    }
     absl::StatusOr<InstallResult>& installed = all[i];
     if (!installed.ok()) {
       result.status = InstallError(*installer_, *item.resource, installed.status());
@@ -93,6 +144,7 @@ std::vector<ItemResult> InstallWorker::Process(const std::vector<BatchItem>& bat
           absl::StrCat(item.resource->name, ": ", item.resource->dest, " ",
                        InstallOutcomeName(installed->outcome)),
           {JsonField("resource", item.resource->name), JsonField("dest", item.resource->dest)});
+      changed[i].push_back(item.resource->dest);
     }
     const std::string key = ReloadKey(*item.resource);
     if (key.empty()) continue;
@@ -107,19 +159,16 @@ std::vector<ItemResult> InstallWorker::Process(const std::vector<BatchItem>& bat
     absl::Status s = RunReload(key, first);
     for (size_t i : items) {
       results[i].reloaded = s.ok();
-      if (!s.ok()) results[i].status = ReloadError(*batch[i].resource, s);
+      if (!s.ok() && results[i].status.ok()) results[i].status = ReloadError(*batch[i].resource, s);
     }
   }
   if (on_files_changed_) {
-    std::vector<std::string> changed;
+    std::vector<std::string> all;
     for (size_t i = 0; i < batch.size(); ++i) {
-      const bool installed = results[i].outcome == InstallOutcome::kInstalled ||
-                             results[i].outcome == InstallOutcome::kInstalledInPlace;
-      if (installed && !(reload_.signal_child && SignalsChild(*batch[i].resource))) {
-        changed.push_back(batch[i].resource->dest);
-      }
+      if (reload_.signal_child && SignalsChild(*batch[i].resource)) continue;
+      all.insert(all.end(), changed[i].begin(), changed[i].end());
     }
-    if (!changed.empty()) on_files_changed_(changed);
+    if (!all.empty()) on_files_changed_(all);
   }
   return results;
 }

@@ -3,7 +3,9 @@
 // changed together and share `nginx -s reload` cause one reload. A reload
 // that failed is remembered and retried on the resource's next attempt even
 // when the file is by then unchanged (the new file is installed, but its
-// consumer has not seen it yet).
+// consumer has not seen it yet). A for_each item goes through
+// FamilyInstaller (all its files or none, then the removals of gone
+// children); its reload is keyed and run once like any other.
 //
 // With reload coalescing on (watch mode), a ReloadCoalescer decides when each
 // reload runs: a lone change reloads at once, a burst reloads once more after
@@ -38,6 +40,7 @@
 #include "daemon/daemon_stats.h"
 #include "daemon/clock.h"
 #include "daemon/reload_coalescer.h"
+#include "resource/family_installer.h"
 #include "resource/installer.h"
 #include "resource/reloader.h"
 #include "resource/template_resource.h"
@@ -51,18 +54,28 @@ struct BatchItem {
   int id = 0;
   const TemplateResource* resource = nullptr;  // kept alive by the caller
   std::string rendered;
+  // A for_each resource: its files instead of `rendered` (all of them or
+  // none go in, see family_installer.h), and the children refused for their
+  // names, each error naming the child.
+  std::vector<RenderedChild> children;
+  std::vector<absl::Status> refused;
 };
 
 struct ItemResult {
   int id = 0;
   absl::Status status;  // install or reload failure, naming the resource
   InstallOutcome outcome = InstallOutcome::kUnchanged;
+  // Files the item changed (or would, under noop) when outcome is not
+  // kUnchanged: 1 for a normal resource; for a for_each family each file
+  // installed or removed.
+  int files = 1;
   bool reloaded = false;
 };
 
 class InstallWorker {
  public:
-  InstallWorker(Installer* installer, ReloadContext reload) : installer_(installer), reload_(reload) {}
+  InstallWorker(Installer* installer, ReloadContext reload)
+      : installer_(installer), family_installer_(installer), reload_(reload) {}
 
   // Coalesce reloads from now on (see reload_coalescer.h); quiet = 0: off.
   void set_reload_coalescing(absl::Duration quiet, absl::Duration max_delay) {
@@ -97,7 +110,12 @@ class InstallWorker {
   void set_clock(Clock* clock) { clock_ = clock; }
 
  private:
+  // Installs a for_each item into *result and adds the files it installed
+  // or removed to *changed; true when its reload must run.
+  bool InstallFamily(const BatchItem& item, ItemResult* result, std::vector<std::string>* changed);
+
   Installer* installer_;
+  FamilyInstaller family_installer_;
   ReloadContext reload_;
   // Installer::Install for every item, one result per item in order; see
   // the header comment for the threads.

@@ -17,6 +17,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "daemon/dependency_index.h"
+#include "daemon/install_worker.h"
 #include "daemon/template_cache.h"
 #include "resource/resource_loader.h"
 #include "resource/template_resource.h"
@@ -50,12 +51,30 @@ class ResourceSet {
   // error (Go's message, e.g. `template: a.tmpl:3:14: executing ...`).
   absl::StatusOr<std::string> Render(size_t i, const Store& store, TemplateCache* cache) const;
 
+  // Renders resource `i` into a batch item: Render() for one dest; for a
+  // for_each resource one file per matching directory (RenderFamily).
+  absl::StatusOr<BatchItem> RenderItem(size_t i, const Store& store, TemplateCache* cache) const;
+
+  // A for_each resource's children, sorted by name, all from `store` as it
+  // is now (one revision): the template runs once per directory that lsdir
+  // of the for_each directory lists and its glob matches, with dot = {"name":
+  // <dir name>, "prefix": "<for_each dir>/<name>"}. A name that may not
+  // become a file name (ValidateChildName) is left out, with an error in
+  // item.refused naming it; a render error of any child fails the whole
+  // family: `child "web": template: ...`.
+  // REQUIRES: resources()[i].config.for_each is set.
+  absl::StatusOr<BatchItem> RenderFamily(size_t i, const Store& store, TemplateCache* cache) const;
+
  private:
   std::vector<LoadedResource> resources_;
   std::vector<ResourceLoadError> errors_;
   std::vector<std::string> warnings_;
   DependencyIndex index_;
   std::string templates_dir_;
+
+  // Runs resource `r`'s template with `dot` into *out.
+  absl::Status Execute(const LoadedResource& r, const Value& dot, TemplateCache* cache,
+                       ExecContext* ctx, std::string* out) const;
 };
 
 }  // namespace confwatch

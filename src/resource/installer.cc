@@ -4,6 +4,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <memory>
 #include <utility>
 
 #include "absl/hash/hash.h"
@@ -84,7 +85,11 @@ struct Target {
   gid_t gid;
 };
 
+}  // namespace
+
 // One Install() call: the resource, the rendered bytes and what is on disk.
+// Prepare() stages and checks, Commit() puts the stage in place; a stage
+// still pending when the job ends is removed.
 class InstallJob {
  public:
   InstallJob(FileSystem* fs, CommandRunner* runner, const InstallOptions& options,
@@ -97,7 +102,17 @@ class InstallJob {
         rendered_(rendered),
         dir_(DirName(r.dest)) {}
 
-  absl::StatusOr<InstallResult> Run();
+  ~InstallJob() {
+    if (!stage_.empty()) Remove(stage_);
+  }
+  InstallJob(const InstallJob&) = delete;
+  InstallJob& operator=(const InstallJob&) = delete;
+
+  // Everything up to and including check_cmd; *pending is true when a checked
+  // stage file waits for Commit().
+  absl::StatusOr<InstallResult> Prepare(bool* pending);
+  // Backup and rename. REQUIRES: Prepare() set *pending; called once.
+  absl::StatusOr<InstallResult> Commit();
 
  private:
   absl::Status ReadExisting();
@@ -136,6 +151,12 @@ class InstallJob {
   bool contents_read_ = false;
   std::string contents_;
   std::optional<size_t> rendered_hash_;
+  // Between Prepare() and Commit(): the checked stage, what dest must become
+  // and the result so far.
+  std::string stage_;
+  FileInfo staged_;
+  Target target_{};
+  InstallResult result_;
 };
 
 absl::Status InstallJob::ReadExisting() {
@@ -390,29 +411,29 @@ std::string InstallJob::NoopDiff(const Target& target) {
                          lines, lines == 1 ? "" : "s", private_mode);
 }
 
-absl::StatusOr<InstallResult> InstallJob::Run() {
+absl::StatusOr<InstallResult> InstallJob::Prepare(bool* pending) {
+  *pending = false;
   if (absl::Status s = ReadExisting(); !s.ok()) return s;
-  const Target target = DesiredTarget();
-  InstallResult result;
-  result.changes = Changes(target);
-  if (result.changes.empty()) return result;
+  target_ = DesiredTarget();
+  result_.changes = Changes(target_);
+  if (result_.changes.empty()) return result_;
   if (absl::Status s = ValidateOutputFormat(
           r_.output_format, rendered_, absl::StrCat("output for ", r_.dest));
       !s.ok()) {
     return s;
   }
   if (options_.noop) {
-    result.outcome = InstallOutcome::kWouldChange;
-    if (!options_.diff) return result;  // README: -diff is what prints the diff
+    result_.outcome = InstallOutcome::kWouldChange;
+    if (!options_.diff) return result_;  // README: -diff is what prints the diff
     // A size change proved the change without reading dest; the diff needs it.
     if (absl::Status s = EnsureContents(); !s.ok()) return s;
-    result.diff = NoopDiff(target);
-    return result;
+    result_.diff = NoopDiff(target_);
+    return result_;
   }
   std::string stage;
   FileInfo staged;
   if (absl::Status s = WriteNewFile(StagePrefix(r_.dest), rendered_,
-                                    target, false, &stage, &staged);
+                                    target_, false, &stage, &staged);
       !s.ok()) {
     return s;
   }
@@ -420,16 +441,23 @@ absl::StatusOr<InstallResult> InstallJob::Run() {
     if (!options_.keep_stage_file) Remove(stage);
     return s;
   }
+  stage_ = stage;
+  staged_ = staged;
+  *pending = true;
+  return result_;
+}
+
+absl::StatusOr<InstallResult> InstallJob::Commit() {
+  const std::string stage = std::move(stage_);
+  stage_.clear();  // Replace() removes or keeps it from here on
   if (absl::Status s = Backup(); !s.ok()) {
     Remove(stage);
     return s;
   }
-  if (absl::Status s = Replace(target, stage, staged, &result); !s.ok()) return s;
-  result.reload_needed = !options_.sync_only && r_.has_reload();
-  return result;
+  if (absl::Status s = Replace(target_, stage, staged_, &result_); !s.ok()) return s;
+  result_.reload_needed = !options_.sync_only && r_.has_reload();
+  return result_;
 }
-
-}  // namespace
 
 absl::string_view InstallOutcomeName(InstallOutcome outcome) {
   switch (outcome) {
@@ -489,6 +517,11 @@ std::string Installer::KeptNote(const std::string& dest) const {
                                                               : " keeps its last good version");
 }
 
+std::string Installer::KeptNote(const TemplateResource& resource) const {
+  if (resource.for_each.empty()) return KeptNote(resource.dest);
+  return absl::StrCat("the files of ", DirName(resource.dest), " keep their last good versions");
+}
+
 std::string Installer::NearestExistingDir(std::string dir) const {
   FileInfo info;
   while (dir != "/" && dir != "." && IsMissing(fs_->Lstat(dir, &info))) dir = DirName(dir);
@@ -513,7 +546,35 @@ absl::Status Installer::CheckCanStage(const TemplateResource& resource) const {
 
 absl::StatusOr<InstallResult> Installer::Install(const TemplateResource& resource,
                                                  absl::string_view rendered) {
-  return InstallJob(fs_, runner_, options_, &installed_, resource, rendered).Run();
+  InstallJob job(fs_, runner_, options_, &installed_, resource, rendered);
+  bool pending = false;
+  absl::StatusOr<InstallResult> prepared = job.Prepare(&pending);
+  if (!prepared.ok() || !pending) return prepared;
+  return job.Commit();
+}
+
+absl::StatusOr<PreparedInstall> Installer::Prepare(const TemplateResource& resource,
+                                                   absl::string_view rendered) {
+  auto job = std::make_unique<InstallJob>(fs_, runner_, options_, &installed_, resource,
+                                          rendered);
+  bool pending = false;
+  absl::StatusOr<InstallResult> prepared = job->Prepare(&pending);
+  if (!prepared.ok()) return prepared.status();
+  PreparedInstall out;
+  out.result_ = std::move(*prepared);
+  if (pending) out.job_ = std::move(job);
+  return out;
+}
+
+PreparedInstall::PreparedInstall() = default;
+PreparedInstall::~PreparedInstall() = default;
+PreparedInstall::PreparedInstall(PreparedInstall&&) noexcept = default;
+PreparedInstall& PreparedInstall::operator=(PreparedInstall&&) noexcept = default;
+
+absl::StatusOr<InstallResult> PreparedInstall::Commit() {
+  if (job_ == nullptr) return result_;
+  std::unique_ptr<InstallJob> job = std::move(job_);
+  return job->Commit();
 }
 
 }  // namespace confwatch

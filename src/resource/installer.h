@@ -48,6 +48,7 @@
 #include <unistd.h>
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -136,6 +137,33 @@ class InstalledFiles {
   std::map<dev_t, bool> fine_timestamps_ ABSL_GUARDED_BY(mu_);
 };
 
+class InstallJob;
+
+// A checked stage file waiting to replace its dest (Installer::Prepare), or
+// the result of an install that has nothing to rename (unchanged, noop).
+// Dropping it uncommitted removes the stage: dest stays as it was.
+// Not thread-safe; movable, not copyable.
+class PreparedInstall {
+ public:
+  PreparedInstall();
+  ~PreparedInstall();
+  PreparedInstall(PreparedInstall&&) noexcept;
+  PreparedInstall& operator=(PreparedInstall&&) noexcept;
+
+  // True when Commit() has a file to put in place.
+  bool pending() const { return job_ != nullptr; }
+  // What Prepare() found (changes, noop diff); Commit() returns the final one.
+  const InstallResult& result() const { return result_; }
+  // Backup, rename and directory fsync, as the end of Install(); returns
+  // result() when nothing is pending. Called at most once.
+  absl::StatusOr<InstallResult> Commit();
+
+ private:
+  friend class Installer;
+  InstallResult result_;
+  std::unique_ptr<InstallJob> job_;
+};
+
 class Installer {
  public:
   // `fs` and `runner` must outlive the Installer.
@@ -148,10 +176,20 @@ class Installer {
   absl::StatusOr<InstallResult> Install(const TemplateResource& resource,
                                         absl::string_view rendered);
 
+  // Install() in two steps, for files that must go in together or not at
+  // all (a for_each family): everything up to and including check_cmd now,
+  // the rename on Commit(). Errors are Install()'s. REQUIRES: `resource` and
+  // `rendered` outlive the PreparedInstall, and so does this Installer.
+  absl::StatusOr<PreparedInstall> Prepare(const TemplateResource& resource,
+                                          absl::string_view rendered);
+
   // What a failed render or install left at `dest`, for its error message:
   // "<dest> keeps its last good version", or "<dest> has no good version
   // yet" when there is no file.
   std::string KeptNote(const std::string& dest) const;
+  // KeptNote(resource.dest); for a for_each resource "the files of <dir>
+  // keep their last good versions".
+  std::string KeptNote(const TemplateResource& resource) const;
 
   // -preflight: whether Install() could stage a file for `resource` as this
   // process, tried for real: creates a stage file in dest's directory the
@@ -161,6 +199,9 @@ class Installer {
   // Install()'s: "IO error: <dir>: Permission denied", "IO error: <dir>: No
   // such file or directory (set create_dest_dirs = true to create it)".
   absl::Status CheckCanStage(const TemplateResource& resource) const;
+
+  FileSystem* fs() const { return fs_; }
+  const InstallOptions& options() const { return options_; }
 
  private:
   // `dir`, or its nearest ancestor that exists ("/" or "." at the latest).

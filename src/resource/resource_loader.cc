@@ -18,6 +18,7 @@
 #include "process/file_path.h"
 #include "process/signals.h"
 #include "golang/duration.h"
+#include "resource/for_each.h"
 #include "resource/toml_error.h"
 #include "resource/toml_table.h"
 #include "golang/path.h"
@@ -31,7 +32,7 @@ constexpr absl::string_view kTemplateKeys[] = {
     // ours
     "owner", "group", "check_cmd_timeout", "reload_cmd_timeout", "reload_signal",
     "pid_file", "wait", "min_reload_interval", "create_dest_dirs", "backup",
-    "output_format", "left_delimiter", "right_delimiter", "verbatim_keys"};
+    "output_format", "left_delimiter", "right_delimiter", "verbatim_keys", "for_each"};
 
 // Largest valid uid_t / gid_t: (uid_t)-1 is reserved to mean "unchanged".
 constexpr int64_t kMaxId = 4294967294;
@@ -287,6 +288,21 @@ absl::Status ReadPaths(const TomlTable& t, const ResourceLoadOptions& options,
   return absl::OkStatus();
 }
 
+// for_each (for_each.h): checked against dest; keys default to its directory.
+absl::Status ReadForEach(const TomlTable& t, const ResourceLoadOptions&, TemplateResource* r) {
+  if (absl::Status s = t.GetString("for_each", &r->for_each); !s.ok()) return s;
+  if (r->for_each.empty()) return absl::OkStatus();
+  absl::StatusOr<ForEachPattern> p = ParseForEach(r->for_each);
+  if (!p.ok()) return t.Error(*t.Find("for_each"), "for_each", p.status().message());
+  if (absl::Status s = ValidateForEachDest(r->dest); !s.ok()) {
+    return t.Error(*t.Find("dest"), "dest", s.message());
+  }
+  if (const toml::value* backup = t.Find("backup"); backup != nullptr) {
+    return t.Error(*backup, "backup", "is not supported with for_each");
+  }
+  return absl::OkStatus();
+}
+
 // Length of a leading URI scheme with its "//" ("openim://" in
 // "openim:///user"); 0 when there is none.
 size_t SchemeLength(const std::string& s) {
@@ -304,6 +320,7 @@ absl::Status ReadKeys(const TomlTable& t, const ResourceLoadOptions& options,
   std::vector<std::string> keys;
   if (absl::Status s = t.GetString("prefix", &prefix); !s.ok()) return s;
   if (absl::Status s = t.GetStringArray("keys", &keys); !s.ok()) return s;
+  if (keys.empty() && !r->for_each.empty()) keys.push_back(ParseForEach(r->for_each)->dir);
   bool verbatim = false;
   if (absl::Status s = t.GetBool("verbatim_keys", &verbatim); !s.ok()) return s;
   if (verbatim) {
@@ -412,8 +429,14 @@ absl::StatusOr<TemplateResource> ParseResource(absl::string_view toml_text,
   TemplateResource r;
   r.name = name;
   r.config_path = config_path;
-  for (auto read : {ReadPaths, ReadKeys, ReadOwnership, ReadCommands, ReadBehaviour}) {
+  for (auto read : {ReadPaths, ReadForEach, ReadKeys, ReadOwnership, ReadCommands, ReadBehaviour}) {
     if (absl::Status s = read(t, options, &r); !s.ok()) return s;
+  }
+  if (!r.for_each.empty() && (r.reload_cmd.find(".dest") != std::string::npos ||
+                              r.reload_cmd.find(".src") != std::string::npos)) {
+    // One reload runs for the whole batch of files: which one would it name?
+    return t.Error(*t.Find("reload_cmd"), "reload_cmd",
+                   "{{.src}} and {{.dest}} have no single value with for_each");
   }
   WarnUnknownTopLevel(config_path, *root, warnings);
   t.WarnUnknown(warnings);

@@ -5,6 +5,8 @@ set(_res_tests ${CMAKE_SOURCE_DIR}/tests/unit/resource)
 confwatch_module(resource
   SOURCES
     ${_res}/command_status.cc
+    ${_res}/family_installer.cc
+    ${_res}/for_each.cc
     ${_res}/installer.cc
     ${_res}/output_format.cc
     ${_res}/posix_file_system.cc
@@ -16,6 +18,8 @@ confwatch_module(resource
     ${_res}/unified_diff.cc
   TESTS
     ${_res_tests}/fake_file_system.cc
+    ${_res_tests}/family_installer_test.cc
+    ${_res_tests}/for_each_test.cc
     ${_res_tests}/installer_test.cc
     ${_res_tests}/output_format_test.cc
     ${_res_tests}/reloader_test.cc

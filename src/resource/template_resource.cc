@@ -57,6 +57,7 @@ std::string TemplateResource::DebugString() const {
   absl::StrAppend(&out, "name = ", Quoted(name), "\n");
   absl::StrAppend(&out, "src = ", Quoted(src), "\n");
   absl::StrAppend(&out, "dest = ", Quoted(dest), "\n");
+  if (!for_each.empty()) absl::StrAppend(&out, "for_each = ", Quoted(for_each), "\n");
   absl::StrAppend(&out, "prefix = ", Quoted(prefix), "\n");
   absl::StrAppend(&out, "keys = [", absl::StrJoin(quoted_keys, ", "), "]\n");
   absl::StrAppend(&out, "mode = ", OptionalMode(mode), "\n");

@@ -40,6 +40,10 @@ struct TemplateResource {
   std::string src;   // <confdir>/templates/<src as written>
   std::string dest;  // as written
 
+  // "/services/*": one file per matching etcd directory, dest holding
+  // {{.name}} (see for_each.h). Empty: one file, as in confd.
+  std::string for_each;
+
   // Global prefix joined with the resource prefix (Go path.Join, always
   // rooted; kept after a leading "<scheme>://"; as written, with no global
   // prefix, under verbatim_keys). Keys are stripped of it before the

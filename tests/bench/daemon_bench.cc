@@ -447,7 +447,7 @@ int main(int argc, char** argv) {
               "renders / installs, CPU per change | burst of %d: reloads, "
               "last put->final file | RSS settled (anon) / peak | idle CPU (5 s) | etcd Range calls after start |\n",
               args.burst);
-  std::printf("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+  std::printf("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
   for (int keys : args.keys) {
     Row r = RunOne(args, keys);
     std::printf("| %d | %d | %.3f s | %.3f s | %.2f / %.2f / %.2f ms | %.2f ms (%.1fx) / %.2f ms | %.1f | "

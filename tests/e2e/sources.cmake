@@ -25,7 +25,7 @@ endif()
 # The README's first command and every example script, run as a user runs
 # them (each starts its own etcd/nginx on free loopback ports and checks its
 # own result); they use the confwatch binary of this build.
-foreach(script quickstart.sh container/run.sh db-settings/run.sh feature-flags/run.sh
+foreach(script quickstart.sh container/run.sh db-settings/run.sh feature-flags/run.sh for-each/run.sh
         go-micro/run.sh go-zero/run.sh grpc-resolver/run.sh kratos/run.sh openim/run.sh
         spec-server/run.sh)
   add_test(NAME examples/${script} COMMAND bash ${CMAKE_SOURCE_DIR}/examples/${script})

@@ -558,5 +558,46 @@ TEST_F(TemplatesE2eTest, KratosUpstreamsSplitHttpAndGrpcEndpoints) {
   EXPECT_EQ(0, p->Stop()) << p->Log();
 }
 
+// templates/nginx-vhost-per-service: one file per service, byte-exact, each
+// accepted by nginx -t (the shipped check_cmd runs too when nginx is
+// installed); a hostile value never reaches nginx's syntax; the file goes
+// with the service's last instance (lease expiry).
+std::string VhostFile(const std::string& svc, const std::vector<std::string>& servers) {
+  std::string out = absl::StrCat("# Rendered by confwatch from etcd for service ", svc,
+                                 ". Do not edit: this\n# file is removed when the service is "
+                                 "gone.\n\nupstream svc_", svc, " {");
+  for (const std::string& s : servers) absl::StrAppend(&out, "\n    server ", s, ";");
+  if (servers.empty()) {
+    absl::StrAppend(&out, "\n    server 127.0.0.1:1 down;  # no valid instance: nginx refuses an "
+                          "empty upstream");
+  }
+  return absl::StrCat(out, "\n}\n\nserver {\n    listen 80;\n    server_name ", svc,
+                      ".service.internal;\n    location / {\n        proxy_pass http://svc_", svc,
+                      ";\n    }\n}\n");
+}
+
+TEST_F(TemplatesE2eTest, VhostPerServiceFollowsServicesOneFileEach) {
+  TemplateConfdir c({"nginx-vhost-per-service"});
+  Put("/grpc/greeter/10.0.0.1:50051", "10.0.0.1:50051");
+  Put("/grpc/greeter/10.0.0.2:50051", R"({"Op":0,"Addr":"10.0.0.2:50051","Metadata":{"weight":3}})");
+  Put("/grpc/orders/evil", "10.0.1.1:80; } server { listen 80");
+  auto p = Watch(c);
+  EXPECT_TRUE(FileBecomes(c.Out("greeter.conf"),
+                          VhostFile("greeter", {"10.0.0.1:50051", "10.0.0.2:50051 weight=3"})))
+      << p->Log();
+  EXPECT_TRUE(FileBecomes(c.Out("orders.conf"), VhostFile("orders", {}))) << p->Log();
+  absl::StatusOr<LeaseGrant> lease = client_->GrantLease(2);
+  ASSERT_TRUE(lease.ok()) << lease.status();
+  Put("/grpc/billing/10.0.2.1:9000", "10.0.2.1:9000", lease->id);
+  EXPECT_TRUE(FileBecomes(c.Out("billing.conf"), VhostFile("billing", {"10.0.2.1:9000"})))
+      << p->Log();
+  // The lease is not kept alive: billing's file goes when it expires.
+  EXPECT_TRUE(PollUntil([&] { return !ReadWholeFile(c.Out("billing.conf")).has_value(); },
+                        std::chrono::seconds(30)))
+      << p->Log();
+  EXPECT_TRUE(ReadWholeFile(c.Out("greeter.conf")).has_value());
+  EXPECT_EQ(0, p->Stop()) << p->Log();
+}
+
 }  // namespace
 }  // namespace confwatch

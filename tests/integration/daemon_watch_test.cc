@@ -33,6 +33,7 @@
 #include "gtest/gtest.h"
 #include "tests/integration/binary_etcd_test.h"
 #include "tests/integration/confwatch_process.h"
+#include "tests/integration/tiny_http.h"
 #include "tests/integration/etcd_test_util.h"
 #include "tests/support/etcd_test_server.h"
 #include "tests/support/temp_dir.h"
@@ -375,98 +376,6 @@ TEST(DaemonUnreachable, OnetimeExitsWithSourceUnavailableNamingEndpoint) {
   EXPECT_EQ(3, *code) << p.Log();
   EXPECT_NE(std::string::npos, p.Log().find(endpoint)) << p.Log();
   EXPECT_FALSE(ReadWholeFile(c.Out("t.conf")).has_value());
-}
-
-// A loopback HTTP server that answers every request with `body`; stands in
-// for a service instance behind nginx. Serves on its own thread until
-// destroyed.
-class TinyHttpServer {
- public:
-  explicit TinyHttpServer(std::string body) : body_(std::move(body)) {
-    fd_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof(a);
-    if (fd_ < 0 || bind(fd_, reinterpret_cast<sockaddr*>(&a), len) != 0 || listen(fd_, 64) != 0 ||
-        getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len) != 0) {
-      ADD_FAILURE() << "TinyHttpServer: cannot listen";
-      return;
-    }
-    port_ = ntohs(a.sin_port);
-    thread_ = std::thread([this] { Serve(); });
-  }
-  ~TinyHttpServer() {
-    stop_ = true;
-    if (thread_.joinable()) thread_.join();
-    if (fd_ >= 0) close(fd_);
-  }
-  TinyHttpServer(const TinyHttpServer&) = delete;
-  TinyHttpServer& operator=(const TinyHttpServer&) = delete;
-
-  std::string address() const { return absl::StrCat("127.0.0.1:", port_); }
-
- private:
-  void Serve() {
-    while (!stop_) {
-      pollfd p{fd_, POLLIN, 0};
-      if (poll(&p, 1, 100) <= 0) continue;
-      int c = accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC);
-      if (c < 0) continue;
-      std::string req;
-      char buf[1024];
-      while (req.find("\r\n\r\n") == std::string::npos) {
-        pollfd q{c, POLLIN, 0};
-        if (poll(&q, 1, 2000) <= 0) break;
-        ssize_t n = read(c, buf, sizeof(buf));
-        if (n <= 0) break;
-        req.append(buf, n);
-      }
-      std::string resp = absl::StrCat("HTTP/1.1 200 OK\r\nContent-Length: ", body_.size(),
-                                      "\r\nConnection: close\r\n\r\n", body_);
-      (void)!write(c, resp.data(), resp.size());
-      close(c);
-    }
-  }
-
-  std::string body_;
-  int fd_ = -1;
-  int port_ = 0;
-  std::atomic<bool> stop_{false};
-  std::thread thread_;
-};
-
-// GET / on 127.0.0.1:port; the body, or "" when the request failed.
-std::string GetRootBody(int port) {
-  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  a.sin_port = htons(port);
-  std::string resp;
-  if (connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a)) == 0) {
-    std::string req = "GET / HTTP/1.0\r\nHost: test\r\n\r\n";
-    (void)!write(fd, req.data(), req.size());
-    char buf[1024];
-    for (;;) {
-      pollfd q{fd, POLLIN, 0};
-      if (poll(&q, 1, 5000) <= 0) break;
-      ssize_t n = read(fd, buf, sizeof(buf));
-      if (n <= 0) break;
-      resp.append(buf, n);
-    }
-  }
-  close(fd);
-  size_t body = resp.find("\r\n\r\n");
-  if (resp.rfind("HTTP/1.1 200", 0) != 0 || body == std::string::npos) return "";
-  return resp.substr(body + 4);
-}
-
-// The bodies answered by `n` requests through nginx, as a sorted set.
-std::set<std::string> Answers(int port, int n) {
-  std::set<std::string> seen;
-  for (int i = 0; i < n; ++i) seen.insert(GetRootBody(port));
-  return seen;
 }
 
 constexpr char kNginx[] = "/usr/sbin/nginx";

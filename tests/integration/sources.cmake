@@ -6,6 +6,7 @@ confwatch_module(daemon_integration
     ${CMAKE_SOURCE_DIR}/tests/integration/daemon_cli_test.cc
     ${CMAKE_SOURCE_DIR}/tests/integration/daemon_consistency_test.cc
     ${CMAKE_SOURCE_DIR}/tests/integration/daemon_file_backend_test.cc
+    ${CMAKE_SOURCE_DIR}/tests/integration/daemon_for_each_test.cc
     ${CMAKE_SOURCE_DIR}/tests/integration/daemon_ops_test.cc
     ${CMAKE_SOURCE_DIR}/tests/integration/daemon_watch_test.cc
     ${CMAKE_SOURCE_DIR}/tests/integration/daemon_security_test.cc

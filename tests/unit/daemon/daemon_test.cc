@@ -705,5 +705,61 @@ TEST_F(DaemonTest, StopReturnsOk) {
   EXPECT_TRUE(watch_status_.ok()) << watch_status_;
 }
 
+// svc.toml: one file out/<name>.conf per /services/<name>, "<name>=<value
+// of its key 1>", reloaded by "reload-family".
+void AddFamily(const std::string& dir, const std::string& out_dir) {
+  WriteFile(dir + "/templates/svc.tmpl", "{{.name}}={{getv (printf \"%s/1\" .prefix)}}");
+  WriteFile(dir + "/conf.d/svc.toml",
+            absl::StrCat("[template]\nsrc = \"svc.tmpl\"\ndest = \"", out_dir, "/{{.name}}.conf",
+                         "\"\nfor_each = \"/services/*\"\nreload_cmd = \"reload-family\"\n"));
+}
+
+// for_each: every child rendered by -onetime, one reload for the batch, and
+// a name that cannot be a file name fails the run, naming the child, while
+// the others are installed.
+TEST_F(DaemonTest, ForEachOnetimeRendersEveryChildReloadsOnceAndNamesARefusedOne) {
+  source_.Set("/services/a/1", "x");
+  source_.Set("/services/b/1", "y");
+  source_.Set("/services/c/1", "z");
+  source_.Set("/services/.h/1", "w");
+  AddFamily(dir_, dir_ + "/out");
+  absl::Status s = MakeDaemon().RunOnce();
+  EXPECT_EQ("a=x", ReadFile(Out("a.conf")));
+  EXPECT_EQ("b=y", ReadFile(Out("b.conf")));
+  EXPECT_EQ("c=z", ReadFile(Out("c.conf")));
+  EXPECT_EQ("<missing>", ReadFile(Out(".h.conf")));
+  EXPECT_EQ(1, runner_.Count("reload-family"));
+  EXPECT_EQ("svc.toml: child \".h\" refused: starts with '.' (hidden names are confwatch's stage "
+            "and manifest files); the other children go on",
+            s.message());
+}
+
+// Watch mode: the family is ready only once no child is refused; a child
+// whose keys go has its file removed, with one more reload.
+TEST_F(DaemonTest, ForEachFamilyFollowsChildrenAndIsReadyWithoutRefusedOnes) {
+  source_.Set("/services/a/1", "x");
+  source_.Set("/services/b/1", "y");
+  source_.Set("/services/.h/1", "w");
+  AddFamily(dir_, dir_ + "/out");
+  StartWatch();
+  ASSERT_TRUE(Eventually([&] { return ReadFile(Out("b.conf")) == "b=y"; }));
+  EXPECT_EQ("a=x", ReadFile(Out("a.conf")));
+  EXPECT_FALSE(daemon_->stats().all_rendered.load());
+  source_.PushDelete("/services/.h/1");
+  // The failed family tries again a backoff after its last try (scheduler.h).
+  EXPECT_TRUE(EventuallyFiringTimers([&] { return daemon_->stats().all_rendered.load(); }));
+  EXPECT_EQ(1, runner_.Count("reload-family"));
+  source_.PushDelete("/services/a/1");
+  EXPECT_TRUE(Eventually([&] { return ReadFile(Out("a.conf")) == "<missing>"; }));
+  EXPECT_TRUE(Eventually([&] { return runner_.Count("reload-family") == 2; }));
+  EXPECT_EQ("b=y", ReadFile(Out("b.conf")));
+  // Per file, from batches without error: the first one reported .h.
+  source_.PushPut("/services/c/1", "z");
+  source_.PushPut("/services/d/1", "w");
+  EXPECT_TRUE(Eventually([&] { return ReadFile(Out("d.conf")) == "d=w"; }));
+  EXPECT_TRUE(Eventually([&] { return daemon_->stats().installs.load() == 3; }))
+      << daemon_->stats().installs.load();
+}
+
 }  // namespace
 }  // namespace confwatch

@@ -43,7 +43,7 @@ class InstallWorkerLogTest : public ::testing::Test {
     ReloadContext reload;
     reload.runner = &runner_;
     InstallWorker worker(&installer, reload);
-    worker.Process({BatchItem{1, &resource_, "new\n"}});
+    worker.Process({BatchItem{1, &resource_, "new\n", {}, {}}});
   }
 
   // The logged JSON object whose msg is `msg`; null when there is none.

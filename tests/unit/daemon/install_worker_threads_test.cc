@@ -82,7 +82,9 @@ TEST(InstallWorker, InstallsOfOneBatchOverlap) {
     resources.push_back(Resource(absl::StrCat("r", i, ".toml"), dir.Path(absl::StrCat("f", i))));
   }
   std::vector<BatchItem> batch;
-  for (int i = 0; i < 8; ++i) batch.push_back(BatchItem{i, &resources[i], absl::StrCat("v", i, "\n")});
+  for (int i = 0; i < 8; ++i) {
+    batch.push_back(BatchItem{i, &resources[i], absl::StrCat("v", i, "\n"), {}, {}});
+  }
 
   std::vector<ItemResult> results = worker.Process(batch);
 
@@ -108,9 +110,9 @@ TEST(InstallWorker, ItemsSharingADestAreInstalledInBatchOrderOnOneThread) {
   const std::string shared = dir.Path("shared");
   std::vector<TemplateResource> resources = {
       Resource("a.toml", shared), Resource("b.toml", dir.Path("other")), Resource("c.toml", shared)};
-  std::vector<BatchItem> batch = {{0, &resources[0], "first\n"},
-                                  {1, &resources[1], "other\n"},
-                                  {2, &resources[2], "last\n"}};
+  std::vector<BatchItem> batch = {{0, &resources[0], "first\n", {}, {}},
+                                  {1, &resources[1], "other\n", {}, {}},
+                                  {2, &resources[2], "last\n", {}, {}}};
 
   std::vector<ItemResult> results = worker.Process(batch);
 

@@ -895,5 +895,40 @@ TEST_F(InstallerTest, CheckCanStageWithCreateDestDirsTriesTheNearestExistingAnce
   EXPECT_FALSE(fs_.HasDir("/etc/app/new"));
 }
 
+// Prepare() stages and checks; only Commit() touches dest, and a prepared
+// install that is dropped leaves no stage behind (a for_each batch whose
+// other file failed its check).
+TEST_F(InstallerTest, PreparedInstallTouchesDestOnlyOnCommit) {
+  fs_.AddFile(kDest, "old\n", 0644, 1000, 1000);
+  TemplateResource r = Resource();
+  r.check_cmd = "check {{.src}}";
+  InstallOptions options;
+  options.default_uid = 1000;
+  options.default_gid = 1000;
+  Installer installer(&fs_, &runner_, options);
+  {
+    absl::StatusOr<PreparedInstall> dropped = installer.Prepare(r, "new\n");
+    ASSERT_TRUE(dropped.ok()) << dropped.status();
+    EXPECT_TRUE(dropped->pending());
+    EXPECT_EQ("new\n", Contents(kStage));
+    EXPECT_THAT(runner_.commands, ElementsAre("check /etc/app/.app.conf.000001"));
+  }
+  EXPECT_THAT(fs_.FilePaths(), ElementsAre(kDest));
+  EXPECT_EQ("old\n", Contents(kDest));
+  absl::StatusOr<PreparedInstall> kept = installer.Prepare(r, "new\n");
+  ASSERT_TRUE(kept.ok()) << kept.status();
+  EXPECT_EQ("old\n", Contents(kDest));
+  absl::StatusOr<InstallResult> done = kept->Commit();
+  ASSERT_TRUE(done.ok()) << done.status();
+  EXPECT_EQ(InstallOutcome::kInstalled, done->outcome);
+  EXPECT_EQ("new\n", Contents(kDest));
+  EXPECT_THAT(fs_.FilePaths(), ElementsAre(kDest));
+  // Nothing to rename: not pending, and Commit() just returns the result.
+  absl::StatusOr<PreparedInstall> same = installer.Prepare(r, "new\n");
+  ASSERT_TRUE(same.ok()) << same.status();
+  EXPECT_FALSE(same->pending());
+  EXPECT_EQ(InstallOutcome::kUnchanged, same->Commit()->outcome);
+}
+
 }  // namespace
 }  // namespace confwatch

@@ -530,5 +530,34 @@ TEST(ResourceLoader, TwoResourcesWithOneDestAreAWarning) {
             loaded->warnings);
 }
 
+// A family: for_each names directories, dest names the file of each.
+std::string ForEachToml(const std::string& extra) {
+  return absl::StrCat("[template]\nsrc = \"a.tmpl\"\ndest = \"/etc/nginx/{{.name}}.conf\"\n",
+                      "for_each = \"/services/*\"\n", extra, "\n");
+}
+
+TEST(ResourceLoader, ForEachWatchesItsDirectoryUnlessKeysAreGiven) {
+  absl::StatusOr<TemplateResource> r = Parse(ForEachToml("prefix = \"/prod\""));
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ("/services/*", r->for_each);
+  EXPECT_EQ("/etc/nginx/{{.name}}.conf", r->dest);
+  EXPECT_EQ(std::vector<std::string>{"/prod/services"}, r->keys);
+  r = Parse(ForEachToml("keys = [\"/services\", \"/global\"]"));
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ((std::vector<std::string>{"/services", "/global"}), r->keys);
+}
+
+TEST(ResourceLoader, ForEachMistakesNameFileLineColumn) {
+  ExpectErrors({
+      {"[template]\nsrc = \"a.tmpl\"\ndest = \"/etc/a\"\nfor_each = \"/s/*\"\n",
+       "app.toml:3:8: dest: \"/etc/a\": with for_each the file name must hold {{.name}}"},
+      {"[template]\nsrc = \"a.tmpl\"\ndest = \"/etc/{{.name}}\"\nfor_each = \"s/*\"\n",
+       "app.toml:4:12: for_each: \"s/*\" must start with '/'"},
+      {ForEachToml("backup = true"), "app.toml:5:10: backup: is not supported with for_each"},
+      {ForEachToml("reload_cmd = \"reload {{.dest}}\""),
+       "app.toml:5:14: reload_cmd: {{.src}} and {{.dest}} have no single value with for_each"},
+  });
+}
+
 }  // namespace
 }  // namespace confwatch
