@@ -475,8 +475,10 @@ int Run(const Options& given, const RunHooks& hooks) {
     }
     spdlog::info("serving /metrics, /healthz and /readyz on {}", metrics.address());
   }
-  SystemdNotifier notifier({ready, [&daemon] { return daemon.stats().config_reloads.load(); }, nullptr,
-                            [&daemon](std::function<void()> event) { daemon.Post(std::move(event)); }});
+  // The watchdog ping waits for the event loop to run a posted no-op.
+  SystemdNotifier notifier(
+      {ready, [&daemon] { return daemon.stats().config_reloads.load(); }, nullptr,
+       [&daemon](std::function<void()> event) { daemon.Post(std::move(event)); }});
   notifier.Start();
 
   std::atomic<bool> stop_requested{false};

@@ -103,6 +103,8 @@ void SystemdNotifier::Loop() {
 absl::Duration SystemdNotifier::Watchdog(absl::Duration ping_every, absl::Duration wait) {
   const absl::Time now = absl::Now();
   if (now < next_ping_) return std::min(wait, next_ping_ - now);
+  const std::string queued_for =
+      absl::FormatDuration(absl::Trunc(now - heartbeat_posted_, absl::Milliseconds(1)));
   // After STOPPING=1 the loop is winding down and stops taking events; the
   // ping then only says this process is still finishing.
   if (!heartbeat_ran_->load() && !stopping_) {
@@ -111,8 +113,7 @@ absl::Duration SystemdNotifier::Watchdog(absl::Duration ping_every, absl::Durati
     // interval.
     if (!stall_logged_ && now - heartbeat_posted_ >= ping_every) {
       stall_logged_ = true;
-      LogWarning(absl::StrCat("event loop stalled: a no-op queued ",
-                              absl::FormatDuration(absl::Trunc(now - heartbeat_posted_, absl::Milliseconds(1))),
+      LogWarning(absl::StrCat("event loop stalled: a no-op queued ", queued_for,
                               " ago has not run; withholding WATCHDOG=1 (systemd restarts the "
                               "service after WatchdogSec= without one)"));
     }
@@ -120,8 +121,7 @@ absl::Duration SystemdNotifier::Watchdog(absl::Duration ping_every, absl::Durati
   }
   if (stall_logged_) {
     stall_logged_ = false;
-    LogInfo(absl::StrCat("event loop running again after a ",
-                         absl::FormatDuration(absl::Trunc(now - heartbeat_posted_, absl::Milliseconds(1))),
+    LogInfo(absl::StrCat("event loop running again after a ", queued_for,
                          " stall; WATCHDOG=1 resumed"));
   }
   Report(SdNotifyWatchdog());

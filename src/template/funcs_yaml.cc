@@ -184,7 +184,7 @@ struct Block {
 };
 
 Block OpenBlock(const Value& v, int indent, bool first_inline) {
-  Block block{v, indent, first_inline};
+  Block block{v, indent, first_inline, 0, {}};
   if (v.kind() != Kind::kMap) return block;
   for (const auto& entry : v.AsMap()) block.keys.push_back(entry.first);
   GoSort(&block.keys, KeyLess);

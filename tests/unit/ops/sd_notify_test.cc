@@ -333,10 +333,8 @@ class FakeLoop {
   // Waits (up to 10 s) until an event is queued behind the wedge.
   bool AwaitQueued() {
     absl::MutexLock lock(&mu_);
-    return mu_.AwaitWithTimeout(absl::Condition(
-                                    +[](std::vector<std::function<void()>>* q) { return !q->empty(); },
-                                    &queued_),
-                                absl::Seconds(10));
+    auto queued = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return !queued_.empty(); };
+    return mu_.AwaitWithTimeout(absl::Condition(&queued), absl::Seconds(10));
   }
   size_t queued() {
     absl::MutexLock lock(&mu_);
