@@ -105,9 +105,10 @@ absl::Duration SystemdNotifier::Watchdog(absl::Duration ping_every, absl::Durati
   if (now < next_ping_) return std::min(wait, next_ping_ - now);
   const std::string queued_for =
       absl::FormatDuration(absl::Trunc(now - heartbeat_posted_, absl::Milliseconds(1)));
+  const bool ran = heartbeat_ran_->load();
   // After STOPPING=1 the loop is winding down and stops taking events; the
   // ping then only says this process is still finishing.
-  if (!heartbeat_ran_->load() && !stopping_) {
+  if (!ran && !stopping_) {
     // The loop has not come round to the heartbeat yet: no ping. Look again
     // soon, so that a loop that was only slow is pinged for well within the
     // interval.
@@ -126,7 +127,7 @@ absl::Duration SystemdNotifier::Watchdog(absl::Duration ping_every, absl::Durati
   }
   Report(SdNotifyWatchdog());
   next_ping_ = now + ping_every;
-  if (hooks_.post) {
+  if (hooks_.post && ran) {  // never a second one behind an outstanding one
     heartbeat_ran_->store(false);
     heartbeat_posted_ = now;
     hooks_.post([ran = heartbeat_ran_] { ran->store(true); });

@@ -379,6 +379,30 @@ TEST(SystemdNotifier, WatchdogPingsStopWhileTheEventLoopIsWedgedAndResumeAfter) 
   notifier.Stop();
 }
 
+TEST(SystemdNotifier, AfterStoppingThePingsNoLongerWaitForTheLoop) {
+  TempDir dir;
+  const std::string path = dir.Path("notify");
+  NotifyListener listener(path);
+  ASSERT_TRUE(listener.bound());
+  ScopedEnv env("NOTIFY_SOCKET", path.c_str());
+  ScopedEnv pid("WATCHDOG_PID", nullptr);
+  ScopedEnv watchdog("WATCHDOG_USEC", "40000");
+  FakeDaemon daemon;
+  FakeLoop loop;
+  loop.Wedge();  // from the start: not one ping
+  SystemdNotifier::Hooks hooks = daemon.Hooks();
+  hooks.post = [&loop](std::function<void()> event) { loop.Post(std::move(event)); };
+  SystemdNotifier notifier(hooks, absl::Seconds(10));
+  notifier.Start();
+  ASSERT_TRUE(loop.AwaitQueued());
+  notifier.Stopping();  // the loop winds down and takes no more events
+  EXPECT_EQ("STOPPING=1", listener.Receive());
+  EXPECT_EQ("WATCHDOG=1", listener.Receive());
+  EXPECT_EQ("WATCHDOG=1", listener.Receive());
+  notifier.Stop();
+  EXPECT_EQ(1u, loop.queued());
+}
+
 TEST(SystemdNotifier, OutsideSystemdStartsNoThreadAndSendsNothing) {
   ScopedEnv env("NOTIFY_SOCKET", nullptr);
   FakeDaemon daemon;
