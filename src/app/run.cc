@@ -390,9 +390,13 @@ class OpsEndpoints {
           return DaemonReadiness(daemon->stats(), daemon->LoadErrors(), watch);
         }),
         metrics_([this] { return registry_.Render(); }, ready_),
+        // The watchdog ping waits for the event loop to run a posted no-op.
         notifier_({ready_,
                    [daemon = deps->daemon.get()] { return daemon->stats().config_reloads.load(); },
-                   nullptr}) {
+                   nullptr,
+                   [daemon = deps->daemon.get()](std::function<void()> event) {
+                     daemon->Post(std::move(event));
+                   }}) {
     Daemon* daemon = deps->daemon.get();
     registry_.Add(DaemonMetricsCollector(
         &daemon->stats(), [daemon] { return daemon->LoadErrors(); }, watch));

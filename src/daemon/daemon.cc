@@ -58,6 +58,8 @@ void Daemon::Stop() {
   queue_.Push([] {});  // wake the loop
 }
 
+void Daemon::Post(std::function<void()> event) { queue_.Push(std::move(event)); }
+
 void Daemon::ReloadConfig() {
   queue_.Push([this] { config_reload_.ArmAt(clock_->Now()); });
 }
@@ -506,7 +508,9 @@ absl::Status Daemon::RunInterval() {
     absl::Status s = RunOnce();
     if (!s.ok()) LogError(s.message());
     RunEventsUntil(clock_->Now() + options_.interval * jitter(rng));
-    queue_.Drain();  // interval mode re-reads everything anyway
+    // Events that came in after the wait timed out run now, not lost: a
+    // Post()ed watchdog heartbeat is among them.
+    for (EventQueue::Event& e : queue_.Drain()) e();
   }
   return absl::OkStatus();
 }

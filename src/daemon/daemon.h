@@ -114,6 +114,10 @@ class Daemon : private ChangeSink {
   void Stop();
   // Any thread: reload conf.d and templates as on an inotify event.
   void ReloadConfig();
+  // Any thread: runs `event` on the event loop, after the events queued
+  // before it (watch and interval modes; never once Run* returned). The
+  // systemd watchdog posts a no-op here to prove the loop still turns.
+  void Post(std::function<void()> event);
 
   const DaemonStats& stats() const { return stats_; }
 

@@ -8,6 +8,7 @@
 #include <functional>
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -199,9 +200,10 @@ std::string KindName(const Value& v) {
   }
 }
 
-// reflect.DeepEqual over template values: identical types, then equal
-// contents; a nil slice or map differs from an empty one.
-bool DeepEqual(const Value& a, const Value& b) {
+// One step of reflect.DeepEqual: whether a and b can be equal judging by
+// themselves (types, nil-ness, lengths, scalar contents). Pairs of elements
+// still to compare are appended to *todo.
+bool ShallowEqual(const Value& a, const Value& b, std::vector<std::pair<Value, Value>>* todo) {
   if (IsNilInterface(a) || IsNilInterface(b)) return IsNilInterface(a) && IsNilInterface(b);
   if (a.type() != b.type()) return false;
   switch (a.kind()) {
@@ -210,29 +212,37 @@ bool DeepEqual(const Value& a, const Value& b) {
     case Kind::kFloat64: return a.AsFloat() == b.AsFloat();
     case Kind::kString: return a.AsString() == b.AsString();
     case Kind::kSlice:
+      if (a.IsNil() != b.IsNil() || a.Len() != b.Len()) return false;
+      for (size_t i = 0; i < a.Len(); ++i) todo->emplace_back(a.Index(i), b.Index(i));
+      return true;
     case Kind::kMap:
       if (a.IsNil() != b.IsNil() || a.Len() != b.Len()) return false;
-      if (a.kind() == Kind::kSlice) {
-        for (size_t i = 0; i < a.Len(); ++i) {
-          if (!DeepEqual(a.Index(i), b.Index(i))) return false;
-        }
-        return true;
-      }
       for (const auto& [key, value] : a.AsMap()) {
-        Value other = b.MapIndex(key);
-        if (!other.valid() && b.AsMap().count(key) == 0) return false;
-        if (!DeepEqual(a.MapIndex(key), other)) return false;
+        if (b.AsMap().count(key) == 0) return false;
+        todo->emplace_back(a.MapIndex(key), b.MapIndex(key));
       }
       return true;
     case Kind::kStruct:
     case Kind::kPointer:
       if (a.kind() == Kind::kPointer && (a.IsNil() || b.IsNil())) return a.IsNil() && b.IsNil();
-      for (size_t i = 0; i < a.AsFields().size(); ++i) {
-        if (!DeepEqual(a.Field(i), b.Field(i))) return false;
-      }
+      for (size_t i = 0; i < a.AsFields().size(); ++i) todo->emplace_back(a.Field(i), b.Field(i));
       return true;
     default: return a.AsUint() == b.AsUint();  // integer kinds
   }
+}
+
+// reflect.DeepEqual over template values: identical types, then equal
+// contents; a nil slice or map differs from an empty one. Iterative (a
+// work list, not recursion): values may be nested deeper than the stack.
+bool DeepEqual(const Value& a, const Value& b) {
+  std::vector<std::pair<Value, Value>> todo;
+  todo.emplace_back(a, b);
+  while (!todo.empty()) {
+    std::pair<Value, Value> next = std::move(todo.back());
+    todo.pop_back();
+    if (!ShallowEqual(next.first, next.second, &todo)) return false;
+  }
+  return true;
 }
 
 // The elements of a list argument, unboxed, or sprig's panic text for

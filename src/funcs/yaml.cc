@@ -148,8 +148,6 @@ bool KeyLess(const std::string& a, const std::string& b) {
   return a.size() < b.size();
 }
 
-absl::Status AppendNode(const Value& v, int indent, std::string* out);
-
 bool IsBlockCollection(const Value& v) {
   return v.valid() && (v.kind() == Kind::kMap || v.kind() == Kind::kSlice) && v.Len() > 0;
 }
@@ -175,56 +173,79 @@ absl::Status AppendScalar(const Value& v, std::string* out) {
   return absl::OkStatus();
 }
 
-// A map at column `indent`, each entry on its own line. Nested maps indent
-// by two; nested lists stay at the key's column (go-yaml v2's layout).
-absl::Status AppendMap(const Value& v, int indent, bool first_inline, std::string* out) {
-  std::vector<std::string> keys;
-  for (const auto& entry : v.AsMap()) keys.push_back(entry.first);
-  GoSort(&keys, KeyLess);
-  for (size_t i = 0; i < keys.size(); ++i) {
-    if (keys[i].size() > 128) return Unsupported("a key longer than 128 bytes");
-    if (i > 0 || !first_inline) out->append(indent, ' ');
-    absl::StatusOr<std::string> key = YamlString(keys[i]);
-    if (!key.ok()) return key.status();
-    absl::StrAppend(out, *key, ":");
-    const Value& child = v.AsMap().find(keys[i])->second;
-    if (IsBlockCollection(child)) {
-      out->push_back('\n');
-      absl::Status s = AppendNode(child, child.kind() == Kind::kMap ? indent + 2 : indent, out);
-      if (!s.ok()) return s;
-      continue;
-    }
-    out->push_back(' ');
-    if (absl::Status s = AppendScalar(child, out); !s.ok()) return s;
-    out->push_back('\n');
-  }
-  return absl::OkStatus();
+// A block map or list being written, one entry per line at column `indent`;
+// the first entry continues the parent's line ("- a: 1") when first_inline.
+struct Block {
+  Value v;
+  int indent;
+  bool first_inline;
+  size_t next = 0;
+  std::vector<std::string> keys;  // maps: in go-yaml's order
+};
+
+Block OpenBlock(const Value& v, int indent, bool first_inline) {
+  Block block{v, indent, first_inline, 0, {}};
+  if (v.kind() != Kind::kMap) return block;
+  for (const auto& entry : v.AsMap()) block.keys.push_back(entry.first);
+  GoSort(&block.keys, KeyLess);
+  return block;
 }
 
-absl::Status AppendList(const Value& v, int indent, bool first_inline, std::string* out) {
-  for (size_t i = 0; i < v.Len(); ++i) {
-    if (i > 0 || !first_inline) out->append(indent, ' ');
+// Writes the start of the next entry of `top` and returns its value. Nested
+// maps indent by two; nested lists stay at the key's column (go-yaml v2's
+// layout); a list's element that is a collection starts on the "- " line.
+absl::StatusOr<Value> StartEntry(Block* top, int* child_indent, bool* child_inline,
+                                 std::string* out) {
+  const size_t i = top->next++;
+  if (top->v.kind() == Kind::kMap && top->keys[i].size() > 128) {
+    return Unsupported("a key longer than 128 bytes");
+  }
+  if (i > 0 || !top->first_inline) out->append(top->indent, ' ');
+  if (top->v.kind() == Kind::kSlice) {
     out->append("- ");
-    Value child = v.Index(i);
-    if (IsBlockCollection(child)) {
-      absl::Status s = child.kind() == Kind::kMap ? AppendMap(child, indent + 2, true, out)
-                                                  : AppendList(child, indent + 2, true, out);
-      if (!s.ok()) return s;
-      continue;
-    }
-    if (absl::Status s = AppendScalar(child, out); !s.ok()) return s;
-    out->push_back('\n');
+    *child_indent = top->indent + 2;
+    *child_inline = true;
+    return top->v.Index(i);
   }
-  return absl::OkStatus();
+  absl::StatusOr<std::string> key = YamlString(top->keys[i]);
+  if (!key.ok()) return key.status();
+  absl::StrAppend(out, *key, ":");
+  const Value& child = top->v.AsMap().find(top->keys[i])->second;
+  *child_indent = child.kind() == Kind::kMap ? top->indent + 2 : top->indent;
+  *child_inline = false;
+  if (IsBlockCollection(child)) out->push_back('\n');
+  return child;
 }
 
-absl::Status AppendNode(const Value& v, int indent, std::string* out) {
-  if (!IsBlockCollection(v)) {
-    absl::Status s = AppendScalar(v, out);
+// Iterative (a stack of Blocks, not recursion): a value may be nested as
+// deep as JSON allows, deeper than a thread's stack would take.
+absl::Status AppendNode(const Value& root, std::string* out) {
+  if (!IsBlockCollection(root)) {
+    absl::Status s = AppendScalar(root, out);
     out->push_back('\n');
     return s;
   }
-  return v.kind() == Kind::kMap ? AppendMap(v, indent, false, out) : AppendList(v, indent, false, out);
+  std::vector<Block> stack;
+  stack.push_back(OpenBlock(root, 0, false));
+  while (!stack.empty()) {
+    Block& top = stack.back();
+    if (top.next == top.v.Len()) {
+      stack.pop_back();
+      continue;
+    }
+    int indent = 0;
+    bool inline_first = false;
+    absl::StatusOr<Value> child = StartEntry(&top, &indent, &inline_first, out);
+    if (!child.ok()) return child.status();
+    if (IsBlockCollection(*child)) {
+      stack.push_back(OpenBlock(*child, indent, inline_first));
+      continue;
+    }
+    if (top.v.kind() == Kind::kMap) out->push_back(' ');
+    if (absl::Status s = AppendScalar(*child, out); !s.ok()) return s;
+    out->push_back('\n');
+  }
+  return absl::OkStatus();
 }
 
 Result ToYaml(const Value& v) {
@@ -234,7 +255,7 @@ Result ToYaml(const Value& v) {
   absl::StatusOr<Value> tree = GoJsonUnmarshal(*json, Type::Any());
   if (!tree.ok()) return tree.status();
   std::string out;
-  if (absl::Status s = AppendNode(*tree, 0, &out); !s.ok()) return s;
+  if (absl::Status s = AppendNode(*tree, &out); !s.ok()) return s;
   if (!out.empty() && out.back() == '\n') out.pop_back();
   return Value::String(std::move(out));
 }

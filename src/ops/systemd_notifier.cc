@@ -58,7 +58,12 @@ void SystemdNotifier::Stopping() {
 
 void SystemdNotifier::Loop() {
   const absl::Duration ping_every = SdWatchdogInterval() / 2;
-  absl::Time next_ping = absl::Now();
+  next_ping_ = absl::Now();
+  heartbeat_ran_->store(hooks_.post == nullptr);
+  heartbeat_posted_ = absl::Now();
+  if (ping_every > absl::ZeroDuration() && hooks_.post) {
+    hooks_.post([ran = heartbeat_ran_] { ran->store(true); });
+  }
   std::string last_status;
   while (true) {
     bool want_ready = false;
@@ -90,16 +95,44 @@ void SystemdNotifier::Loop() {
       Report(SdNotifyStatus(status));
     }
     absl::Duration wait = poll_;
-    if (ping_every > absl::ZeroDuration()) {
-      const absl::Time now = absl::Now();
-      if (now >= next_ping) {
-        Report(SdNotifyWatchdog());
-        next_ping = now + ping_every;
-      }
-      wait = std::min(wait, next_ping - now);
-    }
+    if (ping_every > absl::ZeroDuration()) wait = Watchdog(ping_every, wait);
     mu_.AwaitWithTimeout(absl::Condition(&stop_requested_), wait);
   }
+}
+
+absl::Duration SystemdNotifier::Watchdog(absl::Duration ping_every, absl::Duration wait) {
+  const absl::Time now = absl::Now();
+  if (now < next_ping_) return std::min(wait, next_ping_ - now);
+  const std::string queued_for =
+      absl::FormatDuration(absl::Trunc(now - heartbeat_posted_, absl::Milliseconds(1)));
+  const bool ran = heartbeat_ran_->load();
+  // After STOPPING=1 the loop is winding down and stops taking events; the
+  // ping then only says this process is still finishing.
+  if (!ran && !stopping_) {
+    // The loop has not come round to the heartbeat yet: no ping. Look again
+    // soon, so that a loop that was only slow is pinged for well within the
+    // interval.
+    if (!stall_logged_ && now - heartbeat_posted_ >= ping_every) {
+      stall_logged_ = true;
+      LogWarning(absl::StrCat("event loop stalled: a no-op queued ", queued_for,
+                              " ago has not run; withholding WATCHDOG=1 (systemd restarts the "
+                              "service after WatchdogSec= without one)"));
+    }
+    return std::min(wait, ping_every / 4);
+  }
+  if (stall_logged_) {
+    stall_logged_ = false;
+    LogInfo(absl::StrCat("event loop running again after a ", queued_for,
+                         " stall; WATCHDOG=1 resumed"));
+  }
+  Report(SdNotifyWatchdog());
+  next_ping_ = now + ping_every;
+  if (hooks_.post && ran) {  // never a second one behind an outstanding one
+    heartbeat_ran_->store(false);
+    heartbeat_posted_ = now;
+    hooks_.post([ran = heartbeat_ran_] { ran->store(true); });
+  }
+  return std::min(wait, ping_every);
 }
 
 }  // namespace confwatch

@@ -9,8 +9,15 @@
 //                Reloading(), i.e. the daemon applied the reload
 //   STATUS=...   whenever `status` returns a new text (optional)
 //   STOPPING=1   when Stopping() is called (SIGTERM)
-//   WATCHDOG=1   every SdWatchdogInterval() / 2 when WatchdogSec= is set.
-//                It proves this thread runs, not that the event loop does.
+//   WATCHDOG=1   every SdWatchdogInterval() / 2 when WatchdogSec= is set,
+//                and only while the event loop makes progress: after each
+//                ping the notifier posts a no-op heartbeat to the loop
+//                (Hooks::post), and pings again only once the loop ran it.
+//                A loop stuck in one event for longer than half the interval
+//                misses a ping and is logged; stuck for WatchdogSec, systemd
+//                restarts the service. At most one heartbeat is queued at a
+//                time, so a stuck loop does not pile them up. Without a post
+//                hook the ping proves only that this thread runs.
 //
 // Outside systemd ($NOTIFY_SOCKET unset) Start() starts no thread and every
 // call is a no-op. A failed send is logged once as a warning, then quietly
@@ -20,7 +27,8 @@
 // mask):
 //   SystemdNotifier notifier({
 //       [&] { return DaemonReadiness(daemon.stats(), daemon.LoadErrors(), watch); },
-//       [&] { return daemon.stats().config_reloads.load(); }, nullptr});
+//       [&] { return daemon.stats().config_reloads.load(); }, nullptr,
+//       [&](std::function<void()> f) { daemon.Post(std::move(f)); }});
 //   notifier.Start();
 //   ... SIGHUP: notifier.Reloading(); daemon.ReloadConfig();
 //   ... SIGTERM: notifier.Stopping(); daemon.Stop();
@@ -28,13 +36,15 @@
 // Thread-safety: Start() and Stop() from the owner thread; Reloading() and
 // Stopping() from any thread. The hooks run on the notifier's thread (and
 // config_reloads also in Reloading()'s): they must be thread-safe and must
-// not call the notifier.
+// not call the notifier. A posted heartbeat may run on any thread, at any
+// time, even after the notifier is gone (it holds no pointer to it).
 #ifndef CONFWATCH_OPS_SYSTEMD_NOTIFIER_H_
 #define CONFWATCH_OPS_SYSTEMD_NOTIFIER_H_
 
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <thread>
 
@@ -51,6 +61,8 @@ class SystemdNotifier {
     std::function<absl::Status()> ready;      // required
     std::function<int64_t()> config_reloads;  // required
     std::function<std::string()> status;      // may be empty
+    // Queues a closure to run on the daemon's event loop (may be empty).
+    std::function<void(std::function<void()>)> post;
   };
 
   explicit SystemdNotifier(Hooks hooks, absl::Duration poll = absl::Milliseconds(100));
@@ -71,6 +83,10 @@ class SystemdNotifier {
 
  private:
   void Loop();
+  // The watchdog part of Loop(): pings when due and the last heartbeat ran,
+  // then posts the next one. Returns how long Loop() may wait.
+  absl::Duration Watchdog(absl::Duration ping_every, absl::Duration wait)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Logs the first failure to send; later ones would only repeat it.
   void Report(const absl::Status& sent) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
@@ -86,6 +102,15 @@ class SystemdNotifier {
   bool reloading_ ABSL_GUARDED_BY(mu_) = false;
   int64_t reloads_at_reloading_ ABSL_GUARDED_BY(mu_) = 0;
   bool warned_ ABSL_GUARDED_BY(mu_) = false;
+
+  // Watchdog state, used only by the notifier's thread (Loop()).
+  absl::Time next_ping_;
+  // Set by the posted heartbeat when the event loop runs it; shared so that
+  // a heartbeat still queued when the notifier is destroyed stays harmless.
+  std::shared_ptr<std::atomic<bool>> heartbeat_ran_ =
+      std::make_shared<std::atomic<bool>>(false);
+  absl::Time heartbeat_posted_;
+  bool stall_logged_ = false;
 };
 
 }  // namespace confwatch

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/types/span.h"
 #include "template/function.h"
@@ -84,7 +85,23 @@ class Printer {
   void FmtBytes(const Value& slice, char32_t verb, const std::string& type_string);
   void FmtPointer(const Value& value, char32_t verb);
   bool HandleMethods(char32_t verb);
+  // Go's printValue. Iterative: a composite's elements are printed from a
+  // heap stack of Open containers, so any nesting depth fits the C++ stack
+  // (Go's goroutine stacks grow, and Go prints a 10000-deep map).
   void PrintValue(const Value& value, char32_t verb, int depth);
+  // A composite whose elements are being printed.
+  struct Open {
+    Value value;
+    int depth;        // of the composite; its elements print at depth + 1
+    size_t next = 0;  // slices and structs: the next element
+    ValueMap::const_iterator it;  // maps: the next entry
+    char close;
+  };
+  // Prints a scalar whole, or writes a composite's opening and pushes it.
+  void PrintOne(const Value& value, char32_t verb, int depth, std::vector<Open>* stack);
+  // Prints the next element of stack->back() (with its separator and key).
+  // Returns false, printing nothing, when it has no more elements.
+  bool PrintNextElement(char32_t verb, std::vector<Open>* stack);
   void WriteRune(char32_t r);
   // %p-style pseudo address of reference values (Go prints real pointers).
   static uint64_t Address(const Value& v);

@@ -1,10 +1,17 @@
 // Port of Go 1.19 src/fmt/print.go over template Values. Go's type switch on
 // the exact dynamic type becomes a check for predeclared types; named types
 // take the reflection path (printValue) after their String/Error methods.
+//
+// Go's printValue recurses once per nesting level, which Go can afford (its
+// stacks grow to 1 GB). A template value can be nested far deeper than a
+// thread's stack allows (fromJson accepts 10000 levels; a loop can wrap a list
+// in a list without limit), so PrintValue walks composites with a heap stack
+// instead: the same bytes at every depth, no depth limit, no stack overflow.
 #include "template/go_fmt.h"
 
 #include <algorithm>
 #include <cstring>
+#include <vector>
 
 #include "template/go_fmt_internal.h"
 #include "golang/utf8.h"
@@ -350,9 +357,61 @@ void Printer::PrintArg(const Value& arg0, char32_t verb) {
 // interface{} value. It does not handle 'p' and 'T' verbs because these
 // should have been already handled by printArg.
 void Printer::PrintValue(const Value& value, char32_t verb, int depth) {
+  std::vector<Open> stack;
+  PrintOne(value, verb, depth, &stack);
+  while (!stack.empty()) {
+    if (!PrintNextElement(verb, &stack)) {
+      buf_ += stack.back().close;
+      stack.pop_back();
+    }
+  }
+}
+
+bool Printer::PrintNextElement(char32_t verb, std::vector<Open>* stack) {
+  Open& top = stack->back();
+  const Type* t = top.value.type();
+  const int depth = top.depth + 1;
+  const char* separator = fmt_.f.sharp_v ? ", " : " ";
+  Value elem;
+  switch (top.value.kind()) {
+    case Kind::kMap: {
+      if (top.it == top.value.AsMap().end()) return false;
+      if (top.it != top.value.AsMap().begin()) buf_ += separator;
+      const auto& [key, value] = *top.it++;
+      // A key is a string: it pushes nothing, so `top` stays valid.
+      PrintOne(Value::StringOf(t->key(), key), verb, depth, stack);
+      buf_ += ':';
+      elem = t->elem()->kind() == Kind::kInterface ? value.Boxed() : value;
+      break;
+    }
+    case Kind::kStruct: {
+      const auto& fields = t->underlying()->fields();
+      if (top.next == fields.size()) return false;
+      const size_t i = top.next++;
+      if (i > 0) buf_ += separator;
+      if (fmt_.f.plus_v || fmt_.f.sharp_v) {
+        buf_ += fields[i].name;
+        buf_ += ':';
+      }
+      elem = top.value.Field(i);
+      break;
+    }
+    default: {  // a slice
+      if (top.next == top.value.Len()) return false;
+      const size_t i = top.next++;
+      if (i > 0) buf_ += separator;
+      elem = top.value.Index(i);
+      break;
+    }
+  }
+  PrintOne(elem, verb, depth, stack);  // may push, which invalidates `top`
+  return true;
+}
+
+void Printer::PrintOne(const Value& value, char32_t verb, int depth, std::vector<Open>* stack) {
   if (value.boxed()) {
     // An interface slot: Go prints the element one level deeper.
-    PrintValue(value.Boxed(false), verb, depth + 1);
+    PrintOne(value.Boxed(false), verb, depth + 1, stack);
     return;
   }
   // Handle values with special methods if not already handled by printArg
@@ -399,7 +458,7 @@ void Printer::PrintValue(const Value& value, char32_t verb, int depth) {
     case Kind::kString:
       FmtString(value.AsString(), verb);
       break;
-    case Kind::kMap: {
+    case Kind::kMap:
       if (fmt_.f.sharp_v) {
         buf_ += t->name();
         if (value.IsNil()) {
@@ -410,32 +469,14 @@ void Printer::PrintValue(const Value& value, char32_t verb, int depth) {
       } else {
         buf_ += "map[";
       }
-      bool first = true;
-      for (const auto& [key, elem] : value.AsMap()) {
-        if (!first) buf_ += fmt_.f.sharp_v ? ", " : " ";
-        first = false;
-        PrintValue(Value::StringOf(t->key(), key), verb, depth + 1);
-        buf_ += ':';
-        PrintValue(t->elem()->kind() == Kind::kInterface ? elem.Boxed() : elem, verb, depth + 1);
-      }
-      buf_ += fmt_.f.sharp_v ? '}' : ']';
+      stack->push_back(
+          Open{value, depth, 0, value.AsMap().begin(), fmt_.f.sharp_v ? '}' : ']'});
       break;
-    }
-    case Kind::kStruct: {
+    case Kind::kStruct:
       if (fmt_.f.sharp_v) buf_ += t->name();
       buf_ += '{';
-      const auto& fields = t->underlying()->fields();
-      for (size_t i = 0; i < fields.size(); ++i) {
-        if (i > 0) buf_ += fmt_.f.sharp_v ? ", " : " ";
-        if (fmt_.f.plus_v || fmt_.f.sharp_v) {
-          buf_ += fields[i].name;
-          buf_ += ':';
-        }
-        PrintValue(value.Field(i), verb, depth + 1);
-      }
-      buf_ += '}';
+      stack->push_back(Open{value, depth, 0, {}, '}'});
       break;
-    }
     case Kind::kInterface:
       // Only nil interfaces reach here (others are boxed values).
       if (fmt_.f.sharp_v) {
@@ -445,12 +486,11 @@ void Printer::PrintValue(const Value& value, char32_t verb, int depth) {
         buf_ += "<nil>";
       }
       break;
-    case Kind::kSlice: {
+    case Kind::kSlice:
       if ((verb == 's' || verb == 'q' || verb == 'x' || verb == 'X') && IsBytes(t)) {
         FmtBytes(value, verb, t->name());
         return;
       }
-      const ValueList& list = value.AsList();
       if (fmt_.f.sharp_v) {
         buf_ += t->name();
         if (value.IsNil()) {
@@ -458,27 +498,18 @@ void Printer::PrintValue(const Value& value, char32_t verb, int depth) {
           return;
         }
         buf_ += '{';
-        for (size_t i = 0; i < list.size(); ++i) {
-          if (i > 0) buf_ += ", ";
-          PrintValue(value.Index(i), verb, depth + 1);
-        }
-        buf_ += '}';
+        stack->push_back(Open{value, depth, 0, {}, '}'});
       } else {
         buf_ += '[';
-        for (size_t i = 0; i < list.size(); ++i) {
-          if (i > 0) buf_ += ' ';
-          PrintValue(value.Index(i), verb, depth + 1);
-        }
-        buf_ += ']';
+        stack->push_back(Open{value, depth, 0, {}, ']'});
       }
       break;
-    }
     case Kind::kPointer:
       // pointer to array or slice or struct? ok at top level but not
       // embedded (avoid loops)
       if (depth == 0 && !value.IsNil()) {
         buf_ += '&';
-        PrintValue(value.Retyped(t->elem()), verb, depth + 1);
+        PrintOne(value.Retyped(t->elem()), verb, depth + 1, stack);
         return;
       }
       FmtPointer(value, verb);

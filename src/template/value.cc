@@ -3,6 +3,7 @@
 #include "template/value.h"
 
 #include <cstring>
+#include <utility>
 
 namespace confwatch {
 namespace {
@@ -17,7 +18,43 @@ const ValueMap& EmptyMap() {
   return *empty;
 }
 
+// A composite's storage holds Values; strings and complex numbers do not.
+bool HoldsValues(Kind kind) {
+  return kind == Kind::kSlice || kind == Kind::kMap || kind == Kind::kStruct ||
+         kind == Kind::kPointer;
+}
+
+// The storage whose release is deferred while this thread is already freeing
+// a nested value; null when it is not.
+thread_local std::vector<std::shared_ptr<const void>>* pending_releases = nullptr;
+
+// Drops one reference to `ref`. When that frees a container, the Values in it
+// do not free their own containers from inside its destructor (one C++ frame
+// chain per nesting level, a stack overflow at a few thousand levels): they
+// hand them to the outermost call, which frees them one at a time.
+void Release(std::shared_ptr<const void> ref) {
+  if (pending_releases != nullptr) {
+    pending_releases->push_back(std::move(ref));
+    return;
+  }
+  std::vector<std::shared_ptr<const void>> pending;
+  pending_releases = &pending;
+  ref.reset();
+  while (!pending.empty()) {
+    std::shared_ptr<const void> next = std::move(pending.back());
+    pending.pop_back();
+    next.reset();  // may append its own elements' storage
+  }
+  pending_releases = nullptr;
+}
+
 }  // namespace
+
+Value::~Value() {
+  // Reassigning a Value frees its old storage through shared_ptr directly;
+  // that is one level, and the Values inside it come back here.
+  if (ref_ != nullptr && HoldsValues(kind())) Release(std::move(ref_));
+}
 
 Value Value::Nil() {
   Value v;

@@ -8,6 +8,12 @@
 // share their storage through reference counts, so ranging over a 100k-element
 // list copies no string bytes. A Value may be read from many threads at once.
 //
+// Nesting depth is unbounded (a template can wrap a list in a list in a loop;
+// JSON alone goes 10000 deep), so nothing that walks a Value may recurse once
+// per level: releasing the last reference to a nested value frees its
+// containers one after another from a per-thread queue, not by a destructor
+// chain, and the printers, encoders and comparisons walk with explicit stacks.
+//
 // "Boxed" values: an element read out of a container whose element type is
 // interface{} (a []interface{} or map[string]interface{} from JSON) keeps its
 // dynamic type but remembers it came from an interface slot, because Go's
@@ -37,6 +43,12 @@ class Value {
  public:
   // The invalid value (Go's reflect.Value{}): prints "<no value>".
   Value() = default;
+  // Frees a nested value level by level on this thread, never recursively.
+  ~Value();
+  Value(const Value&) = default;
+  Value(Value&&) noexcept = default;
+  Value& operator=(const Value&) = default;
+  Value& operator=(Value&&) noexcept = default;
 
   // --- Constructors. Each REQUIRES the given type to have the matching kind.
   static Value Nil();  // nil interface{}: prints "<nil>"

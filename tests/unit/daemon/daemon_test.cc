@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 
+#include <atomic>
 #include <chrono>
 #include <fstream>
 #include <functional>
@@ -695,6 +696,25 @@ TEST_F(DaemonTest, OnetimeNamesTheResourceAndTheForbiddenPrefix) {
                                 "secret.toml: fake: permission denied reading /secret/db"))
       << s;
   EXPECT_EQ("1", ReadFile(Out("app")));
+}
+
+// What the systemd watchdog relies on: an event posted from another thread,
+// even before the loop starts, runs on the loop's thread.
+TEST_F(DaemonTest, PostedEventsRunOnTheLoopThread) {
+  AddResource("r", R"("/k")", "x");
+  MakeDaemon();
+  std::atomic<bool> ran{false};
+  std::thread::id ran_on;
+  daemon_->Post([&] {
+    ran_on = std::this_thread::get_id();
+    ran = true;
+  });
+  thread_ = std::thread([this] { watch_status_ = daemon_->RunWatch(); });
+  ASSERT_TRUE(Eventually([&] { return ran.load(); }));
+  EXPECT_EQ(thread_.get_id(), ran_on);
+  ran = false;
+  daemon_->Post([&] { ran = true; });
+  EXPECT_TRUE(Eventually([&] { return ran.load(); }));
 }
 
 TEST_F(DaemonTest, StopReturnsOk) {

@@ -83,12 +83,10 @@ class Generator {
     switch (Below(5)) {
       case 0: return Repeat("[", depth);
       case 1: {
-        // Nested objects either up to 2000 deep, or past Go's limit of 10000,
-        // which the decoder refuses before anything prints. Between the two,
-        // printing the value recurses 2 frames a level (go_fmt_print.cc):
-        // fine on an 8 MiB stack in the release build, an overflow under
-        // ASan's larger frames. Bounding that recursion is left open.
-        const size_t d = Below(2) == 0 ? 1 + Below(2000) : 10001 + Below(90000);
+        // Nested objects up to Go's limit of 10000, which print (and free)
+        // without recursion at any depth, or past it, which the decoder
+        // refuses before anything prints.
+        const size_t d = Below(2) == 0 ? 1 + Below(10000) : 10001 + Below(90000);
         return Repeat("{\"a\":", d) + "1" + Repeat("}", d);
       }
       case 2: return std::string("{\"a\":\"x\0y\"}", 11);

@@ -14,9 +14,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
@@ -232,7 +234,7 @@ struct FakeDaemon {
           ++reload_reads;
           return config_reloads.load();
         },
-        nullptr};
+        nullptr, nullptr};
   }
 };
 
@@ -304,6 +306,101 @@ TEST(SystemdNotifier, WatchdogIsPingedAtHalfTheInterval) {
   EXPECT_EQ("WATCHDOG=1", listener.Receive());
   EXPECT_EQ("WATCHDOG=1", listener.Receive());
   notifier.Stop();
+}
+
+// The daemon's event loop as the notifier sees it: running, it runs a posted
+// event at once; wedged, the event waits until Resume().
+class FakeLoop {
+ public:
+  void Post(std::function<void()> event) {
+    absl::MutexLock lock(&mu_);
+    if (!wedged_) {
+      event();
+      return;
+    }
+    queued_.push_back(std::move(event));
+  }
+  void Wedge() {
+    absl::MutexLock lock(&mu_);
+    wedged_ = true;
+  }
+  void Resume() {
+    absl::MutexLock lock(&mu_);
+    wedged_ = false;
+    for (auto& event : queued_) event();
+    queued_.clear();
+  }
+  // Waits (up to 10 s) until an event is queued behind the wedge.
+  bool AwaitQueued() {
+    absl::MutexLock lock(&mu_);
+    auto queued = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return !queued_.empty(); };
+    return mu_.AwaitWithTimeout(absl::Condition(&queued), absl::Seconds(10));
+  }
+  size_t queued() {
+    absl::MutexLock lock(&mu_);
+    return queued_.size();
+  }
+
+ private:
+  absl::Mutex mu_;
+  bool wedged_ ABSL_GUARDED_BY(mu_) = false;
+  std::vector<std::function<void()>> queued_ ABSL_GUARDED_BY(mu_);
+};
+
+TEST(SystemdNotifier, WatchdogPingsStopWhileTheEventLoopIsWedgedAndResumeAfter) {
+  TempDir dir;
+  const std::string path = dir.Path("notify");
+  NotifyListener listener(path);
+  ASSERT_TRUE(listener.bound());
+  ScopedEnv env("NOTIFY_SOCKET", path.c_str());
+  ScopedEnv pid("WATCHDOG_PID", nullptr);
+  ScopedEnv watchdog("WATCHDOG_USEC", "40000");  // a ping due every 20 ms
+  FakeDaemon daemon;
+  FakeLoop loop;
+  SystemdNotifier::Hooks hooks = daemon.Hooks();
+  hooks.post = [&loop](std::function<void()> event) { loop.Post(std::move(event)); };
+  SystemdNotifier notifier(hooks, absl::Seconds(10));  // only the watchdog wakes it
+  notifier.Start();
+  EXPECT_EQ("WATCHDOG=1", listener.Receive());
+  EXPECT_EQ("WATCHDOG=1", listener.Receive());
+
+  loop.Wedge();
+  // Once a heartbeat waits behind the wedge, every ping it allowed was sent.
+  ASSERT_TRUE(loop.AwaitQueued());
+  while (!listener.Empty()) {  // each call consumes one waiting ping
+  }
+  absl::SleepFor(absl::Milliseconds(300));  // 15 intervals
+  EXPECT_TRUE(listener.Empty());
+  EXPECT_EQ(1u, loop.queued());  // one heartbeat outstanding, not one per interval
+
+  loop.Resume();
+  EXPECT_EQ("WATCHDOG=1", listener.Receive());
+  EXPECT_EQ("WATCHDOG=1", listener.Receive());
+  notifier.Stop();
+}
+
+TEST(SystemdNotifier, AfterStoppingThePingsNoLongerWaitForTheLoop) {
+  TempDir dir;
+  const std::string path = dir.Path("notify");
+  NotifyListener listener(path);
+  ASSERT_TRUE(listener.bound());
+  ScopedEnv env("NOTIFY_SOCKET", path.c_str());
+  ScopedEnv pid("WATCHDOG_PID", nullptr);
+  ScopedEnv watchdog("WATCHDOG_USEC", "40000");
+  FakeDaemon daemon;
+  FakeLoop loop;
+  loop.Wedge();  // from the start: not one ping
+  SystemdNotifier::Hooks hooks = daemon.Hooks();
+  hooks.post = [&loop](std::function<void()> event) { loop.Post(std::move(event)); };
+  SystemdNotifier notifier(hooks, absl::Seconds(10));
+  notifier.Start();
+  ASSERT_TRUE(loop.AwaitQueued());
+  notifier.Stopping();  // the loop winds down and takes no more events
+  EXPECT_EQ("STOPPING=1", listener.Receive());
+  EXPECT_EQ("WATCHDOG=1", listener.Receive());
+  EXPECT_EQ("WATCHDOG=1", listener.Receive());
+  notifier.Stop();
+  EXPECT_EQ(1u, loop.queued());
 }
 
 TEST(SystemdNotifier, OutsideSystemdStartsNoThreadAndSendsNothing) {

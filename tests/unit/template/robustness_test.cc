@@ -1,4 +1,5 @@
-// Behaviour at the edges: runaway recursion, huge templates, invalid UTF-8,
+// Behaviour at the edges: runaway recursion, values nested deeper than the
+// stack, huge templates, invalid UTF-8,
 // concurrent executions, missingkey options, output handling, and the
 // ExecuteTemplate entry point. Go-derived messages were checked against Go
 // 1.19 (template.Option("missingkey=...") etc.).
@@ -11,6 +12,8 @@
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
+#include "funcs/confd.h"
+#include "template/go_fmt.h"
 #include "template/json_value.h"
 #include "template/template.h"
 #include "test_funcs.h"
@@ -195,6 +198,82 @@ TEST(Robustness, DefinesOnlyRendersNothing) {
   std::string out;
   ASSERT_TRUE(t->Execute(Value(), ctx, &out).ok());
   EXPECT_EQ("", out);
+}
+
+// Go's goroutine stacks grow, so Go prints, compares and frees a value of any
+// depth. These values are nested far deeper than kStackKb allows frames per
+// level: each test crashes if the code walks them by recursion.
+constexpr int kBeyondTheStack = 100000;
+
+// `depth` []interface{} around `leaf`, as fromJson builds them.
+Value NestedLists(int depth, Value leaf) {
+  Value v = std::move(leaf);
+  for (int i = 0; i < depth; ++i) v = Value::List(JsonArrayType(), ValueList{v});
+  return v;
+}
+
+Value NestedMaps(int depth, Value leaf) {
+  Value v = std::move(leaf);
+  for (int i = 0; i < depth; ++i) v = Value::Map(JsonObjectType(), ValueMap{{"a", v}});
+  return v;
+}
+
+std::string Repeat(std::string_view s, int n) {
+  std::string out;
+  for (int i = 0; i < n; ++i) out += s;
+  return out;
+}
+
+TEST(Robustness, ValuesNestedBeyondTheStackPrintAsGoPrintsThem) {
+  ASSERT_TRUE(RunWithStack(kStackKb, [] {
+    const int n = kBeyondTheStack;
+    const Value one = Value::Float64(1);
+    EXPECT_EQ(Repeat("[", n) + "1" + Repeat("]", n), gofmt::Sprint({NestedLists(n, one)}));
+    EXPECT_EQ(Repeat("map[a:", n) + "1" + Repeat("]", n), gofmt::Sprint({NestedMaps(n, one)}));
+    EXPECT_EQ("[]interface {}{" + Repeat("[]interface {}{", n - 1) + "1" + Repeat("}", n),
+              gofmt::Sprintf("%#v", {NestedLists(n, one)}));
+  }));
+}
+
+TEST(Robustness, ValuesNestedBeyondTheStackAreFreedWithoutRecursion) {
+  ASSERT_TRUE(RunWithStack(kStackKb, [] {
+    { Value lists = NestedLists(kBeyondTheStack, Value::String("leaf")); }
+    { Value maps = NestedMaps(kBeyondTheStack, Value::Nil()); }
+    Value reassigned = NestedLists(kBeyondTheStack, Value::Nil());
+    reassigned = Value::Int(1);  // frees through operator=, not ~Value
+    EXPECT_EQ(1, reassigned.AsInt());
+  }));
+}
+
+TEST(Robustness, ValuesNestedBeyondTheStackCompareDeeply) {
+  ASSERT_TRUE(RunWithStack(kStackKb, [] {
+    auto t = Template::Parse("t.tmpl", "{{has .a .l}} {{has .b .l}}", ConfwatchFuncMap());
+    ASSERT_TRUE(t.ok()) << t.status();
+    const int n = kBeyondTheStack;
+    // Separately built, so equal by content only; .b differs at the bottom.
+    Value data = Value::Map(
+        JsonObjectType(),
+        ValueMap{{"a", NestedMaps(n, Value::Float64(1))},
+                 {"b", NestedMaps(n, Value::Float64(2))},
+                 {"l", Value::List(JsonArrayType(), ValueList{NestedMaps(n, Value::Float64(1))})}});
+    ExecContext ctx;
+    std::string out;
+    ASSERT_TRUE((*t)->Execute(data, ctx, &out).ok());
+    EXPECT_EQ("true false", out);
+  }));
+}
+
+TEST(Robustness, TheDeepestJsonConvertsToYaml) {
+  ASSERT_TRUE(RunWithStack(kStackKb, [] {
+    auto t = Template::Parse("t.tmpl", "{{toYaml .}}", ConfwatchFuncMap());
+    ASSERT_TRUE(t.ok()) << t.status();
+    const int n = 10000;  // toYaml reads its JSON back: Go's json depth limit
+    ExecContext ctx;
+    std::string out;
+    absl::Status s = (*t)->Execute(NestedLists(n, Value::Float64(1)), ctx, &out);
+    ASSERT_TRUE(s.ok()) << s;
+    EXPECT_EQ(Repeat("- ", n) + "1", out);
+  }));
 }
 
 }  // namespace
