@@ -1,5 +1,5 @@
 // for_each turns one [template] into a family of files, one per etcd
-// directory that matches a glob (see docs/notes/foreach.md):
+// directory that matches a glob (see docs/templates.md, "One file per directory"):
 //
 //   for_each = "/services/*"                 lsdir "/services", names matching "*"
 //   dest     = "/etc/nginx/conf.d/{{.name}}.conf"   one file per matched name

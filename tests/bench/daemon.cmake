@@ -20,7 +20,7 @@ endif()
 
 # Install floor: the system calls of one atomic install of daemon_bench's file
 # (stage, write, fsync, rename, fsync dir), nothing else; the floor
-# daemon_bench's change latency is compared with (docs/notes/perf.md).
+# daemon_bench's change latency is compared with (docs/benchmarks.md, "The install floor").
 #   install_floor_bench [--keys 100,10000,100000] [--iterations 200] [--out-dir DIR]
 add_executable(install_floor_bench ${CMAKE_SOURCE_DIR}/tests/bench/install_floor_bench.cc
                ${CW_TEST_SUPPORT})
