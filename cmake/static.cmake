@@ -36,7 +36,7 @@ endif()
 # Full paths to the archives, in gRPC's pkg-config --static order; a link group
 # resolves what that order misses (abseil pieces our own code needs).
 set(CW_STATIC_NAMES
-  grpc++ grpc address_sorting re2 upb cares gpr protobuf yaml-cpp inotifytools)
+  grpc++ grpc address_sorting re2 upb cares gpr protobuf yaml-cpp)
 set(CW_STATIC_ARCHIVES "")
 foreach(n ${CW_STATIC_NAMES})
   set(a ${CW_LIBDIR}/lib${n}.a)

@@ -7,7 +7,7 @@ set -euo pipefail
 PACKAGES=(
   cmake g++ make pkg-config git ccache
   protobuf-compiler protobuf-compiler-grpc libprotobuf-dev libgrpc++-dev
-  libabsl-dev libtoml11-dev libinotifytools0-dev nlohmann-json3-dev
+  libabsl-dev libtoml11-dev nlohmann-json3-dev
   libspdlog-dev libssl-dev libyaml-cpp-dev
   libgtest-dev libgmock-dev libre2-dev
   etcd-server etcd-client nginx haproxy openssl curl procps util-linux python3
