@@ -7,6 +7,7 @@ set(_f_tests ${CMAKE_SOURCE_DIR}/tests/unit/funcs)
 confwatch_module(funcs
   SOURCES
     ${_f}/confd.cc
+    ${_f}/from_yaml.cc
     ${_f}/json.cc
     ${_f}/net.cc
     ${_f}/regex.cc

@@ -26,6 +26,7 @@
 #include "funcs/internal.h"
 #include "funcs/json.h"
 #include "golang/strconv.h"
+#include "template/json_value.h"
 
 namespace confwatch {
 namespace {
@@ -246,6 +247,8 @@ namespace funcs_internal {
 void AddYamlFuncs(FuncMap* m) {
   Def(m, "toYaml", {Type::Any()}, nullptr, Type::String(),
       [](ExecContext&, Args a) -> Result { return ToYaml(a[0]); });
+  Def(m, "fromYaml", {Type::String()}, nullptr, JsonObjectType(),
+      [](ExecContext&, Args a) -> Result { return HelmFromYaml(a[0].AsString()); });
 }
 
 }  // namespace funcs_internal
