@@ -15,6 +15,7 @@ confwatch_module(funcs
     ${_f}/sprig_extra.cc
     ${_f}/time.cc
     ${_f}/yaml.cc
+    ${_f}/yaml_emit.cc
   TESTS
     ${_f_tests}/confd_test.cc
     ${_f_tests}/json_test.cc
