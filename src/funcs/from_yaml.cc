@@ -40,6 +40,11 @@ using funcs_internal::Absl;
 // Expanding aliases can blow a small document up exponentially ("billion
 // laughs"); go-yaml v2 refuses such documents too, with this message.
 constexpr int kMaxDecodedNodes = 1000000;
+// yaml-cpp resolves an alias to the node itself, so an anchor that
+// contains itself ("a: &a [*a]", "b: &b {<<: *b}") is a cycle; go-yaml
+// refuses it ("anchor 'a' value contains itself"). Expanding stops at this
+// depth instead, which also bounds the stack.
+constexpr int kMaxDepth = 1000;
 
 class JsonableBuilder {
  public:
@@ -47,8 +52,13 @@ class JsonableBuilder {
     if (++decoded_ > kMaxDecodedNodes) {
       return absl::InvalidArgumentError("yaml: document contains excessive aliasing");
     }
-    if (node.IsMap()) return BuildMap(node);
-    if (node.IsSequence()) return BuildList(node);
+    if (node.IsMap() || node.IsSequence()) {
+      if (depth_ >= kMaxDepth) return TooDeep();
+      ++depth_;
+      absl::StatusOr<Value> v = node.IsMap() ? BuildMap(node) : BuildList(node);
+      --depth_;
+      return v;
+    }
     if (!node.IsScalar()) return Value::Nil();
     if (IsString(node)) return Value::String(node.Scalar());
     const YamlScalar s = ResolveYamlScalar(node.Scalar());
@@ -138,7 +148,20 @@ class JsonableBuilder {
     return absl::OkStatus();
   }
 
+  static absl::Status TooDeep() {
+    return absl::InvalidArgumentError(
+        absl::StrCat("yaml: nesting deeper than ", kMaxDepth, " levels, or an anchor that contains itself"));
+  }
+
   absl::Status Merge(const YAML::Node& value, ValueMap* entries) {
+    if (depth_ >= kMaxDepth) return TooDeep();
+    ++depth_;
+    absl::Status s = MergeEntries(value, entries);
+    --depth_;
+    return s;
+  }
+
+  absl::Status MergeEntries(const YAML::Node& value, ValueMap* entries) {
     static constexpr std::string_view kWantMap = "map merge requires map or sequence of maps as the value";
     if (value.IsMap()) return AddEntries(value, entries);
     if (!value.IsSequence()) return absl::InvalidArgumentError(absl::StrCat("yaml: ", Absl(kWantMap)));
@@ -151,6 +174,7 @@ class JsonableBuilder {
   }
 
   int decoded_ = 0;
+  int depth_ = 0;
 };
 
 // yaml.v2 reads the first document only; yaml-cpp's Load does the same.

@@ -13,6 +13,7 @@
 // And Helm's fromYaml (from_yaml.cc).
 //
 // Thread-safety: pure functions.
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -40,7 +41,8 @@ using funcs_internal::Result;
 // A JSON number as go-yaml resolves its text: int64, uint64, else float64.
 absl::StatusOr<std::string> YamlNumber(const Value& v) {
   double f = v.AsFloat();
-  if (f == static_cast<double>(static_cast<int64_t>(f)) && (f >= 9007199254740992.0 || f <= -9007199254740992.0)) {
+  // Beyond 2^53 every float64 is an integer.
+  if (std::isfinite(f) && std::fabs(f) >= 9007199254740992.0 && std::fabs(f) < 1.8446744073709552e19) {
     return YamlUnsupported("an integer beyond 2^53");
   }
   absl::StatusOr<std::string> text = GoJsonMarshal(v);

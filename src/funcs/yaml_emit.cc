@@ -151,34 +151,58 @@ bool GetNum(std::string_view s, size_t* i, int* n) {
   return true;
 }
 
-enum class Timestamp { kNo, kYes, kUnknown };
+// time.Parse of a number field with a range check: getnum(s, false), then
+// value <= max (Go reports "out of range" otherwise).
+bool GetNumAtMost(std::string_view s, size_t* i, int max) {
+  int n = 0;
+  return GetNum(s, i, &n) && n <= max;
+}
 
-// parseTimestamp's verdict: the date-only layout "2006-1-2" exactly as
-// time.Parse checks it; a valid date followed by 'T', 't' or ' ' is a
-// date-time layout, not ported.
-Timestamp ParseTimestamp(std::string_view s) {
+// The rest of "15:4:5.999999999" (and "Z07:00" when `zone`) after the
+// date and its separator, as time.Parse reads it.
+bool ParseClock(std::string_view s, size_t i, bool zone) {
+  if (!GetNumAtMost(s, &i, 23) || i >= s.size() || s[i++] != ':') return false;
+  if (!GetNumAtMost(s, &i, 59) || i >= s.size() || s[i++] != ':') return false;
+  if (!GetNumAtMost(s, &i, 59)) return false;
+  // ".999999999": optional; a '.' or ',' followed by a digit starts it,
+  // and it takes at most nine digits.
+  if (i + 1 < s.size() && (s[i] == '.' || s[i] == ',') && IsDigit(s[i + 1])) {
+    const size_t end = i + 10;
+    for (++i; i < s.size() && i < end && IsDigit(s[i]);) ++i;
+  }
+  if (!zone) return i == s.size();
+  if (i < s.size() && s[i] == 'Z') return i + 1 == s.size();
+  // "-07:00": sign, two digits, ':', two digits; Go 1.19 checks no range
+  // (the goldens' release; 1.20 refuses an hour over 24).
+  std::string_view z = s.substr(i);
+  if (z.size() != 6 || (z[0] != '+' && z[0] != '-') || z[3] != ':') return false;
+  return IsDigit(z[1]) && IsDigit(z[2]) && IsDigit(z[4]) && IsDigit(z[5]);
+}
+
+// go-yaml's parseTimestamp: time.Parse with "2006-1-2T15:4:5.999999999Z07:00"
+// (also with 't'), "2006-1-2 15:4:5.999999999" or "2006-1-2".
+bool IsTimestamp(std::string_view s) {
   if (s.size() < 5 || !IsDigit(s[0]) || !IsDigit(s[1]) || !IsDigit(s[2]) || !IsDigit(s[3]) || s[4] != '-') {
-    return Timestamp::kNo;
+    return false;
   }
   const int year = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
   size_t i = 5;
   int month = 0, day = 0;
-  if (!GetNum(s, &i, &month) || i >= s.size() || s[i++] != '-' || !GetNum(s, &i, &day)) return Timestamp::kNo;
+  if (!GetNum(s, &i, &month) || i >= s.size() || s[i++] != '-' || !GetNum(s, &i, &day)) return false;
   static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (month < 1 || month > 12) return Timestamp::kNo;
+  if (month < 1 || month > 12) return false;
   const bool leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
-  if (day < 1 || day > kDays[month - 1] + (month == 2 && leap ? 1 : 0)) return Timestamp::kNo;
-  if (i == s.size()) return Timestamp::kYes;
-  return s[i] == 'T' || s[i] == 't' || s[i] == ' ' ? Timestamp::kUnknown : Timestamp::kNo;
+  if (day < 1 || day > kDays[month - 1] + (month == 2 && leap ? 1 : 0)) return false;
+  if (i == s.size()) return true;
+  if (s[i] == 'T' || s[i] == 't') return ParseClock(s, i + 1, /*zone=*/true);
+  return s[i] == ' ' && ParseClock(s, i + 1, /*zone=*/false);
 }
 
 enum class Style { kPlain, kSingle, kDouble, kLiteral };
 
-absl::StatusOr<Style> SelectStyle(std::string_view s, bool key, const Analysis& a) {
-  const Timestamp ts = ParseTimestamp(s);
-  if (ts == Timestamp::kUnknown) return YamlUnsupported("a string that may be a date-time");
-  const bool can_use_plain = ResolveYamlScalar(s).type == YamlScalar::Type::kString &&
-                             ts == Timestamp::kNo && !IsBase60Float(s);
+Style SelectStyle(std::string_view s, bool key, const Analysis& a) {
+  const bool can_use_plain =
+      ResolveYamlScalar(s).type == YamlScalar::Type::kString && !IsTimestamp(s) && !IsBase60Float(s);
   Style style = s.find('\n') != std::string_view::npos ? Style::kLiteral
                 : can_use_plain                         ? Style::kPlain
                                                         : Style::kDouble;
@@ -354,10 +378,9 @@ absl::Status AppendYamlString(std::string_view s, bool key, int indent, std::str
   // Continuation lines indent past the collection; go-yaml starts a new
   // line for each fold only while the column is beyond the indent.
   if (indent + kBestIndent >= kBestWidth) return YamlUnsupported("nesting deeper than 39 levels");
-  absl::StatusOr<Style> style = SelectStyle(s, key, a);
-  if (!style.ok()) return style.status();
+  const Style style = SelectStyle(s, key, a);
   Writer w(out, indent + kBestIndent, !key);
-  switch (*style) {
+  switch (style) {
     case Style::kPlain: WritePlain(s, &w); break;
     case Style::kSingle: WriteSingleQuoted(s, &w); break;
     case Style::kDouble: WriteDoubleQuoted(s, &w); break;

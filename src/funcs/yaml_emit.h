@@ -6,9 +6,8 @@
 //     not allowed, double-quoted when single quotes or a block are not);
 //   - the bytes: escapes, '' in single quotes, block scalar indentation
 //     and chomping hints, and line folding at a space past column 80.
-// A string that may be a date-time ("2024-01-02T...") is refused: go-yaml
-// quotes it only if time.Parse accepts it, which is not ported (dates
-// alone are).
+// Strings go-yaml reads as timestamps are quoted: time.Parse's rules for
+// the four layouts go-yaml tries are ported.
 //
 // Thread-safety: pure functions.
 #ifndef CONFWATCH_FUNCS_YAML_EMIT_H_

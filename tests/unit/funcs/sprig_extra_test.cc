@@ -113,8 +113,11 @@ TEST(SprigExtraFuncs, ToYamlQuotesFoldsAndWritesBlocksAsGoYaml) {
        "- 'a: b'\n- '- x'\n- it's\n- '#x'", nullptr},
       {"double-quoted-escapes", "{{toYaml (list \"a\\tb\" \"\\u0007\" \"\\ufeffx\")}}",
        "- \"a\\tb\"\n- \"\\a\"\n- \"\\uFEFF\\x78\"", nullptr},
-      {"dates-and-base60-quoted", "{{toYaml (list \"2024-01-02\" \"2023-02-29\" \"1:20\" \"<<\")}}",
-       "- \"2024-01-02\"\n- 2023-02-29\n- \"1:20\"\n- <<", nullptr},
+      {"dates-and-base60-quoted",
+       "{{toYaml (list \"2024-01-02\" \"2023-02-29\" \"2024-01-02T10:00:00Z\" \"2024-01-02T24:00:00Z\" \"1:20\" "
+       "\"<<\")}}",
+       "- \"2024-01-02\"\n- 2023-02-29\n- \"2024-01-02T10:00:00Z\"\n- 2024-01-02T24:00:00Z\n- \"1:20\"\n- <<",
+       nullptr},
       {"literal-block", "{{toYaml (dict \"a\" \"x\\ny\\n\" \"b\" \"p\\nq\" \"c\" \" k\\n\\n\")}}",
        "a: |\n  x\n  y\nb: |-\n  p\n  q\nc: |2+\n   k\n", nullptr},
       {"fold-past-column-80",
@@ -129,17 +132,17 @@ TEST(SprigExtraFuncs, ToYamlQuotesFoldsAndWritesBlocksAsGoYaml) {
 }
 
 // What confwatch does not reproduce of go-yaml it refuses instead of
-// guessing: date-times (time.Parse is not ported), integers the float64
-// round trip loses, U+0085 (which go-yaml folds while reading the JSON).
+// guessing: integers the float64 round trip loses, U+0085 (which go-yaml
+// folds while reading the JSON), keys go-yaml writes as complex keys.
 TEST(SprigExtraFuncs, ToYamlRefusesWhatItCannotReproduce) {
   FakeFuncEnv env;
   Renderer r(env, {});
-  EXPECT_EQ(r.Render("{{toYaml \"2024-01-02T10:00:00Z\"}}"),
-            "error: template: t.tmpl:1:2: executing \"t.tmpl\" at <toYaml \"2024-01-02T10:00:00Z\">: "
-            "error calling toYaml: toYaml: a string that may be a date-time is not supported yet (confwatch "
+  EXPECT_EQ(r.Render("{{toYaml 9007199254740993}}"),
+            "error: template: t.tmpl:1:2: executing \"t.tmpl\" at <toYaml 9007199254740993>: "
+            "error calling toYaml: toYaml: an integer beyond 2^53 is not supported yet (confwatch "
             "reproduces go-yaml's bytes only for scalars, maps and lists it has ported the rules of)");
-  EXPECT_THAT(r.Render("{{toYaml 9007199254740993}}"), ::testing::HasSubstr("beyond 2^53"));
   EXPECT_THAT(r.Render("{{toYaml \"a\\u0085b\"}}"), ::testing::HasSubstr("U+0085"));
+  EXPECT_THAT(r.Render("{{toYaml (fromYaml \"a: 12345678901234567890\")}}"), ::testing::HasSubstr("beyond 2^53"));
   EXPECT_THAT(r.Render("{{toYaml (dict (repeat 129 \"k\") 1)}}"), ::testing::HasSubstr("longer than 128"));
 }
 
@@ -163,6 +166,18 @@ TEST(SprigExtraFuncs, FromYamlDecodesAsSigsK8sYaml) {
   FakeFuncEnv env;
   Renderer r(env, {});
   for (const GoCase& c : cases) EXPECT_EQ(r.Render(c.text), Want(c)) << c.name;
+}
+
+// yaml-cpp makes an alias the node itself, so an anchor inside its own
+// value is a cycle; go-yaml refuses it, and so does this (by depth).
+TEST(SprigExtraFuncs, FromYamlRefusesAnAnchorInsideItself) {
+  FakeFuncEnv env;
+  Renderer r(env, {});
+  const std::string want =
+      "error converting YAML to JSON: error converting YAML to JSON: yaml: nesting deeper than 1000 levels, or an "
+      "anchor that contains itself";
+  EXPECT_EQ(r.Render("{{(fromYaml \"a: &a [*a]\").Error}}"), want);
+  EXPECT_EQ(r.Render("{{(fromYaml \"b: &b\\n  <<: *b\\n  y: 1\").Error}}"), want);
 }
 
 // A document of nested aliases expands exponentially; it is refused like
