@@ -234,7 +234,9 @@ class Writer {
     out_->push_back('\n');
     column_ = 0;
   }
-  // yaml_emitter_write_indent in the middle of a line or after a break.
+  // yaml_emitter_write_indent in the middle of a line or after a break: a
+  // fold happens past column 80, always beyond the column it left, so it
+  // always breaks the line (also when the indent itself is past 80).
   void Indent() {
     if (column_ > 0) PutBreak();
     while (column_ < indent_) Put(' ');
@@ -375,9 +377,6 @@ absl::Status AppendYamlString(std::string_view s, bool key, int indent, std::str
   if (key && (a.multiline || s.size() > kMaxSimpleKey)) {
     return YamlUnsupported("a key longer than 128 bytes or with a line break");
   }
-  // Continuation lines indent past the collection; go-yaml starts a new
-  // line for each fold only while the column is beyond the indent.
-  if (indent + kBestIndent >= kBestWidth) return YamlUnsupported("nesting deeper than 39 levels");
   const Style style = SelectStyle(s, key, a);
   Writer w(out, indent + kBestIndent, !key);
   switch (style) {
