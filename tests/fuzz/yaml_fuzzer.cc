@@ -3,7 +3,8 @@
 // toYaml of what it returned either renders or fails with a "template: "
 // error; and YAML that toYaml wrote must read back, through fromYaml, as
 // the same value (compared as toJson), since go-yaml's output reads back so
-// (with the final newline Helm trims put back).
+// (with the final newline Helm trims put back; a "<<" key excepted: it
+// reads back as a merge, as go-yaml's own output does).
 //
 // Thread-safety: libFuzzer calls it from one thread.
 #include <cstddef>
@@ -52,7 +53,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* bytes, size_t size) {
   }
   // toJson fails only on what JSON cannot hold, which fromYaml never returns.
   if (!json.ok()) std::abort();
-  if (*error == "false" && !yaml->empty() && *json != "null" && *json != "{}") {
+  // A "<<" key is written plain and reads back as a merge key, in Go too.
+  const bool merge_key = json->find("\"\\u003c\\u003c\":") != std::string::npos;
+  if (*error == "false" && !merge_key && !yaml->empty() && *json != "null" && *json != "{}") {
     // Helm trims the final newline, which a last block scalar needs back.
     absl::StatusOr<std::string> again = Render(*as_json, *yaml + "\n");
     if (!again.ok() || *again != *json) std::abort();
