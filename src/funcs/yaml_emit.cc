@@ -250,11 +250,15 @@ class Writer {
   int column_ = 0;
 };
 
-void WritePlain(std::string_view v, Writer* w) {
+// Plain and single-quoted scalars: folded at a single space past column 80
+// (in quotes never at the first or last character); ' doubled in quotes.
+void WriteFoldable(std::string_view v, bool quoted, Writer* w) {
+  if (quoted) w->Put('\'');
   bool spaces = false;
   for (size_t i = 0; i < v.size();) {
+    const bool inner = !quoted || (i > 0 && i < v.size() - 1);
     if (v[i] == ' ') {
-      if (!spaces && w->MayFold() && At(v, i + 1) != ' ') {
+      if (!spaces && w->MayFold() && inner && At(v, i + 1) != ' ') {
         w->Indent();
         ++i;
       } else {
@@ -262,31 +266,12 @@ void WritePlain(std::string_view v, Writer* w) {
       }
       spaces = true;
     } else {
+      if (quoted && v[i] == '\'') w->Put('\'');
       w->Write(v, &i);
       spaces = false;
     }
   }
-}
-
-void WriteSingleQuoted(std::string_view v, Writer* w) {
-  w->Put('\'');
-  bool spaces = false;
-  for (size_t i = 0; i < v.size();) {
-    if (v[i] == ' ') {
-      if (!spaces && w->MayFold() && i > 0 && i < v.size() - 1 && At(v, i + 1) != ' ') {
-        w->Indent();
-        ++i;
-      } else {
-        w->Write(v, &i);
-      }
-      spaces = true;
-    } else {
-      if (v[i] == '\'') w->Put('\'');
-      w->Write(v, &i);
-      spaces = false;
-    }
-  }
-  w->Put('\'');
+  if (quoted) w->Put('\'');
 }
 
 void WriteEscape(char32_t r, Writer* w) {
@@ -380,8 +365,8 @@ absl::Status AppendYamlString(std::string_view s, bool key, int indent, std::str
   const Style style = SelectStyle(s, key, a);
   Writer w(out, indent + kBestIndent, !key);
   switch (style) {
-    case Style::kPlain: WritePlain(s, &w); break;
-    case Style::kSingle: WriteSingleQuoted(s, &w); break;
+    case Style::kPlain: WriteFoldable(s, /*quoted=*/false, &w); break;
+    case Style::kSingle: WriteFoldable(s, /*quoted=*/true, &w); break;
     case Style::kDouble: WriteDoubleQuoted(s, &w); break;
     case Style::kLiteral:
       WriteLiteral(s, &w);
