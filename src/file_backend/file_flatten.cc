@@ -11,7 +11,7 @@
 #include "file_backend/file_source.h"
 #include "golang/path.h"
 #include "store/toml_prescan.h"
-#include "file_backend/yaml_scalar.h"
+#include "golang/yaml_scalar.h"
 
 namespace confwatch {
 namespace {

@@ -3,7 +3,7 @@
 // gives the same keys:
 //   nested maps -> "/a/b", lists -> "/a/0", "/a/1", joined with Go's
 //   path.Join (so a map key "x/y" adds two levels and ".." is resolved);
-//   scalars -> strings as yaml_scalar.h describes ("1.0" -> "1", "yes" ->
+//   scalars -> strings as golang/yaml_scalar.h describes ("1.0" -> "1", "yes" ->
 //   "true", "0x1F" -> "31"); null -> no key.
 // confd parses JSON with its YAML parser too; so do we (JSON is YAML), which
 // keeps number and string rules identical. Files named *.toml are read as

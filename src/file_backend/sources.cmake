@@ -11,12 +11,9 @@ confwatch_module(file_backend
     ${_fb}/file_source.cc
     # The KeySource: read, watch, deliver what changed.
     ${_fb}/file_key_source.cc
-    # yaml.v2's scalar rules ("1.0" -> "1", "yes" -> "true").
-    ${_fb}/yaml_scalar.cc
   TESTS
     ${_fb_tests}/data_files_test.cc
     ${_fb_tests}/file_key_source_test.cc
     ${_fb_tests}/file_source_test.cc
-    ${_fb_tests}/yaml_scalar_test.cc
   DEPS base golang store watch process daemon ops
 )

@@ -69,9 +69,12 @@ void AddInterfaceFuncs(FuncMap* m, const FuncEnv* env);
 // snakecase camelcase kebabcase pluck, and sprig's lower hasPrefix
 // hasSuffix trimAll splitList trunc add1 (sprig_extra.cc).
 void AddSprigExtraFuncs(FuncMap* m, const FuncEnv* env);
-// Helm's toYaml, for the subset whose go-yaml bytes are reproduced
-// (yaml.cc).
+// Helm's toYaml, for the subset whose go-yaml bytes are reproduced, and
+// fromYaml (yaml.cc).
 void AddYamlFuncs(FuncMap* m);
+// Helm's fromYaml: the map sigs.k8s.io/yaml.Unmarshal fills, or {"Error":
+// the error text} (from_yaml.cc).
+Value HelmFromYaml(std::string_view text);
 
 }  // namespace confwatch::funcs_internal
 

@@ -7,6 +7,7 @@ set(_f_tests ${CMAKE_SOURCE_DIR}/tests/unit/funcs)
 confwatch_module(funcs
   SOURCES
     ${_f}/confd.cc
+    ${_f}/from_yaml.cc
     ${_f}/json.cc
     ${_f}/net.cc
     ${_f}/regex.cc
@@ -14,6 +15,7 @@ confwatch_module(funcs
     ${_f}/sprig_extra.cc
     ${_f}/time.cc
     ${_f}/yaml.cc
+    ${_f}/yaml_emit.cc
   TESTS
     ${_f_tests}/confd_test.cc
     ${_f_tests}/json_test.cc

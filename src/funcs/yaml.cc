@@ -1,20 +1,19 @@
 // Helm's toYaml: sigs.k8s.io/yaml.Marshal (json.Marshal, then go-yaml v2
 // reads that JSON back and marshals it), the trailing newline trimmed.
 //
-// go-yaml v2's emitter has many style rules (quoting, folding, complex
-// keys); this reproduces its bytes for the subset where they are certain
-// and refuses the rest with an error, rather than write different bytes:
+// go-yaml v2's output reproduced here:
 //   - null, booleans, numbers (as go-yaml resolves the JSON number text:
 //     int64, uint64, else float64 printed with 'g');
-//   - strings of [A-Za-z0-9_./-] not starting with '-' or "...": plain, or
-//     double-quoted when plain would read back as another type (true, yes,
-//     ~, 1_000, 0x1F, .5, ...); strings that may be timestamps
-//     ("2024-..."), keys over 128 bytes, integers beyond 2^53 (lost to the
-//     float64 round trip) and every other string are refused;
+//   - strings as yaml_emit.h writes them (plain, quoted, literal, folded);
+//     a string that may be a date-time, a key over 128 bytes or with a line
+//     break, and integers beyond 2^53 are refused with an error rather
+//     than written differently;
 //   - maps (keys in go-yaml's natural order) and lists, nested, in go-yaml
 //     v2's block layout ("a:\n  b: 1", "a:\n- 1", "- a: 1\n  b: 2").
+// And Helm's fromYaml (from_yaml.cc).
 //
 // Thread-safety: pure functions.
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -25,95 +24,26 @@
 #include "golang/sort.h"
 #include "funcs/internal.h"
 #include "funcs/json.h"
+#include "funcs/yaml_emit.h"
 #include "golang/strconv.h"
+#include "golang/utf8.h"
+#include "template/json_value.h"
 
 namespace confwatch {
 namespace {
 
-using funcs_internal::Absl;
+using funcs_internal::AppendYamlString;
+using funcs_internal::YamlUnsupported;
 using funcs_internal::Args;
 using funcs_internal::Def;
 using funcs_internal::Result;
 
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-bool IsLetter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-
-absl::Status Unsupported(std::string_view what) {
-  return absl::UnimplementedError(absl::StrCat(
-      "toYaml: ", Absl(what), " is not supported yet (confwatch reproduces go-yaml's bytes only for "
-      "simple scalars, maps and lists)"));
-}
-
-// go-yaml v2's yamlStyleFloat: ^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$
-bool IsYamlStyleFloat(std::string_view s) {
-  size_t i = 0;
-  if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
-  size_t digits = 0;
-  while (i < s.size() && IsDigit(s[i])) ++i, ++digits;
-  if (digits == 0) {
-    if (i >= s.size() || s[i] != '.') return false;
-    ++i;
-    size_t frac = 0;
-    while (i < s.size() && IsDigit(s[i])) ++i, ++frac;
-    if (frac == 0) return false;
-  } else if (i < s.size() && s[i] == '.') {
-    ++i;
-    while (i < s.size() && IsDigit(s[i])) ++i;
-  }
-  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
-    ++i;
-    if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
-    size_t exp = 0;
-    while (i < s.size() && IsDigit(s[i])) ++i, ++exp;
-    if (exp == 0) return false;
-  }
-  return i == s.size();
-}
-
-// go-yaml v2's resolve() of a plain scalar starting with a digit: would it
-// read back as an int or a float?
-bool ResolvesToNumber(std::string_view s) {
-  std::string plain;
-  for (char c : s) {
-    if (c != '_') plain.push_back(c);
-  }
-  if (gostrconv::ParseInt(plain, 0, 64).ok() || gostrconv::ParseUint(plain, 0, 64).ok()) return true;
-  if (IsYamlStyleFloat(plain) && gostrconv::ParseFloat(plain).ok()) return true;
-  if (plain.size() > 2 && plain.compare(0, 2, "0b") == 0) {
-    return gostrconv::ParseUint(std::string_view(plain).substr(2), 2, 64).ok();
-  }
-  return false;
-}
-
-// The scalar go-yaml v2 writes for string s, or an error when its rules
-// for s are beyond this subset.
-absl::StatusOr<std::string> YamlString(std::string_view s) {
-  if (s.empty()) return std::string("\"\"");
-  for (char c : s) {
-    if (!IsLetter(c) && !IsDigit(c) && c != '_' && c != '.' && c != '/' && c != '-') {
-      return Unsupported("a string with characters other than letters, digits and _./-");
-    }
-  }
-  if (s[0] == '-' || s.substr(0, 3) == "...") return Unsupported("a string starting with - or ...");
-  if (s.size() > 4 && IsDigit(s[0]) && IsDigit(s[1]) && IsDigit(s[2]) && IsDigit(s[3]) && s[4] == '-') {
-    return Unsupported("a string that may be a timestamp");
-  }
-  static constexpr std::string_view kSpecial[] = {
-      "y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON",
-      "n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF",
-      "null", "Null", "NULL", ".nan", ".NaN", ".NAN", ".inf", ".Inf", ".INF"};
-  bool quote = false;
-  for (std::string_view special : kSpecial) quote |= s == special;
-  if (s[0] == '.') quote |= gostrconv::ParseFloat(s).ok();
-  if (IsDigit(s[0])) quote |= ResolvesToNumber(s);
-  return quote ? absl::StrCat("\"", Absl(s), "\"") : std::string(s);
-}
-
 // A JSON number as go-yaml resolves its text: int64, uint64, else float64.
 absl::StatusOr<std::string> YamlNumber(const Value& v) {
   double f = v.AsFloat();
-  if (f == static_cast<double>(static_cast<int64_t>(f)) && (f >= 9007199254740992.0 || f <= -9007199254740992.0)) {
-    return Unsupported("an integer beyond 2^53");
+  // Beyond 2^53 every float64 is an integer.
+  if (std::isfinite(f) && std::fabs(f) >= 9007199254740992.0 && std::fabs(f) < 1.8446744073709552e19) {
+    return YamlUnsupported("an integer beyond 2^53");
   }
   absl::StatusOr<std::string> text = GoJsonMarshal(v);
   if (!text.ok()) return text.status();
@@ -121,27 +51,44 @@ absl::StatusOr<std::string> YamlNumber(const Value& v) {
   return gostrconv::FormatFloat(f, 'g', -1, 64);
 }
 
-// go-yaml v2's keyList.Less for ASCII string keys: letters sort before
-// other runes, runs of digits compare as numbers.
-bool KeyLess(const std::string& a, const std::string& b) {
+std::u32string Runes(std::string_view s) {
+  std::u32string out;
+  while (!s.empty()) {
+    const utf8::Decoded d = utf8::DecodeRune(s);
+    out.push_back(d.rune);
+    s.remove_prefix(d.width);
+  }
+  return out;
+}
+
+// go-yaml v2's keyList.Less for string keys, over runes: letters sort
+// before other runes, runs of digits compare as numbers.
+bool KeyLess(const std::string& as, const std::string& bs) {
+  const std::u32string a = Runes(as), b = Runes(bs);
   for (size_t i = 0; i < a.size() && i < b.size(); ++i) {
     if (a[i] == b[i]) continue;
-    bool al = IsLetter(a[i]), bl = IsLetter(b[i]);
+    bool al = utf8::IsLetter(a[i]), bl = utf8::IsLetter(b[i]);
     if (al && bl) return a[i] < b[i];
     if (al || bl) return bl;
-    uint64_t an = 0, bn = 0;  // int64 arithmetic in Go; wraps the same way
+    int64_t an = 0, bn = 0;
     if (a[i] == '0' || b[i] == '0') {
-      for (size_t j = i; j-- > 0 && IsDigit(a[j]);) {
+      for (size_t j = i; j-- > 0 && utf8::IsDigit(a[j]);) {
         if (a[j] != '0') {
           an = bn = 1;
           break;
         }
       }
     }
+    // Go's int64 arithmetic wraps; so does this (unsigned, then cast).
+    auto number = [](const std::u32string& r, size_t k, uint64_t n, size_t* end) {
+      for (; k < r.size() && utf8::IsDigit(r[k]); ++k) n = n * 10 + static_cast<uint64_t>(r[k] - U'0');
+      *end = k;
+      return static_cast<int64_t>(n);
+    };
     size_t ai = i, bi = i;
-    for (; ai < a.size() && IsDigit(a[ai]); ++ai) an = an * 10 + (a[ai] - '0');
-    for (; bi < b.size() && IsDigit(b[bi]); ++bi) bn = bn * 10 + (b[bi] - '0');
-    if (an != bn) return static_cast<int64_t>(an) < static_cast<int64_t>(bn);
+    an = number(a, i, static_cast<uint64_t>(an), &ai);
+    bn = number(b, i, static_cast<uint64_t>(bn), &bi);
+    if (an != bn) return an < bn;
     if (ai != bi) return ai < bi;
     return a[i] < b[i];
   }
@@ -152,7 +99,9 @@ bool IsBlockCollection(const Value& v) {
   return v.valid() && (v.kind() == Kind::kMap || v.kind() == Kind::kSlice) && v.Len() > 0;
 }
 
-absl::Status AppendScalar(const Value& v, std::string* out) {
+// Writes scalar v (or an empty collection); *ends_line as AppendYamlString.
+absl::Status AppendScalar(const Value& v, int indent, std::string* out, bool* ends_line) {
+  *ends_line = false;
   if (!v.valid() || v.kind() == Kind::kInterface || v.IsNil()) {
     out->append("null");
   } else if (v.kind() == Kind::kBool) {
@@ -162,14 +111,20 @@ absl::Status AppendScalar(const Value& v, std::string* out) {
     if (!n.ok()) return n.status();
     out->append(*n);
   } else if (v.kind() == Kind::kString) {
-    absl::StatusOr<std::string> s = YamlString(v.AsString());
-    if (!s.ok()) return s.status();
-    out->append(*s);
+    return AppendYamlString(v.AsString(), /*key=*/false, indent, out, ends_line);
   } else if (v.kind() == Kind::kMap) {
     out->append("{}");
   } else {
     out->append("[]");
   }
+  return absl::OkStatus();
+}
+
+// A scalar value and the end of its line.
+absl::Status AppendScalarLine(const Value& v, int indent, std::string* out) {
+  bool ends_line = false;
+  if (absl::Status s = AppendScalar(v, indent, out, &ends_line); !s.ok()) return s;
+  if (!ends_line) out->push_back('\n');
   return absl::OkStatus();
 }
 
@@ -197,9 +152,6 @@ Block OpenBlock(const Value& v, int indent, bool first_inline) {
 absl::StatusOr<Value> StartEntry(Block* top, int* child_indent, bool* child_inline,
                                  std::string* out) {
   const size_t i = top->next++;
-  if (top->v.kind() == Kind::kMap && top->keys[i].size() > 128) {
-    return Unsupported("a key longer than 128 bytes");
-  }
   if (i > 0 || !top->first_inline) out->append(top->indent, ' ');
   if (top->v.kind() == Kind::kSlice) {
     out->append("- ");
@@ -207,9 +159,10 @@ absl::StatusOr<Value> StartEntry(Block* top, int* child_indent, bool* child_inli
     *child_inline = true;
     return top->v.Index(i);
   }
-  absl::StatusOr<std::string> key = YamlString(top->keys[i]);
-  if (!key.ok()) return key.status();
-  absl::StrAppend(out, *key, ":");
+  bool unused = false;
+  absl::Status key = AppendYamlString(top->keys[i], /*key=*/true, top->indent, out, &unused);
+  if (!key.ok()) return key;
+  out->push_back(':');
   const Value& child = top->v.AsMap().find(top->keys[i])->second;
   *child_indent = child.kind() == Kind::kMap ? top->indent + 2 : top->indent;
   *child_inline = false;
@@ -220,11 +173,7 @@ absl::StatusOr<Value> StartEntry(Block* top, int* child_indent, bool* child_inli
 // Iterative (a stack of Blocks, not recursion): a value may be nested as
 // deep as JSON allows, deeper than a thread's stack would take.
 absl::Status AppendNode(const Value& root, std::string* out) {
-  if (!IsBlockCollection(root)) {
-    absl::Status s = AppendScalar(root, out);
-    out->push_back('\n');
-    return s;
-  }
+  if (!IsBlockCollection(root)) return AppendScalarLine(root, 0, out);
   std::vector<Block> stack;
   stack.push_back(OpenBlock(root, 0, false));
   while (!stack.empty()) {
@@ -242,16 +191,32 @@ absl::Status AppendNode(const Value& root, std::string* out) {
       continue;
     }
     if (top.v.kind() == Kind::kMap) out->push_back(' ');
-    if (absl::Status s = AppendScalar(*child, out); !s.ok()) return s;
-    out->push_back('\n');
+    if (absl::Status s = AppendScalarLine(*child, top.indent, out); !s.ok()) return s;
   }
   return absl::OkStatus();
+}
+
+// yaml_check_utf8 / reader.go: DEL, C1 controls but NEL, U+FFFE, U+FFFF.
+bool HasCharNotAllowedInYaml(std::string_view json) {
+  while (!json.empty()) {
+    const utf8::Decoded d = utf8::DecodeRune(json);
+    const char32_t r = d.rune;
+    if (r == 0x7F || (r >= 0x80 && r <= 0x9F && r != 0x85) || r == 0xFFFE || r == 0xFFFF) return true;
+    json.remove_prefix(d.width);
+  }
+  return false;
 }
 
 Result ToYaml(const Value& v) {
   // Helm's toYaml renders "" when marshalling fails (json.Marshal errors).
   absl::StatusOr<std::string> json = GoJsonMarshal(v);
   if (!json.ok()) return Value::String("");
+  // go-yaml's reader refuses characters YAML does not allow in a stream;
+  // JSON escapes the other control characters.
+  if (HasCharNotAllowedInYaml(*json)) return Value::String("");
+  // go-yaml reads a raw U+0085 inside the JSON's quoted string as a line
+  // break and folds it (with the spaces around it); not ported.
+  if (json->find("\xC2\x85") != std::string::npos) return YamlUnsupported("a string with U+0085");
   absl::StatusOr<Value> tree = GoJsonUnmarshal(*json, Type::Any());
   if (!tree.ok()) return tree.status();
   std::string out;
@@ -267,6 +232,8 @@ namespace funcs_internal {
 void AddYamlFuncs(FuncMap* m) {
   Def(m, "toYaml", {Type::Any()}, nullptr, Type::String(),
       [](ExecContext&, Args a) -> Result { return ToYaml(a[0]); });
+  Def(m, "fromYaml", {Type::String()}, nullptr, JsonObjectType(),
+      [](ExecContext&, Args a) -> Result { return HelmFromYaml(a[0].AsString()); });
 }
 
 }  // namespace funcs_internal

@@ -15,16 +15,24 @@
 //     golang-gopkg-yaml.v2-dev, vendored the same way) unmarshals that JSON
 //     into an interface{} and marshals it; both reproduced here in a few
 //     lines.
+//   - Helm's fromYaml over sigs.k8s.io/yaml.Unmarshal. sigs.k8s.io/yaml is
+//     not packaged in Debian: its YAML -> JSON half (yamlToJSONTarget and
+//     convertToJSONableObject, for a map[string]interface{} target, where
+//     no scalar is coerced to a string) is reimplemented below over Debian's
+//     go-yaml v2, with its error wrapping.
 //
 // lookupIface* of an interface that exists depends on the host: the corpus
 // may only name missing interfaces.
 package main
 
 import (
+	"bytes"
 	"crypto/md5"
 	"encoding/json"
 	"fmt"
 	"net"
+	"reflect"
+	"strconv"
 	"strings"
 	"unicode"
 
@@ -49,6 +57,7 @@ func extraFuncMap() map[string]interface{} {
 	m["lookupIfaceIPV4"] = func(name string) string { return lookupIface(name) }
 	m["lookupIfaceIPV6"] = func(name string) string { return lookupIface(name) }
 	m["toYaml"] = helmToYAML
+	m["fromYaml"] = helmFromYAML
 	return m
 }
 
@@ -73,6 +82,97 @@ func helmToYAML(v interface{}) string {
 		return ""
 	}
 	return strings.TrimSuffix(string(data), "\n")
+}
+
+// Helm's fromYAML: the error text under "Error".
+func helmFromYAML(str string) map[string]interface{} {
+	m := map[string]interface{}{}
+	if err := k8sYAMLUnmarshal([]byte(str), &m); err != nil {
+		m["Error"] = err.Error()
+	}
+	return m
+}
+
+// sigs.k8s.io/yaml.Unmarshal: YAML -> JSON, then encoding/json.
+func k8sYAMLUnmarshal(y []byte, obj interface{}) error {
+	j, err := k8sYAMLToJSON(y)
+	if err != nil {
+		return fmt.Errorf("error converting YAML to JSON: %w", err)
+	}
+	if err := json.NewDecoder(bytes.NewReader(j)).Decode(obj); err != nil {
+		return fmt.Errorf("error unmarshaling JSON: %w", err)
+	}
+	return nil
+}
+
+func k8sYAMLToJSON(y []byte) ([]byte, error) {
+	var yamlObj interface{}
+	if err := yaml.Unmarshal(y, &yamlObj); err != nil {
+		return nil, fmt.Errorf("error converting YAML to JSON: %w", err)
+	}
+	jsonObj, err := k8sJSONable(yamlObj)
+	if err != nil {
+		return nil, fmt.Errorf("error converting YAML to JSON: %w", err)
+	}
+	j, err := json.Marshal(jsonObj)
+	if err != nil {
+		return nil, fmt.Errorf("error converting YAML to JSON: %w", err)
+	}
+	return j, nil
+}
+
+// convertToJSONableObject with a nil target: map keys become strings.
+func k8sJSONable(yamlObj interface{}) (interface{}, error) {
+	switch typed := yamlObj.(type) {
+	case map[interface{}]interface{}:
+		strMap := make(map[string]interface{})
+		for k, v := range typed {
+			var keyString string
+			switch typedKey := k.(type) {
+			case string:
+				keyString = typedKey
+			case int:
+				keyString = strconv.Itoa(typedKey)
+			case int64:
+				keyString = strconv.FormatInt(typedKey, 10)
+			case float64:
+				s := strconv.FormatFloat(typedKey, 'g', -1, 32)
+				switch s {
+				case "+Inf":
+					s = ".inf"
+				case "-Inf":
+					s = "-.inf"
+				case "NaN":
+					s = ".nan"
+				}
+				keyString = s
+			case bool:
+				if typedKey {
+					keyString = "true"
+				} else {
+					keyString = "false"
+				}
+			default:
+				return nil, fmt.Errorf("unsupported map key of type: %s, key: %+#v, value: %+#v",
+					reflect.TypeOf(k), k, v)
+			}
+			var err error
+			if strMap[keyString], err = k8sJSONable(v); err != nil {
+				return nil, err
+			}
+		}
+		return strMap, nil
+	case []interface{}:
+		arr := make([]interface{}, len(typed))
+		for i, v := range typed {
+			var err error
+			if arr[i], err = k8sJSONable(v); err != nil {
+				return nil, err
+			}
+		}
+		return arr, nil
+	}
+	return yamlObj, nil
 }
 
 // forkSplitWords: words break at '_', '-', ' ' and before an upper-case

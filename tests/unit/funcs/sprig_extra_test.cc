@@ -106,18 +106,94 @@ TEST(SprigExtraFuncs, ToYamlMatchesGoYamlForSimpleValues) {
   for (const GoCase& c : cases) EXPECT_EQ(r.Render(c.text), Want(c)) << c.name;
 }
 
-// Go would write `msg: hello world`; confwatch does not yet reproduce
-// go-yaml's rules for such strings and says so instead of guessing.
+TEST(SprigExtraFuncs, ToYamlQuotesFoldsAndWritesBlocksAsGoYaml) {
+  const GoCase cases[] = {
+      {"plain-with-space", "{{toYaml (dict \"msg\" \"hello world\")}}", "msg: hello world", nullptr},
+      {"single-quoted-indicator", "{{toYaml (list \"a: b\" \"- x\" \"it's\" \"#x\")}}",
+       "- 'a: b'\n- '- x'\n- it's\n- '#x'", nullptr},
+      {"double-quoted-escapes", "{{toYaml (list \"a\\tb\" \"\\u0007\" \"\\ufeffx\")}}",
+       "- \"a\\tb\"\n- \"\\a\"\n- \"\\uFEFF\\x78\"", nullptr},
+      {"dates-and-base60-quoted",
+       "{{toYaml (list \"2024-01-02\" \"2023-02-29\" \"2024-01-02T10:00:00Z\" \"2024-01-02T24:00:00Z\" \"1:20\" "
+       "\"<<\")}}",
+       "- \"2024-01-02\"\n- 2023-02-29\n- \"2024-01-02T10:00:00Z\"\n- 2024-01-02T24:00:00Z\n- \"1:20\"\n- <<",
+       nullptr},
+      {"literal-block", "{{toYaml (dict \"a\" \"x\\ny\\n\" \"b\" \"p\\nq\" \"c\" \" k\\n\\n\")}}",
+       "a: |\n  x\n  y\nb: |-\n  p\n  q\nc: |2+\n   k\n", nullptr},
+      {"fold-past-column-80",
+       "{{toYaml (dict \"k\" \"aaaaaaaaa bbbbbbbbb ccccccccc ddddddddd eeeeeeeee fffffffff ggggggggg hhhhhhhhh iii jjj\")}}",
+       "k: aaaaaaaaa bbbbbbbbb ccccccccc ddddddddd eeeeeeeee fffffffff ggggggggg hhhhhhhhh\n  iii jjj",
+       nullptr},
+      {"unreadable-by-go-yaml-renders-empty", "[{{toYaml \"x\\u007fy\"}}]", "[]", nullptr},
+  };
+  FakeFuncEnv env;
+  Renderer r(env, {});
+  for (const GoCase& c : cases) EXPECT_EQ(r.Render(c.text), Want(c)) << c.name;
+}
+
+// What confwatch does not reproduce of go-yaml it refuses instead of
+// guessing: integers the float64 round trip loses, U+0085 (which go-yaml
+// folds while reading the JSON), keys go-yaml writes as complex keys.
 TEST(SprigExtraFuncs, ToYamlRefusesWhatItCannotReproduce) {
   FakeFuncEnv env;
   Renderer r(env, {});
-  EXPECT_EQ(r.Render("{{toYaml (dict \"msg\" \"hello world\")}}"),
-            "error: template: t.tmpl:1:2: executing \"t.tmpl\" at <toYaml (dict \"msg\" \"hello world\")>: "
-            "error calling toYaml: "
-            "toYaml: a string with characters other than letters, digits and _./- is not supported "
-            "yet (confwatch reproduces go-yaml's bytes only for simple scalars, maps and lists)");
-  EXPECT_THAT(r.Render("{{toYaml \"2024-01-01\"}}"), ::testing::HasSubstr("may be a timestamp"));
-  EXPECT_THAT(r.Render("{{toYaml 9007199254740993}}"), ::testing::HasSubstr("beyond 2^53"));
+  EXPECT_EQ(r.Render("{{toYaml 9007199254740993}}"),
+            "error: template: t.tmpl:1:2: executing \"t.tmpl\" at <toYaml 9007199254740993>: "
+            "error calling toYaml: toYaml: an integer beyond 2^53 is not supported yet (confwatch "
+            "reproduces go-yaml's bytes only for scalars, maps and lists it has ported the rules of)");
+  EXPECT_THAT(r.Render("{{toYaml \"a\\u0085b\"}}"), ::testing::HasSubstr("U+0085"));
+  EXPECT_THAT(r.Render("{{toYaml (fromYaml \"a: 12345678901234567890\")}}"), ::testing::HasSubstr("beyond 2^53"));
+  EXPECT_THAT(r.Render("{{toYaml (dict (repeat 129 \"k\") 1)}}"), ::testing::HasSubstr("longer than 128"));
+}
+
+TEST(SprigExtraFuncs, FromYamlDecodesAsSigsK8sYaml) {
+  const GoCase cases[] = {
+      {"numbers-are-float64", "{{$m := fromYaml \"a: 1\\nb: 0x1F\\nc: yes\\nd: '1'\"}}"
+       "{{printf \"%T %v %T %v %T %T\" $m.a $m.a $m.b $m.b $m.c $m.d}}",
+       "float64 1 float64 31 bool string", nullptr},
+      {"merge-and-aliases", "{{toJson (fromYaml \"b: &b {x: 1}\\nd:\\n  <<: *b\\n  z: 2\\n\")}}",
+       "{\"b\":{\"x\":1},\"d\":{\"x\":1,\"z\":2}}", nullptr},
+      {"non-string-keys", "{{toJson (fromYaml \"1: a\\n1.5: b\\ntrue: c\\n\")}}",
+       "{\"1\":\"a\",\"1.5\":\"b\",\"true\":\"c\"}", nullptr},
+      {"list-is-an-error", "{{(fromYaml \"- a\").Error}}",
+       "error unmarshaling JSON: json: cannot unmarshal array into Go value of type map[string]interface {}",
+       nullptr},
+      {"syntax-error-text-is-yaml-cpps", "{{(fromYaml \"a: [1, 2\").Error}}",
+       "error converting YAML to JSON: error converting YAML to JSON: yaml: line 1: end of sequence flow not "
+       "found",
+       nullptr},
+  };
+  FakeFuncEnv env;
+  Renderer r(env, {});
+  for (const GoCase& c : cases) EXPECT_EQ(r.Render(c.text), Want(c)) << c.name;
+}
+
+// yaml-cpp makes an alias the node itself, so an anchor inside its own
+// value is a cycle; go-yaml refuses it, and so does this (by depth).
+TEST(SprigExtraFuncs, FromYamlRefusesAnAnchorInsideItself) {
+  FakeFuncEnv env;
+  Renderer r(env, {});
+  const std::string want =
+      "error converting YAML to JSON: error converting YAML to JSON: yaml: nesting deeper than 1000 levels, or an "
+      "anchor that contains itself";
+  EXPECT_EQ(r.Render("{{(fromYaml \"a: &a [*a]\").Error}}"), want);
+  EXPECT_EQ(r.Render("{{(fromYaml \"b: &b\\n  <<: *b\\n  y: 1\").Error}}"), want);
+}
+
+// A document of nested aliases expands exponentially; it is refused like
+// go-yaml refuses it, not expanded.
+TEST(SprigExtraFuncs, FromYamlRefusesExcessiveAliasing) {
+  std::string doc = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n";
+  for (int i = 1; i < 9; ++i) {
+    doc += "a" + std::to_string(i) + ": &a" + std::to_string(i) + " [";
+    for (int j = 0; j < 10; ++j) doc += (j ? ", *a" : "*a") + std::to_string(i - 1);
+    doc += "]\n";
+  }
+  FakeFuncEnv env;
+  Renderer r(env, {{"/doc", doc}});
+  EXPECT_EQ(r.Render("{{(fromYaml (getv \"/doc\")).Error}}"),
+            "error converting YAML to JSON: error converting YAML to JSON: yaml: document contains excessive "
+            "aliasing");
 }
 
 TEST(SprigExtraFuncs, NowReadsTheEnvironmentsClock) {

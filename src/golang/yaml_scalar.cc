@@ -1,6 +1,6 @@
 // See yaml_scalar.h. Mirrors yaml.v2's resolve() (resolve.go) for the tags a
 // plain scalar can get when decoded into interface{}.
-#include "file_backend/yaml_scalar.h"
+#include "golang/yaml_scalar.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -60,8 +60,8 @@ std::optional<uint64_t> ParseGoUnsigned(std::string_view s) {
   return v;
 }
 
-// strconv.ParseInt(s, 0, 64) then ParseUint: the decimal text of the value.
-std::optional<std::string> ParseGoInteger(std::string_view s) {
+// strconv.ParseInt(s, 0, 64) then ParseUint: an int or uint64 scalar.
+std::optional<YamlScalar> ParseGoInteger(std::string_view s) {
   bool negative = false;
   std::string_view digits = s;
   if (!digits.empty() && (digits[0] == '+' || digits[0] == '-')) {
@@ -70,15 +70,22 @@ std::optional<std::string> ParseGoInteger(std::string_view s) {
   }
   std::optional<uint64_t> mag = ParseGoUnsigned(digits);
   if (!mag) return std::nullopt;
+  YamlScalar out;
+  out.type = YamlScalar::Type::kInt;
   if (negative) {
     if (*mag > uint64_t{1} << 63) return std::nullopt;  // below int64: a float
-    return *mag == 0 ? "0" : "-" + std::to_string(*mag);
+    out.i = static_cast<int64_t>(0 - *mag);
+    return out;
   }
-  // ParseUint does not accept a sign; "+N" beyond int64 is a float.
-  if (*mag > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()) && s[0] == '+') {
-    return std::nullopt;
+  if (*mag > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
+    // ParseUint does not accept a sign; "+N" beyond int64 is a float.
+    if (s[0] == '+') return std::nullopt;
+    out.type = YamlScalar::Type::kUint;
+    out.u = *mag;
+    return out;
   }
-  return std::to_string(*mag);
+  out.i = static_cast<int64_t>(*mag);
+  return out;
 }
 
 // strconv.ParseFloat(s, 64) for the decimal forms that reach it here: an
@@ -178,35 +185,71 @@ std::string FormatGoFloat(double f) {
   return out;
 }
 
-std::optional<std::string> ResolvePlainYamlScalar(std::string_view in) {
-  if (std::optional<Kind> word = LookupWord(in)) {
-    switch (*word) {
-      case Kind::kNull: return std::nullopt;
-      case Kind::kTrue: return "true";
-      case Kind::kFalse: return "false";
-      case Kind::kNaN: return "NaN";
-      case Kind::kPosInf: return "+Inf";
-      case Kind::kNegInf: return "-Inf";
-    }
+namespace {
+
+YamlScalar Typed(YamlScalar::Type type) {
+  YamlScalar out;
+  out.type = type;
+  return out;
+}
+
+YamlScalar Float(double f) {
+  YamlScalar out = Typed(YamlScalar::Type::kFloat);
+  out.f = f;
+  return out;
+}
+
+std::optional<YamlScalar> ResolveWord(std::string_view in) {
+  std::optional<Kind> word = LookupWord(in);
+  if (!word) return std::nullopt;
+  YamlScalar out = Typed(YamlScalar::Type::kBool);
+  switch (*word) {
+    case Kind::kNull: return Typed(YamlScalar::Type::kNull);
+    case Kind::kTrue: out.b = true; return out;
+    case Kind::kFalse: return out;
+    case Kind::kNaN: return Float(std::numeric_limits<double>::quiet_NaN());
+    case Kind::kPosInf: return Float(std::numeric_limits<double>::infinity());
+    case Kind::kNegInf: return Float(-std::numeric_limits<double>::infinity());
   }
+  return std::nullopt;
+}
+
+}  // namespace
+
+YamlScalar ResolveYamlScalar(std::string_view in) {
+  if (std::optional<YamlScalar> word = ResolveWord(in)) return *word;
+  const YamlScalar text = Typed(YamlScalar::Type::kString);
   const char hint = in[0];
   if (hint == '.') {
     // ParseFloat on the text as is: '_' only between digits, as in Go code.
     if (UnderscoresOk(in)) {
       std::string digits(in);
       digits.erase(std::remove(digits.begin(), digits.end(), '_'), digits.end());
-      if (std::optional<double> f = ParseDouble(digits)) return FormatGoFloat(*f);
+      if (std::optional<double> f = ParseDouble(digits)) return Float(*f);
     }
-    return std::string(in);
+    return text;
   }
   const bool digit = hint >= '0' && hint <= '9';
-  if (!digit && hint != '+' && hint != '-') return std::string(in);
+  if (!digit && hint != '+' && hint != '-') return text;
 
   std::string plain(in);
   plain.erase(std::remove(plain.begin(), plain.end(), '_'), plain.end());
-  if (std::optional<std::string> i = ParseGoInteger(plain)) return i;
+  if (std::optional<YamlScalar> i = ParseGoInteger(plain)) return *i;
   if (IsYamlStyleFloat(plain)) {
-    if (std::optional<double> f = ParseDouble(plain)) return FormatGoFloat(*f);
+    if (std::optional<double> f = ParseDouble(plain)) return Float(*f);
+  }
+  return text;
+}
+
+std::optional<std::string> ResolvePlainYamlScalar(std::string_view in) {
+  const YamlScalar v = ResolveYamlScalar(in);
+  switch (v.type) {
+    case YamlScalar::Type::kNull: return std::nullopt;
+    case YamlScalar::Type::kBool: return v.b ? "true" : "false";
+    case YamlScalar::Type::kInt: return std::to_string(v.i);
+    case YamlScalar::Type::kUint: return std::to_string(v.u);
+    case YamlScalar::Type::kFloat: return FormatGoFloat(v.f);
+    case YamlScalar::Type::kString: break;
   }
   return std::string(in);
 }

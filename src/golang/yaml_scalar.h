@@ -1,3 +1,8 @@
+// gopkg.in/yaml.v2's resolve() of a plain (unquoted) scalar decoded into
+// interface{}: ResolveYamlScalar gives the Go type and value (Helm's
+// fromYaml converts that to JSON), ResolvePlainYamlScalar the text confd's
+// file backend stores for it.
+//
 // How confd's file backend turns one YAML scalar into a key's value. confd
 // unmarshals with gopkg.in/yaml.v2 into interface{}, which resolves a PLAIN
 // (unquoted) scalar by YAML 1.1 rules, then prints it in nodeWalk:
@@ -16,14 +21,28 @@
 // kept, in decimal.
 //
 // Thread-safety: pure functions.
-#ifndef CONFWATCH_FILE_BACKEND_YAML_SCALAR_H_
-#define CONFWATCH_FILE_BACKEND_YAML_SCALAR_H_
+#ifndef CONFWATCH_GOLANG_YAML_SCALAR_H_
+#define CONFWATCH_GOLANG_YAML_SCALAR_H_
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 
 namespace confwatch {
+
+// A plain scalar as yaml.v2 types it: nil, bool, int (int64), uint64 (an
+// integer above int64), float64 (incl. .inf/.nan), else string (the text;
+// timestamps too, as yaml.v2 keeps them for interface{}).
+struct YamlScalar {
+  enum class Type { kNull, kBool, kInt, kUint, kFloat, kString };
+  Type type = Type::kString;
+  bool b = false;
+  int64_t i = 0;
+  uint64_t u = 0;
+  double f = 0;
+};
+YamlScalar ResolveYamlScalar(std::string_view plain);
 
 // The value confd stores for a plain scalar, nullopt for null (no key).
 std::optional<std::string> ResolvePlainYamlScalar(std::string_view plain);
@@ -34,4 +53,4 @@ std::string FormatGoFloat(double f);
 
 }  // namespace confwatch
 
-#endif  // CONFWATCH_FILE_BACKEND_YAML_SCALAR_H_
+#endif  // CONFWATCH_GOLANG_YAML_SCALAR_H_

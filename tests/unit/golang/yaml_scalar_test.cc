@@ -1,7 +1,7 @@
 // The value confd stores for a plain YAML scalar. Expected strings come from
 // Go: yaml.v2's resolve() rules run with Go's strconv and printed as confd's
 // nodeWalk does (strconv.Itoa / FormatBool / FormatFloat(f, 'f', -1, 64)).
-#include "file_backend/yaml_scalar.h"
+#include "golang/yaml_scalar.h"
 
 #include <cmath>
 #include <optional>
