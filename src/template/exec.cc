@@ -187,6 +187,17 @@ inline void CopyBytes(char* dst, std::string_view src) {
   }
 }
 
+// Makes room in *out for `more` bytes and what a template usually prints
+// after a range. An exact fit would make the next append -- often one
+// newline after {{end}} -- move the whole output into a buffer twice its
+// size: at a million upstreams, 55 MB for a 27.5 MB file, with the old
+// 27.5 MB still live during the copy.
+void ReserveFor(size_t more, std::string* out) {
+  const size_t need = out->size() + more;
+  if (need <= out->capacity()) return;
+  out->reserve(need + need / 64 + 4096);
+}
+
 }  // namespace
 
 bool ExecState::RangeOverPlainStrings(const BranchNode* r, const ValueList& elems) {
@@ -219,7 +230,9 @@ bool ExecState::RangeOverPlainStrings(const BranchNode* r, const ValueList& elem
   // Nothing here can fail, break or declare: append it all, straight into
   // the output grown once.
   size_t at = out_->size();
-  out_->resize(at + texts * elems.size() + bytes * dots);
+  const size_t body = texts * elems.size() + bytes * dots;
+  ReserveFor(body, out_);
+  out_->resize(at + body);
   char* const out = out_->data();
   for (const Value& e : elems) {
     for (const std::string* piece : pieces) {
