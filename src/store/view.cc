@@ -485,7 +485,7 @@ absl::StatusOr<std::shared_ptr<const ValuesCache::SortedValues>> StoreView::Sort
   if (cache == nullptr || !ValidateGoPattern(pattern).ok() || !AllRegular()) {
     absl::StatusOr<std::vector<std::string_view>> values = GetAllValueViews(pattern);
     if (!values.ok()) return values.status();
-    return std::shared_ptr<const ValuesCache::SortedValues>(make(*values));
+    return std::shared_ptr<const ValuesCache::SortedValues>(make(*std::move(values)));
   }
   return cache->Get(
       *store_, ValuesCacheKey(pattern), make,
