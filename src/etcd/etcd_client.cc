@@ -126,6 +126,10 @@ absl::StatusOr<int64_t> EtcdClient::RangeOnce(const std::string& prefix, int64_t
     req.set_revision(read_revision);
     req.set_limit(limit);
     kvs.clear();
+    // Room for the whole page at once (limit never exceeds the keys left):
+    // grown by doubling, a 16 MiB page of small keys took a 50 MB vector
+    // and a 25 MB copy, the peak of a million-key load.
+    kvs.reserve(static_cast<size_t>(limit));
     RangePage page(&kvs);
     bool compacted = false;
     bool too_large = false;

@@ -67,34 +67,40 @@ const StoreView& ViewOf(const ExecContext& ctx) {
 Result Err(const absl::Status& s) { return absl::InvalidArgumentError(s.message()); }
 
 // A getvs answer as the Store's ValuesCache keeps it: the []string's
-// elements themselves, so a render takes the cached list as it is (no
-// per-element copy or release per render). The cache changes it only while
-// no render holds it (values_cache.h).
+// elements as views into the Store's records (16 bytes a value, no copy of
+// it), so a render takes the cached list as it is. The views are readable
+// until the Store's next modification, which no render outlives; the cache
+// changes the list only while no render holds it (values_cache.h).
 class GetvsList final : public ValuesCache::SortedValues {
  public:
-  static std::unique_ptr<ValuesCache::SortedValues> Make(const std::vector<std::string_view>& sorted) {
-    return std::make_unique<GetvsList>(Value::SharedStrings(sorted));
+  static std::unique_ptr<ValuesCache::SortedValues> Make(std::vector<std::string_view> sorted) {
+    return std::make_unique<GetvsList>(std::move(sorted));
   }
   // The []string over `answer`, sharing it. REQUIRES: `answer` was made by
   // Make (the cache hands an answer only to the form that made it).
   static Value AsValue(std::shared_ptr<const ValuesCache::SortedValues> answer) {
-    const ValueList* elems = &static_cast<const GetvsList&>(*answer).elems_;
-    return Value::List(StringSlice(), std::shared_ptr<const ValueList>(std::move(answer), elems));
+    const StringViews* elems = &static_cast<const GetvsList&>(*answer).elems_;
+    return Value::ViewList(StringSlice(),
+                           std::shared_ptr<const StringViews>(std::move(answer), elems));
   }
 
-  explicit GetvsList(ValueList elems) : elems_(std::move(elems)) {}
-  size_t size() const override { return elems_.size(); }
-  std::string_view at(size_t i) const override { return elems_[i].AsString(); }
+  explicit GetvsList(std::vector<std::string_view> views) : elems_(std::move(views)) {}
+  size_t size() const override { return elems_.views().size(); }
+  std::string_view at(size_t i) const override { return elems_.views()[i]; }
   void Insert(size_t i, std::string_view value) override {
-    elems_.insert(elems_.begin() + static_cast<std::ptrdiff_t>(i), Value::String(std::string(value)));
+    std::vector<std::string_view>& views = elems_.mutable_views();
+    views.insert(views.begin() + static_cast<std::ptrdiff_t>(i), value);
   }
-  void Erase(size_t i) override { elems_.erase(elems_.begin() + static_cast<std::ptrdiff_t>(i)); }
+  void Erase(size_t i) override {
+    std::vector<std::string_view>& views = elems_.mutable_views();
+    views.erase(views.begin() + static_cast<std::ptrdiff_t>(i));
+  }
   std::unique_ptr<ValuesCache::SortedValues> Clone() const override {
-    return std::make_unique<GetvsList>(elems_);
+    return std::make_unique<GetvsList>(elems_.views());
   }
 
  private:
-  ValueList elems_;
+  StringViews elems_;
 };
 
 void AddStoreFuncs(FuncMap* m) {

@@ -72,38 +72,49 @@ std::string PrefixRangeEnd(std::string_view prefix) {
 }
 
 Store::~Store() {
+  ClearLog();
   for (const Rec& r : index_) {
     if (kv_record::OwnAlloc(r.p)) delete[] r.p;
   }
 }
 
-void Store::Logged(std::string_view key, std::optional<std::string_view> old) {
+void Store::Logged(std::string_view key, const char* old) {
   ++version_;
   if (values_cache_ == nullptr || !values_cache_->active()) {
     // No cached answer to keep current: log nothing.
-    log_.clear();
-    log_bytes_ = 0;
-    log_start_ = version_;
+    ClearLog();
+    if (old != nullptr) Release(old);
     return;
   }
   Change& c = log_.emplace_back();
   c.version = version_;
   c.key.assign(key.data(), key.size());
-  c.existed = old.has_value();
-  if (old.has_value()) c.old_value.assign(old->data(), old->size());
+  c.existed = old != nullptr;
+  if (old != nullptr) {
+    c.old_record = old;
+    c.old_value = kv_record::Value(old);
+  }
   log_bytes_ += c.key.size() + c.old_value.size();
   while (log_.size() > kMaxLogEntries || log_bytes_ > kMaxLogBytes) {
     log_start_ = log_.front().version;
     log_bytes_ -= log_.front().key.size() + log_.front().old_value.size();
+    if (log_.front().old_record != nullptr) Release(log_.front().old_record);
     log_.pop_front();
   }
 }
 
-void Store::BulkChanged() {
-  ++version_;
+void Store::ClearLog() {
+  for (const Change& c : log_) {
+    if (c.old_record != nullptr) Release(c.old_record);
+  }
   log_.clear();
   log_bytes_ = 0;
   log_start_ = version_;
+}
+
+void Store::BulkChanged() {
+  ++version_;
+  ClearLog();
 }
 
 bool Store::ChangesSince(uint64_t since, std::vector<const Change*>* out) const {
@@ -148,32 +159,36 @@ bool Store::Put(std::string_view key, std::string_view value) {
     own_bytes_ += kv_record::Bytes(key.size(), value.size());
     index_.insert(Rec{rec});
     if (!IsCleanAbsolutePath(key)) odd_.emplace(key);
-    Logged(key, std::nullopt);
+    Logged(key, nullptr);
     return true;
   }
   const char* old = it->p;
   if (kv_record::Value(old) == value) return false;
-  Logged(key, kv_record::Value(old));
   // The key keeps its place in the index: only the record changes.
   it->p = kv_record::NewOwn(key, value);
   own_bytes_ += kv_record::Bytes(key.size(), value.size());
-  Release(old);
+  Logged(key, old);
   return true;
 }
 
 Store::Index::iterator Store::Erase(Index::iterator it) {
   const char* rec = it->p;
-  if (!odd_.empty()) odd_.erase(Absl(kv_record::Key(rec)));
-  it = index_.erase(it);
+  it = Unlink(it);
   Release(rec);
   return it;
+}
+
+Store::Index::iterator Store::Unlink(Index::iterator it) {
+  if (!odd_.empty()) odd_.erase(Absl(kv_record::Key(it->p)));
+  return index_.erase(it);
 }
 
 bool Store::Delete(std::string_view key) {
   auto it = index_.find(Absl(key));
   if (it == index_.end()) return false;
-  Logged(key, kv_record::Value(it->p));
-  Erase(it);
+  const char* old = it->p;
+  Unlink(it);
+  Logged(key, old);
   return true;
 }
 

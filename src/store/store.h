@@ -187,13 +187,20 @@ class Store {
     uint64_t version = 0;
     std::string key;
     bool existed = false;  // false: the key was new
-    std::string old_value;
+    // The replaced record's value. The log keeps that record itself alive
+    // (it is freed when its entry leaves the log), so a view of the old
+    // value taken before the change -- by Find, an Iterator or a cached
+    // ValuesCache answer -- stays readable as long as ChangesSince reaches
+    // back past the change.
+    std::string_view old_value;
+    const char* old_record = nullptr;  // owned by the log; null when !existed
   };
   // Sets *out to the logged changes with a version above `since`, oldest
   // first. False when the log does not reach back that far: it is bounded,
   // DeletePrefix and ReplacePrefix are not logged key by key, and nothing is
   // logged while no ValuesCache answer could use it. Pointers are valid
-  // until the next modification.
+  // until the next modification. True also means: every record that held a
+  // value at version `since` is still allocated (see Change::old_value).
   bool ChangesSince(uint64_t since, std::vector<const Change*>* out) const;
 
   // The cache of sorted getvs answers over this Store (values_cache.h).
@@ -205,7 +212,8 @@ class Store {
   void set_revision(int64_t revision) { revision_ = revision; }
 
  private:
-  // Bounds of the change log; beyond them cached answers are rebuilt.
+  // Bounds of the change log (its keys and the replaced records it keeps
+  // alive); beyond them cached answers are rebuilt.
   static constexpr size_t kMaxLogEntries = 1024;
   static constexpr size_t kMaxLogBytes = size_t{1} << 20;
 
@@ -217,7 +225,10 @@ class Store {
   };
   using Blocks = absl::btree_map<const char*, Block>;
 
+  // Removes it from the index and releases its record; returns the next.
   Index::iterator Erase(Index::iterator it);
+  // The same without releasing the record (the caller passes it on).
+  Index::iterator Unlink(Index::iterator it);
   // Frees a record that left the index (its block, when it was the last).
   void Release(const char* rec);
   // Counts a block record into the index.
@@ -227,10 +238,15 @@ class Store {
   // records, one per key), reporting changed keys.
   void MergePrefix(std::string_view prefix, const std::vector<const char*>& wanted,
                    absl::FunctionRef<void(std::string_view)> report);
-  // Records a change of one key (old == nullopt: it was new).
-  void Logged(std::string_view key, std::optional<std::string_view> old);
+  // Records a change of one key and takes `old`, the record the key held
+  // before (nullptr: it was new), out of the index's hands: the log frees
+  // it when the entry leaves the log. REQUIRES: `old` is no longer in
+  // index_ and not yet released.
+  void Logged(std::string_view key, const char* old);
   // Records a change of many keys: the log starts over.
   void BulkChanged();
+  // Empties the log, releasing the records it kept; it starts at version_.
+  void ClearLog();
 
   Index index_;
   Blocks blocks_;

@@ -10,8 +10,15 @@
 // copied: a render takes the 100k-element list getvs returns as it is, with
 // no per-element work. The cache changes an answer in place only while
 // nobody holds it; an answer still held when the Store changed is copied
-// first (copy-on-write), so a holder's answer never changes under it. The
-// values own their bytes: a held answer stays valid whatever the Store does.
+// first (copy-on-write), so a holder's answer never changes under it.
+//
+// A form may keep its values as views into the Store's records (getvs does:
+// 16 bytes a value instead of a copy of it). Such an answer is readable
+// until the Store's next modification, like a view from Store::Find; a
+// render holds it no longer than that. The cache reads a kept answer again
+// only after Store::ChangesSince said the log reaches back to the answer's
+// version, which also means every record it views is still allocated (the
+// log keeps replaced records); otherwise the answer is dropped unread.
 //
 // An entry is keyed by everything its answer depends on (the view's prefix,
 // its covered key ranges and the pattern), never by an object's address, so
@@ -22,8 +29,9 @@
 //
 // Thread-safety: Get() may be called from several threads at once (one
 // mutex), but, like any StoreView use, not while the Store is modified. An
-// answer it returned may be read from any thread, also while the Store
-// changes, and released on any thread.
+// answer it returned may be read from any thread until the Store changes
+// (while it changes too, if its form owns its bytes), and released on any
+// thread at any time.
 #ifndef CONFWATCH_STORE_VALUES_CACHE_H_
 #define CONFWATCH_STORE_VALUES_CACHE_H_
 
@@ -72,22 +80,25 @@ class ValuesCache {
     virtual ~SortedValues() = default;
     virtual size_t size() const = 0;
     virtual std::string_view at(size_t i) const = 0;
-    // Inserts a copy of `value` before element i (i <= size()).
+    // Inserts `value` (a view into the Store: copy it or keep the view)
+    // before element i (i <= size()).
     virtual void Insert(size_t i, std::string_view value) = 0;
     virtual void Erase(size_t i) = 0;
     // An equal answer that shares nothing mutable with this one.
     virtual std::unique_ptr<SortedValues> Clone() const = 0;
   };
-  // Makes the form from sorted views, copying their bytes. A form is told
-  // apart by this function: an answer cached for one form is never handed to
-  // a caller asking with another, so a caller may downcast what it gets to
-  // the type its `make` returns.
-  using MakeValues = std::unique_ptr<SortedValues> (*)(const std::vector<std::string_view>& sorted);
+  // Makes the form from sorted views into the Store's records, copying
+  // their bytes or keeping the views (see above). A form is told apart by
+  // this function: an answer cached for one form is never handed to a caller
+  // asking with another, so a caller may downcast what it gets to the type
+  // its `make` returns.
+  using MakeValues = std::unique_ptr<SortedValues> (*)(std::vector<std::string_view> sorted);
 
   // The answer for `cache_key` at the Store's current version: the cached
   // one, brought up to date through `role` (which classifies a changed key),
-  // or make(build()) (build's views sorted bytewise, valid during the call).
-  // Never null. The answer stays unchanged and valid as long as it is held.
+  // or make(build()) (build's views sorted bytewise, into the Store).
+  // Never null. The answer stays unchanged as long as it is held, and valid
+  // until the Store's next modification (longer if its form owns its bytes).
   std::shared_ptr<const SortedValues> Get(
       const Store& store, const std::string& cache_key, MakeValues make,
       absl::FunctionRef<std::vector<std::string_view>()> build,

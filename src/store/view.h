@@ -175,9 +175,9 @@ class StoreView {
   // (values_cache.h), errors as GetAllValues. The answer for a scope and
   // pattern asked for again comes from the Store's ValuesCache, kept current
   // through the Store's change log instead of recomputed (when every visible
-  // key is regular, as nearly always), and is shared, not copied. It owns
-  // its values: it stays valid after the Store changes. What the `getvs`
-  // function uses.
+  // key is regular, as nearly always), and is shared, not copied. Valid
+  // until the Store is next modified, or longer when `make`'s form owns its
+  // bytes (values_cache.h). What the `getvs` function uses.
   absl::StatusOr<std::shared_ptr<const ValuesCache::SortedValues>> SortedAllValues(
       std::string_view pattern, ValuesCache::MakeValues make) const;
   // confd `ls`.

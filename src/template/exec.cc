@@ -187,12 +187,23 @@ inline void CopyBytes(char* dst, std::string_view src) {
   }
 }
 
+// Makes room in *out for `more` bytes and what a template usually prints
+// after a range. An exact fit would make the next append -- often one
+// newline after {{end}} -- move the whole output into a buffer twice its
+// size: at a million upstreams, 55 MB for a 27.5 MB file, with the old
+// 27.5 MB still live during the copy.
+void ReserveFor(size_t more, std::string* out) {
+  const size_t need = out->size() + more;
+  if (need <= out->capacity()) return;
+  out->reserve(need + need / 64 + 4096);
+}
+
 }  // namespace
 
-bool ExecState::RangeOverPlainStrings(const BranchNode* r, const ValueList& elems) {
+bool ExecState::RangeOverPlainStrings(const BranchNode* r, const Value& list) {
   // The body's pieces in order: a text, or nullptr for {{.}}. Anything else
   // (a variable, a call, a nested action) takes the general path.
-  if (!r->pipe->decl.empty() || elems.empty()) return false;
+  if (!r->pipe->decl.empty() || list.Len() == 0) return false;
   const auto& nodes = r->list->nodes;
   absl::InlinedVector<const std::string*, 8> pieces;
   size_t texts = 0, dots = 0;
@@ -208,25 +219,36 @@ bool ExecState::RangeOverPlainStrings(const BranchNode* r, const ValueList& elem
       return false;
     }
   }
-  // Every element a plain string (not a named string type, which may print
-  // otherwise); their bytes, to size the output once.
-  const Type* const string_type = Type::String();
-  size_t bytes = 0;
-  for (const Value& e : elems) {
-    if (e.type() != string_type || e.boxed()) return false;
-    bytes += e.AsString().size();
-  }
-  // Nothing here can fail, break or declare: append it all, straight into
+  // Nothing below can fail, break or declare: append it all, straight into
   // the output grown once.
-  size_t at = out_->size();
-  out_->resize(at + texts * elems.size() + bytes * dots);
-  char* const out = out_->data();
-  for (const Value& e : elems) {
-    for (const std::string* piece : pieces) {
-      const std::string_view text = piece != nullptr ? std::string_view(*piece) : e.AsString();
-      CopyBytes(out + at, text);
-      at += text.size();
+  auto append = [&](const auto& elems, auto string_of) {
+    size_t bytes = 0;
+    for (const auto& e : elems) bytes += string_of(e).size();
+    size_t at = out_->size();
+    const size_t body = texts * elems.size() + bytes * dots;
+    ReserveFor(body, out_);
+    out_->resize(at + body);
+    char* const out = out_->data();
+    for (const auto& e : elems) {
+      for (const std::string* piece : pieces) {
+        const std::string_view text = piece != nullptr ? std::string_view(*piece) : string_of(e);
+        CopyBytes(out + at, text);
+        at += text.size();
+      }
     }
+  };
+  const Type* const string_type = Type::String();
+  if (const StringViews* views = list.AsStringViews()) {
+    // A []string of views (getvs): no Value per element is ever made.
+    append(views->views(), [](std::string_view s) { return s; });
+  } else {
+    // Every element a plain string (not a named string type, which may
+    // print otherwise).
+    const ValueList& elems = list.AsList();
+    for (const Value& e : elems) {
+      if (e.type() != string_type || e.boxed()) return false;
+    }
+    append(elems, [](const Value& e) { return e.AsString(); });
   }
   // Where the general path would leave node_: the body's last node.
   At(nodes.empty() ? r->list.get() : nodes.back().get());
@@ -244,14 +266,14 @@ absl::Status ExecState::WalkRange(const Value& dot, const BranchNode* r) {
   absl::Status st;
   switch (val.kind()) {
     case Kind::kSlice: {
-      const ValueList& elems = val.AsList();
       // Elements of a []interface{} are boxed copies; any other element is
       // passed as it is stored, with no reference-count traffic per element.
       const bool boxed = val.type()->elem()->kind() == Kind::kInterface;
-      if (!boxed && RangeOverPlainStrings(r, elems)) {
+      if (!boxed && RangeOverPlainStrings(r, val)) {
         ran = true;
         break;
       }
+      const ValueList& elems = val.AsList();
       const bool want_index = r->pipe->decl.size() > 1;
       const Value no_index;
       for (size_t i = 0; i < elems.size() && st.ok() && flow_ != Flow::kBreak; ++i) {

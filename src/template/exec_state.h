@@ -47,7 +47,8 @@ class ExecState {
   // `{{range}}` over plain strings whose body is only text and {{.}} (an
   // upstream list: `server {{.}};`): appends what the general path would
   // and returns true; false (nothing done) for any other range.
-  bool RangeOverPlainStrings(const BranchNode* r, const ValueList& elems);
+  // REQUIRES: list.kind() == kSlice, its elements not interface{}.
+  bool RangeOverPlainStrings(const BranchNode* r, const Value& list);
   absl::Status OneIteration(const BranchNode* r, size_t mark, const Value& index,
                             const Value& elem);
   absl::Status WalkTemplate(const Value& dot, const TemplateNode* t);

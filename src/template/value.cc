@@ -169,6 +169,41 @@ ValueList Value::SharedStrings(const std::vector<std::string_view>& elems) {
   return ShareStrings(elems);
 }
 
+Value Value::ViewList(const Type* type, std::shared_ptr<const StringViews> elems) {
+  Value v = List(type, std::shared_ptr<const ValueList>());
+  v.ref_ = std::move(elems);
+  v.views_ = v.ref_ != nullptr;
+  return v;
+}
+
+namespace {
+
+// A string Value viewing bytes it does not own (no reference count).
+Value StringView(std::string_view s) {
+  return Value::StringRef(std::shared_ptr<const char>(std::shared_ptr<const void>(), s.data()),
+                          s.size());
+}
+
+}  // namespace
+
+std::vector<std::string_view>& StringViews::mutable_views() {
+  delete values_.exchange(nullptr, std::memory_order_relaxed);
+  return views_;
+}
+
+const ValueList& StringViews::values() const {
+  // The acquire pairs with the release below: a reader that sees the
+  // pointer sees the list it points at complete.
+  if (const ValueList* made = values_.load(std::memory_order_acquire)) return *made;
+  std::lock_guard<std::mutex> lock(mu_);
+  if (const ValueList* made = values_.load(std::memory_order_relaxed)) return *made;
+  auto made = new ValueList;
+  made->reserve(views_.size());
+  for (std::string_view s : views_) made->push_back(StringView(s));
+  values_.store(made, std::memory_order_release);
+  return *made;
+}
+
 Value Value::Map(const Type* type, ValueMap entries) {
   return Map(type, std::make_shared<const ValueMap>(std::move(entries)));
 }
@@ -245,6 +280,7 @@ bool Value::IsNil() const {
 }
 
 const ValueList& Value::AsList() const {
+  if (views_) return AsStringViews()->values();
   return ref_ ? *static_cast<const ValueList*>(ref_.get()) : EmptyList();
 }
 
@@ -255,6 +291,7 @@ const ValueMap& Value::AsMap() const {
 const ValueList& Value::AsFields() const { return AsList(); }
 
 Value Value::Index(size_t i) const {
+  if (views_) return StringView(AsStringViews()->views()[i]).Retyped(type_->elem());
   const Value& e = AsList()[i];
   return type_->elem()->kind() == Kind::kInterface ? e.Boxed() : e;
 }
@@ -277,7 +314,7 @@ size_t Value::Len() const {
     case Kind::kString:
       return scalar_.u;
     case Kind::kSlice:
-      return AsList().size();
+      return views_ ? AsStringViews()->views().size() : AsList().size();
     case Kind::kMap:
       return AsMap().size();
     default:

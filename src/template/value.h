@@ -19,13 +19,19 @@
 // dynamic type but remembers it came from an interface slot, because Go's
 // messages then name "interface {}" (e.g. "can't evaluate field x in type
 // interface {}"). static_type() returns Any() for such values.
+//
+// A []string may also be kept as StringViews (below): views into bytes that
+// something else keeps alive, 16 bytes an element; that is how getvs hands
+// out a big list without copying the Store's values.
 #ifndef CONFWATCH_TEMPLATE_VALUE_H_
 #define CONFWATCH_TEMPLATE_VALUE_H_
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -35,6 +41,7 @@
 namespace confwatch {
 
 class Value;
+class StringViews;
 using ValueList = std::vector<Value>;
 // Go maps print and range in sorted key order; keys are strings here.
 using ValueMap = std::map<std::string, Value, std::less<>>;
@@ -70,6 +77,10 @@ class Value {
   static Value List(const Type* type, std::shared_ptr<const ValueList> elems);
   // []string; the elements share one buffer (one allocation for all bytes).
   static Value StringList(std::vector<std::string> elems);
+  // A []string (`type`'s element type is Type::String()) kept as views:
+  // `elems` must keep its bytes alive as long as the Value or an element
+  // read out of it is used (an element views the same bytes).
+  static Value ViewList(const Type* type, std::shared_ptr<const StringViews> elems);
   // The elements of such a list, from views (e.g. into a Store): their
   // bytes are copied once, straight into the shared buffer.
   static ValueList SharedStrings(const std::vector<std::string_view>& elems);
@@ -109,8 +120,13 @@ class Value {
   std::string_view AsString() const {
     return std::string_view(static_cast<const char*>(ref_.get()), scalar_.u);
   }
-  // Slice elements; empty for a nil slice.
+  // Slice elements; empty for a nil slice. For a ViewList the Values are
+  // made on the first call (40 bytes an element) and kept with the list.
   const ValueList& AsList() const;
+  // The views of a ViewList, else nullptr. REQUIRES: kind() == kSlice.
+  const StringViews* AsStringViews() const {
+    return views_ ? static_cast<const StringViews*>(ref_.get()) : nullptr;
+  }
   // Map entries; empty for a nil map.
   const ValueMap& AsMap() const;
   // Struct fields (also for a pointer to struct).
@@ -135,6 +151,7 @@ class Value {
  private:
   const Type* type_ = nullptr;
   bool boxed_ = false;
+  bool views_ = false;  // a slice whose ref_ is a StringViews
   union Scalar {
     bool b;
     uint64_t u;  // also the byte length of a string
@@ -142,6 +159,34 @@ class Value {
   } scalar_{};
   // String bytes (aliased), or a ValueList / ValueMap; nullptr when nil.
   std::shared_ptr<const void> ref_;
+};
+
+// The elements of a []string as views into bytes that the owner of this
+// object keeps alive (getvs: the Store's records). Ranging over it with a
+// body of text and {{.}} reads the views directly; anything that needs the
+// elements as Values gets them from values(), made once.
+//
+// Thread-safety: const methods may be called from many threads at once;
+// mutable_views() only while nothing else uses the object.
+class StringViews {
+ public:
+  StringViews() = default;
+  explicit StringViews(std::vector<std::string_view> views) : views_(std::move(views)) {}
+  StringViews(const StringViews& other) : views_(other.views_) {}  // the views only
+  StringViews& operator=(const StringViews&) = delete;
+  ~StringViews() { delete values_.load(std::memory_order_relaxed); }
+
+  const std::vector<std::string_view>& views() const { return views_; }
+  // For changing the views; forgets the Values made from them.
+  // REQUIRES: nothing else uses this object (no Value over it is read).
+  std::vector<std::string_view>& mutable_views();
+  // The elements as string Values viewing the same bytes.
+  const ValueList& values() const;
+
+ private:
+  std::vector<std::string_view> views_;
+  mutable std::mutex mu_;  // serialises making values_
+  mutable std::atomic<const ValueList*> values_{nullptr};
 };
 
 }  // namespace confwatch

@@ -316,13 +316,13 @@ int Run(const Args& args) {
   for (int r = 0; r < args.runs; ++r) RunOnetime(args, endpoint, &onetime, &onetime_mb, &size);
   std::printf("rendered file: %.1f MB\n", size / 1e6);
   std::printf("confwatch -onetime (load + render + install): median %.0f ms = %.2fx floor, "
-              "peak RSS median %.1f MB = %.2fx raw\n",
+              "peak RSS median %.1f MiB = %.2fx raw\n",
               Median(onetime), Median(onetime) / Median(bare), Median(onetime_mb),
               Median(onetime_mb) * (1 << 20) / raw);
   std::fflush(stdout);
   for (int r = 0; r < args.runs; ++r) RunWatch(args, endpoint, size, &watch, &watch_mb);
   std::printf("confwatch -watch (spawn -> file complete): median %.0f ms = %.2fx floor, "
-              "peak RSS (VmHWM) median %.1f MB = %.2fx raw\n",
+              "peak RSS (VmHWM) median %.1f MiB = %.2fx raw\n",
               Median(watch), Median(watch) / Median(bare), Median(watch_mb),
               Median(watch_mb) * (1 << 20) / raw);
   return 0;

@@ -24,7 +24,7 @@ namespace {
 // The plainest form of an answer: the values as strings.
 class Strings : public ValuesCache::SortedValues {
  public:
-  static std::unique_ptr<ValuesCache::SortedValues> Make(const std::vector<std::string_view>& sorted) {
+  static std::unique_ptr<ValuesCache::SortedValues> Make(std::vector<std::string_view> sorted) {
     return std::make_unique<Strings>(std::vector<std::string>(sorted.begin(), sorted.end()));
   }
   explicit Strings(std::vector<std::string> v) : values_(std::move(v)) {}
@@ -98,6 +98,32 @@ TEST(StoreChangeLog, LogsOldValuesOnceAnAnswerIsCached) {
   // A bulk change is not logged key by key.
   store.DeletePrefix("/svc/k3");
   EXPECT_FALSE(store.ChangesSince(since, &changes));
+}
+
+// A cached answer may view the Store's records (getvs does): a record a
+// change replaces stays allocated while the change is logged, so the cache
+// can still read such an answer when it catches it up.
+TEST(StoreChangeLog, ReplacedRecordStaysAllocatedWhileLogged) {
+  Store store;
+  for (size_t i = 0; i < ValuesCache::kMinCachedValues; ++i) {
+    store.Put(absl::StrCat("/svc/k", i), absl::StrCat("v", i));
+  }
+  absl::StatusOr<ViewScope> scope = ViewScope::Create("/", {"/svc"});
+  ASSERT_TRUE(scope.ok());
+  StoreView view(store, *scope);
+  Visited(view, "/svc/*");  // caches an answer: the Store logs from now on
+  const uint64_t since = store.version();
+  const std::string_view replaced = *store.Find("/svc/k1");
+  const std::string_view deleted = *store.Find("/svc/k2");
+  store.Put("/svc/k1", "changed");
+  store.Delete("/svc/k2");
+  std::vector<const Store::Change*> changes;
+  ASSERT_TRUE(store.ChangesSince(since, &changes));
+  ASSERT_EQ(2u, changes.size());
+  EXPECT_EQ(replaced.data(), changes[0]->old_value.data()) << "the record itself, not a copy";
+  EXPECT_EQ("v1", replaced);
+  EXPECT_EQ(deleted.data(), changes[1]->old_value.data());
+  EXPECT_EQ("v2", deleted);
 }
 
 TEST(ValuesCache, CachedAnswerFollowsEveryChange) {
@@ -242,7 +268,7 @@ TEST(ValuesCache, HeldAnswerIsCopiedAndAFreeOneChangedInPlace) {
 TEST(ValuesCache, AnswerIsHandedOutOnlyInTheFormThatMadeIt) {
   struct Reversed : Strings {
     using Strings::Strings;
-    static std::unique_ptr<ValuesCache::SortedValues> Make(const std::vector<std::string_view>& s) {
+    static std::unique_ptr<ValuesCache::SortedValues> Make(std::vector<std::string_view> s) {
       return std::make_unique<Reversed>(std::vector<std::string>(s.begin(), s.end()));
     }
   };
