@@ -17,7 +17,6 @@ confwatch_module(resource
     ${_res}/toml_table.cc
     ${_res}/unified_diff.cc
   TESTS
-    ${_res_tests}/fake_file_system.cc
     ${_res_tests}/family_installer_test.cc
     ${_res_tests}/for_each_test.cc
     ${_res_tests}/installer_test.cc

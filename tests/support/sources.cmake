@@ -6,7 +6,10 @@ list(APPEND CW_TEST_SUPPORT
   ${CMAKE_SOURCE_DIR}/tests/support/temp_dir.cc
   ${CMAKE_SOURCE_DIR}/tests/support/test_certs.cc
   ${CMAKE_SOURCE_DIR}/tests/support/etcd_test_server.cc
-  ${CMAKE_SOURCE_DIR}/tests/support/prometheus_text_check.cc)
+  ${CMAKE_SOURCE_DIR}/tests/support/prometheus_text_check.cc
+  # The FileSystem fake: the resource and daemon unit tests use it, and the
+  # TSan step builds the daemon's tests without the resource module's.
+  ${CMAKE_SOURCE_DIR}/tests/unit/resource/fake_file_system.cc)
 # The build's own paths reach the tests through this one file (build_paths.h).
 set_source_files_properties(${CMAKE_SOURCE_DIR}/tests/support/build_paths.cc PROPERTIES
   COMPILE_DEFINITIONS
