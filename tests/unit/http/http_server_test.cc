@@ -212,10 +212,12 @@ TEST_F(HttpServerTest, StopAbortsAHeadBeingReadAndFreesThePort) {
 // Stop() waits for the handler that runs, then cuts its answer.
 TEST(HttpServer, AWorkerPathHandlerDelaysNeitherOtherPathsNorStopBeyondItself) {
   std::atomic<bool> release{false};
+  std::atomic<bool> slow_running{false};
   HttpServer::Options options;
   options.worker_paths = {"/slow"};
   HttpServer server(
-      [&release](const HttpRequest& r) {
+      [&release, &slow_running](const HttpRequest& r) {
+        if (r.path == "/slow") slow_running = true;
         while (r.path == "/slow" && !release) absl::SleepFor(absl::Milliseconds(5));
         HttpResponse res;
         res.body = r.path;
@@ -225,7 +227,10 @@ TEST(HttpServer, AWorkerPathHandlerDelaysNeitherOtherPathsNorStopBeyondItself) {
   ASSERT_TRUE(server.Start("127.0.0.1", 0).ok());
   const int slow = Connect(server.port());
   Send(slow, "GET /slow HTTP/1.1\r\n\r\n");
-  absl::SleepFor(absl::Milliseconds(50));  // the worker has taken it
+  // The worker has taken it (not a fixed sleep: under TSan on a loaded
+  // machine 50 ms was not always enough, and Stop() then had nothing to wait for).
+  for (int i = 0; i < 2000 && !slow_running; ++i) absl::SleepFor(absl::Milliseconds(5));
+  ASSERT_TRUE(slow_running) << "the /slow handler never started";
   const auto start = std::chrono::steady_clock::now();
   EXPECT_TRUE(absl::EndsWith(Exchange(server.port(), "GET /fast HTTP/1.1\r\n\r\n"), "\r\n\r\n/fast"));
   EXPECT_LT(MsSince(start), 1000);
