@@ -18,6 +18,11 @@
 //                    event marks for the daemon: its directory fsync follows)
 //   faults/change    minor page faults of confwatch during the change phase,
 //                    per change (fresh pages each render and install takes)
+//   etcd's part  a bare watcher in the bench (its own connection) records
+//                when each change's event reached it: put -> event p50 is
+//                etcd's commit and delivery, which every watcher pays; event
+//                -> file p50 is confwatch's part (receive, render, install up
+//                to the rename), compared with the floor until its rename
 //   idle CPU         user+system CPU of confwatch over 5 idle seconds
 //   etcd reads       Range calls etcd served after the initial read
 //                    (grpc_server_handled_total{grpc_method="Range"})
@@ -61,6 +66,7 @@
 #include "etcd/etcd_client.h"
 #include "http/http_client.h"
 #include "tests/bench/install_floor.h"
+#include "tests/bench/watch_arrivals.h"
 #include "tests/support/etcd_test_server.h"
 #include "tests/support/temp_dir.h"
 
@@ -248,6 +254,8 @@ struct Row {
   double p50 = 0, p90 = 0, p99 = 0;
   double floor_p50 = 0;
   double floor_visible_p50 = 0;  // until the rename, before the directory's fsync
+  double etcd_p50 = 0;   // put -> the bare watcher's event
+  double share_p50 = 0;  // the bare watcher's event -> file
   double faults_per_change = 0;
   double renders_per_change = 0, installs_per_change = 0, cpu_per_change_ms = 0;
   int burst_reloads = 0;
@@ -327,12 +335,20 @@ Row RunOne(const Args& args, int keys) {
   waiter.WaitUntil([&] { return count_lines() >= 1; });  // one shared reload_cmd: runs once
   absl::SleepFor(absl::Milliseconds(300));
   const int64_t ranges_before = EtcdRangeCalls((*etcd)->endpoint());
+  // Started after "watches up" counted confwatch's watches alone.
+  absl::StatusOr<std::unique_ptr<EtcdClient>> reader = EtcdClient::Create(eo);
+  if (!reader.ok()) Die(std::string(reader.status().message()));
+  bench::WatchArrivals arrivals;
+  std::unique_ptr<Watcher> bare = (*reader)->Watch(&arrivals);
+  absl::StatusOr<int64_t> head = (*client)->Put("/bench-start", "x");
+  if (!head.ok() || !bare->Add("/", *head).ok()) Die("bench watch");
+  arrivals.WaitFor(*head);
 
   auto counter = [&](const char* name) { return Metric(metrics, name); };
   const double renders_before = counter("confwatch_renders_total");
   const double installs_before = counter("confwatch_installs_total");
   const double cpu_before = CpuSeconds(pid);
-  std::vector<double> ms, floor_ms, floor_visible_ms;
+  std::vector<double> ms, floor_ms, floor_visible_ms, etcd_ms, share_ms;
   if (args.resources == 1) bench::FloorInstall(floor_dir, bench::FloorRendered(keys, -1, ""), 0);
   int64_t faults = 0;
   for (int c = 0; c < args.changes; ++c) {
@@ -346,10 +362,14 @@ Row RunOne(const Args& args, int keys) {
     const std::string path = dest(i % args.resources);
     const int64_t faults_before = MinorFaults(pid);
     const absl::Time start = absl::Now();
-    if (!(*client)->Put(Key(args.resources, keys, i), value).ok()) Die("put");
+    absl::StatusOr<int64_t> rev = (*client)->Put(Key(args.resources, keys, i), value);
+    if (!rev.ok()) Die("put");
     const absl::Time seen =
         waiter.WaitUntil([&] { return absl::StrContains(ReadFile(path).value_or(""), want); });
+    const absl::Time arrived = arrivals.WaitFor(*rev);
     ms.push_back(absl::ToDoubleMilliseconds(seen - start));
+    etcd_ms.push_back(absl::ToDoubleMilliseconds(arrived - start));
+    share_ms.push_back(absl::ToDoubleMilliseconds(seen - arrived));
     faults += MinorFaults(pid) - faults_before;
     // A change every ~20 ms: latency of lone changes, not of a burst.
     absl::SleepFor(absl::Milliseconds(10));
@@ -372,9 +392,12 @@ Row RunOne(const Args& args, int keys) {
   row.renders_per_change = (counter("confwatch_renders_total") - renders_before) / args.changes;
   row.installs_per_change = (counter("confwatch_installs_total") - installs_before) / args.changes;
   row.p50 = Percentile(ms, 0.5);
+  row.etcd_p50 = Percentile(etcd_ms, 0.5);
+  row.share_p50 = Percentile(share_ms, 0.5);
   row.p90 = Percentile(ms, 0.9);
   row.p99 = Percentile(ms, 0.99);
 
+  bare.reset();
   absl::SleepFor(absl::Seconds(2));  // let the change phase's reloads settle
   const int reloads_before = count_lines();
   const std::string burst_dest = dest(0);
@@ -443,17 +466,20 @@ int main(int argc, char** argv) {
   using namespace confwatch;
   const Args args = ParseArgs(argc, argv);
   std::printf("| keys | resources | initial render | watches up | change->file p50 / p90 / p99 | "
-              "floor p50 (ratio) / until rename | page faults/change | "
+              "floor p50 (ratio) / until rename | etcd put->event p50 | event->file p50 (/ floor until rename) | "
+              "page faults/change | "
               "renders / installs, CPU per change | burst of %d: reloads, "
               "last put->final file | RSS settled (anon) / peak | idle CPU (5 s) | etcd Range calls after start |\n",
               args.burst);
-  std::printf("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+  std::printf("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
   for (int keys : args.keys) {
     Row r = RunOne(args, keys);
-    std::printf("| %d | %d | %.3f s | %.3f s | %.2f / %.2f / %.2f ms | %.2f ms (%.1fx) / %.2f ms | %.1f | "
+    std::printf("| %d | %d | %.3f s | %.3f s | %.2f / %.2f / %.2f ms | %.2f ms (%.1fx) / %.2f ms | %.2f ms | "
+                "%.2f ms (%.1fx) | %.1f | "
                 "%.2f / %.2f, %.2f ms | %d, %.1f ms | %.1f (%.1f) / %.1f MB | %.2f s | %lld |\n",
                 r.keys, args.resources, r.initial_s, r.watches_s, r.p50, r.p90, r.p99, r.floor_p50,
-                r.floor_p50 > 0 ? r.p50 / r.floor_p50 : 0.0, r.floor_visible_p50, r.faults_per_change,
+                r.floor_p50 > 0 ? r.p50 / r.floor_p50 : 0.0, r.floor_visible_p50, r.etcd_p50, r.share_p50,
+                r.floor_visible_p50 > 0 ? r.share_p50 / r.floor_visible_p50 : 0.0, r.faults_per_change,
                 r.renders_per_change, r.installs_per_change, r.cpu_per_change_ms, r.burst_reloads,
                 r.burst_final_ms, r.rss_mb, r.anon_mb, r.peak_mb, r.idle_cpu_s,
                 static_cast<long long>(r.range_calls));

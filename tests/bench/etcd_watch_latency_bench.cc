@@ -9,43 +9,13 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "etcd/etcd_client.h"
+#include "tests/bench/watch_arrivals.h"
 #include "tests/support/etcd_test_server.h"
 
 namespace confwatch {
 namespace {
-
-class LatencyHandler : public WatchHandler {
- public:
-  void OnEvents(const std::string&, int64_t revision, std::vector<Event>) override {
-    absl::Time now = absl::Now();
-    absl::MutexLock l(&mu_);
-    revision_ = revision;
-    arrived_ = now;
-  }
-  void OnCompacted(const std::string&, int64_t) override {}
-  void OnWatchError(const std::string& prefix, const absl::Status& s) override {
-    std::fprintf(stderr, "watch %s: %s\n", prefix.c_str(), std::string(s.message()).c_str());
-    std::exit(1);
-  }
-  // Blocks until the event for `revision` has been delivered; returns when
-  // it reached the handler.
-  absl::Time WaitFor(int64_t revision) {
-    absl::MutexLock l(&mu_);
-    auto reached = [this, revision]() ABSL_SHARED_LOCKS_REQUIRED(mu_) {
-      return revision_ >= revision;
-    };
-    mu_.Await(absl::Condition(&reached));
-    return arrived_;
-  }
-
- private:
-  absl::Mutex mu_;
-  int64_t revision_ ABSL_GUARDED_BY(mu_) = 0;
-  absl::Time arrived_ ABSL_GUARDED_BY(mu_);
-};
 
 std::unique_ptr<EtcdClient> Connect(const std::string& endpoint) {
   EtcdOptions o;
@@ -67,7 +37,7 @@ int Run(int puts) {
   }
   auto writer = Connect((*etcd)->endpoint());
   auto reader = Connect((*etcd)->endpoint());
-  LatencyHandler handler;
+  bench::WatchArrivals handler;
   auto watcher = reader->Watch(&handler);
   absl::StatusOr<int64_t> start = writer->Put("/lat/start", "x");
   if (!start.ok() || !watcher->Add("/lat/", *start).ok()) return 1;
