@@ -2,6 +2,7 @@
 #include <cstring>
 #include <iostream>
 
+#include "absl/synchronization/mutex.h"
 #include "app/options.h"
 #include "app/run.h"
 #include "app/register_command.h"
@@ -17,6 +18,10 @@
 #endif
 
 int main(int argc, char** argv) {
+  // Debian builds abseil without NDEBUG, so every Mutex acquisition would
+  // update a lock-order graph for deadlock detection (a cost on each watch
+  // event, render and install). The tests keep it on; the product does not.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   if (argc > 1 && std::strcmp(argv[1], "register") == 0) {
     return confwatch::RunRegisterCommand(argc - 1, argv + 1);
   }
