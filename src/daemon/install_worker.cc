@@ -63,12 +63,16 @@ std::vector<absl::StatusOr<InstallResult>> InstallWorker::InstallAll(
 bool InstallWorker::InstallFamily(const BatchItem& item, ItemResult* result,
                                   std::vector<std::string>* changed) {
   const TemplateResource& r = *item.resource;
-  std::vector<std::string> errors;
-  for (const absl::Status& s : item.refused) errors.push_back(std::string(s.message()));
+  // Children refused for their names, then for what is at their dest
+  // (family_installer.h), then what failed the batch or the manifest.
+  std::vector<absl::Status> errors = item.refused;
+  auto add_error = [&](const absl::Status& s) {
+    errors.push_back(absl::Status(s.code(), absl::StrCat(r.name, ": ", s.message())));
+  };
   absl::StatusOr<FamilyResult> family = family_installer_.Install(r, item.children);
   bool reload = false;
   if (!family.ok()) {
-    errors.push_back(absl::StrCat(r.name, ": ", family.status().message()));
+    add_error(family.status());
   } else {
     for (const std::string& w : family->warnings) {
       Log(LogLevel::kWarning, absl::StrCat(r.name, ": ", w), {JsonField("resource", r.name)});
@@ -77,7 +81,8 @@ bool InstallWorker::InstallFamily(const BatchItem& item, ItemResult* result,
       Log(LogLevel::kInfo, absl::StrCat(r.name, ": ", line), {JsonField("resource", r.name)});
     }
     if (!family->diff.empty()) fputs(family->diff.c_str(), stdout);
-    if (!family->status.ok()) errors.push_back(absl::StrCat(r.name, ": ", family->status.message()));
+    for (const absl::Status& s : family->refused) add_error(s);
+    if (!family->status.ok()) add_error(family->status);
     result->outcome = family->outcome;
     result->files = static_cast<int>(family->changed.size());
     if (family->outcome == InstallOutcome::kInstalled) {
@@ -86,13 +91,13 @@ bool InstallWorker::InstallFamily(const BatchItem& item, ItemResult* result,
     reload = family->reload_needed;
   }
   if (!errors.empty()) {
-    const absl::StatusCode code = family.ok() ? (family->status.ok() ? item.refused.front().code()
-                                                                      : family->status.code())
-                                              : family.status().code();
-    result->status = absl::Status(code, absl::StrJoin(errors, "\n"));
-    for (const std::string& e : errors) {
-      Log(LogLevel::kError, e, {JsonField("resource", r.name), JsonField("dest", r.dest)});
+    std::vector<std::string> lines;
+    for (const absl::Status& e : errors) {
+      lines.push_back(std::string(e.message()));
+      Log(LogLevel::kError, e.message(), {JsonField("resource", r.name), JsonField("dest", r.dest)});
     }
+    // The code of what failed the batch or the manifest, if anything did.
+    result->status = absl::Status(errors.back().code(), absl::StrJoin(lines, "\n"));
   }
   return reload;
 }

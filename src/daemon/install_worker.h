@@ -4,8 +4,10 @@
 // that failed is remembered and retried on the resource's next attempt even
 // when the file is by then unchanged (the new file is installed, but its
 // consumer has not seen it yet). A for_each item goes through
-// FamilyInstaller (all its files or none, then the removals of gone
-// children); its reload is keyed and run once like any other.
+// FamilyInstaller (all its files or none, but a child whose dest is in the
+// way left out alone, then the removals of gone children); its reload is
+// keyed and run once like any other. A child refused (for its name or its
+// dest) makes the item's status an error, so the resource is retried.
 //
 // With reload coalescing on (watch mode), a ReloadCoalescer decides when each
 // reload runs: a lone change reloads at once, a burst reloads once more after

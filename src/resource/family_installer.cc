@@ -2,6 +2,7 @@
 #include "resource/family_installer.h"
 
 #include <cerrno>
+#include <optional>
 #include <set>
 #include <utility>
 
@@ -35,6 +36,13 @@ bool IsPlainFileName(absl::string_view name) {
 
 std::string ChildError(const RenderedChild& child, const absl::Status& s) {
   return absl::StrCat("child ", QuoteChildName(child.name), ": ", s.message());
+}
+
+// One child left out because of what is at its dest; the rest go on.
+void Refuse(const RenderedChild& child, const absl::Status& s, FamilyResult* result) {
+  result->refused.push_back(absl::Status(
+      s.code(), absl::StrCat("child ", QuoteChildName(child.name), " refused: ", s.message(),
+                             "; the other children go on")));
 }
 
 void NoteInstalled(const RenderedChild& child, InstallResult r, FamilyResult* result) {
@@ -209,51 +217,53 @@ absl::StatusOr<FamilyResult> FamilyInstaller::Install(const TemplateResource& fa
   FamilyResult result;
   const Manifest before = ReadManifest(ManifestPath(family), &result.warnings);
   // Stage and check everything before anything is renamed: a failure leaves
-  // every file as it was (the PreparedInstalls remove their stages).
+  // every file as it was (the PreparedInstalls remove their stages). A child
+  // whose dest is in the way is left out alone (nullopt).
   std::vector<TemplateResource> configs(children.size(), family);
-  std::vector<PreparedInstall> prepared;
-  prepared.reserve(children.size());
+  std::vector<std::optional<PreparedInstall>> prepared(children.size());
   for (size_t i = 0; i < children.size(); ++i) {
     configs[i].dest = children[i].dest;
     configs[i].for_each.clear();
     absl::StatusOr<PreparedInstall> p = installer_->Prepare(configs[i], children[i].rendered);
-    if (!p.ok()) {
+    if (p.ok()) {
+      prepared[i] = std::move(*p);
+    } else if (IsDestObstacle(p.status())) {
+      Refuse(children[i], p.status(), &result);
+    } else {
       return absl::Status(p.status().code(), absl::StrCat(ChildError(children[i], p.status()),
                                                           "; no file of the batch changed"));
     }
-    prepared.push_back(std::move(*p));
   }
-  Manifest after;
+  // Refused children are still children: their files are not "gone".
   std::set<std::string> present;
   for (const RenderedChild& c : children) present.insert(BaseName(c.dest));
   Manifest gone;
   for (const auto& [file, hash] : before) {
     if (!present.count(file)) gone[file] = hash;
   }
+  Manifest after;
   for (size_t i = 0; i < children.size(); ++i) {
-    absl::StatusOr<InstallResult> r = prepared[i].Commit();
-    if (!r.ok()) {
-      // Rare (a rename refused mid-batch): the files before it are new,
-      // those from it on old, and nothing is removed; the manifest still
-      // records exactly what is ours.
-      result.status = absl::Status(r.status().code(), ChildError(children[i], r.status()));
-      for (size_t j = i; j < children.size(); ++j) {
-        auto it = before.find(BaseName(children[j].dest));
-        if (it != before.end()) after.insert(*it);
+    const std::string file = BaseName(children[i].dest);
+    if (prepared[i]) {
+      absl::StatusOr<InstallResult> r = prepared[i]->Commit();
+      if (r.ok()) {
+        after[file] = ContentHash(children[i].rendered);
+        NoteInstalled(children[i], *std::move(r), &result);
+        continue;
       }
-      after.insert(gone.begin(), gone.end());
-      gone.clear();
-      break;
+      // Every check passed: a rename refused here (a file another user owns
+      // in a sticky directory) keeps this child's old file, not the others'.
+      Refuse(children[i], r.status(), &result);
     }
-    after[BaseName(children[i].dest)] = ContentHash(children[i].rendered);
-    NoteInstalled(children[i], *std::move(r), &result);
+    // A refused child's old file, if it was ours, is still listed.
+    if (auto it = before.find(file); it != before.end()) after.insert(*it);
   }
   RemoveGone(family, gone, &after, &result);
   if (!result.changed.empty()) {
     result.outcome = installer_->options().noop ? InstallOutcome::kWouldChange : InstallOutcome::kInstalled;
   }
   if (!installer_->options().noop && after != before) {
-    if (absl::Status s = WriteManifest(family, after); !s.ok() && result.status.ok()) {
+    if (absl::Status s = WriteManifest(family, after); !s.ok()) {
       result.status = absl::Status(s.code(), absl::StrCat("manifest: ", s.message()));
     }
   }

@@ -2,12 +2,29 @@
 // disk as one batch, and removes the files of children that are gone:
 //
 //   every child: Installer::Prepare (stage, output_format, check_cmd)
-//     -> any failure: every stage removed, no file touched, error names the
-//        child; the batch keeps its last good files
-//   -> every child: Commit (rename, fsync dir)
+//     -> its dest in the way (below): that child refused, the others go on
+//     -> any other failure: every stage removed, no file touched, error
+//        names the child; the batch keeps its last good files
+//   -> every child prepared: Commit (rename, fsync dir); a rename that
+//      fails refuses that child alone (its old file stays)
 //   -> every file in the manifest whose child is gone: removed, but only if
 //      it is still the file confwatch wrote (see below)
 //   -> the manifest rewritten atomically (stage, fsync, rename, fsync dir)
+//
+// A child's dest is "in the way" (Installer's IsDestObstacle) when what is
+// at that path cannot be replaced by our regular file: a directory, FIFO,
+// socket or device; a path whose lstat fails (other than ENOENT); a file
+// that must be read (noop diff) and cannot be; a file or symlink the kernel
+// will not let us rename over (EPERM: another user's, in a sticky
+// directory, when confwatch is not root). A regular file or a symlink we may
+// replace is replaced, as for any dest; a symlink is never followed. Another
+// user who can write the dest directory can thus block the child of that
+// name, never the family: the refusal names the child, the path and what is
+// there ("child \"web\" refused: IO error: <dest>: is a directory owned by
+// uid 2000, not a regular file; the other children go on"); the child keeps
+// its manifest entry (it is not gone) and is installed by the first try
+// after the obstacle goes. check_cmd and output_format failures stay all or
+// nothing.
 //
 // The manifest, "<dest dir>/.confwatch-<resource>.manifest" (mode 0600), is
 // the only record of which files the family created: one line per file,
@@ -62,9 +79,11 @@ struct FamilyResult {
   std::vector<std::string> log;
   std::vector<std::string> warnings;
   std::string diff;  // noop with -diff: the diff of each child, concatenated
-  // Set when files went in but not all of them (a rename failed mid-batch)
-  // or the manifest could not be written: what changed still needs its
-  // reload, and the resource its retry.
+  // Children left out because their dest is in the way (see above), each
+  // naming the child, its dest and what is there; the other files went in.
+  std::vector<absl::Status> refused;
+  // Set when the manifest could not be written: what changed still needs
+  // its reload, and the resource its retry.
   absl::Status status;
 };
 
@@ -87,7 +106,9 @@ class FamilyInstaller {
   // Makes the family's files those of `children` (sorted by name, names
   // already validated). An error means no file changed; it names the child:
   // "child \"web\": check_cmd ... failed ...; no file of the batch changed".
-  // A failure after files went in is FamilyResult::status.
+  // A child whose dest is in the way is FamilyResult::refused, a manifest
+  // that could not be written FamilyResult::status; either way the other
+  // files went in.
   absl::StatusOr<FamilyResult> Install(const TemplateResource& family,
                                        const std::vector<RenderedChild>& children);
 

@@ -35,6 +35,9 @@ struct FileInfo {
   bool is_regular = false;
   bool is_directory = false;
   bool is_symlink = false;  // only Lstat sets it
+  // The file type bits of st_mode (S_IFREG, S_IFDIR, S_IFLNK, S_IFIFO,
+  // S_IFSOCK, S_IFCHR, S_IFBLK), for saying what is at a path (FileKind).
+  mode_t type = 0;
   // Identity: which file this is and when its data or inode last changed
   // (nanoseconds since the epoch). The installer uses them to know a dest
   // it wrote itself without reading it back.
@@ -43,6 +46,11 @@ struct FileInfo {
   int64_t mtime_ns = 0;
   int64_t ctime_ns = 0;
 };
+
+// What `info` describes, for messages: "a regular file", "a directory",
+// "a symlink", "a FIFO", "a socket", "a character device", "a block device",
+// "a file of unknown type".
+const char* FileKind(const FileInfo& info);
 
 class FileSystem {
  public:

@@ -29,6 +29,14 @@ constexpr mode_t kDirMode = 0755;
 constexpr mode_t kInheritableModeBits = 0777;
 // Marks the status of a failed in-place rewrite (DestMayBePartial).
 constexpr absl::string_view kPartialDestPayload = "confwatch/dest-may-be-partial";
+// Marks an error caused by what is at dest itself (IsDestObstacle).
+constexpr absl::string_view kDestObstaclePayload = "confwatch/dest-obstacle";
+
+// `s`, marked as caused by what is at dest (IsDestObstacle).
+absl::Status DestObstacle(absl::Status s) {
+  s.SetPayload(kDestObstaclePayload, absl::Cord());
+  return s;
+}
 
 // Lines a unified diff adds or removes (its two header lines excluded).
 int ChangedLines(absl::string_view diff) {
@@ -116,6 +124,9 @@ class InstallJob {
 
  private:
   absl::Status ReadExisting();
+  // `error`, about dest, with what is at dest now appended ("... (<dest> is
+  // a symlink owned by uid 2000)") and marked IsDestObstacle.
+  absl::Status AtDest(const absl::Status& error);
   std::string NoopDiff(const Target& target);
   absl::Status EnsureContents();
   bool SameContent();
@@ -162,23 +173,33 @@ class InstallJob {
 absl::Status InstallJob::ReadExisting() {
   int err = fs_->Lstat(r_.dest, &info_);
   if (IsMissing(err)) return absl::OkStatus();
-  if (err != 0) return IoError(r_.dest, err);
+  if (err != 0) return DestObstacle(IoError(r_.dest, err));
   if (info_.is_symlink) {
     symlink_ = true;
     return absl::OkStatus();
   }
   if (!info_.is_regular) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("IO error: ", r_.dest, ": exists and is not a regular file"));
+    return DestObstacle(absl::FailedPreconditionError(
+        absl::StrCat("IO error: ", r_.dest, ": is ", FileKind(info_), " owned by uid ",
+                     info_.uid, ", not a regular file")));
   }
   exists_ = true;
   return absl::OkStatus();
 }
 
+absl::Status InstallJob::AtDest(const absl::Status& error) {
+  std::string text(error.message());
+  FileInfo now;
+  if (fs_->Lstat(r_.dest, &now) == 0) {
+    absl::StrAppend(&text, " (", r_.dest, " is ", FileKind(now), " owned by uid ", now.uid, ")");
+  }
+  return DestObstacle(absl::Status(error.code(), text));
+}
+
 absl::Status InstallJob::EnsureContents() {
   if (!exists_ || contents_read_) return absl::OkStatus();
   if (int err = fs_->ReadFile(r_.dest, &contents_); err != 0) {
-    return IoError(r_.dest, err);
+    return AtDest(IoError(r_.dest, err));
   }
   contents_read_ = true;
   return absl::OkStatus();
@@ -376,7 +397,8 @@ absl::Status InstallJob::Replace(const Target& target, const std::string& stage,
   }
   if (err != EBUSY && err != EXDEV) {
     Remove(stage);
-    return IoError(absl::StrCat(stage, " -> ", r_.dest), err);
+    // EPERM: in a sticky directory, a file or symlink another user owns.
+    return AtDest(IoError(absl::StrCat(stage, " -> ", r_.dest), err));
   }
   // dest is a mount point (a file bind-mounted into a container): it can
   // only be rewritten, not replaced.
@@ -509,6 +531,10 @@ Installer::Installer(FileSystem* fs, CommandRunner* runner, InstallOptions optio
 
 bool DestMayBePartial(const absl::Status& install_error) {
   return install_error.GetPayload(kPartialDestPayload).has_value();
+}
+
+bool IsDestObstacle(const absl::Status& install_error) {
+  return install_error.GetPayload(kDestObstaclePayload).has_value();
 }
 
 std::string Installer::KeptNote(const std::string& dest) const {

@@ -32,7 +32,14 @@
 //
 // Errors: an OS call that fails gives "IO error: <path>: <strerror>" with
 // the code absl::ErrnoToStatus picks; output rejected by output_format or
-// check_cmd is FailedPrecondition (with the command's output). No error
+// check_cmd is FailedPrecondition (with the command's output). What is at
+// dest can be in the way: a directory, FIFO, socket or device there ("IO
+// error: <dest>: is a directory owned by uid 2000, not a regular file"), an
+// lstat of dest that fails, a read of dest that fails when it must be read
+// (a noop diff), or a rename onto dest that the kernel refuses (in a sticky
+// directory, a file or symlink another user owns: "IO error: <stage> ->
+// <dest>: Operation not permitted (<dest> is a symlink owned by uid
+// 2000)"); IsDestObstacle() tells those apart from the rest. No error
 // names the resource: the caller does, once. Either way dest is untouched
 // and the stage is removed (kept after a failed check with keep_stage_file,
 // as confd does), except after a failed in-place rewrite: DestMayBePartial()
@@ -217,6 +224,11 @@ class Installer {
 // previous version: an in-place rewrite (EBUSY/EXDEV fallback) that failed
 // part way. After any other error dest is exactly as it was.
 bool DestMayBePartial(const absl::Status& install_error);
+
+// True for an Install() error caused by what is at dest itself (see the
+// header comment), not by the rendered output, its checks or the stage file:
+// a for_each family refuses that one child and installs the others.
+bool IsDestObstacle(const absl::Status& install_error);
 
 }  // namespace confwatch
 

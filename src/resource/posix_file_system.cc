@@ -42,6 +42,7 @@ void FillInfo(const struct stat& st, FileInfo* info) {
   info->is_regular = S_ISREG(st.st_mode);
   info->is_directory = S_ISDIR(st.st_mode);
   info->is_symlink = S_ISLNK(st.st_mode);
+  info->type = st.st_mode & S_IFMT;
   info->dev = st.st_dev;
   info->ino = st.st_ino;
   info->mtime_ns = Nanoseconds(st.st_mtim);
@@ -49,6 +50,19 @@ void FillInfo(const struct stat& st, FileInfo* info) {
 }
 
 }  // namespace
+
+const char* FileKind(const FileInfo& info) {
+  switch (info.type) {
+    case S_IFREG: return "a regular file";
+    case S_IFDIR: return "a directory";
+    case S_IFLNK: return "a symlink";
+    case S_IFIFO: return "a FIFO";
+    case S_IFSOCK: return "a socket";
+    case S_IFCHR: return "a character device";
+    case S_IFBLK: return "a block device";
+  }
+  return "a file of unknown type";
+}
 
 int PosixFileSystem::Lstat(const std::string& path, FileInfo* info) {
   struct stat st;

@@ -2,7 +2,8 @@
 // nginx when installed). One file per service directory, created when the
 // first key appears, removed when the last one goes (lease expiry included),
 // only files confwatch wrote removed -- also after a restart --, a name that
-// cannot be a file name refused alone, one reload per burst.
+// cannot be a file name or a dest another user blocked refused alone, one
+// reload per burst.
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -86,6 +87,46 @@ TEST_F(ForEachTest, FilesFollowDirectoriesAndOnlyTheirOwnAreRemoved) {
   EXPECT_FALSE(Exists(c.Out("db.conf"))) << log;
   EXPECT_EQ("mine\n", ReadWholeFile(c.Out("hand.conf")));
   EXPECT_EQ("edited\n", ReadWholeFile(c.Out("web.conf")));
+}
+
+// A directory another user planted at one child's dest in a shared conf.d:
+// that child is refused alone, naming it, its path and what is there; the
+// other children keep following etcd (a change, a lease expiry); once the
+// directory goes, the child's file appears on the next render, no restart.
+TEST_F(ForEachTest, DirectoryPlantedAtOneChildsDestBlocksOnlyThatChild) {
+  Confdir c;
+  c.AddTemplate("svc.tmpl",
+                "{{.name}}:{{range gets (printf \"%s/*\" .prefix)}} {{.Value}}{{end}}\n");
+  ReplaceFile(c.Toml("svc.toml"),
+              absl::StrCat("[template]\nsrc = \"svc.tmpl\"\ndest = \"", c.Out("{{.name}}.conf"),
+                           "\"\nfor_each = \"/services/*\"\n"));
+  ASSERT_EQ(0, mkdir(c.Out("api.conf").c_str(), 0755));
+  Put("/services/api/1", "10.0.0.1");
+  Put("/services/web/1", "10.0.0.2");
+  absl::StatusOr<LeaseGrant> lease = client_->GrantLease(3);
+  ASSERT_TRUE(lease.ok()) << lease.status();
+  std::unique_ptr<LeaseKeeper> keeper = client_->KeepAlive(*lease);
+  Put("/services/db/1", "10.0.0.3", lease->id);
+  auto p = Watch(c);
+  EXPECT_TRUE(FileBecomes(c.Out("web.conf"), "web: 10.0.0.2\n")) << p->Log();
+  EXPECT_TRUE(FileBecomes(c.Out("db.conf"), "db: 10.0.0.3\n")) << p->Log();
+  const std::string refusal =
+      absl::StrCat("svc.toml: child \"api\" refused: IO error: ", c.Out("api.conf"),
+                   ": is a directory owned by uid ", geteuid(),
+                   ", not a regular file; the other children go on");
+  EXPECT_TRUE(PollUntil([&] { return p->Log().find(refusal) != std::string::npos; })) << p->Log();
+
+  Put("/services/web/2", "10.0.0.4");
+  EXPECT_TRUE(FileBecomes(c.Out("web.conf"), "web: 10.0.0.2 10.0.0.4\n")) << p->Log();
+  keeper.reset();  // the lease expires within its 3 s TTL: db is gone
+  EXPECT_TRUE(PollUntil([&] { return !Exists(c.Out("db.conf")); }, std::chrono::seconds(30)))
+      << p->Log();
+
+  ASSERT_EQ(0, rmdir(c.Out("api.conf").c_str()));
+  Put("/services/api/2", "10.0.0.5");
+  EXPECT_TRUE(FileBecomes(c.Out("api.conf"), "api: 10.0.0.1 10.0.0.5\n")) << p->Log();
+  EXPECT_EQ("web: 10.0.0.2 10.0.0.4\n", ReadWholeFile(c.Out("web.conf")));
+  EXPECT_EQ(0, p->Stop()) << p->Log();
 }
 
 constexpr char kNginx[] = "/usr/sbin/nginx";

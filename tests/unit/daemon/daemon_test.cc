@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -779,6 +780,28 @@ TEST_F(DaemonTest, ForEachFamilyFollowsChildrenAndIsReadyWithoutRefusedOnes) {
   EXPECT_TRUE(Eventually([&] { return ReadFile(Out("d.conf")) == "d=w"; }));
   EXPECT_TRUE(Eventually([&] { return daemon_->stats().installs.load() == 3; }))
       << daemon_->stats().installs.load();
+}
+
+// A directory another user planted at one child's path in a shared dest
+// directory: that child alone is refused (the family is not ready), the
+// others follow their keys; once the directory goes, a retry installs the
+// child's file and the family is ready, without a restart.
+TEST_F(DaemonTest, ForEachChildWhoseDestIsADirectoryIsRefusedAloneUntilItGoes) {
+  source_.Set("/services/a/1", "x");
+  source_.Set("/services/b/1", "y");
+  AddFamily(dir_, dir_ + "/out");
+  ASSERT_EQ(0, mkdir(Out("a.conf").c_str(), 0755));
+  StartWatch();
+  ASSERT_TRUE(Eventually([&] { return ReadFile(Out("b.conf")) == "b=y"; }));
+  source_.PushPut("/services/b/1", "z");
+  // A failing resource tries again kInitialBackoff after a change (scheduler.h).
+  EXPECT_TRUE(EventuallyFiringTimers([&] { return ReadFile(Out("b.conf")) == "b=z"; }));
+  EXPECT_FALSE(daemon_->stats().all_rendered.load());
+  // The reload of what changed runs despite the refusal (after the rename).
+  EXPECT_TRUE(Eventually([&] { return runner_.Count("reload-family") >= 2; }));
+  ASSERT_EQ(0, rmdir(Out("a.conf").c_str()));
+  EXPECT_TRUE(EventuallyFiringTimers([&] { return ReadFile(Out("a.conf")) == "a=x"; }));
+  EXPECT_TRUE(EventuallyFiringTimers([&] { return daemon_->stats().all_rendered.load(); }));
 }
 
 }  // namespace

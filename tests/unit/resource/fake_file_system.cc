@@ -1,5 +1,7 @@
 #include "fake_file_system.h"
 
+#include <sys/stat.h>
+
 #include <cerrno>
 #include <utility>
 
@@ -13,6 +15,14 @@ namespace confwatch {
 int FakeFileSystem::Take(int* field) {
   int err = *field;
   *field = 0;
+  return err;
+}
+
+int FakeFileSystem::TakeFor(std::map<std::string, int>* fields, const std::string& path) {
+  auto it = fields->find(path);
+  if (it == fields->end()) return 0;
+  const int err = it->second;
+  fields->erase(it);
   return err;
 }
 
@@ -36,6 +46,7 @@ void FakeFileSystem::Describe(const File& f, FileInfo* info) {
   info->gid = f.gid;
   info->size = static_cast<off_t>(f.contents.size());
   info->is_regular = true;
+  info->type = S_IFREG;
   info->dev = 1;
   info->ino = f.ino;
   info->mtime_ns = f.mtime_ns;
@@ -64,6 +75,11 @@ void FakeFileSystem::AddSymlink(const std::string& path, const std::string& targ
   symlinks_[path] = {target, uid};
 }
 
+void FakeFileSystem::AddSpecial(const std::string& path, mode_t type, uid_t uid) {
+  AddDir(DirName(path));
+  specials_[path] = {type, uid};
+}
+
 const FakeFileSystem::File* FakeFileSystem::GetFile(const std::string& path) const {
   auto it = files_.find(path);
   return it == files_.end() ? nullptr : &it->second;
@@ -78,6 +94,7 @@ std::vector<std::string> FakeFileSystem::FilePaths() const {
 int FakeFileSystem::Lstat(const std::string& path, FileInfo* info) {
   calls.push_back("lstat " + path);
   if (int err = Take(&fail_next_lstat)) return err;
+  if (int err = TakeFor(&fail_next_lstat_of, path)) return err;
   if (auto it = symlinks_.find(path); it != symlinks_.end()) {
     *info = FileInfo{};
     info->mode = 0777;
@@ -85,12 +102,22 @@ int FakeFileSystem::Lstat(const std::string& path, FileInfo* info) {
     info->gid = it->second.second;
     info->size = static_cast<off_t>(it->second.first.size());
     info->is_symlink = true;
+    info->type = S_IFLNK;
     return 0;
   }
   if (dirs_.count(path)) {
     *info = FileInfo{};
     info->mode = 0755;
     info->is_directory = true;
+    info->type = S_IFDIR;
+    return 0;
+  }
+  if (auto it = specials_.find(path); it != specials_.end()) {
+    *info = FileInfo{};
+    info->mode = 0666;
+    info->uid = it->second.second;
+    info->gid = it->second.second;
+    info->type = it->second.first;
     return 0;
   }
   const File* f = GetFile(path);
@@ -111,7 +138,9 @@ int FakeFileSystem::Fstat(int fd, FileInfo* info) {
 int FakeFileSystem::ReadFile(const std::string& path, std::string* contents) {
   calls.push_back("read " + path);
   if (int err = Take(&fail_next_read)) return err;
+  if (int err = TakeFor(&fail_next_read_of, path)) return err;
   if (symlinks_.count(path)) return ELOOP;
+  if (specials_.count(path)) return EINVAL;
   const File* f = GetFile(path);
   if (f == nullptr) return dirs_.count(path) ? EISDIR : ENOENT;
   *contents = f->contents;
@@ -200,13 +229,16 @@ int FakeFileSystem::Close(int fd) {
 int FakeFileSystem::Rename(const std::string& from, const std::string& to) {
   calls.push_back("rename " + from + " " + to);
   if (int err = Take(&fail_next_rename)) return err;
+  if (int err = TakeFor(&fail_next_rename_to, to)) return err;
   auto it = files_.find(from);
   if (it == files_.end()) return ENOENT;
   if (!dirs_.count(DirName(to))) return ENOENT;
+  if (dirs_.count(to)) return EISDIR;  // a file never replaces a directory
   File moved = it->second;
   Changed(&moved);  // as Linux file systems do for the renamed inode
   files_.erase(it);
   symlinks_.erase(to);
+  specials_.erase(to);
   files_[to] = moved;
   return 0;
 }
@@ -214,7 +246,8 @@ int FakeFileSystem::Rename(const std::string& from, const std::string& to) {
 int FakeFileSystem::Unlink(const std::string& path) {
   calls.push_back("unlink " + path);
   if (int err = Take(&fail_next_unlink)) return err;
-  return files_.erase(path) + symlinks_.erase(path) ? 0 : ENOENT;
+  if (dirs_.count(path)) return EISDIR;
+  return files_.erase(path) + symlinks_.erase(path) + specials_.erase(path) ? 0 : ENOENT;
 }
 
 int FakeFileSystem::FsyncDir(const std::string& dir) {

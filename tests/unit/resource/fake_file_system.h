@@ -47,6 +47,13 @@ class FakeFileSystem : public FileSystem {
   // Rename over it replaces the link, not its target.
   void AddSymlink(const std::string& path, const std::string& target, uid_t uid = 1000);
   bool HasSymlink(const std::string& path) const { return symlinks_.count(path) > 0; }
+  // Something that is neither a file, a directory nor a symlink at `path`:
+  // `type` is S_IFIFO, S_IFSOCK, S_IFCHR or S_IFBLK. Lstat describes it;
+  // ReadFile refuses it (EINVAL); Rename over it replaces it; Unlink removes it.
+  void AddSpecial(const std::string& path, mode_t type, uid_t uid = 1000);
+  bool HasSpecial(const std::string& path) const { return specials_.count(path) > 0; }
+  // An (empty) directory goes away, as rmdir does.
+  void RemoveDir(const std::string& dir) { dirs_.erase(dir); }
 
   // nullptr when there is no such file.
   const File* GetFile(const std::string& path) const;
@@ -99,6 +106,11 @@ class FakeFileSystem : public FileSystem {
   int fail_next_mkdir = 0;
   // path -> errno: the next write to that path fails (as fail_next_write).
   std::map<std::string, int> fail_next_write_to;
+  // path -> errno: the next Lstat / ReadFile of that path, or Rename onto it,
+  // fails (one child's dest, while the others' work).
+  std::map<std::string, int> fail_next_lstat_of;
+  std::map<std::string, int> fail_next_read_of;
+  std::map<std::string, int> fail_next_rename_to;
 
   // Files created get these ids. Unless process_uid is 0 (root), fchown to
   // another uid fails with EPERM, as for an unprivileged process.
@@ -108,6 +120,8 @@ class FakeFileSystem : public FileSystem {
  private:
   // Returns and clears *field.
   static int Take(int* field);
+  // Returns and clears (*fields)[path], 0 when there is none.
+  static int TakeFor(std::map<std::string, int>* fields, const std::string& path);
   // The path open as `fd`, "" if none.
   std::string PathOf(int fd) const;
   // A new file with the next inode, its times now.
@@ -121,6 +135,7 @@ class FakeFileSystem : public FileSystem {
   std::set<std::string> dirs_{"/"};
   std::map<std::string, File> files_;
   std::map<std::string, std::pair<std::string, uid_t>> symlinks_;  // path -> target, owner
+  std::map<std::string, std::pair<mode_t, uid_t>> specials_;  // path -> type, owner
   std::map<int, std::string> open_;  // fd -> path
   int next_fd_ = 3;
   int next_unique_ = 1;

@@ -5,6 +5,10 @@
 // and a forged manifest never lead to a removal.
 #include "resource/family_installer.h"
 
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -144,6 +148,22 @@ TEST_F(FamilyInstallerTest, GoneChildFileNoLongerOursIsLeftAlone) {
          fs->AddSymlink("/etc/nginx/conf.d/old.conf", "/etc/passwd", 2000);
        },
        "/etc/nginx/conf.d/old.conf not removed: no longer a regular file"},
+      {"directory",
+       [](FakeFileSystem* fs) {
+         ASSERT_EQ(0, fs->Unlink("/etc/nginx/conf.d/old.conf"));
+         fs->AddDir("/etc/nginx/conf.d/old.conf");
+       },
+       "/etc/nginx/conf.d/old.conf not removed: no longer a regular file"},
+      {"FIFO",
+       [](FakeFileSystem* fs) {
+         ASSERT_EQ(0, fs->Unlink("/etc/nginx/conf.d/old.conf"));
+         fs->AddSpecial("/etc/nginx/conf.d/old.conf", S_IFIFO, 2000);
+       },
+       "/etc/nginx/conf.d/old.conf not removed: no longer a regular file"},
+      {"lstat error",
+       [](FakeFileSystem* fs) { fs->fail_next_lstat_of["/etc/nginx/conf.d/old.conf"] = EIO; },
+       "/etc/nginx/conf.d/old.conf not removed: IO error: /etc/nginx/conf.d/old.conf: "
+       "Input/output error"},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.name);
@@ -152,14 +172,17 @@ TEST_F(FamilyInstallerTest, GoneChildFileNoLongerOursIsLeftAlone) {
     owned_.clear();
     AddOurs("old.conf", "O\n");
     c.change(&fs_);
-    absl::StatusOr<FamilyResult> r = Install({});
+    // The rest of the family is not held up by it.
+    absl::StatusOr<FamilyResult> r = Install({Child("web", "W\n")});
     ASSERT_TRUE(r.ok()) << r.status();
     EXPECT_THAT(r->warnings, ElementsAre(c.warning));
-    EXPECT_THAT(r->changed, IsEmpty());
-    EXPECT_FALSE(r->reload_needed);
-    EXPECT_TRUE(fs_.GetFile("/etc/nginx/conf.d/old.conf") != nullptr ||
-                fs_.HasSymlink("/etc/nginx/conf.d/old.conf"));
-    EXPECT_EQ(kHeader, Contents(kManifest));
+    EXPECT_THAT(r->changed, ElementsAre("/etc/nginx/conf.d/web.conf"));
+    EXPECT_THAT(r->refused, IsEmpty());
+    EXPECT_EQ("W\n", Contents("/etc/nginx/conf.d/web.conf"));
+    constexpr char kOld[] = "/etc/nginx/conf.d/old.conf";
+    EXPECT_TRUE(fs_.GetFile(kOld) != nullptr || fs_.HasSymlink(kOld) || fs_.HasDir(kOld) ||
+                fs_.HasSpecial(kOld));
+    EXPECT_EQ(FormatManifest({{"web.conf", ContentHash("W\n")}}), Contents(kManifest));
   }
 }
 
@@ -254,6 +277,152 @@ TEST_F(FamilyInstallerTest, FailedRemovalIsRetriedNextTime) {
   r = Install({});
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_EQ("<missing>", Contents("/etc/nginx/conf.d/gone.conf"));
+}
+
+std::vector<std::string> Messages(const std::vector<absl::Status>& errors) {
+  std::vector<std::string> out;
+  for (const absl::Status& e : errors) out.push_back(std::string(e.message()));
+  return out;
+}
+
+constexpr char kApi[] = "/etc/nginx/conf.d/api.conf";
+
+// What another user who can write a shared dest directory can put at one
+// child's path: that child is refused, naming it, its path and what is
+// there; every other child is installed, changed and removed as usual.
+TEST_F(FamilyInstallerTest, ChildWhoseDestIsInTheWayIsRefusedAloneAndTheOthersGoOn) {
+  struct Case {
+    const char* name;
+    std::function<void(FakeFileSystem*)> plant;
+    const char* refusal;
+  } cases[] = {
+      {"directory", [](FakeFileSystem* fs) { fs->AddDir(kApi); },
+       "IO error: /etc/nginx/conf.d/api.conf: is a directory owned by uid 0, not a regular file"},
+      {"FIFO", [](FakeFileSystem* fs) { fs->AddSpecial(kApi, S_IFIFO, 2000); },
+       "IO error: /etc/nginx/conf.d/api.conf: is a FIFO owned by uid 2000, not a regular file"},
+      {"socket", [](FakeFileSystem* fs) { fs->AddSpecial(kApi, S_IFSOCK, 2000); },
+       "IO error: /etc/nginx/conf.d/api.conf: is a socket owned by uid 2000, not a regular file"},
+      {"device", [](FakeFileSystem* fs) { fs->AddSpecial(kApi, S_IFCHR, 2000); },
+       "IO error: /etc/nginx/conf.d/api.conf: is a character device owned by uid 2000, not a "
+       "regular file"},
+      {"lstat error", [](FakeFileSystem* fs) { fs->fail_next_lstat_of[kApi] = EIO; },
+       "IO error: /etc/nginx/conf.d/api.conf: Input/output error"},
+      {"another user's file in a sticky directory",
+       [](FakeFileSystem* fs) {
+         fs->AddFile(kApi, "theirs\n", 0644, 2000, 2000);
+         fs->fail_next_rename_to[kApi] = EPERM;
+       },
+       "IO error: /etc/nginx/conf.d/.api.conf.000001 -> /etc/nginx/conf.d/api.conf: Operation not "
+       "permitted (/etc/nginx/conf.d/api.conf is a regular file owned by uid 2000)"},
+      {"another user's symlink in a sticky directory",
+       [](FakeFileSystem* fs) {
+         fs->AddSymlink(kApi, "/etc/passwd", 2000);
+         fs->fail_next_rename_to[kApi] = EPERM;
+       },
+       "IO error: /etc/nginx/conf.d/.api.conf.000001 -> /etc/nginx/conf.d/api.conf: Operation not "
+       "permitted (/etc/nginx/conf.d/api.conf is a symlink owned by uid 2000)"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    fs_ = FakeFileSystem();
+    fs_.AddDir(kDir);
+    owned_.clear();
+    AddOurs("gone.conf", "G\n");
+    AddOurs("web.conf", "W1\n");
+    c.plant(&fs_);
+    absl::StatusOr<FamilyResult> r =
+        Install({Child("api", "A\n"), Child("new", "N\n"), Child("web", "W2\n")});
+    if (!r.ok()) {
+      ADD_FAILURE() << r.status();  // and on with the next case
+      continue;
+    }
+    EXPECT_THAT(Messages(r->refused),
+                ElementsAre(absl::StrCat("child \"api\" refused: ", c.refusal,
+                                         "; the other children go on")));
+    EXPECT_TRUE(r->status.ok()) << r->status;
+    EXPECT_EQ(InstallOutcome::kInstalled, r->outcome);
+    EXPECT_TRUE(r->reload_needed);
+    EXPECT_THAT(r->log, ElementsAre("/etc/nginx/conf.d/new.conf installed",
+                                    "/etc/nginx/conf.d/web.conf installed",
+                                    "removed /etc/nginx/conf.d/gone.conf (child gone)"));
+    EXPECT_EQ("N\n", Contents("/etc/nginx/conf.d/new.conf"));
+    EXPECT_EQ("W2\n", Contents("/etc/nginx/conf.d/web.conf"));
+    EXPECT_EQ("<missing>", Contents("/etc/nginx/conf.d/gone.conf"));
+    EXPECT_NE("A\n", Contents(kApi));
+    EXPECT_EQ(FormatManifest({{"new.conf", ContentHash("N\n")}, {"web.conf", ContentHash("W2\n")}}),
+              Contents(kManifest));
+    // No stage left behind.
+    for (const std::string& path : fs_.FilePaths()) EXPECT_FALSE(absl::StrContains(path, ".conf.0"));
+  }
+}
+
+// Refused children are retried as refused names are: the first install
+// after the obstacle goes puts the file in place.
+TEST_F(FamilyInstallerTest, RefusedChildIsInstalledOnceTheObstacleGoes) {
+  fs_.AddDir(kApi);
+  absl::StatusOr<FamilyResult> r = Install({Child("api", "A\n"), Child("web", "W\n")});
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(1u, r->refused.size());
+  EXPECT_EQ("W\n", Contents("/etc/nginx/conf.d/web.conf"));
+  fs_.RemoveDir(kApi);
+  r = Install({Child("api", "A\n"), Child("web", "W\n")});
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_THAT(r->refused, IsEmpty());
+  EXPECT_THAT(r->log, ElementsAre("/etc/nginx/conf.d/api.conf installed"));
+  EXPECT_EQ("A\n", Contents(kApi));
+  EXPECT_EQ(FormatManifest({{"api.conf", ContentHash("A\n")}, {"web.conf", ContentHash("W\n")}}),
+            Contents(kManifest));
+}
+
+// A file of ours replaced by a directory (a group-writable dest directory):
+// the child is still there, so its entry is kept rather than taken as gone.
+TEST_F(FamilyInstallerTest, RefusedChildKeepsItsManifestEntry) {
+  AddOurs("api.conf", "A1\n");
+  ASSERT_EQ(0, fs_.Unlink(kApi));
+  fs_.AddDir(kApi);
+  absl::StatusOr<FamilyResult> r = Install({Child("api", "A2\n"), Child("web", "W\n")});
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(1u, r->refused.size());
+  EXPECT_THAT(r->warnings, IsEmpty());
+  EXPECT_EQ(FormatManifest({{"api.conf", ContentHash("A1\n")}, {"web.conf", ContentHash("W\n")}}),
+            Contents(kManifest));
+}
+
+// -noop -diff must read a dest to diff it: one that cannot be read refuses
+// that child, not the report of the others.
+TEST_F(FamilyInstallerTest, NoopDiffOfAnUnreadableDestRefusesThatChildOnly) {
+  fs_.AddFile(kApi, "theirs\n", 0600, 2000, 2000);
+  fs_.fail_next_read_of[kApi] = EACCES;
+  InstallOptions options;
+  options.noop = true;
+  options.diff = true;
+  absl::StatusOr<FamilyResult> r = Install({Child("api", "A\n"), Child("web", "W\n")}, options);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_THAT(Messages(r->refused),
+              ElementsAre("child \"api\" refused: IO error: /etc/nginx/conf.d/api.conf: Permission "
+                          "denied (/etc/nginx/conf.d/api.conf is a regular file owned by uid 2000); "
+                          "the other children go on"));
+  EXPECT_EQ(InstallOutcome::kWouldChange, r->outcome);
+  EXPECT_THAT(r->log, ElementsAre("/etc/nginx/conf.d/web.conf would change (new file)"));
+  EXPECT_THAT(fs_.FilePaths(), ElementsAre(kApi));
+}
+
+// check_cmd stays all or nothing, also next to a refused child.
+TEST_F(FamilyInstallerTest, FailedCheckFailsTheBatchEvenBesideARefusedChild) {
+  fs_.AddDir(kApi);
+  runner_.on_run = [](const std::string& command) -> absl::StatusOr<CommandResult> {
+    CommandResult r;
+    if (absl::StrContains(command, ".web.conf.")) r.exit_code = 1;
+    return r;
+  };
+  family_.check_cmd = "check {{.src}}";
+  absl::StatusOr<FamilyResult> r =
+      Install({Child("api", "A\n"), Child("new", "N\n"), Child("web", "W\n")});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ("child \"web\": check_cmd \"check /etc/nginx/conf.d/.web.conf.000002\" exited with "
+            "status 1; no file of the batch changed",
+            r.status().message());
+  EXPECT_THAT(fs_.FilePaths(), IsEmpty());
 }
 
 }  // namespace

@@ -474,7 +474,8 @@ TEST_F(InstallerTest, OtherRenameErrorFailsAndKeepsOldFile) {
   absl::StatusOr<InstallResult> result = Install(Resource(), "new\n");
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(absl::StatusCode::kPermissionDenied, result.status().code());
-  EXPECT_EQ("IO error: /etc/app/.app.conf.000001 -> /etc/app/app.conf: Permission denied",
+  EXPECT_EQ("IO error: /etc/app/.app.conf.000001 -> /etc/app/app.conf: Permission denied "
+            "(/etc/app/app.conf is a regular file owned by uid 1000)",
             result.status().message());
   EXPECT_EQ("old\n", Contents(kDest));
   EXPECT_THAT(fs_.FilePaths(), ElementsAre(kDest));
@@ -721,7 +722,7 @@ TEST_F(InstallerTest, DestThatIsADirectoryIsRefused) {
   fs_.AddDir(kDest);
   absl::StatusOr<InstallResult> result = Install(Resource(), "x\n");
   ASSERT_FALSE(result.ok());
-  EXPECT_EQ("IO error: /etc/app/app.conf: exists and is not a regular file",
+  EXPECT_EQ("IO error: /etc/app/app.conf: is a directory owned by uid 0, not a regular file",
             result.status().message());
 }
 
