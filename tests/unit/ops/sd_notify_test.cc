@@ -164,14 +164,14 @@ TEST(SdNotify, UnsetOrEmptyNotifySocketIsAnOkNoOp) {
 TEST(SdNotify, ErrorsNameTheSocket) {
   TempDir dir;
   const std::string missing = dir.Path("missing");
-  EXPECT_EQ(absl::StrCat("sd_notify ", missing, ": no such file"),
+  EXPECT_EQ(absl::StrCat("sd_notify ", missing, ": No such file or directory"),
             SdNotifyTo(missing, "READY=1").message());
 
   const std::string gone = dir.Path("gone");
   NotifyListener listener(gone);
   ASSERT_TRUE(listener.bound());
   listener.Close();  // the file stays, nobody reads it
-  EXPECT_EQ(absl::StrCat("sd_notify ", gone, ": connection refused"),
+  EXPECT_EQ(absl::StrCat("sd_notify ", gone, ": Connection refused"),
             SdNotifyTo(gone, "READY=1").message());
 
   EXPECT_EQ("sd_notify run/notify: NOTIFY_SOCKET must be an absolute path or start with '@'",
