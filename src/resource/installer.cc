@@ -3,7 +3,6 @@
 #include <sys/stat.h>
 
 #include <cerrno>
-#include <cstring>
 #include <memory>
 #include <utility>
 
@@ -14,6 +13,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "base/file_io.h"
+#include "process/errno_text.h"
 #include "process/file_path.h"
 #include "resource/command_status.h"
 #include "resource/output_format.h"
@@ -381,7 +381,7 @@ absl::Status InstallJob::Replace(const Target& target, const std::string& stage,
   // dest is a mount point (a file bind-mounted into a container): it can
   // only be rewritten, not replaced.
   result->warnings.push_back(absl::StrCat("rename ", stage, " -> ", r_.dest, ": ",
-                                          std::strerror(err), "; rewrote ", r_.dest,
+                                          ErrnoText(err), "; rewrote ", r_.dest,
                                           " in place, which is not atomic"));
   installed_->Forget(r_.dest);
   absl::Status status = WriteInPlace(target);

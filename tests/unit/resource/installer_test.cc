@@ -401,10 +401,15 @@ TEST_F(InstallerTest, SyncOnlyInstallsWithoutCheckOrReload) {
 }
 
 TEST_F(InstallerTest, ExdevOrEbusyFallsBackToInPlace) {
-  for (int err : {EXDEV, EBUSY}) {
+  struct Case {
+    int err;
+    std::string text;  // the C library's, as every message words an errno
+  };
+  for (const Case& c : {Case{EXDEV, "Invalid cross-device link"},
+                        Case{EBUSY, "Device or resource busy"}}) {
     fs_ = FakeFileSystem();
     fs_.AddFile(kDest, "old contents\n", 0644, 1000, 1000);
-    fs_.fail_next_rename = err;
+    fs_.fail_next_rename = c.err;
     TemplateResource r = Resource();
     r.reload_cmd = "reload";
     absl::StatusOr<InstallResult> result = Install(r, "new\n");
@@ -412,8 +417,7 @@ TEST_F(InstallerTest, ExdevOrEbusyFallsBackToInPlace) {
     EXPECT_EQ(InstallOutcome::kInstalledInPlace, result->outcome);
     EXPECT_TRUE(result->reload_needed);
     EXPECT_THAT(result->warnings,
-                ElementsAre("rename /etc/app/.app.conf.000001 -> /etc/app/app.conf: " +
-                            std::string(strerror(err)) +
+                ElementsAre("rename /etc/app/.app.conf.000001 -> /etc/app/app.conf: " + c.text +
                             "; rewrote /etc/app/app.conf in place, which is not atomic"));
     EXPECT_EQ("new\n", Contents(kDest));
     EXPECT_THAT(fs_.FilePaths(), ElementsAre(kDest));
