@@ -3,7 +3,9 @@
 #include <sys/stat.h>
 
 #include <cerrno>
+#include <iterator>
 #include <memory>
+#include <set>
 #include <utility>
 
 #include "absl/hash/hash.h"
@@ -502,6 +504,33 @@ void InstalledFiles::SetFineTimestamps(dev_t dev, bool fine) {
 void InstalledFiles::Forget(const std::string& dest) {
   absl::MutexLock lock(&mu_);
   entries_.erase(dest);
+}
+
+void InstalledFiles::ForgetAllBut(const std::function<bool(const std::string& dest)>& keep) {
+  absl::MutexLock lock(&mu_);
+  for (auto it = entries_.begin(); it != entries_.end();) {
+    it = keep(it->first) ? std::next(it) : entries_.erase(it);
+  }
+}
+
+size_t InstalledFiles::size() const {
+  absl::MutexLock lock(&mu_);
+  return entries_.size();
+}
+
+void Installer::ForgetDestsNotIn(const std::vector<const TemplateResource*>& resources) {
+  std::set<std::string> dests;
+  std::set<std::string> family_dirs;  // a for_each dest has no template in its directory
+  for (const TemplateResource* r : resources) {
+    if (r->for_each.empty()) {
+      dests.insert(r->dest);
+    } else {
+      family_dirs.insert(DirName(r->dest));
+    }
+  }
+  installed_.ForgetAllBut([&](const std::string& dest) {
+    return dests.count(dest) > 0 || family_dirs.count(DirName(dest)) > 0;
+  });
 }
 
 Installer::Installer(FileSystem* fs, CommandRunner* runner, InstallOptions options)

@@ -521,6 +521,25 @@ TEST_F(DaemonTest, ForbiddenPrefixFailsItsResourceOnlyAndAReloadRetriesIt) {
   EXPECT_TRUE(Eventually([&] { return daemon_->stats().all_rendered.load(); }));
 }
 
+// A configuration reload that removes a resource leaves the installer
+// remembering nothing of its dest (not until restart).
+TEST_F(DaemonTest, AReloadForgetsTheDestOfARemovedResource) {
+  source_.Set("/app/x", "1");
+  AddResource("a", R"("/app")", "a{{getv \"/app/x\"}}");
+  AddResource("b", R"("/app")", "b{{getv \"/app/x\"}}");
+  StartWatch();
+  ASSERT_TRUE(Eventually([&] { return daemon_->remembered_dests() == 2; }));
+
+  ASSERT_EQ(0, unlink((dir_ + "/conf.d/b.toml").c_str()));
+  daemon_->ReloadConfig();
+  EXPECT_TRUE(Eventually([&] { return daemon_->remembered_dests() == 1; }))
+      << daemon_->remembered_dests() << " remembered";
+  EXPECT_EQ("b1", Installed("b")) << "the file itself stays, as in confd";
+  source_.PushPut("/app/x", "2");
+  ASSERT_TRUE(Eventually([&] { return Installed("a") == "a2"; }));
+  EXPECT_TRUE(Eventually([&] { return daemon_->remembered_dests() == 1; }));
+}
+
 // A resource that reads several watched prefixes asks the source to deliver
 // them together (one revision per render); one prefix asks for nothing, and
 // resources with the same prefixes share one group.
