@@ -70,7 +70,7 @@ struct LogField {
 };
 
 // A field for JSON lines only: resource, dest and error, which the text
-// message already carries ("a.toml: /etc/a: permission denied").
+// message already carries ("a.toml: /etc/a: Permission denied").
 inline LogField JsonField(absl::string_view key, const absl::AlphaNum& value) {
   LogField f(key, value);
   f.in_text = false;

@@ -73,6 +73,7 @@ absl::Status Daemon::LoadConfig() {
   for (const std::string& w : (*set)->warnings()) LogWarning(w);
   for (const ResourceLoadError& e : (*set)->errors()) LogError(e.status.message());
   set_ = *set;
+  ForgetRemovedDests();
   {
     absl::MutexLock lock(&sync_mu_);
     load_errors_ = set_->errors();
@@ -91,6 +92,16 @@ absl::Status Daemon::LoadConfig() {
       "/conf.d",
       set_->errors().empty() ? "" : absl::StrCat(", ", set_->errors().size(), " failed")));
   return absl::OkStatus();
+}
+
+// A reload that removed a resource (or renamed its dest) leaves nothing
+// remembered of the old dest: without this the installer's entries would only
+// ever grow until restart.
+void Daemon::ForgetRemovedDests() {
+  std::vector<const TemplateResource*> configs;
+  configs.reserve(set_->resources().size());
+  for (const LoadedResource& r : set_->resources()) configs.push_back(&r.config);
+  installer_.ForgetDestsNotIn(configs);
 }
 
 // ---- source -> store ----

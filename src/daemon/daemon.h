@@ -120,6 +120,9 @@ class Daemon : private ChangeSink {
   void Post(std::function<void()> event);
 
   const DaemonStats& stats() const { return stats_; }
+  // Any thread: how many dests the installer remembers (it forgets those no
+  // resource names any more when a configuration reload replaces the set).
+  size_t remembered_dests() const { return installer_.remembered_dests(); }
 
   // Any thread: when each resource (by name) last rendered and installed (or
   // found its file already right) without error; for metrics.
@@ -140,6 +143,8 @@ class Daemon : private ChangeSink {
 
   // Loop-thread helpers.
   absl::Status LoadConfig();
+  // Makes the installer forget the dests no resource of set_ installs.
+  void ForgetRemovedDests();
   // One Read of every watched prefix; those the source refuses with
   // PermissionDenied are left out (denied_) and the rest is read. On error
   // the store, prefixes_ and denied_ are as they were.

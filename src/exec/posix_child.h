@@ -49,8 +49,8 @@ class PosixChildControl : public ChildControl {
   PosixChildControl& operator=(const PosixChildControl&) = delete;
 
   // Errors: `cannot start "foo": command not found` (NotFound, for a name
-  // searched in PATH), `cannot start "/x/y": no such file` (NotFound),
-  // `cannot start "/etc/passwd": permission denied` (PermissionDenied).
+  // searched in PATH), `cannot start "/x/y": No such file or directory` (NotFound),
+  // `cannot start "/etc/passwd": Permission denied` (PermissionDenied).
   absl::StatusOr<pid_t> Start(const std::vector<std::string>& argv) override;
 
   // Signals the child's process group (the child alone if the group is

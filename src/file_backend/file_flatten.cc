@@ -77,8 +77,7 @@ class YamlFlattener {
 
   // yaml.v2: a plain "<<" key merges the map (or maps) it names.
   static bool IsMerge(const YAML::Node& key) {
-    return key.IsScalar() && key.Scalar() == "<<" &&
-           (key.Tag() == "?" || key.Tag() == "tag:yaml.org,2002:merge");
+    return key.IsScalar() && IsYamlMergeKey(key.Scalar(), key.Tag());
   }
 
   // A mapping's entries as yaml.v2 builds its Go map: in document order, a

@@ -81,9 +81,9 @@ class JsonableBuilder {
     return node.Tag() == "!" || node.Tag() == "tag:yaml.org,2002:str";
   }
 
+  // yaml.v2: a plain "<<" key merges the map (or maps) it names.
   static bool IsMerge(const YAML::Node& key) {
-    return key.IsScalar() && key.Scalar() == "<<" &&
-           (key.Tag() == "?" || key.Tag() == "tag:yaml.org,2002:merge");
+    return key.IsScalar() && IsYamlMergeKey(key.Scalar(), key.Tag());
   }
 
   // sigs.k8s.io/yaml's convertToJSONableObject: int, float and bool keys

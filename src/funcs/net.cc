@@ -25,6 +25,7 @@
 #include "absl/strings/str_cat.h"
 #include "funcs/confd.h"
 #include "golang/sort.h"
+#include "process/errno_text.h"
 #include "funcs/internal.h"
 
 namespace confwatch {
@@ -131,7 +132,7 @@ class SystemEnv : public FuncEnv {
   absl::StatusOr<std::string> Hostname() const override {
     char buf[256];
     if (gethostname(buf, sizeof(buf)) != 0) {
-      return absl::InternalError(absl::StrCat("hostname: ", std::strerror(errno)));
+      return absl::InternalError(absl::StrCat("hostname: ", ErrnoText(errno)));
     }
     buf[sizeof(buf) - 1] = '\0';
     return std::string(buf);

@@ -241,6 +241,10 @@ YamlScalar ResolveYamlScalar(std::string_view in) {
   return text;
 }
 
+bool IsYamlMergeKey(std::string_view text, std::string_view tag) {
+  return text == "<<" && (tag == "?" || tag == "tag:yaml.org,2002:merge");
+}
+
 std::optional<std::string> ResolvePlainYamlScalar(std::string_view in) {
   const YamlScalar v = ResolveYamlScalar(in);
   switch (v.type) {

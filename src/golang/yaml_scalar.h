@@ -47,6 +47,13 @@ YamlScalar ResolveYamlScalar(std::string_view plain);
 // The value confd stores for a plain scalar, nullopt for null (no key).
 std::optional<std::string> ResolvePlainYamlScalar(std::string_view plain);
 
+// yaml.v2's isMerge(): whether a mapping key whose scalar text is `text` and
+// whose tag is `tag` (as yaml-cpp reports it: "?" for a plain scalar with no
+// tag, "!" for a quoted or block one) is the merge key, whose value is merged
+// into the enclosing map. True for a plain "<<" or one tagged !!merge; a
+// quoted "<<" is an ordinary key. Callers pass only scalar keys.
+bool IsYamlMergeKey(std::string_view text, std::string_view tag);
+
 // Go's strconv.FormatFloat(f, 'f', -1, 64): the shortest digits that read
 // back as f, never an exponent; "NaN", "+Inf", "-Inf".
 std::string FormatGoFloat(double f);

@@ -26,7 +26,7 @@ class ByteStream {
   // Reads up to `n` bytes into `buf`, waiting until `deadline`. Returns the
   // count, 0 when the peer closed its side. Errors: DeadlineExceeded
   // ("timed out"), Cancelled (FdStream's cancel fd became readable),
-  // Unavailable for the OS error ("read: connection reset by peer").
+  // Unavailable for the OS error ("read: Connection reset by peer").
   virtual absl::StatusOr<size_t> Read(char* buf, size_t n, absl::Time deadline) = 0;
   // Writes all of `data` or fails (DeadlineExceeded, Unavailable).
   virtual absl::Status Write(absl::string_view data, absl::Time deadline) = 0;

@@ -35,8 +35,8 @@ struct HttpReply {
 // Any status is a reply (the caller judges 404 or 503). Errors say the
 // step, the caller names the URL:
 //   InvalidArgument: `want http://host[:port]/path or https://...`
-//   Unavailable: "connect: connection refused", "resolve: ...",
-//     "read: connection reset by peer", "tls: certificate verify failed: ..."
+//   Unavailable: "connect: Connection refused", "resolve: ...",
+//     "read: Connection reset by peer", "tls: certificate verify failed: ..."
 //   DeadlineExceeded: "timed out after 2s"
 //   DataLoss: `bad status line "..."`, "connection closed before the end of the body"
 absl::StatusOr<HttpReply> HttpGet(absl::string_view url, const HttpGetOptions& options = {});

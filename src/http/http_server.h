@@ -96,7 +96,7 @@ class HttpServer {
   // SO_REUSEADDR (not SO_REUSEPORT: a second server on the same port must
   // fail), listens and starts the threads; a request sent after it returned
   // is answered. Errors carry the failing step and the OS's words, e.g.
-  // "address already in use", "resolve: Name or service not known"; the
+  // "Address already in use", "resolve: Name or service not known"; the
   // caller names the address. REQUIRES: not started.
   absl::Status Start(const std::string& host, int port);
 

@@ -16,7 +16,7 @@ namespace confwatch {
 
 // The connected socket (blocking mode unspecified; the caller owns it).
 // Errors begin with the step: Unavailable "resolve: Name or service not
-// known", "connect: connection refused"; DeadlineExceeded "connect: timed
+// known", "connect: Connection refused"; DeadlineExceeded "connect: timed
 // out" (the deadline, or the kernel gave up); the caller
 // names the target. For several addresses the last one's error is returned.
 absl::StatusOr<int> TcpConnect(const std::string& host, int port, absl::Time deadline);

@@ -74,7 +74,7 @@ class MetricsServer {
   // listening: a request sent right after is answered. Errors name the
   // address, e.g.
   //   `metrics address "localhost": want host:port such as 127.0.0.1:9100`
-  //   `metrics address 127.0.0.1:9100: cannot listen: address already in use`
+  //   `metrics address 127.0.0.1:9100: cannot listen: Address already in use`
   //   `metrics address nosuchhost:9100: cannot listen: ...`
   // REQUIRES: not started.
   absl::Status Start(absl::string_view addr);

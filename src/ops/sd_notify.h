@@ -34,7 +34,7 @@ namespace confwatch {
 absl::Status SdNotify(absl::string_view state);
 
 // Sends `state` to `socket` (a path, or "@name" for the abstract namespace).
-// Errors name the socket: `sd_notify /run/systemd/notify: connection refused`.
+// Errors name the socket: `sd_notify /run/systemd/notify: Connection refused`.
 absl::Status SdNotifyTo(absl::string_view socket, absl::string_view state);
 
 absl::Status SdNotifyReady();  // READY=1

@@ -1,19 +1,20 @@
+// See errno_text.h.
 #include "process/errno_text.h"
 
-#include <cctype>
-#include <cerrno>
-#include <system_error>
+#include "absl/status/status.h"
+#include "absl/strings/strip.h"
+#include "absl/strings/string_view.h"
 
 namespace confwatch {
 
 std::string ErrnoText(int err) {
-  if (err == ENOENT) return "no such file";
-  // std::generic_category() is thread-safe where strerror() is not.
-  std::string text = std::error_code(err, std::generic_category()).message();
-  if (!text.empty()) {
-    text[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(text[0])));
-  }
-  return text;
+  // absl words an errno "<message>: <text>" with a thread-safe strerror_r,
+  // and IoError's messages are made the same way: take the text from there
+  // so the two can never differ.
+  const absl::Status status = absl::ErrnoToStatus(err, "");
+  absl::string_view text = status.message();
+  absl::ConsumePrefix(&text, ": ");
+  return std::string(text);
 }
 
 }  // namespace confwatch

@@ -26,11 +26,11 @@ std::string SignalName(int signo);
 
 // Reads a pid from `path`: surrounding whitespace is ignored, the rest must be
 // a decimal number > 1 (pid 1 is init, never the program being reloaded).
-// Errors name the file: `pid file /run/app.pid: no such file`,
+// Errors name the file: `pid file /run/app.pid: No such file or directory`,
 // `pid file /run/app.pid: not a pid: "abc"`.
 absl::StatusOr<pid_t> ReadPidFile(const std::string& path);
 
-// kill(pid, signo) with errors such as `kill 1234: no such process`.
+// kill(pid, signo) with errors such as `kill 1234: No such process`.
 absl::Status SignalPid(pid_t pid, int signo);
 
 // Who may have written a pid file confwatch signals: confwatch itself and

@@ -10,8 +10,10 @@ confwatch_module(process
     ${CMAKE_SOURCE_DIR}/src/process/signals.cc
   TESTS
     ${CMAKE_SOURCE_DIR}/tests/unit/process/bounded_output_test.cc
+    ${CMAKE_SOURCE_DIR}/tests/unit/process/errno_text_test.cc
     ${CMAKE_SOURCE_DIR}/tests/unit/process/file_path_test.cc
     ${CMAKE_SOURCE_DIR}/tests/unit/process/posix_command_runner_test.cc
     ${CMAKE_SOURCE_DIR}/tests/unit/process/process_table_test.cc
     ${CMAKE_SOURCE_DIR}/tests/unit/process/signals_test.cc
+  DEPS base  # errno_text_test checks ErrnoText against IoError
 )

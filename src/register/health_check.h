@@ -44,7 +44,7 @@ class HealthChecker {
  public:
   virtual ~HealthChecker() = default;
   // OK when healthy; otherwise why not, e.g. "tcp://127.0.0.1:8080: connect:
-  // connection refused", "http://h/health: status 503", "command exited 1".
+  // Connection refused", "http://h/health: status 503", "command exited 1".
   // Returns within about the checker's timeout.
   virtual absl::Status Check() = 0;
 };

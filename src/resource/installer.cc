@@ -3,8 +3,9 @@
 #include <sys/stat.h>
 
 #include <cerrno>
-#include <cstring>
+#include <iterator>
 #include <memory>
+#include <set>
 #include <utility>
 
 #include "absl/hash/hash.h"
@@ -14,6 +15,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "base/file_io.h"
+#include "process/errno_text.h"
 #include "process/file_path.h"
 #include "resource/command_status.h"
 #include "resource/output_format.h"
@@ -403,7 +405,7 @@ absl::Status InstallJob::Replace(const Target& target, const std::string& stage,
   // dest is a mount point (a file bind-mounted into a container): it can
   // only be rewritten, not replaced.
   result->warnings.push_back(absl::StrCat("rename ", stage, " -> ", r_.dest, ": ",
-                                          std::strerror(err), "; rewrote ", r_.dest,
+                                          ErrnoText(err), "; rewrote ", r_.dest,
                                           " in place, which is not atomic"));
   installed_->Forget(r_.dest);
   absl::Status status = WriteInPlace(target);
@@ -524,6 +526,33 @@ void InstalledFiles::SetFineTimestamps(dev_t dev, bool fine) {
 void InstalledFiles::Forget(const std::string& dest) {
   absl::MutexLock lock(&mu_);
   entries_.erase(dest);
+}
+
+void InstalledFiles::ForgetAllBut(const std::function<bool(const std::string& dest)>& keep) {
+  absl::MutexLock lock(&mu_);
+  for (auto it = entries_.begin(); it != entries_.end();) {
+    it = keep(it->first) ? std::next(it) : entries_.erase(it);
+  }
+}
+
+size_t InstalledFiles::size() const {
+  absl::MutexLock lock(&mu_);
+  return entries_.size();
+}
+
+void Installer::ForgetDestsNotIn(const std::vector<const TemplateResource*>& resources) {
+  std::set<std::string> dests;
+  std::set<std::string> family_dirs;  // a for_each dest has no template in its directory
+  for (const TemplateResource* r : resources) {
+    if (r->for_each.empty()) {
+      dests.insert(r->dest);
+    } else {
+      family_dirs.insert(DirName(r->dest));
+    }
+  }
+  installed_.ForgetAllBut([&](const std::string& dest) {
+    return dests.count(dest) > 0 || family_dirs.count(DirName(dest)) > 0;
+  });
 }
 
 Installer::Installer(FileSystem* fs, CommandRunner* runner, InstallOptions options)

@@ -54,6 +54,7 @@
 #include <sys/types.h>
 #include <unistd.h>
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -127,6 +128,11 @@ class InstalledFiles {
   void Remember(const std::string& dest, const FileInfo& info, size_t hash);
   // Nothing is known of `dest` any more.
   void Forget(const std::string& dest);
+  // Nothing is known any more of each remembered dest for which `keep` is
+  // false. `keep` runs with the lock held: it must not call back in here.
+  void ForgetAllBut(const std::function<bool(const std::string& dest)>& keep);
+  // How many dests are remembered.
+  size_t size() const;
   // Whether the file system on `dev` gives a change made right after a stat
   // a timestamp of its own (Linux 6.13+ multigrain timestamps on ext4, xfs,
   // btrfs, tmpfs), as found by the installer's probe.
@@ -206,6 +212,17 @@ class Installer {
   // Install()'s: "IO error: <dir>: Permission denied", "IO error: <dir>: No
   // such file or directory (set create_dest_dirs = true to create it)".
   absl::Status CheckCanStage(const TemplateResource& resource) const;
+
+  // Forgets what it remembers of every dest that none of `resources`
+  // installs: each one's dest, or for a for_each resource any file in its
+  // dest's directory (its children and their manifest). For when a
+  // configuration reload replaces the resource set, so that the entry of a
+  // removed resource does not stay until restart. An install from the
+  // previous set still in flight may remember its dest again; the next
+  // replacement forgets it. Thread-safe.
+  void ForgetDestsNotIn(const std::vector<const TemplateResource*>& resources);
+  // How many dests it remembers. Thread-safe.
+  size_t remembered_dests() const { return installed_.size(); }
 
   FileSystem* fs() const { return fs_; }
   const InstallOptions& options() const { return options_; }

@@ -14,6 +14,7 @@
 #include <cstdlib>
 
 #include "absl/strings/str_cat.h"
+#include "process/errno_text.h"
 
 namespace confwatch {
 namespace {
@@ -28,14 +29,14 @@ std::string WithSlash(std::string dir) {
 
 [[noreturn]] void Die(const char* what) {
   // Out of descriptors or memory at start: nothing sensible to go on with.
-  fprintf(stderr, "confwatch: %s: %s\n", what, strerror(errno));
+  fprintf(stderr, "confwatch: %s: %s\n", what, ErrnoText(errno).c_str());
   abort();
 }
 
 }  // namespace
 
 absl::Status InotifyError(absl::string_view what, int err) {
-  std::string text = absl::StrCat(what, ": ", strerror(err));
+  std::string text = absl::StrCat(what, ": ", ErrnoText(err));
   if (err == EMFILE) {
     absl::StrAppend(&text, " (the inotify instances of this user, sysctl fs.inotify.max_user_instances; "
                            "or this process's open-file limit)");
@@ -52,7 +53,7 @@ absl::StatusOr<std::unique_ptr<DirWatcher>> DirWatcher::Start(const std::vector<
   const int wake = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   if (wake < 0) {
     close(fd);
-    return absl::InternalError(absl::StrCat("eventfd: ", strerror(errno)));
+    return absl::InternalError(absl::StrCat("eventfd: ", ErrnoText(errno)));
   }
   std::unique_ptr<DirWatcher> w(new DirWatcher(std::move(on_change), fd, wake));
   for (const WatchRoot& root : roots) {
@@ -78,7 +79,7 @@ DirWatcher::~DirWatcher() {
 absl::Status DirWatcher::AddRoot(const WatchRoot& root) {
   struct stat st;
   if (stat(root.dir.c_str(), &st) != 0) {
-    return absl::NotFoundError(absl::StrCat("watch ", root.dir, ": ", strerror(errno)));
+    return absl::NotFoundError(absl::StrCat("watch ", root.dir, ": ", ErrnoText(errno)));
   }
   if (!S_ISDIR(st.st_mode)) {
     return absl::InvalidArgumentError(absl::StrCat("watch ", root.dir, ": not a directory"));

@@ -38,6 +38,7 @@
 #include <sstream>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -167,10 +168,6 @@ double Median(std::vector<double> v) {
   return v[v.size() / 2];
 }
 
-void WriteAll(const std::string& path, const std::string& text) {
-  if (!WriteTestFile(path, text).ok()) Die("write " + path);
-}
-
 pid_t Spawn(const Args& args, const std::vector<std::string>& flags, const std::string& log) {
   std::vector<std::string> argv = args.wrapper;
   argv.push_back(args.binary);
@@ -210,12 +207,17 @@ struct Confdir {
                                  dir.Path("out")}) {
       mkdir(d.c_str(), 0755);
     }
-    WriteAll(confdir + "/templates/up.tmpl",
-             absl::StrCat("upstream app {\n{{range getvs \"", kPrefix,
-                          "*\"}}  server {{.}};\n{{end}}}\n"));
-    WriteAll(confdir + "/conf.d/up.toml",
-             absl::StrCat("[template]\nsrc = \"up.tmpl\"\ndest = \"", dest, "\"\nkeys = [\"",
-                          kPrefix, "\"]\n"));
+    const std::pair<std::string, std::string> files[] = {
+        {confdir + "/templates/up.tmpl",
+         absl::StrCat("upstream app {\n{{range getvs \"", kPrefix,
+                      "*\"}}  server {{.}};\n{{end}}}\n")},
+        {confdir + "/conf.d/up.toml",
+         absl::StrCat("[template]\nsrc = \"up.tmpl\"\ndest = \"", dest, "\"\nkeys = [\"",
+                      kPrefix, "\"]\n")},
+    };
+    for (const auto& [path, text] : files) {
+      if (absl::Status s = WriteTestFile(path, text); !s.ok()) Die(std::string(s.message()));
+    }
   }
 };
 

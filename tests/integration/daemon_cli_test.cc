@@ -67,7 +67,7 @@ TEST(MissingConfdir, IsTheSameUsageErrorInEveryMode) {
     Confdir c;  // a log of its own
     const std::string nope = c.Scratch("nope");
     const std::string want =
-        "confwatch: -confdir " + nope + ": " + nope + "/conf.d: no such file\n";
+        "confwatch: -confdir " + nope + ": " + nope + "/conf.d: No such file or directory\n";
     std::vector<std::string> args = {"-confdir", nope, "-backend", "env"};
     args.insert(args.end(), mode.begin(), mode.end());
     ConfwatchProcess p(c, args);

@@ -227,7 +227,7 @@ TEST_F(OpsTest, MetricsAddressInUseIsAStartupError) {
   ASSERT_TRUE(code.has_value()) << p.Log();
   EXPECT_EQ(2, *code) << p.Log();
   EXPECT_TRUE(absl::StrContains(p.Log(), absl::StrCat("127.0.0.1:", port))) << p.Log();
-  EXPECT_TRUE(absl::StrContains(p.Log(), "address already in use")) << p.Log();
+  EXPECT_TRUE(absl::StrContains(p.Log(), "Address already in use")) << p.Log();
 }
 
 TEST_F(OpsTest, RegisterTablesOfTheConfigFileLiveWithTheProcess) {

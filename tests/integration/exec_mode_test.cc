@@ -347,7 +347,7 @@ TEST_F(ExecLifecycleTest, CommandNotExecutableExits126) {
   auto p = Run({}, {script});
   EXPECT_EQ(126, p->WaitExit().value_or(-1)) << p->Log();
   EXPECT_TRUE(absl::StrContains(p->Log(),
-                                absl::StrCat("cannot start \"", script, "\": permission denied")))
+                                absl::StrCat("cannot start \"", script, "\": Permission denied")))
       << p->Log();
   EXPECT_NE(0, access(dir_.Path("ran").c_str(), F_OK));
 }

@@ -191,7 +191,7 @@ TEST_F(RegisterEtcdTest, FailingHealthCheckRemovesTheKeyAndRecoveryRestoresIt) {
   EXPECT_EQ(HealthState::kUnhealthy, registrar_->state().health);
   EXPECT_FALSE(registrar_->state().registered);
   EXPECT_EQ("tcp://127.0.0.1:" + std::to_string(service.port()) +
-                ": connect: connection refused",
+                ": connect: Connection refused",
             registrar_->state().last_error.message());
 
   service.Reopen();

@@ -27,7 +27,7 @@ TEST(TcpHealthCheck, FollowsTheListener) {
   auto checker = Checker(target);
   EXPECT_TRUE(checker->Check().ok()) << checker->Check();
   service.Close();
-  EXPECT_EQ(target + ": connect: connection refused", checker->Check().message());
+  EXPECT_EQ(target + ": connect: Connection refused", checker->Check().message());
   service.Reopen();
   EXPECT_TRUE(checker->Check().ok());
 }

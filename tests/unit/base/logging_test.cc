@@ -124,14 +124,14 @@ TEST(FormatLogLine, JsonIsOneObjectPerLineWithTimeLevelMsgFirst) {
 // resource, dest and error as JSON fields; the text line already says them.
 TEST(FormatLogLine, JsonOnlyFieldsAreLeftOutOfText) {
   LogField fields[] = {JsonField("resource", "a.toml"), JsonField("dest", "/etc/a"),
-                       JsonField("error", "permission denied"), {"revision", 7}};
-  const std::string msg = "a.toml: /etc/a: permission denied";
+                       JsonField("error", "Permission denied"), {"revision", 7}};
+  const std::string msg = "a.toml: /etc/a: Permission denied";
   EXPECT_EQ("2026-11-23T10:00:00.000Z web-1 confwatch[42]: ERROR " + msg + " revision=7\n",
             FormatLogLine(LogFormat::kText, TestOrigin(), TestTime(), LogLevel::kError, msg,
                           fields));
   EXPECT_EQ(
       "{\"time\":\"2026-11-23T10:00:00.000Z\",\"level\":\"error\",\"msg\":\"" + msg +
-          "\",\"resource\":\"a.toml\",\"dest\":\"/etc/a\",\"error\":\"permission denied\","
+          "\",\"resource\":\"a.toml\",\"dest\":\"/etc/a\",\"error\":\"Permission denied\","
           "\"revision\":\"7\"}\n",
       FormatLogLine(LogFormat::kJson, TestOrigin(), TestTime(), LogLevel::kError, msg, fields));
 }

@@ -15,11 +15,11 @@
 #include <fstream>
 #include <functional>
 #include <mutex>
-#include <sstream>
 #include <thread>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "base/file_io.h"
 #include "gtest/gtest.h"
 #include "tests/unit/daemon/fake_clock.h"
 #include "tests/unit/daemon/fake_key_source.h"
@@ -64,14 +64,6 @@ class NoSignals : public ProcessSignaller {
   }
   absl::Status SignalPid(pid_t, int) override { return absl::OkStatus(); }
 };
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return "<missing>";
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 void WriteFile(const std::string& path, const std::string& text) {
   std::ofstream(path, std::ios::trunc) << text;
@@ -123,6 +115,11 @@ class DaemonTest : public ::testing::Test {
                            "\"\nkeys = [", keys, "]\n", extra));
   }
   std::string Out(const std::string& name) { return dir_ + "/out/" + name; }
+  // What resource `name` installed: its dest's contents (base/file_io's
+  // ReadFile), or "<missing>" when there is no file to read.
+  std::string Installed(const std::string& name) {
+    return ReadFile(Out(name)).value_or("<missing>");
+  }
 
   // The fakes, and no callbacks.
   DaemonDeps Deps() {
@@ -168,8 +165,8 @@ TEST_F(DaemonTest, OnetimeRendersEveryResourceAndNamesEachFailure) {
   AddResource("broken", R"("/app/db")", "{{if}}");
   WriteFile(dir_ + "/conf.d/bad.toml", "[template\nsrc=");
   absl::Status s = MakeDaemon().RunOnce();
-  EXPECT_EQ("host=db1\n", ReadFile(Out("good")));
-  EXPECT_EQ("<missing>", ReadFile(Out("missing")));
+  EXPECT_EQ("host=db1\n", Installed("good"));
+  EXPECT_EQ("<missing>", Installed("missing"));
   ASSERT_FALSE(s.ok());
   EXPECT_TRUE(absl::StrContains(s.message(), "missing.toml: template: missing.tmpl:1:2: executing "
                                              "\"missing.tmpl\" at <getv \"/app/db/port\">: error "
@@ -185,7 +182,7 @@ TEST_F(DaemonTest, OnetimeWithUnreachableSourceFailsNamingIt) {
   AddResource("a", R"("/x")", "x");
   absl::Status s = MakeDaemon().RunOnce();
   EXPECT_TRUE(absl::StrContains(s.message(), "fake: connection refused")) << s.message();
-  EXPECT_EQ("<missing>", ReadFile(Out("a")));
+  EXPECT_EQ("<missing>", Installed("a"));
 }
 
 // A resource that fails to load counts as not rendered and is listed by name
@@ -197,7 +194,7 @@ TEST_F(DaemonTest, ResourcesThatFailToLoadAreListedUntilAReloadLoadsThem) {
   AddResource("broken", R"("/app")", "{{if}}");
   WriteFile(dir_ + "/conf.d/bad.toml", "[template\nsrc=");
   StartWatch();
-  ASSERT_TRUE(Eventually([&] { return ReadFile(Out("good")) == "1"; }));
+  ASSERT_TRUE(Eventually([&] { return Installed("good") == "1"; }));
   EXPECT_FALSE(daemon_->stats().all_rendered.load()) << "bad and broken were never rendered";
   std::vector<ResourceLoadError> errors = daemon_->LoadErrors();
   ASSERT_EQ(2u, errors.size());
@@ -212,7 +209,7 @@ TEST_F(DaemonTest, ResourcesThatFailToLoadAreListedUntilAReloadLoadsThem) {
   AddResource("bad", R"("/app")", "c{{getv \"/app/x\"}}");
   daemon_->ReloadConfig();
   ASSERT_TRUE(Eventually([&] { return daemon_->LoadErrors().empty(); }));
-  EXPECT_TRUE(Eventually([&] { return ReadFile(Out("bad")) == "c1"; }));
+  EXPECT_TRUE(Eventually([&] { return Installed("bad") == "c1"; }));
   EXPECT_TRUE(Eventually([&] { return daemon_->stats().all_rendered.load(); }));
 }
 
@@ -222,19 +219,19 @@ TEST_F(DaemonTest, WatchFollowsChangesAndRendersOnlyAffectedResources) {
   AddResource("db", R"("/cfg/db")", "{{range gets \"/cfg/db/*\"}}{{.Key}}={{.Value}}\n{{end}}");
   StartWatch();
   ASSERT_TRUE(Eventually([&] { return daemon_->stats().all_rendered.load(); }));
-  EXPECT_EQ("server 10.0.0.1:80;\n", ReadFile(Out("web")));
+  EXPECT_EQ("server 10.0.0.1:80;\n", Installed("web"));
   const int64_t renders = daemon_->stats().renders;
 
   source_.PushPut("/svc/web/b", "10.0.0.2:80");
   ASSERT_TRUE(Eventually(
-      [&] { return ReadFile(Out("web")) == "server 10.0.0.1:80;\nserver 10.0.0.2:80;\n"; }));
+      [&] { return Installed("web") == "server 10.0.0.1:80;\nserver 10.0.0.2:80;\n"; }));
   source_.PushDelete("/svc/web/a");
-  ASSERT_TRUE(Eventually([&] { return ReadFile(Out("web")) == "server 10.0.0.2:80;\n"; }));
+  ASSERT_TRUE(Eventually([&] { return Installed("web") == "server 10.0.0.2:80;\n"; }));
   EXPECT_EQ(renders + 2, daemon_->stats().renders) << "db must not re-render for web's keys";
 
   source_.PushPut("/svc/webx", "not ours");  // byte prefix of the watch, not our subtree
   source_.PushPut("/cfg/db/host", "h");
-  ASSERT_TRUE(Eventually([&] { return ReadFile(Out("db")) == "/cfg/db/host=h\n"; }));
+  ASSERT_TRUE(Eventually([&] { return Installed("db") == "/cfg/db/host=h\n"; }));
   EXPECT_EQ(renders + 3, daemon_->stats().renders);
 }
 
@@ -245,11 +242,11 @@ TEST_F(DaemonTest, BurstCoalescesIntoFewReloadsAndEndsInFinalState) {
   runner_.on_command = [&](const std::string& command) {
     if (!absl::StrContains(command, "reload-web")) return;
     std::lock_guard<std::mutex> lock(mu);
-    seen_at_reload.push_back(ReadFile(Out("web")));
+    seen_at_reload.push_back(Installed("web"));
   };
   source_.Set("/svc/n", "0");
   StartWatch();
-  ASSERT_TRUE(Eventually([&] { return ReadFile(Out("web")) == "0"; }));
+  ASSERT_TRUE(Eventually([&] { return Installed("web") == "0"; }));
   ASSERT_TRUE(Eventually([&] { return runner_.Count("reload-web") == 1; }));
   // A millisecond apart, as a client's puts arrive: each one alone would
   // install at once.
@@ -283,7 +280,7 @@ TEST_F(DaemonTest, StopRunsTheReloadsStillWaiting) {
   ASSERT_TRUE(Eventually([&] { return source_.following(); }));
   ASSERT_TRUE(Eventually([&] { return runner_.Count("reload-web") == 1; }));
   source_.PushPut("/svc/n", "1");
-  ASSERT_TRUE(Eventually([&] { return ReadFile(Out("web")) == "1"; }));
+  ASSERT_TRUE(Eventually([&] { return Installed("web") == "1"; }));
   EXPECT_EQ(1, runner_.Count("reload-web")) << "the second reload waits for the window";
   daemon_->Stop();
   thread_.join();
@@ -312,7 +309,7 @@ TEST_F(DaemonTest, AFailedSharedReloadNamesEachResourceOnce) {
   absl::Status s = MakeDaemon().RunOnce();
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(1, runner_.Count("nginx -s reload"));
-  EXPECT_EQ("x", ReadFile(Out("a"))) << "installed; only its reload failed";
+  EXPECT_EQ("x", Installed("a")) << "installed; only its reload failed";
   for (const char* name : {"a", "b"}) {
     EXPECT_TRUE(absl::StrContains(
         s.message(), absl::StrCat(name, ".toml: reload_cmd \"nginx -s reload\" exited with status 1: "
@@ -326,7 +323,7 @@ TEST_F(DaemonTest, FailingCheckKeepsOldFileAndRetries) {
   source_.Set("/k/v", "good");
   AddResource("r", R"("/k")", "{{getv \"/k/v\"}}", "check_cmd = \"check {{.src}}\"\n");
   StartWatch();
-  ASSERT_TRUE(Eventually([&] { return ReadFile(Out("r")) == "good"; }));
+  ASSERT_TRUE(Eventually([&] { return Installed("r") == "good"; }));
   runner_.fail_if = "check";
   source_.PushPut("/k/v", "bad");
   ASSERT_TRUE(Eventually([&] { return daemon_->stats().install_errors.load() == 1; }));
@@ -335,9 +332,9 @@ TEST_F(DaemonTest, FailingCheckKeepsOldFileAndRetries) {
   EXPECT_EQ(1, daemon_->stats().install_errors.load()) << "no retry before the backoff ends";
   ASSERT_TRUE(EventuallyFiringTimers([&] { return daemon_->stats().install_errors.load() >= 2; }))
       << "a failed check is retried with backoff";
-  EXPECT_EQ("good", ReadFile(Out("r")));
+  EXPECT_EQ("good", Installed("r"));
   runner_.fail_if = "";
-  ASSERT_TRUE(EventuallyFiringTimers([&] { return ReadFile(Out("r")) == "bad"; }))
+  ASSERT_TRUE(EventuallyFiringTimers([&] { return Installed("r") == "bad"; }))
       << "recovers on retry";
 }
 
@@ -349,7 +346,7 @@ TEST_F(DaemonTest, InstallFailuresNameTheResourceOnceAndSayTheFileIsKept) {
   runner_.fail_if = "check";
   absl::Status s = MakeDaemon().RunOnce();
   ASSERT_FALSE(s.ok());
-  EXPECT_EQ("old", ReadFile(Out("checked")));
+  EXPECT_EQ("old", Installed("checked"));
   // The onetime summary holds the lines the log showed.
   EXPECT_TRUE(absl::StrContains(
       s.message(), absl::StrCat("\nchecked.toml: check_cmd \"check ", dir_, "/out/.checked.")))
@@ -371,10 +368,10 @@ TEST_F(DaemonTest, ResyncAfterCompactionRendersWhatWasMissed) {
   source_.Set("/svc/a", "1");
   AddResource("r", R"("/svc")", "{{range gets \"/svc/*\"}}{{.Key}}{{end}}");
   StartWatch();
-  ASSERT_TRUE(Eventually([&] { return ReadFile(Out("r")) == "/svc/a"; }));
+  ASSERT_TRUE(Eventually([&] { return Installed("r") == "/svc/a"; }));
   source_.SetSilently("/svc/b", "2");  // lost: happened while we were compacted away
   source_.PushResync("/svc");
-  ASSERT_TRUE(Eventually([&] { return ReadFile(Out("r")) == "/svc/a/svc/b"; }));
+  ASSERT_TRUE(Eventually([&] { return Installed("r") == "/svc/a/svc/b"; }));
   EXPECT_EQ(1, daemon_->stats().resyncs);
 }
 
@@ -393,8 +390,8 @@ TEST_F(DaemonTest, OneBatchOfChangesRendersEveryResourceItTouchesAndNoOther) {
   source_.SetSilently("/s/a/k", "2");
   source_.SetSilently("/s/c/k", "2");
   source_.PushResync("/s");
-  ASSERT_TRUE(Eventually([&] { return ReadFile(Out("a")) == "2" && ReadFile(Out("c")) == "2"; }));
-  EXPECT_EQ("1", ReadFile(Out("b")));
+  ASSERT_TRUE(Eventually([&] { return Installed("a") == "2" && Installed("c") == "2"; }));
+  EXPECT_EQ("1", Installed("b"));
   EXPECT_EQ(renders + 2, daemon_->stats().renders) << "b's keys did not change";
 }
 
@@ -403,15 +400,15 @@ TEST_F(DaemonTest, LiveConfigEditsTakeEffectAndABrokenTemplateHurtsOnlyItself) {
   AddResource("a", R"("/k")", "a={{getv \"/k/v\"}}");
   AddResource("b", R"("/k")", "b={{getv \"/k/v\"}}");
   StartWatch();
-  ASSERT_TRUE(Eventually([&] { return ReadFile(Out("a")) == "a=1" && ReadFile(Out("b")) == "b=1"; }));
+  ASSERT_TRUE(Eventually([&] { return Installed("a") == "a=1" && Installed("b") == "b=1"; }));
   WriteFile(dir_ + "/templates/a.tmpl", "a={{getv \"/k/v\"");  // broken
   AddResource("c", R"("/k")", "c={{getv \"/k/v\"}}");          // new
-  ASSERT_TRUE(Eventually([&] { return ReadFile(Out("c")) == "c=1"; }));
+  ASSERT_TRUE(Eventually([&] { return Installed("c") == "c=1"; }));
   source_.PushPut("/k/v", "2");
-  ASSERT_TRUE(Eventually([&] { return ReadFile(Out("b")) == "b=2" && ReadFile(Out("c")) == "c=2"; }));
-  EXPECT_EQ("a=1", ReadFile(Out("a"))) << "the broken one keeps its last good file";
+  ASSERT_TRUE(Eventually([&] { return Installed("b") == "b=2" && Installed("c") == "c=2"; }));
+  EXPECT_EQ("a=1", Installed("a")) << "the broken one keeps its last good file";
   WriteFile(dir_ + "/templates/a.tmpl", "a={{getv \"/k/v\"}}!");  // fixed
-  ASSERT_TRUE(Eventually([&] { return ReadFile(Out("a")) == "a=2!"; }));
+  ASSERT_TRUE(Eventually([&] { return Installed("a") == "a=2!"; }));
 }
 
 TEST_F(DaemonTest, WatchRetriesAnUnreachableSourceAtStart) {
@@ -427,7 +424,7 @@ TEST_F(DaemonTest, WatchRetriesAnUnreachableSourceAtStart) {
   ASSERT_TRUE(Eventually([&] { return clock_.WaitingUntil(kT0 + absl::Milliseconds(750)); }));
   EXPECT_EQ(2, source_.reads());
   clock_.Advance(absl::Milliseconds(500));
-  ASSERT_TRUE(Eventually([&] { return ReadFile(Out("r")) == "up"; }));
+  ASSERT_TRUE(Eventually([&] { return Installed("r") == "up"; }));
   EXPECT_EQ(3, source_.reads());
 }
 
@@ -453,10 +450,10 @@ TEST_F(DaemonTest, FilesChangedCallbackNamesOnlyChangedDests) {
     return seen.size() == 2;
   })) << "both files are new at start";
   source_.PushPut("/k/b", "2");
-  ASSERT_TRUE(Eventually([&] { return ReadFile(Out("b")) == "2"; }));
+  ASSERT_TRUE(Eventually([&] { return Installed("b") == "2"; }));
   source_.PushPut("/k/a", "1");  // same value: nothing changes on disk
   source_.PushPut("/k/b", "3");
-  ASSERT_TRUE(Eventually([&] { return ReadFile(Out("b")) == "3"; }));
+  ASSERT_TRUE(Eventually([&] { return Installed("b") == "3"; }));
   ASSERT_TRUE(Eventually([&] {
     std::lock_guard<std::mutex> lock(mu);
     return seen.size() == 4;
@@ -510,19 +507,38 @@ TEST_F(DaemonTest, ForbiddenPrefixFailsItsResourceOnlyAndAReloadRetriesIt) {
   AddResource("app", R"("/app/x")", "{{getv \"/app/x\"}}");
   AddResource("secret", R"("/secret/db")", "{{getv \"/secret/db\"}}");
   StartWatch();
-  ASSERT_TRUE(Eventually([&] { return ReadFile(Out("app")) == "1"; }));
+  ASSERT_TRUE(Eventually([&] { return Installed("app") == "1"; }));
   EXPECT_EQ(std::vector<std::string>({"/app/x"}), source_.followed());
   source_.PushPut("/app/x", "2");
-  ASSERT_TRUE(Eventually([&] { return ReadFile(Out("app")) == "2"; }));
-  EXPECT_EQ("<missing>", ReadFile(Out("secret")));
+  ASSERT_TRUE(Eventually([&] { return Installed("app") == "2"; }));
+  EXPECT_EQ("<missing>", Installed("secret"));
   EXPECT_GE(daemon_->stats().render_errors.load(), 1);
   EXPECT_FALSE(daemon_->stats().all_rendered.load());
 
   source_.Allow();
   daemon_->ReloadConfig();
-  ASSERT_TRUE(Eventually([&] { return ReadFile(Out("secret")) == "s"; }));
+  ASSERT_TRUE(Eventually([&] { return Installed("secret") == "s"; }));
   EXPECT_EQ(std::vector<std::string>({"/app/x", "/secret/db"}), source_.followed());
   EXPECT_TRUE(Eventually([&] { return daemon_->stats().all_rendered.load(); }));
+}
+
+// A configuration reload that removes a resource leaves the installer
+// remembering nothing of its dest (not until restart).
+TEST_F(DaemonTest, AReloadForgetsTheDestOfARemovedResource) {
+  source_.Set("/app/x", "1");
+  AddResource("a", R"("/app")", "a{{getv \"/app/x\"}}");
+  AddResource("b", R"("/app")", "b{{getv \"/app/x\"}}");
+  StartWatch();
+  ASSERT_TRUE(Eventually([&] { return daemon_->remembered_dests() == 2; }));
+
+  ASSERT_EQ(0, unlink((dir_ + "/conf.d/b.toml").c_str()));
+  daemon_->ReloadConfig();
+  EXPECT_TRUE(Eventually([&] { return daemon_->remembered_dests() == 1; }))
+      << daemon_->remembered_dests() << " remembered";
+  EXPECT_EQ("b1", Installed("b")) << "the file itself stays, as in confd";
+  source_.PushPut("/app/x", "2");
+  ASSERT_TRUE(Eventually([&] { return Installed("a") == "a2"; }));
+  EXPECT_TRUE(Eventually([&] { return daemon_->remembered_dests() == 1; }));
 }
 
 // A resource that reads several watched prefixes asks the source to deliver
@@ -536,7 +552,7 @@ TEST_F(DaemonTest, ResourcesReadingSeveralPrefixesAreFollowedAsGroups) {
   AddResource("dc", R"("/d", "/c/k")", "{{getv \"/c/k\"}}");
   AddResource("e", R"("/e")", "{{getv \"/e/k\"}}");
   StartWatch();
-  ASSERT_TRUE(Eventually([&] { return ReadFile(Out("e")) == "1"; }));
+  ASSERT_TRUE(Eventually([&] { return Installed("e") == "1"; }));
   EXPECT_EQ(std::vector<std::string>({"/c", "/d", "/e"}), source_.followed());
   std::vector<PrefixGroup> together = source_.together();
   ASSERT_EQ(1u, together.size());
@@ -557,7 +573,7 @@ TEST_F(DaemonTest, ANewResourceReadingTwoFollowedPrefixesGroupsThem) {
   EXPECT_TRUE(source_.together().empty());
   AddResource("cd", R"("/c", "/d")", "{{getv \"/c/k\"}}{{getv \"/d/k\"}}");
   daemon_->ReloadConfig();
-  ASSERT_TRUE(Eventually([&] { return ReadFile(Out("cd")) == "11"; }));
+  ASSERT_TRUE(Eventually([&] { return Installed("cd") == "11"; }));
   ASSERT_TRUE(Eventually([&] { return source_.together().size() == 1; }));
   EXPECT_EQ(std::vector<std::string>({"/c", "/d"}), source_.together()[0].prefixes);
 }
@@ -569,11 +585,11 @@ TEST_F(DaemonTest, ResyncOfSeveralPrefixesReplacesThemTogether) {
   source_.Set("/d/k", "1");
   AddResource("cd", R"("/c", "/d")", "{{getv \"/c/k\"}}{{getv \"/d/k\"}}");
   StartWatch();
-  ASSERT_TRUE(Eventually([&] { return ReadFile(Out("cd")) == "11"; }));
+  ASSERT_TRUE(Eventually([&] { return Installed("cd") == "11"; }));
   source_.SetSilently("/c/k", "2");
   source_.SetSilently("/d/k", "2");
   source_.PushResync(std::vector<std::string>{"/c", "/d"});
-  ASSERT_TRUE(Eventually([&] { return ReadFile(Out("cd")) == "22"; }));
+  ASSERT_TRUE(Eventually([&] { return Installed("cd") == "22"; }));
 }
 
 // Reading everything again (new prefixes to follow) replaces the store; an
@@ -584,7 +600,7 @@ TEST_F(DaemonTest, EventQueuedByAStoppedFollowingDoesNotUndoTheNewerRead) {
   source_.Set("/k/a", "1");
   AddResource("k", R"("/k")", "{{getv \"/k/a\"}}");
   StartWatch();
-  ASSERT_TRUE(Eventually([&] { return ReadFile(Out("k")) == "1"; }));
+  ASSERT_TRUE(Eventually([&] { return Installed("k") == "1"; }));
   source_.DeliverOnStop(KeyChange{"/k/a", "1", false});
   source_.SetSilently("/k/a", "2");
   source_.Set("/o/x", "o");
@@ -593,8 +609,8 @@ TEST_F(DaemonTest, EventQueuedByAStoppedFollowingDoesNotUndoTheNewerRead) {
   // The installs of o and k are counted once their results are back on the
   // loop, whose queue is in order: the stale event was handled before them.
   ASSERT_TRUE(Eventually([&] { return daemon_->stats().installs.load() == 3; }));
-  EXPECT_EQ("o", ReadFile(Out("o")));
-  EXPECT_EQ("2", ReadFile(Out("k")));
+  EXPECT_EQ("o", Installed("o"));
+  EXPECT_EQ("2", Installed("k"));
   EXPECT_EQ(0, daemon_->stats().watch_events.load()) << "the stale event was dropped";
 }
 
@@ -605,16 +621,16 @@ TEST_F(DaemonTest, ForbiddenPrefixIsAskedAgainOnATimerAndRendersOnceGranted) {
   AddResource("app", R"("/app/x")", "{{getv \"/app/x\"}}");
   AddResource("secret", R"("/secret/db")", "{{getv \"/secret/db\"}}");
   StartWatch();
-  ASSERT_TRUE(Eventually([&] { return ReadFile(Out("app")) == "1"; }));
+  ASSERT_TRUE(Eventually([&] { return Installed("app") == "1"; }));
   const int reads = source_.reads();
   source_.Allow();  // no configuration reload, no signal
   clock_.Advance(absl::Seconds(1));  // asked again 1 s after the start
-  ASSERT_TRUE(Eventually([&] { return ReadFile(Out("secret")) == "s"; }));
+  ASSERT_TRUE(Eventually([&] { return Installed("secret") == "s"; }));
   EXPECT_GT(source_.reads(), reads);
   EXPECT_EQ(std::vector<std::string>({"/app/x", "/secret/db"}), source_.followed());
   EXPECT_TRUE(Eventually([&] { return daemon_->stats().all_rendered.load(); }));
   source_.PushPut("/secret/db", "s2");
-  ASSERT_TRUE(Eventually([&] { return ReadFile(Out("secret")) == "s2"; }));
+  ASSERT_TRUE(Eventually([&] { return Installed("secret") == "s2"; }));
 }
 
 TEST_F(DaemonTest, WatchRefusedWhileRunningIsAskedAgainOnATimerAndFollowedOnceGranted) {
@@ -623,7 +639,7 @@ TEST_F(DaemonTest, WatchRefusedWhileRunningIsAskedAgainOnATimerAndFollowedOnceGr
   AddResource("app", R"("/app/x")", "{{getv \"/app/x\"}}");
   AddResource("secret", R"("/secret/db")", "{{getv \"/secret/db\"}}");
   StartWatch();
-  ASSERT_TRUE(Eventually([&] { return ReadFile(Out("secret")) == "s"; }));
+  ASSERT_TRUE(Eventually([&] { return Installed("secret") == "s"; }));
   const int64_t errors = daemon_->stats().render_errors.load();
 
   // Read access revoked: the watch of /secret/db is refused; what changes
@@ -635,26 +651,26 @@ TEST_F(DaemonTest, WatchRefusedWhileRunningIsAskedAgainOnATimerAndFollowedOnceGr
   // the other one goes on.
   ASSERT_TRUE(Eventually([&] { return daemon_->stats().render_errors.load() > errors; }));
   source_.PushPut("/app/x", "2");
-  ASSERT_TRUE(Eventually([&] { return ReadFile(Out("app")) == "2"; }));
-  EXPECT_EQ("s", ReadFile(Out("secret")));
+  ASSERT_TRUE(Eventually([&] { return Installed("app") == "2"; }));
+  EXPECT_EQ("s", Installed("secret"));
   const int reads = source_.reads();
 
   // Granted again, by nobody touching confwatch: asked again after 1 s, read
   // and followed again.
   source_.Allow();
   clock_.Advance(absl::Seconds(1));
-  ASSERT_TRUE(Eventually([&] { return ReadFile(Out("secret")) == "s2"; }));
+  ASSERT_TRUE(Eventually([&] { return Installed("secret") == "s2"; }));
   EXPECT_GT(source_.reads(), reads);
   EXPECT_EQ(std::vector<std::string>({"/app/x", "/secret/db"}), source_.followed());
   source_.PushPut("/secret/db", "s3");
-  ASSERT_TRUE(Eventually([&] { return ReadFile(Out("secret")) == "s3"; }));
+  ASSERT_TRUE(Eventually([&] { return Installed("secret") == "s3"; }));
 }
 
 TEST_F(DaemonTest, WatchEndedForAnotherReasonIsReadAndFollowedAgain) {
   source_.Set("/k/v", "1");
   AddResource("a", R"("/k")", "{{getv \"/k/v\"}}");
   StartWatch();
-  ASSERT_TRUE(Eventually([&] { return ReadFile(Out("a")) == "1"; }));
+  ASSERT_TRUE(Eventually([&] { return Installed("a") == "1"; }));
   const int reads = source_.reads();
   const absl::Time failed_at = clock_.Now();
   source_.PushWatchFailed("/k", absl::InternalError("fake: watch cancelled"));
@@ -663,11 +679,11 @@ TEST_F(DaemonTest, WatchEndedForAnotherReasonIsReadAndFollowedAgain) {
   ASSERT_TRUE(Eventually([&] { return clock_.WaitingUntil(failed_at + absl::Seconds(5)); }));
   EXPECT_EQ(reads, source_.reads());
   clock_.Advance(absl::Seconds(5));
-  ASSERT_TRUE(Eventually([&] { return ReadFile(Out("a")) == "2"; }));
+  ASSERT_TRUE(Eventually([&] { return Installed("a") == "2"; }));
   EXPECT_EQ(reads + 1, source_.reads());
   EXPECT_EQ(std::vector<std::string>({"/k"}), source_.followed());
   source_.PushPut("/k/v", "3");
-  ASSERT_TRUE(Eventually([&] { return ReadFile(Out("a")) == "3"; }));
+  ASSERT_TRUE(Eventually([&] { return Installed("a") == "3"; }));
 }
 
 TEST_F(DaemonTest, ReloadWithANewPrefixWhileTheSourceIsDownFollowsItOnceItIsBack) {
@@ -675,15 +691,15 @@ TEST_F(DaemonTest, ReloadWithANewPrefixWhileTheSourceIsDownFollowsItOnceItIsBack
   source_.Set("/other/y", "y1");
   AddResource("a", R"("/k")", "{{getv \"/k/v\"}}");
   StartWatch();
-  ASSERT_TRUE(Eventually([&] { return ReadFile(Out("a")) == "1"; }));
+  ASSERT_TRUE(Eventually([&] { return Installed("a") == "1"; }));
   source_.FailNextReads(3);
   AddResource("b", R"("/other")", "{{getv \"/other/y\"}}");
   // Three failed reads (backoff 250 ms, 500 ms, 1 s), then the fourth works.
-  ASSERT_TRUE(EventuallyFiringTimers([&] { return ReadFile(Out("b")) == "y1"; }));
+  ASSERT_TRUE(EventuallyFiringTimers([&] { return Installed("b") == "y1"; }));
   EXPECT_EQ(std::vector<std::string>({"/k", "/other"}), source_.followed());
   source_.PushPut("/other/y", "y2");
   source_.PushPut("/k/v", "2");
-  ASSERT_TRUE(Eventually([&] { return ReadFile(Out("b")) == "y2" && ReadFile(Out("a")) == "2"; }));
+  ASSERT_TRUE(Eventually([&] { return Installed("b") == "y2" && Installed("a") == "2"; }));
 }
 
 TEST_F(DaemonTest, OnetimeNamesTheResourceAndTheForbiddenPrefix) {
@@ -696,7 +712,7 @@ TEST_F(DaemonTest, OnetimeNamesTheResourceAndTheForbiddenPrefix) {
   EXPECT_TRUE(absl::StrContains(s.message(),
                                 "secret.toml: fake: permission denied reading /secret/db"))
       << s;
-  EXPECT_EQ("1", ReadFile(Out("app")));
+  EXPECT_EQ("1", Installed("app"));
 }
 
 // What the systemd watchdog relies on: an event posted from another thread,
@@ -745,10 +761,10 @@ TEST_F(DaemonTest, ForEachOnetimeRendersEveryChildReloadsOnceAndNamesARefusedOne
   source_.Set("/services/.h/1", "w");
   AddFamily(dir_, dir_ + "/out");
   absl::Status s = MakeDaemon().RunOnce();
-  EXPECT_EQ("a=x", ReadFile(Out("a.conf")));
-  EXPECT_EQ("b=y", ReadFile(Out("b.conf")));
-  EXPECT_EQ("c=z", ReadFile(Out("c.conf")));
-  EXPECT_EQ("<missing>", ReadFile(Out(".h.conf")));
+  EXPECT_EQ("a=x", Installed("a.conf"));
+  EXPECT_EQ("b=y", Installed("b.conf"));
+  EXPECT_EQ("c=z", Installed("c.conf"));
+  EXPECT_EQ("<missing>", Installed(".h.conf"));
   EXPECT_EQ(1, runner_.Count("reload-family"));
   EXPECT_EQ("svc.toml: child \".h\" refused: starts with '.' (hidden names are confwatch's stage "
             "and manifest files); the other children go on",
@@ -763,21 +779,21 @@ TEST_F(DaemonTest, ForEachFamilyFollowsChildrenAndIsReadyWithoutRefusedOnes) {
   source_.Set("/services/.h/1", "w");
   AddFamily(dir_, dir_ + "/out");
   StartWatch();
-  ASSERT_TRUE(Eventually([&] { return ReadFile(Out("b.conf")) == "b=y"; }));
-  EXPECT_EQ("a=x", ReadFile(Out("a.conf")));
+  ASSERT_TRUE(Eventually([&] { return Installed("b.conf") == "b=y"; }));
+  EXPECT_EQ("a=x", Installed("a.conf"));
   EXPECT_FALSE(daemon_->stats().all_rendered.load());
   source_.PushDelete("/services/.h/1");
   // The failed family tries again a backoff after its last try (scheduler.h).
   EXPECT_TRUE(EventuallyFiringTimers([&] { return daemon_->stats().all_rendered.load(); }));
   EXPECT_EQ(1, runner_.Count("reload-family"));
   source_.PushDelete("/services/a/1");
-  EXPECT_TRUE(Eventually([&] { return ReadFile(Out("a.conf")) == "<missing>"; }));
+  EXPECT_TRUE(Eventually([&] { return Installed("a.conf") == "<missing>"; }));
   EXPECT_TRUE(Eventually([&] { return runner_.Count("reload-family") == 2; }));
-  EXPECT_EQ("b=y", ReadFile(Out("b.conf")));
+  EXPECT_EQ("b=y", Installed("b.conf"));
   // Per file, from batches without error: the first one reported .h.
   source_.PushPut("/services/c/1", "z");
   source_.PushPut("/services/d/1", "w");
-  EXPECT_TRUE(Eventually([&] { return ReadFile(Out("d.conf")) == "d=w"; }));
+  EXPECT_TRUE(Eventually([&] { return Installed("d.conf") == "d=w"; }));
   EXPECT_TRUE(Eventually([&] { return daemon_->stats().installs.load() == 3; }))
       << daemon_->stats().installs.load();
 }

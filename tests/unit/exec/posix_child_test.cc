@@ -77,7 +77,7 @@ TEST(PosixChildControl, FileWithoutExecuteBitIsPermissionDenied) {
   absl::StatusOr<pid_t> pid = control.Start({path});
   ASSERT_FALSE(pid.ok());
   EXPECT_TRUE(absl::IsPermissionDenied(pid.status())) << pid.status();
-  EXPECT_EQ("cannot start \"" + path + "\": permission denied", pid.status().message());
+  EXPECT_EQ("cannot start \"" + path + "\": Permission denied", pid.status().message());
 }
 
 TEST(PosixChildControl, SignalReachesTheWholeProcessGroup) {

@@ -89,5 +89,26 @@ TEST(FormatGoFloat, ExtremesKeepEveryDigitGoPrints) {
   EXPECT_EQ("NaN", FormatGoFloat(std::nan("")));
 }
 
+TEST(IsYamlMergeKey, PlainOrMergeTaggedDoubleAngleOnly) {
+  struct Case {
+    std::string text;
+    std::string tag;  // as yaml-cpp reports it
+    bool want;
+  };
+  const std::vector<Case> cases = {
+      {"<<", "?", true},                          // <<: *base
+      {"<<", "tag:yaml.org,2002:merge", true},    // !!merge <<: *base
+      {"<<", "!", false},                         // "<<": a quoted key
+      {"<<", "tag:yaml.org,2002:str", false},     // !!str <<
+      {"<", "?", false},
+      {"<<<", "?", false},
+      {"", "?", false},
+      {"merge", "tag:yaml.org,2002:merge", false},
+  };
+  for (const Case& c : cases) {
+    EXPECT_EQ(c.want, IsYamlMergeKey(c.text, c.tag)) << c.text << " tag " << c.tag;
+  }
+}
+
 }  // namespace
 }  // namespace confwatch

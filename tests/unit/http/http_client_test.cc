@@ -197,7 +197,7 @@ TEST(HttpGet, ConnectionRefusedSaysSo) {
   close(ListenLoopback(&port));
   absl::StatusOr<HttpReply> r = HttpGet(absl::StrCat("http://127.0.0.1:", port, "/"));
   EXPECT_EQ(absl::StatusCode::kUnavailable, r.status().code());
-  EXPECT_EQ("connect: connection refused", r.status().message());
+  EXPECT_EQ("connect: Connection refused", r.status().message());
 }
 
 // The kernel completes the connection (backlog) but nobody ever answers.

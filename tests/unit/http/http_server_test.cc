@@ -250,7 +250,7 @@ TEST(HttpServer, BindErrorsCarryTheOsWords) {
   HttpServer first([](const HttpRequest&) { return HttpResponse(); }, HttpServer::Options());
   ASSERT_TRUE(first.Start("127.0.0.1", 0).ok());
   HttpServer second([](const HttpRequest&) { return HttpResponse(); }, HttpServer::Options());
-  EXPECT_EQ("address already in use", second.Start("127.0.0.1", first.port()).message());
+  EXPECT_EQ("Address already in use", second.Start("127.0.0.1", first.port()).message());
   EXPECT_EQ(0, second.port());
 }
 

@@ -288,7 +288,7 @@ TEST(MetricsServer, ASecondServerOnTheSamePortFailsNamingTheAddress) {
   const std::string addr = absl::StrCat("127.0.0.1:", first.port());
   MetricsServer second([] { return std::string("second\n"); }, AlwaysReady());
   absl::Status s = second.Start(addr);
-  EXPECT_EQ(absl::StrCat("metrics address ", addr, ": cannot listen: address already in use"),
+  EXPECT_EQ(absl::StrCat("metrics address ", addr, ": cannot listen: Address already in use"),
             s.message());
   EXPECT_EQ(0, second.port());
   EXPECT_EQ("first\n", Get(first.port(), "/metrics")->body);

@@ -98,13 +98,23 @@ class ScopedEnv {
   std::optional<std::string> old_;
 };
 
-TEST(SdNotify, SendsTheStateToASocketPath) {
-  TempDir dir;
-  const std::string path = dir.Path("notify");
-  NotifyListener listener(path);
-  ASSERT_TRUE(listener.bound());
-  ASSERT_TRUE(SdNotifyTo(path, "READY=1").ok());
-  EXPECT_EQ("READY=1", listener.Receive());
+// systemd's notify socket for one test: a listener bound at a path in a temp
+// dir, named by NOTIFY_SOCKET until the test ends.
+class NotifySocket : public ::testing::Test {
+ protected:
+  void SetUp() override { ASSERT_TRUE(listener_.bound()) << path_; }
+
+  TempDir dir_;
+  const std::string path_ = dir_.Path("notify");
+  NotifyListener listener_{path_};
+  ScopedEnv env_{"NOTIFY_SOCKET", path_.c_str()};
+};
+using SdNotifyToSocket = NotifySocket;
+using SystemdNotifierToSocket = NotifySocket;
+
+TEST_F(SdNotifyToSocket, SendsTheStateToASocketPath) {
+  ASSERT_TRUE(SdNotifyTo(path_, "READY=1").ok());
+  EXPECT_EQ("READY=1", listener_.Receive());
 }
 
 TEST(SdNotify, SendsToAnAbstractName) {
@@ -115,33 +125,23 @@ TEST(SdNotify, SendsToAnAbstractName) {
   EXPECT_EQ("STATUS=hello", listener.Receive());
 }
 
-TEST(SdNotify, HelpersSendToNotifySocketFromTheEnvironment) {
-  TempDir dir;
-  const std::string path = dir.Path("notify");
-  NotifyListener listener(path);
-  ASSERT_TRUE(listener.bound());
-  ScopedEnv env("NOTIFY_SOCKET", path.c_str());
+TEST_F(SdNotifyToSocket, HelpersSendToNotifySocketFromTheEnvironment) {
   ASSERT_TRUE(SdNotifyReady().ok());
-  EXPECT_EQ("READY=1", listener.Receive());
+  EXPECT_EQ("READY=1", listener_.Receive());
   ASSERT_TRUE(SdNotifyStopping().ok());
-  EXPECT_EQ("STOPPING=1", listener.Receive());
+  EXPECT_EQ("STOPPING=1", listener_.Receive());
   ASSERT_TRUE(SdNotifyStatus("watching 3 resources\nat revision 7").ok());
-  EXPECT_EQ("STATUS=watching 3 resources at revision 7", listener.Receive());
+  EXPECT_EQ("STATUS=watching 3 resources at revision 7", listener_.Receive());
 }
 
-TEST(SdNotify, ReloadingCarriesTheMonotonicClock) {
-  TempDir dir;
-  const std::string path = dir.Path("notify");
-  NotifyListener listener(path);
-  ASSERT_TRUE(listener.bound());
-  ScopedEnv env("NOTIFY_SOCKET", path.c_str());
+TEST_F(SdNotifyToSocket, ReloadingCarriesTheMonotonicClock) {
   timespec before{};
   clock_gettime(CLOCK_MONOTONIC, &before);
   ASSERT_TRUE(SdNotifyReloading().ok());
   timespec after{};
   clock_gettime(CLOCK_MONOTONIC, &after);
 
-  std::optional<std::string> got = listener.Receive();
+  std::optional<std::string> got = listener_.Receive();
   ASSERT_TRUE(got);
   absl::string_view rest = *got;
   ASSERT_TRUE(absl::ConsumePrefix(&rest, "RELOADING=1\nMONOTONIC_USEC=")) << *got;
@@ -164,14 +164,14 @@ TEST(SdNotify, UnsetOrEmptyNotifySocketIsAnOkNoOp) {
 TEST(SdNotify, ErrorsNameTheSocket) {
   TempDir dir;
   const std::string missing = dir.Path("missing");
-  EXPECT_EQ(absl::StrCat("sd_notify ", missing, ": no such file"),
+  EXPECT_EQ(absl::StrCat("sd_notify ", missing, ": No such file or directory"),
             SdNotifyTo(missing, "READY=1").message());
 
   const std::string gone = dir.Path("gone");
   NotifyListener listener(gone);
   ASSERT_TRUE(listener.bound());
   listener.Close();  // the file stays, nobody reads it
-  EXPECT_EQ(absl::StrCat("sd_notify ", gone, ": connection refused"),
+  EXPECT_EQ(absl::StrCat("sd_notify ", gone, ": Connection refused"),
             SdNotifyTo(gone, "READY=1").message());
 
   EXPECT_EQ("sd_notify run/notify: NOTIFY_SOCKET must be an absolute path or start with '@'",
@@ -204,21 +204,16 @@ TEST(SdNotify, WatchdogIntervalFromTheEnvironment) {
   EXPECT_EQ(absl::ZeroDuration(), SdWatchdogInterval());
 }
 
-TEST(SdNotify, WatchdogPingsOnlyWhenTheWatchdogIsOn) {
-  TempDir dir;
-  const std::string path = dir.Path("notify");
-  NotifyListener listener(path);
-  ASSERT_TRUE(listener.bound());
-  ScopedEnv env("NOTIFY_SOCKET", path.c_str());
+TEST_F(SdNotifyToSocket, WatchdogPingsOnlyWhenTheWatchdogIsOn) {
   ScopedEnv pid("WATCHDOG_PID", nullptr);
   {
     ScopedEnv usec("WATCHDOG_USEC", nullptr);
     ASSERT_TRUE(SdNotifyWatchdog().ok());
-    EXPECT_TRUE(listener.Empty());
+    EXPECT_TRUE(listener_.Empty());
   }
   ScopedEnv usec("WATCHDOG_USEC", "1000000");
   ASSERT_TRUE(SdNotifyWatchdog().ok());
-  EXPECT_EQ("WATCHDOG=1", listener.Receive());
+  EXPECT_EQ("WATCHDOG=1", listener_.Receive());
 }
 
 // ---- SystemdNotifier ----
@@ -238,12 +233,7 @@ struct FakeDaemon {
   }
 };
 
-TEST(SystemdNotifier, ReadyOnceThenReloadingAndReadyAgainThenStopping) {
-  TempDir dir;
-  const std::string path = dir.Path("notify");
-  NotifyListener listener(path);
-  ASSERT_TRUE(listener.bound());
-  ScopedEnv env("NOTIFY_SOCKET", path.c_str());
+TEST_F(SystemdNotifierToSocket, ReadyOnceThenReloadingAndReadyAgainThenStopping) {
   ScopedEnv watchdog("WATCHDOG_USEC", nullptr);
   FakeDaemon daemon;
   SystemdNotifier notifier(daemon.Hooks(), absl::Milliseconds(5));
@@ -251,26 +241,21 @@ TEST(SystemdNotifier, ReadyOnceThenReloadingAndReadyAgainThenStopping) {
   notifier.Reloading();  // still starting: the coming READY=1 covers it
 
   daemon.ready = true;
-  EXPECT_EQ("READY=1", listener.Receive());
+  EXPECT_EQ("READY=1", listener_.Receive());
   notifier.Reloading();
-  std::optional<std::string> reloading = listener.Receive();
+  std::optional<std::string> reloading = listener_.Receive();
   ASSERT_TRUE(reloading);
   EXPECT_TRUE(absl::StartsWith(*reloading, "RELOADING=1\nMONOTONIC_USEC=")) << *reloading;
   daemon.config_reloads = 1;  // the daemon applied it
-  EXPECT_EQ("READY=1", listener.Receive());
+  EXPECT_EQ("READY=1", listener_.Receive());
   notifier.Stopping();
-  EXPECT_EQ("STOPPING=1", listener.Receive());
+  EXPECT_EQ("STOPPING=1", listener_.Receive());
   notifier.Reloading();  // after STOPPING=1 nothing more is sent
   notifier.Stop();
-  EXPECT_TRUE(listener.Empty());
+  EXPECT_TRUE(listener_.Empty());
 }
 
-TEST(SystemdNotifier, StatusIsSentWhenItChanges) {
-  TempDir dir;
-  const std::string path = dir.Path("notify");
-  NotifyListener listener(path);
-  ASSERT_TRUE(listener.bound());
-  ScopedEnv env("NOTIFY_SOCKET", path.c_str());
+TEST_F(SystemdNotifierToSocket, StatusIsSentWhenItChanges) {
   ScopedEnv watchdog("WATCHDOG_USEC", nullptr);
   absl::Mutex mu;
   std::string status = "starting";
@@ -282,29 +267,24 @@ TEST(SystemdNotifier, StatusIsSentWhenItChanges) {
   };
   SystemdNotifier notifier(hooks, absl::Milliseconds(5));
   notifier.Start();
-  EXPECT_EQ("STATUS=starting", listener.Receive());
+  EXPECT_EQ("STATUS=starting", listener_.Receive());
   {
     absl::MutexLock lock(&mu);
     status = "watching 3 resources";
   }
-  EXPECT_EQ("STATUS=watching 3 resources", listener.Receive());
+  EXPECT_EQ("STATUS=watching 3 resources", listener_.Receive());
   notifier.Stop();
-  EXPECT_TRUE(listener.Empty());  // the unchanged status was not repeated
+  EXPECT_TRUE(listener_.Empty());  // the unchanged status was not repeated
 }
 
-TEST(SystemdNotifier, WatchdogIsPingedAtHalfTheInterval) {
-  TempDir dir;
-  const std::string path = dir.Path("notify");
-  NotifyListener listener(path);
-  ASSERT_TRUE(listener.bound());
-  ScopedEnv env("NOTIFY_SOCKET", path.c_str());
+TEST_F(SystemdNotifierToSocket, WatchdogIsPingedAtHalfTheInterval) {
   ScopedEnv pid("WATCHDOG_PID", nullptr);
   ScopedEnv watchdog("WATCHDOG_USEC", "40000");
   FakeDaemon daemon;
   SystemdNotifier notifier(daemon.Hooks(), absl::Seconds(10));  // only the watchdog wakes it
   notifier.Start();
-  EXPECT_EQ("WATCHDOG=1", listener.Receive());
-  EXPECT_EQ("WATCHDOG=1", listener.Receive());
+  EXPECT_EQ("WATCHDOG=1", listener_.Receive());
+  EXPECT_EQ("WATCHDOG=1", listener_.Receive());
   notifier.Stop();
 }
 
@@ -347,12 +327,7 @@ class FakeLoop {
   std::vector<std::function<void()>> queued_ ABSL_GUARDED_BY(mu_);
 };
 
-TEST(SystemdNotifier, WatchdogPingsStopWhileTheEventLoopIsWedgedAndResumeAfter) {
-  TempDir dir;
-  const std::string path = dir.Path("notify");
-  NotifyListener listener(path);
-  ASSERT_TRUE(listener.bound());
-  ScopedEnv env("NOTIFY_SOCKET", path.c_str());
+TEST_F(SystemdNotifierToSocket, WatchdogPingsStopWhileTheEventLoopIsWedgedAndResumeAfter) {
   ScopedEnv pid("WATCHDOG_PID", nullptr);
   ScopedEnv watchdog("WATCHDOG_USEC", "40000");  // a ping due every 20 ms
   FakeDaemon daemon;
@@ -361,30 +336,25 @@ TEST(SystemdNotifier, WatchdogPingsStopWhileTheEventLoopIsWedgedAndResumeAfter) 
   hooks.post = [&loop](std::function<void()> event) { loop.Post(std::move(event)); };
   SystemdNotifier notifier(hooks, absl::Seconds(10));  // only the watchdog wakes it
   notifier.Start();
-  EXPECT_EQ("WATCHDOG=1", listener.Receive());
-  EXPECT_EQ("WATCHDOG=1", listener.Receive());
+  EXPECT_EQ("WATCHDOG=1", listener_.Receive());
+  EXPECT_EQ("WATCHDOG=1", listener_.Receive());
 
   loop.Wedge();
   // Once a heartbeat waits behind the wedge, every ping it allowed was sent.
   ASSERT_TRUE(loop.AwaitQueued());
-  while (!listener.Empty()) {  // each call consumes one waiting ping
+  while (!listener_.Empty()) {  // each call consumes one waiting ping
   }
   absl::SleepFor(absl::Milliseconds(300));  // 15 intervals
-  EXPECT_TRUE(listener.Empty());
+  EXPECT_TRUE(listener_.Empty());
   EXPECT_EQ(1u, loop.queued());  // one heartbeat outstanding, not one per interval
 
   loop.Resume();
-  EXPECT_EQ("WATCHDOG=1", listener.Receive());
-  EXPECT_EQ("WATCHDOG=1", listener.Receive());
+  EXPECT_EQ("WATCHDOG=1", listener_.Receive());
+  EXPECT_EQ("WATCHDOG=1", listener_.Receive());
   notifier.Stop();
 }
 
-TEST(SystemdNotifier, AfterStoppingThePingsNoLongerWaitForTheLoop) {
-  TempDir dir;
-  const std::string path = dir.Path("notify");
-  NotifyListener listener(path);
-  ASSERT_TRUE(listener.bound());
-  ScopedEnv env("NOTIFY_SOCKET", path.c_str());
+TEST_F(SystemdNotifierToSocket, AfterStoppingThePingsNoLongerWaitForTheLoop) {
   ScopedEnv pid("WATCHDOG_PID", nullptr);
   ScopedEnv watchdog("WATCHDOG_USEC", "40000");
   FakeDaemon daemon;
@@ -396,9 +366,9 @@ TEST(SystemdNotifier, AfterStoppingThePingsNoLongerWaitForTheLoop) {
   notifier.Start();
   ASSERT_TRUE(loop.AwaitQueued());
   notifier.Stopping();  // the loop winds down and takes no more events
-  EXPECT_EQ("STOPPING=1", listener.Receive());
-  EXPECT_EQ("WATCHDOG=1", listener.Receive());
-  EXPECT_EQ("WATCHDOG=1", listener.Receive());
+  EXPECT_EQ("STOPPING=1", listener_.Receive());
+  EXPECT_EQ("WATCHDOG=1", listener_.Receive());
+  EXPECT_EQ("WATCHDOG=1", listener_.Receive());
   notifier.Stop();
   EXPECT_EQ(1u, loop.queued());
 }

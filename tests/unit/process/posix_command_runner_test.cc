@@ -203,7 +203,7 @@ TEST(PosixCommandRunner, ShellThatCannotStartIsAnError) {
   PosixCommandRunner runner(settings);
   absl::StatusOr<CommandResult> r = runner.Run("true", kNoHang);
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ("cannot start /nonexistent/sh: no such file", r.status().message());
+  EXPECT_EQ("cannot start /nonexistent/sh: No such file or directory", r.status().message());
 }
 
 TEST(PosixCommandRunner, ConcurrentRunsKeepTheirOwnResults) {

@@ -77,7 +77,7 @@ TEST_F(PidFileTest, ReadsPidIgnoringSurroundingWhitespace) {
 TEST_F(PidFileTest, MissingFileNamesTheFile) {
   absl::StatusOr<pid_t> pid = ReadPidFile(path_);
   EXPECT_EQ(absl::StatusCode::kNotFound, pid.status().code());
-  EXPECT_EQ("pid file " + path_ + ": no such file", pid.status().message());
+  EXPECT_EQ("pid file " + path_ + ": No such file or directory", pid.status().message());
 }
 
 TEST_F(PidFileTest, ContentThatIsNotAPidIsQuoted) {
@@ -124,7 +124,7 @@ TEST_F(PidFileTest, ProcessThatIsGoneIsReported) {
   Write(absl::StrCat(child));
   absl::Status s = SignalPidFile(path_, SIGHUP, Us()).status();
   EXPECT_EQ(absl::StatusCode::kNotFound, s.code());
-  EXPECT_EQ(absl::StrCat("kill ", child, ": no such process"), s.message());
+  EXPECT_EQ(absl::StrCat("kill ", child, ": No such process"), s.message());
 }
 
 // A pid file another user could have written may name any process (root's

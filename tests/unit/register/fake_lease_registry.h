@@ -156,7 +156,7 @@ class FakeHealthChecker : public HealthChecker {
   absl::Status Check() override {
     ++*checks_;
     if (healthy_->load()) return absl::OkStatus();
-    return absl::UnavailableError("tcp://127.0.0.1:8080: connect: connection refused");
+    return absl::UnavailableError("tcp://127.0.0.1:8080: connect: Connection refused");
   }
 
  private:

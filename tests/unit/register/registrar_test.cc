@@ -117,7 +117,7 @@ TEST_F(RegistrarTest, NothingIsRegisteredBeforeTheFirstCheckPasses) {
   EXPECT_EQ(HealthState::kUnhealthy, r->state().health);
   EXPECT_FALSE(r->state().registered);
   EXPECT_EQ(0, etcd_.grants());
-  EXPECT_EQ("tcp://127.0.0.1:8080: connect: connection refused",
+  EXPECT_EQ("tcp://127.0.0.1:8080: connect: Connection refused",
             r->state().last_error.message());
   healthy_ = true;
   ASSERT_TRUE(PollUntil([&] { return r->state().registered; }));

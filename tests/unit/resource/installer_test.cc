@@ -207,6 +207,42 @@ TEST_F(RememberingInstallerTest, FileItInstalledIsNotReadBackToCompare) {
   EXPECT_THAT(fs_.calls, ElementsAre("lstat /etc/app/app.conf"));
 }
 
+// What a reload's resource set still installs is remembered; the rest is
+// forgotten: a removed resource's dest, a family whose directory is gone.
+TEST_F(RememberingInstallerTest, DestsNoResourceInstallsAreForgotten) {
+  fs_.AddDir("/etc/web");
+  fs_.AddDir("/etc/old");
+  TemplateResource app = Resource();
+  TemplateResource db = Resource();
+  db.name = "db.toml";
+  db.dest = "/etc/app/db.conf";
+  TemplateResource family = Resource();
+  family.name = "web.toml";
+  family.for_each = "/services/*";
+  family.dest = "/etc/web/{{.name}}.conf";
+  TemplateResource old_family = family;
+  old_family.name = "old.toml";
+  old_family.dest = "/etc/old/{{.name}}.conf";
+  TemplateResource web_a = app;
+  web_a.dest = "/etc/web/a.conf";
+  TemplateResource old_a = app;
+  old_a.dest = "/etc/old/a.conf";
+  for (const TemplateResource* r : {&app, &db, &web_a, &old_a}) {
+    ASSERT_TRUE(installer_.Install(*r, "x\n").ok()) << r->dest;
+  }
+  ASSERT_EQ(4u, installer_.remembered_dests());
+
+  installer_.ForgetDestsNotIn({&app, &db, &family, &old_family});
+  EXPECT_EQ(4u, installer_.remembered_dests()) << "every one is still installed";
+  installer_.ForgetDestsNotIn({&app, &family});
+  EXPECT_EQ(2u, installer_.remembered_dests()) << "db.conf and the old family forgotten";
+  fs_.calls.clear();
+  EXPECT_EQ(InstallOutcome::kUnchanged, installer_.Install(app, "x\n")->outcome);
+  EXPECT_THAT(fs_.calls, ElementsAre("lstat /etc/app/app.conf")) << "app.conf still known";
+  installer_.ForgetDestsNotIn({});
+  EXPECT_EQ(0u, installer_.remembered_dests());
+}
+
 TEST_F(RememberingInstallerTest, FileFoundEqualByReadingIsNotReadAgain) {
   fs_.AddFile(kDest, "same\n");
   ASSERT_EQ(InstallOutcome::kUnchanged, InstallAgain("same\n"));
@@ -401,10 +437,15 @@ TEST_F(InstallerTest, SyncOnlyInstallsWithoutCheckOrReload) {
 }
 
 TEST_F(InstallerTest, ExdevOrEbusyFallsBackToInPlace) {
-  for (int err : {EXDEV, EBUSY}) {
+  struct Case {
+    int err;
+    std::string text;  // the C library's, as every message words an errno
+  };
+  for (const Case& c : {Case{EXDEV, "Invalid cross-device link"},
+                        Case{EBUSY, "Device or resource busy"}}) {
     fs_ = FakeFileSystem();
     fs_.AddFile(kDest, "old contents\n", 0644, 1000, 1000);
-    fs_.fail_next_rename = err;
+    fs_.fail_next_rename = c.err;
     TemplateResource r = Resource();
     r.reload_cmd = "reload";
     absl::StatusOr<InstallResult> result = Install(r, "new\n");
@@ -412,8 +453,7 @@ TEST_F(InstallerTest, ExdevOrEbusyFallsBackToInPlace) {
     EXPECT_EQ(InstallOutcome::kInstalledInPlace, result->outcome);
     EXPECT_TRUE(result->reload_needed);
     EXPECT_THAT(result->warnings,
-                ElementsAre("rename /etc/app/.app.conf.000001 -> /etc/app/app.conf: " +
-                            std::string(strerror(err)) +
+                ElementsAre("rename /etc/app/.app.conf.000001 -> /etc/app/app.conf: " + c.text +
                             "; rewrote /etc/app/app.conf in place, which is not atomic"));
     EXPECT_EQ("new\n", Contents(kDest));
     EXPECT_THAT(fs_.FilePaths(), ElementsAre(kDest));

@@ -164,11 +164,11 @@ TEST_F(ReloaderTest, SignalErrorsNameResourceAndSignal) {
   EXPECT_THAT(signaller_.sent, IsEmpty());
 
   r.pid_file = "/run/nginx.pid";
-  signaller_.status = absl::NotFoundError("pid file /run/nginx.pid: no such file");
+  signaller_.status = absl::NotFoundError("pid file /run/nginx.pid: No such file or directory");
   s = Reload(r, Context());
   EXPECT_EQ(absl::StatusCode::kNotFound, s.code());
   EXPECT_EQ(
-      "reload_signal SIGHUP: pid file /run/nginx.pid: no such file",
+      "reload_signal SIGHUP: pid file /run/nginx.pid: No such file or directory",
       std::string(s.message()));
 }
 
