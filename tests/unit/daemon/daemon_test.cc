@@ -808,15 +808,15 @@ TEST_F(DaemonTest, ForEachChildWhoseDestIsADirectoryIsRefusedAloneUntilItGoes) {
   AddFamily(dir_, dir_ + "/out");
   ASSERT_EQ(0, mkdir(Out("a.conf").c_str(), 0755));
   StartWatch();
-  ASSERT_TRUE(Eventually([&] { return ReadFile(Out("b.conf")) == "b=y"; }));
+  ASSERT_TRUE(Eventually([&] { return ReadFile(Out("b.conf")).value_or("") == "b=y"; }));
   source_.PushPut("/services/b/1", "z");
   // A failing resource tries again kInitialBackoff after a change (scheduler.h).
-  EXPECT_TRUE(EventuallyFiringTimers([&] { return ReadFile(Out("b.conf")) == "b=z"; }));
+  EXPECT_TRUE(EventuallyFiringTimers([&] { return ReadFile(Out("b.conf")).value_or("") == "b=z"; }));
   EXPECT_FALSE(daemon_->stats().all_rendered.load());
   // The reload of what changed runs despite the refusal (after the rename).
   EXPECT_TRUE(Eventually([&] { return runner_.Count("reload-family") >= 2; }));
   ASSERT_EQ(0, rmdir(Out("a.conf").c_str()));
-  EXPECT_TRUE(EventuallyFiringTimers([&] { return ReadFile(Out("a.conf")) == "a=x"; }));
+  EXPECT_TRUE(EventuallyFiringTimers([&] { return ReadFile(Out("a.conf")).value_or("") == "a=x"; }));
   EXPECT_TRUE(EventuallyFiringTimers([&] { return daemon_->stats().all_rendered.load(); }));
 }
 
