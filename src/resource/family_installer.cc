@@ -191,6 +191,7 @@ void FamilyInstaller::RemoveGone(const TemplateResource& family, const Manifest&
       if (!why.empty()) {
         result->warnings.push_back(absl::StrCat(path, " not removed: ", why));
       }
+      installer_->ForgetDest(path);
       continue;  // gone already, or no longer ours: forget it either way
     }
     if (options.noop) {
@@ -203,6 +204,7 @@ void FamilyInstaller::RemoveGone(const TemplateResource& family, const Manifest&
       (*kept)[file] = hash;
       continue;
     }
+    installer_->ForgetDest(path);  // a child that comes and goes leaves nothing behind
     removed = true;
     result->changed.push_back(path);
     result->log.push_back(absl::StrCat("removed ", path, " (child gone)"));

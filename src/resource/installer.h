@@ -221,6 +221,8 @@ class Installer {
   // previous set still in flight may remember its dest again; the next
   // replacement forgets it. Thread-safe.
   void ForgetDestsNotIn(const std::vector<const TemplateResource*>& resources);
+  // Forgets what it remembers of `dest` (a file it removed). Thread-safe.
+  void ForgetDest(const std::string& dest) { installed_.Forget(dest); }
   // How many dests it remembers. Thread-safe.
   size_t remembered_dests() const { return installed_.size(); }
 

@@ -119,6 +119,19 @@ TEST_F(FamilyInstallerTest, FileOfAGoneChildIsRemovedAndReloads) {
   EXPECT_EQ(absl::StrFormat("%s%016x web.conf\n", kHeader, ContentHash("W\n")), Contents(kManifest));
 }
 
+TEST_F(FamilyInstallerTest, RemovedChildIsForgottenByTheInstaller) {
+  InstallOptions options;
+  options.default_uid = 1000;
+  options.default_gid = 1000;
+  Installer installer(&fs_, &runner_, options);
+  FamilyInstaller family(&installer);
+  ASSERT_TRUE(family.Install(family_, {Child("api", "A\n"), Child("web", "W\n")}).ok());
+  const size_t both = installer.remembered_dests();
+  ASSERT_TRUE(family.Install(family_, {Child("web", "W\n")}).ok());
+  EXPECT_EQ("<missing>", Contents("/etc/nginx/conf.d/api.conf"));
+  EXPECT_EQ(both - 1, installer.remembered_dests()) << "services that come and go leave no entry";
+}
+
 TEST_F(FamilyInstallerTest, FileNotInTheManifestIsNeverRemoved) {
   fs_.AddFile("/etc/nginx/conf.d/default.conf", "mine\n");
   absl::StatusOr<FamilyResult> r = Install({});
