@@ -74,11 +74,11 @@ absl::Status Untrusted(const std::string& path, const PathFacts& f, absl::string
 
 class Walk {
  public:
-  explicit Walk(const PathProbe& probe) : probe_(probe) {}
+  Walk(const PathProbe& probe, const std::string& path) : probe_(probe), path_(path) {}
 
-  absl::Status Run(const std::string& path) {
-    Push(path);
-    if (path.empty() || path[0] != '/') Push(probe_.Cwd());
+  absl::Status Run() {
+    Push(path_);
+    if (path_.empty() || path_[0] != '/') Push(probe_.Cwd());
     std::string cur = "/";
     PathFacts cur_facts;
     if (absl::Status s = Look("/", &cur_facts); !s.ok()) return s;
@@ -112,6 +112,7 @@ class Walk {
 
  private:
   const PathProbe& probe_;
+  const std::string& path_;  // as the caller named it: what errors name, as a read would
   std::deque<std::string> todo_;
   int links_ = 0;
 
@@ -122,15 +123,15 @@ class Walk {
   }
 
   absl::Status Look(const std::string& path, PathFacts* f) const {
-    if (int err = probe_.Lstat(path, f); err != 0) return IoError(path, err);
+    if (int err = probe_.Lstat(path, f); err != 0) return IoError(path_, err);
     return absl::OkStatus();
   }
 
   // The symlink at `link` is walked through: its target replaces it.
   absl::Status Follow(const std::string& link, std::string* cur, PathFacts* cur_facts) {
-    if (++links_ > kMaxSymlinks) return IoError(link, ELOOP);
+    if (++links_ > kMaxSymlinks) return IoError(path_, ELOOP);
     std::string target;
-    if (int err = probe_.ReadLink(link, &target); err != 0) return IoError(link, err);
+    if (int err = probe_.ReadLink(link, &target); err != 0) return IoError(path_, err);
     Push(target);
     if (!target.empty() && target[0] == '/') {
       *cur = "/";
@@ -165,7 +166,7 @@ const PathProbe& SystemPathProbe() {
 
 absl::Status CheckTrustedPath(const std::string& path, const PathProbe& probe) {
   if (probe.Euid() != 0) return absl::OkStatus();  // nothing to gain: see the header
-  return Walk(probe).Run(path);
+  return Walk(probe, path).Run();
 }
 
 }  // namespace confwatch

@@ -59,8 +59,8 @@ class PathProbe {
 const PathProbe& SystemPathProbe();
 
 // OK when `path` is trusted (see top of file). Errors:
-//  - IoError(path walked so far, errno) when a step cannot be looked at
-//    (NotFound for a missing file, as reading it would say);
+//  - IoError(path, errno) when a step cannot be looked at, worded as reading
+//    `path` would (NotFound for a missing file or a dangling symlink);
 //  - FailedPrecondition naming the culprit, its owner and mode, the reason
 //    and the fix:
 //    "untrusted path /etc/confd/conf.d/app.toml (owner uid 1001, mode 0644):

@@ -156,10 +156,13 @@ TEST(CheckTrustedPath, WriteBitsOnAReadOnlyFileSystemDoNotCount) {
   EXPECT_TRUE(CheckTrustedPath("/etc/confd/conf.d/app.toml", fs).ok());
 }
 
-TEST(CheckTrustedPath, MissingFileAndSymlinkLoopAreIoErrors) {
+TEST(CheckTrustedPath, MissingFileDanglingSymlinkAndLoopAreIoErrorsOfThePathAsked) {
   FakeProbe fs;
   EXPECT_EQ(absl::NotFoundError("IO error: /etc/confd/conf.d/b.toml: No such file or directory"),
             CheckTrustedPath("/etc/confd/conf.d/b.toml", fs));
+  fs.Link("/etc/confd/conf.d/z.toml", "/nowhere.toml");
+  EXPECT_EQ(absl::NotFoundError("IO error: /etc/confd/conf.d/z.toml: No such file or directory"),
+            CheckTrustedPath("/etc/confd/conf.d/z.toml", fs));
   fs.Link("/etc/confd/conf.d/app.toml", "app.toml");
   EXPECT_EQ(
       "IO error: /etc/confd/conf.d/app.toml: Too many levels of symbolic links",
