@@ -15,9 +15,11 @@
 //    fills the cap with stalled connections, from as many addresses as it
 //    takes or from the probe's own (every local user connects from
 //    127.0.0.1, as a container's HEALTHCHECK does), would lock the probes
-//    out. Only when no such connection is reading its head is the new one
-//    refused: closed at once, unanswered (closing costs nothing, writing a
-//    503 to a flood would).
+//    out. With no such connection reading its head, the oldest whose answer
+//    is still being written goes instead (a client that does not read); only
+//    when there is none of those either is the new one refused: closed at
+//    once, unanswered (closing costs nothing, writing a 503 to a flood
+//    would).
 //  - The request head (request line and headers) must be complete within
 //    `io_timeout` of the accept (not of some thread taking the connection:
 //    a deadline that starts late is what let queued probes starve), and

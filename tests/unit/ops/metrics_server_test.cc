@@ -533,6 +533,22 @@ TEST(MetricsServer, ProbesAreAnsweredWhileStalledConnectionsFillTheProbesOwnAddr
   ProbeLoop(server.port());
 }
 
+// The same from clients that ask for a big /metrics and never read it: at
+// the address's cap, with no head being read, the oldest of them goes.
+TEST(MetricsServer, ProbesAreAnsweredWhileNonReadersFillTheProbesOwnAddressCap) {
+  const std::string big(4 << 20, 'x');
+  MetricsServer server([&big] { return big; }, AlwaysReady());
+  ASSERT_TRUE(server.Start("127.0.0.1:0").ok());
+  std::vector<int> stuck;
+  for (int i = 0; i < 16; ++i) {
+    stuck.push_back(ConnectFrom("127.0.0.1", server.port(), /*rcvbuf=*/4096));
+    SendAll(stuck.back(), "GET /metrics HTTP/1.1\r\n\r\n");
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // all rendered, all stuck
+  ProbeLoop(server.port(), /*count=*/10, /*every_ms=*/50);  // within the 2 s write deadline
+  for (int fd : stuck) close(fd);
+}
+
 TEST(MetricsServer, StopFreesThePortForARestart) {
   auto server = std::make_unique<MetricsServer>([] { return std::string("x\n"); }, AlwaysReady());
   ASSERT_TRUE(server->Start("127.0.0.1:0").ok());
