@@ -16,6 +16,7 @@
 #include "absl/strings/strip.h"
 #include "app/option_specs.h"
 #include "base/file_io.h"
+#include "base/path_trust.h"
 #include "exec/exec_policy.h"
 #include "process/signals.h"
 #include "resource/toml_error.h"
@@ -255,6 +256,11 @@ absl::Status LoadConfigFile(const Settings& flags, const Settings& environment,
       return absl::Status(contents.status().code(),
                           absl::StrCat("config file: ", contents.status().message()));
     }
+    // It chooses the [exec] command, the confdir and the backend: as root,
+    // no one else may be able to write it.
+    if (absl::Status s = env.CheckTrusted(candidate); !s.ok()) {
+      return absl::Status(s.code(), absl::StrCat("config file: ", s.message()));
+    }
     *path = candidate;
     return ParseConfigFile(candidate, *contents, settings, exec_command, warnings);
   }
@@ -370,6 +376,10 @@ class RealEnvironment : public Environment {
   absl::StatusOr<std::string> ReadFileAndMode(const std::string& path,
                                               mode_t* mode) const override {
     return confwatch::ReadFile(path, mode);
+  }
+
+  absl::Status CheckTrusted(const std::string& path) const override {
+    return CheckTrustedPath(path);
   }
 };
 

@@ -142,6 +142,9 @@ class Environment {
   // (taken from the open file, so they are the bits of what was read).
   virtual absl::StatusOr<std::string> ReadFileAndMode(const std::string& path,
                                                       mode_t* mode) const = 0;
+  // OK unless confwatch runs as root and another user could change `path`
+  // (base/path_trust.h's CheckTrustedPath and its errors).
+  virtual absl::Status CheckTrusted(const std::string& path) const = 0;
 };
 
 // -password-file: sets o->password from o->password_file (if set), read

@@ -6,6 +6,7 @@
 #include <cerrno>
 
 #include "base/file_io.h"
+#include "base/path_trust.h"
 #include "process/file_path.h"
 
 namespace confwatch {
@@ -19,18 +20,24 @@ absl::StatusOr<std::shared_ptr<const Template>> TemplateCache::Get(const std::st
   {
     absl::MutexLock lock(&mu_);
     auto it = entries_.find(key);
+    // Unchanged, and still not writable by others (a chmod leaves mtime
+    // alone): the directories above were checked when it was parsed.
     if (it != entries_.end() && it->second.inode == st.st_ino && it->second.size == st.st_size &&
-        it->second.mtime_ns == mtime_ns) {
+        it->second.mtime_ns == mtime_ns && it->second.uid == st.st_uid &&
+        it->second.mode == st.st_mode) {
       return it->second.tmpl;
     }
   }
+  // What it renders is installed as confwatch's user (often root): refuse a
+  // template another user could have written.
+  if (absl::Status s = CheckTrustedPath(path); !s.ok()) return s;
   absl::StatusOr<std::string> text = ReadFile(path);
   if (!text.ok()) return text.status();
   absl::StatusOr<std::shared_ptr<const Template>> parsed =
       Template::Parse(BaseName(path), *text, funcs_, options);
   if (!parsed.ok()) return parsed.status();
   absl::MutexLock lock(&mu_);
-  entries_[key] = Entry{st.st_ino, st.st_size, mtime_ns, *parsed};
+  entries_[key] = Entry{st.st_ino, st.st_size, mtime_ns, st.st_uid, st.st_mode, *parsed};
   return *parsed;
 }
 

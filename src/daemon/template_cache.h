@@ -33,8 +33,11 @@ class TemplateCache {
 
   // The parsed template at `path` with `options`' delimiters.
   // Errors: IoError(path, errno) ("IO error: <path>: <strerror>", the code
-  // following the errno: NotFound, PermissionDenied, ...) or the parse error
-  // (`template: x.tmpl:7: unexpected "}" in operand`).
+  // following the errno: NotFound, PermissionDenied, ...), CheckTrustedPath's
+  // refusal when another user could change the file (`untrusted path ...`,
+  // checked whenever the file is parsed, and its owner and mode on every
+  // call) or the parse error (`template: x.tmpl:7: unexpected "}" in
+  // operand`).
   absl::StatusOr<std::shared_ptr<const Template>> Get(const std::string& path,
                                                       const ParseOptions& options)
       ABSL_LOCKS_EXCLUDED(mu_);
@@ -47,6 +50,8 @@ class TemplateCache {
     ino_t inode = 0;
     off_t size = -1;
     int64_t mtime_ns = 0;
+    uid_t uid = 0;
+    mode_t mode = 0;
     std::shared_ptr<const Template> tmpl;
   };
   using Key = std::tuple<std::string, std::string, std::string>;  // path, left, right

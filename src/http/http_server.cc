@@ -162,7 +162,7 @@ class HttpServer::Loop {
   void Run();
   absl::Time NextDeadline() const;
   void Accept(absl::Time now);
-  bool EvictOldestHead();
+  bool EvictOldest(const std::string* client = nullptr);
   void OnReadable(uint64_t id, Conn* c);
   void Dispatch(uint64_t id, Conn* c);
   void Respond(uint64_t id, Conn* c, const HttpResponse& response, bool head_only) {
@@ -292,8 +292,9 @@ void HttpServer::Loop::Accept(absl::Time now) {
     std::string client = ClientOf(addr);
     const auto from_client = per_client_.find(client);
     if ((from_client != per_client_.end() &&
-         from_client->second >= options_.max_connections_per_client) ||
-        (static_cast<int>(conns_.size()) >= options_.max_connections && !EvictOldestHead())) {
+         from_client->second >= options_.max_connections_per_client &&
+         !EvictOldest(&client)) ||
+        (static_cast<int>(conns_.size()) >= options_.max_connections && !EvictOldest())) {
       close(fd);  // over a cap: refused unanswered
       continue;
     }
@@ -303,16 +304,26 @@ void HttpServer::Loop::Accept(absl::Time now) {
   }
 }
 
-// At the total cap, the connection still reading its head that has waited
-// longest makes room: refusing the newest instead would let whoever holds
-// the cap (many stalled connections, from as many addresses as it takes)
-// lock the probes out. A probe sends its head as it connects and is
-// answered in the same turn or the next, so evicting it would take the
-// cap's worth of new connections within that moment.
-bool HttpServer::Loop::EvictOldestHead() {
+// At a cap, the connection still reading its head that has waited longest
+// (from `client`, at that client's cap) makes room: refusing the newest
+// instead would let whoever holds the cap lock the probes out, the total cap
+// with stalled connections from as many addresses as it takes, and a
+// client's cap from the probe's own address (every local user connects from
+// 127.0.0.1, as a container's HEALTHCHECK does). A probe sends its head as
+// it connects and is answered in the same turn or the next, so evicting it
+// would take the cap's worth of new connections within that moment. With no
+// head being read, the oldest answer still being written goes (a client
+// that does not read its /metrics); never one handed to the worker, nor one
+// lingering after its answer (closing it could reset the answer).
+bool HttpServer::Loop::EvictOldest(const std::string* client) {
   uint64_t oldest = UINT64_MAX;  // ids grow in the order of accept
-  for (const auto& [id, c] : conns_) {
-    if (c.phase == Phase::kHead) oldest = std::min(oldest, id);
+  for (Phase phase : {Phase::kHead, Phase::kWrite}) {
+    for (const auto& [id, c] : conns_) {
+      if (c.phase == phase && (client == nullptr || c.client == *client)) {
+        oldest = std::min(oldest, id);
+      }
+    }
+    if (oldest != UINT64_MAX) break;
   }
   if (oldest == UINT64_MAX) return false;
   Close(oldest);

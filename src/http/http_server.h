@@ -9,13 +9,17 @@
 //    no connection ever holds a thread, so a stalled client costs one fd
 //    and at most max_head_bytes of memory, never a probe's latency.
 //  - Connections are capped: at most `max_connections_per_client` from one
-//    peer address (more are closed at once, unanswered: closing costs
-//    nothing, writing a 503 to a flood would) and `max_connections` in
-//    all. At the total cap a new connection closes the one that has been
-//    reading its head longest (unanswered), not itself: else whoever fills
-//    the cap with stalled connections, from as many addresses as it
-//    takes, would lock the probes out. Only when no connection is reading
-//    its head is the new one refused.
+//    peer address and `max_connections` in all. At a cap a new connection
+//    closes the one that has been reading its head longest (unanswered),
+//    from the same address at the per-address cap, not itself: else whoever
+//    fills the cap with stalled connections, from as many addresses as it
+//    takes or from the probe's own (every local user connects from
+//    127.0.0.1, as a container's HEALTHCHECK does), would lock the probes
+//    out. With no such connection reading its head, the oldest whose answer
+//    is still being written goes instead (a client that does not read); only
+//    when there is none of those either is the new one refused: closed at
+//    once, unanswered (closing costs nothing, writing a 503 to a flood
+//    would).
 //  - The request head (request line and headers) must be complete within
 //    `io_timeout` of the accept (not of some thread taking the connection:
 //    a deadline that starts late is what let queued probes starve), and

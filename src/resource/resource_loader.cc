@@ -15,6 +15,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "base/file_io.h"
+#include "base/path_trust.h"
 #include "process/file_path.h"
 #include "process/signals.h"
 #include "golang/duration.h"
@@ -447,6 +448,9 @@ absl::StatusOr<TemplateResource> LoadResourceFile(const std::string& config_path
                                                   const std::string& name,
                                                   const ResourceLoadOptions& options,
                                                   std::vector<std::string>* warnings) {
+  // Its commands run as confwatch's user (often root): refuse a file another
+  // user could have written, before reading a byte of it.
+  if (absl::Status s = CheckTrustedPath(config_path); !s.ok()) return s;
   absl::StatusOr<std::string> text = ReadFile(config_path);
   if (!text.ok()) return text.status();
   return ParseResource(*text, config_path, name, options, warnings);
@@ -475,6 +479,8 @@ void WarnSharedDests(const std::vector<TemplateResource>& resources,
 absl::StatusOr<LoadResult> LoadResources(const ResourceLoadOptions& options) {
   namespace fs = std::filesystem;
   const fs::path confd = fs::path(options.confdir) / "conf.d";
+  // Whoever may write conf.d may add resources: nothing from it is loaded.
+  if (absl::Status s = CheckTrustedPath(confd.string()); !s.ok()) return s;
   std::error_code ec;
   fs::recursive_directory_iterator it(confd, ec);
   if (ec) return IoError(confd.string(), ec.value());

@@ -5,10 +5,14 @@
 // And the installer's stage file on the real filesystem (PosixFileSystem):
 // a mode "0600" resource's stage is 0600 when check_cmd sees it, and is
 // created 0600 and never chmod'ed looser (strace), even under umask 000.
+// And the confdir's trust (base/path_trust.h): as root, a resource another
+// user owns, or a conf.d others may write, is refused and never runs.
 #include <sys/stat.h>
+#include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -248,6 +252,54 @@ TEST_F(StageFileTest, StageOfA0600ResourceIsCreated0600AndNeverChmodedLooser) {
   }
   EXPECT_EQ(1, creates) << ReadWholeFile(trace).value_or("");
   EXPECT_GE(chmods, 1) << ReadWholeFile(trace).value_or("");
+}
+
+using ConfdirTrustTest = BinaryEtcdTest;
+
+std::string Refusal(const std::string& path, const std::string& owner_mode,
+                    const std::string& why) {
+  return absl::StrCat("untrusted path ", path, " (", owner_mode, "): ", why,
+                      "; confwatch runs as root, so it and every directory above it must be "
+                      "owned by root and not writable by group or others (chown root, chmod go-w)");
+}
+
+// A resource chooses the commands confwatch runs as root: one that another
+// user owns is refused when it appears, by path, owner and mode, and never
+// renders or runs; the other resources go on. A conf.d that others may write
+// is refused on SIGHUP, keeping the configuration loaded before.
+TEST_F(ConfdirTrustTest, ResourceAnotherUserOwnsOrMayAddIsRefusedAndNeverRuns) {
+  if (geteuid() != 0) GTEST_SKIP() << "the check is made only when confwatch runs as root";
+  Put("/app/v", "1");
+  Confdir c;
+  c.AddTemplate("a.tmpl", "{{getv \"/app/v\"}}\n");
+  c.AddResource("a.toml", "a.tmpl", "a.conf", "\"/app\"");
+  ConfwatchProcess p(c, {"-watch", "-node", etcd_->endpoint()});
+  ASSERT_TRUE(FileBecomes(c.Out("a.conf"), "1\n")) << p.Log();
+
+  const std::string marker = c.Scratch("ran-as-root");
+  const std::string planted = c.Scratch("b.toml");
+  WriteFile(planted, absl::StrCat("[template]\nsrc = \"a.tmpl\"\ndest = \"", c.Out("b.conf"),
+                                  "\"\nkeys = [\"/app\"]\nreload_cmd = \"touch ", marker, "\"\n"));
+  ASSERT_EQ(0, chmod(planted.c_str(), 0644));
+  ASSERT_EQ(0, chown(planted.c_str(), 65534, 65534));
+  ASSERT_EQ(0, rename(planted.c_str(), c.Toml("b.toml").c_str()));
+  const std::string owned =
+      Refusal(c.Toml("b.toml"), "owner uid 65534, mode 0644", "owned by another user");
+  ASSERT_TRUE(PollUntil([&] { return absl::StrContains(p.Log(), owned); }, kWait)) << p.Log();
+  Put("/app/v", "2");
+  ASSERT_TRUE(FileBecomes(c.Out("a.conf"), "2\n")) << p.Log();
+
+  ASSERT_EQ(0, chmod(c.Scratch("conf.d").c_str(), 0777));
+  ASSERT_EQ(0, kill(p.pid(), SIGHUP));
+  const std::string open = absl::StrCat(
+      "configuration reload failed, keeping the previous one: ",
+      Refusal(c.Scratch("conf.d"), "owner uid 0, mode 0777", "writable by group or others"));
+  ASSERT_TRUE(PollUntil([&] { return absl::StrContains(p.Log(), open); }, kWait)) << p.Log();
+  Put("/app/v", "3");
+  ASSERT_TRUE(FileBecomes(c.Out("a.conf"), "3\n")) << p.Log();
+  EXPECT_FALSE(std::filesystem::exists(c.Out("b.conf")));
+  EXPECT_FALSE(std::filesystem::exists(marker)) << p.Log();
+  EXPECT_EQ(0, p.Stop()) << p.Log();
 }
 
 }  // namespace

@@ -41,7 +41,12 @@ class FakeEnvironment : public Environment {
     *mode = it == modes.end() ? 0600 : it->second;
     return ReadFile(path);
   }
+  absl::Status CheckTrusted(const std::string& path) const override {
+    auto it = untrusted.find(path);
+    return it == untrusted.end() ? absl::OkStatus() : it->second;
+  }
   std::map<std::string, mode_t> modes;  // 0600 unless listed
+  std::map<std::string, absl::Status> untrusted;  // trusted unless listed
 };
 
 absl::StatusOr<Options> Parse(std::vector<std::string> args,
@@ -395,6 +400,22 @@ TEST(LoadOptions, ConfigFileIsFoundOrNamed) {
 TEST(LoadOptions, NamedConfigFileThatIsMissingIsAnError) {
   EXPECT_EQ("config file: IO error: /nope.toml: No such file or directory",
             Described({"--config-file=/nope.toml"}));
+}
+
+// The config file chooses the [exec] command run as root: one another user
+// could write is refused, whether named or found at a default path.
+TEST(LoadOptions, ConfigFileAnotherUserCouldWriteIsRefused) {
+  FakeEnvironment env;
+  env.files["/etc/confd/confd.toml"] = "[exec]\ncommand = \"sh -c evil\"\n";
+  env.untrusted["/etc/confd/confd.toml"] = absl::FailedPreconditionError(
+      "untrusted path /etc/confd/confd.toml (owner uid 1001, mode 0644): owned by another user");
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{}, std::vector<std::string>{"-config-file=/etc/confd/confd.toml"}}) {
+    absl::StatusOr<Options> o = Parse(args, env);
+    EXPECT_EQ(absl::FailedPreconditionError("config file: untrusted path /etc/confd/confd.toml "
+                                            "(owner uid 1001, mode 0644): owned by another user"),
+              o.status());
+  }
 }
 
 TEST(LoadOptions, IgnoredConfdOptionsWarnWhereverTheyComeFrom) {

@@ -160,11 +160,14 @@ int64_t ProbeLoop(int port, int count = 20, int every_ms = 150) {
 // per-client cap. Runs on its own thread until destroyed.
 class Siege {
  public:
-  Siege(int port, int idle, int slow) : port_(port) {
+  // `from`, when given, is the one source address of every connection.
+  Siege(int port, int idle, int slow, const std::string& from = "") : port_(port) {
     for (int i = 0; i < idle + slow; ++i) {
       const bool is_slow = i >= idle;
       const int k = is_slow ? i - idle : i;
-      conns_.push_back({-1, is_slow, absl::StrCat("127.0.", is_slow ? 2 : 1, ".", k / 8 + 1), 0});
+      conns_.push_back({-1, is_slow,
+                        from.empty() ? absl::StrCat("127.0.", is_slow ? 2 : 1, ".", k / 8 + 1) : from,
+                        0});
     }
     for (Conn& c : conns_) Open(&c);
     thread_ = std::thread([this] { Run(); });
@@ -458,8 +461,9 @@ TEST(MetricsServer, AClientThatNeverReadsItsMetricsDoesNotBlockProbesAndIsDroppe
   }
 }
 
-// At most 16 connections from one client and 256 in all: the server's fds
-// stay bounded, and all come back once the clients are gone.
+// At most 16 connections from one client and 256 in all (a new one past a
+// cap replaces the oldest still waiting for its head): the server's fds stay
+// bounded, and all come back once the clients are gone.
 TEST(MetricsServer, ConnectionsOverTheCapsCostNoFdAndTheFdsComeBack) {
   const int fds_before = OpenFds();
   const int64_t rss_before = RssKb();
@@ -470,9 +474,13 @@ TEST(MetricsServer, ConnectionsOverTheCapsCostNoFdAndTheFdsComeBack) {
 
   std::vector<int> held;
   for (int i = 0; i < 16; ++i) held.push_back(ConnectFrom("127.0.6.1", server.port()));
+  // Connection 17 from one client takes the place of its own oldest.
   const int seventeenth = ConnectFrom("127.0.6.1", server.port());
-  EXPECT_TRUE(ClosedByServer(seventeenth, 1000)) << "the per-client cap was not enforced";
-  close(seventeenth);
+  EXPECT_TRUE(ClosedByServer(held[0], 1000)) << "the per-client cap was not enforced";
+  EXPECT_FALSE(ClosedByServer(seventeenth, 0));
+  close(held[0]);
+  held.erase(held.begin());
+  held.push_back(seventeenth);  // held stays in the order of accept
   for (int i = 16; i < 256; ++i) {
     held.push_back(ConnectFrom(absl::StrCat("127.0.7.", i / 16).c_str(), server.port()));
   }
@@ -511,6 +519,34 @@ TEST(MetricsServer, ProbesAreAnsweredWhileStalledConnectionsFillTheTotalCap) {
   Siege siege(server.port(), /*idle=*/256, /*slow=*/0);
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   ProbeLoop(server.port());
+}
+
+// Every local user connects from 127.0.0.1, as a local probe does (a
+// container's HEALTHCHECK, a systemd check): 16 stalled connections from
+// the probe's own address filled that address's cap, and every probe was
+// closed unanswered. Each probe now takes the place of the oldest of them.
+TEST(MetricsServer, ProbesAreAnsweredWhileStalledConnectionsFillTheProbesOwnAddressCap) {
+  MetricsServer server([] { return std::string("x 1\n"); }, AlwaysReady());
+  ASSERT_TRUE(server.Start("127.0.0.1:0").ok());
+  Siege siege(server.port(), /*idle=*/8, /*slow=*/8, "127.0.0.1");
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  ProbeLoop(server.port());
+}
+
+// The same from clients that ask for a big /metrics and never read it: at
+// the address's cap, with no head being read, the oldest of them goes.
+TEST(MetricsServer, ProbesAreAnsweredWhileNonReadersFillTheProbesOwnAddressCap) {
+  const std::string big(4 << 20, 'x');
+  MetricsServer server([&big] { return big; }, AlwaysReady());
+  ASSERT_TRUE(server.Start("127.0.0.1:0").ok());
+  std::vector<int> stuck;
+  for (int i = 0; i < 16; ++i) {
+    stuck.push_back(ConnectFrom("127.0.0.1", server.port(), /*rcvbuf=*/4096));
+    SendAll(stuck.back(), "GET /metrics HTTP/1.1\r\n\r\n");
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // all rendered, all stuck
+  ProbeLoop(server.port(), /*count=*/10, /*every_ms=*/50);  // within the 2 s write deadline
+  for (int fd : stuck) close(fd);
 }
 
 TEST(MetricsServer, StopFreesThePortForARestart) {

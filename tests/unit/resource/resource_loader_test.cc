@@ -4,6 +4,7 @@
 #include "resource/resource_loader.h"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <csignal>
 #include <string>
@@ -528,6 +529,49 @@ TEST(ResourceLoader, TwoResourcesWithOneDestAreAWarning) {
                 "other's file",
             }),
             loaded->warnings);
+}
+
+// What CheckTrustedPath says about root's `path` that others may write.
+std::string Untrusted(const std::string& path, const std::string& mode) {
+  return absl::StrCat("untrusted path ", path, " (owner uid 0, mode ", mode,
+                      "): writable by group or others; confwatch runs as root, so it and every "
+                      "directory above it must be owned by root and not writable by group or "
+                      "others (chown root, chmod go-w)");
+}
+
+// Another user who may write a resource chooses the commands confwatch runs.
+TEST(ResourceLoader, TomlOthersMayWriteIsRefusedAloneNamingPathOwnerAndMode) {
+  if (geteuid() != 0) GTEST_SKIP() << "the check is made only as root";
+  TempDir dir;
+  const std::string confd = dir.Path("conf.d");
+  ASSERT_EQ(0, mkdir(confd.c_str(), 0755));
+  const std::string body = "src = \"a.tmpl\"\nkeys = [\"/a\"]\n";
+  ASSERT_TRUE(WriteTestFile(confd + "/a.toml", "[template]\ndest = \"/etc/a.conf\"\n" + body).ok());
+  ASSERT_TRUE(WriteTestFile(confd + "/b.toml", "[template]\ndest = \"/etc/b.conf\"\n" + body).ok());
+  ASSERT_EQ(0, chmod((confd + "/b.toml").c_str(), 0666));
+  absl::StatusOr<LoadResult> loaded = LoadResources(dir.path(), "");
+  ASSERT_TRUE(loaded.ok()) << loaded.status();
+  ASSERT_EQ(1u, loaded->resources.size());
+  EXPECT_EQ("a.toml", loaded->resources[0].name);
+  ASSERT_EQ(1u, loaded->errors.size());
+  EXPECT_EQ("b.toml", loaded->errors[0].name);
+  EXPECT_EQ(absl::FailedPreconditionError(Untrusted(confd + "/b.toml", "0666")),
+            loaded->errors[0].status);
+}
+
+TEST(ResourceLoader, ConfDirOthersMayWriteLoadsNothing) {
+  if (geteuid() != 0) GTEST_SKIP() << "the check is made only as root";
+  TempDir dir;
+  const std::string confd = dir.Path("conf.d");
+  ASSERT_EQ(0, mkdir(confd.c_str(), 0755));
+  ASSERT_TRUE(WriteTestFile(confd + "/a.toml", "[template]\nsrc = \"a.tmpl\"\ndest = \"/a\"\n").ok());
+  for (mode_t mode : {0777, 01777, 0775}) {  // sticky or group-only: still anyone's resources
+    ASSERT_EQ(0, chmod(confd.c_str(), mode));
+    char octal[8];
+    snprintf(octal, sizeof octal, "%04o", static_cast<unsigned>(mode));
+    EXPECT_EQ(absl::FailedPreconditionError(Untrusted(confd, octal)),
+              LoadResources(dir.path(), "").status());
+  }
 }
 
 // A family: for_each names directories, dest names the file of each.
