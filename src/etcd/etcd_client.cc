@@ -140,14 +140,15 @@ absl::StatusOr<int64_t> EtcdClient::RangeOnce(const std::string& prefix, int64_t
       return s;
     }
     if (first && read_revision == 0) read_revision = page.revision;
-    first = false;
     bytes += page.kv_bytes;
     keys += page.keys;
     if (!page.more || page.keys == 0) return read_revision;
-    int64_t average = std::max<int64_t>(1, bytes / keys);
     // page.count counted from this page's first key: what is left is known,
     // so a page that is too large halves right away.
     const int64_t left = std::max<int64_t>(1, page.count - page.keys);
+    if (first) sink->ExpectMore(static_cast<size_t>(left));
+    first = false;
+    int64_t average = std::max<int64_t>(1, bytes / keys);
     limit = std::clamp(kPageBytes / average, std::min(kMinPageKeys, max_limit), max_limit);
     limit = std::min(limit, left);
     // The next page starts just after the last key: the key plus a 0 byte.

@@ -59,6 +59,9 @@ class RangeSink {
   virtual size_t size() const = 0;
   // Drops every key after the first n. REQUIRES: n <= size().
   virtual void Truncate(size_t n) = 0;
+  // About `keys` more keys are coming (the first page tells how many are
+  // left): a sink that grows by reallocating may make room once.
+  virtual void ExpectMore(size_t /*keys*/) {}
 };
 
 // Appends every field of each key to a vector of KeyValue.
@@ -69,6 +72,7 @@ class KeyValueSink : public RangeSink {
   void Add(const KeyValueView& kv) override;
   size_t size() const override { return kvs_->size(); }
   void Truncate(size_t n) override;
+  void ExpectMore(size_t keys) override { kvs_->reserve(kvs_->size() + keys); }
 
  private:
   std::vector<KeyValue>* kvs_;

@@ -74,6 +74,9 @@ TEST(EtcdClient, PagedReadAppendsToTheSinkAndAFailedOneLeavesItAlone) {
   ASSERT_EQ(kvs.size(), 50001u);  // more than one page: the first is 1000 keys
   EXPECT_EQ(kvs[0].key, "/earlier");
   for (int i = 0; i < 50000; ++i) ASSERT_EQ(kvs[i + 1].key, batch[i].first) << i;
+  // The first page said how many were left: room for them was made once,
+  // not by doubling (a million KeyValues are 96 MB).
+  EXPECT_EQ(kvs.size(), kvs.capacity());
 
   ASSERT_TRUE(client->Put("/pg/later", "y").ok());
   ASSERT_TRUE(client->Compact(*rev + 1).ok());
