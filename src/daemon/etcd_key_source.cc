@@ -32,6 +32,19 @@ const std::string* PrefixOf(const std::vector<std::string>& sorted, const std::s
   return &*std::prev(it);
 }
 
+// Packs each key and value of a Range page into records as it is decoded:
+// the keys are never held twice, nor as strings (the revisions are not kept).
+class RecordsSink : public RangeSink {
+ public:
+  explicit RecordsSink(KvRecords* records) : records_(records) {}
+  void Add(const KeyValueView& kv) override { records_->Append(kv.key, kv.value); }
+  size_t size() const override { return records_->size(); }
+  void Truncate(size_t n) override { records_->Truncate(n); }
+
+ private:
+  KvRecords* records_;
+};
+
 }  // namespace
 
 EtcdKeySource::EtcdKeySource(std::unique_ptr<EtcdClient> client) : client_(std::move(client)) {}
@@ -48,16 +61,10 @@ absl::StatusOr<SourceSnapshot> EtcdKeySource::Read(const std::vector<std::string
   absl::Status last;
   for (int attempt = 0; attempt < kReadAttempts; ++attempt) {
     SourceSnapshot out;
+    RecordsSink sink(&out.records);
     last = absl::OkStatus();
     for (const std::string& prefix : prefixes) {
-      // Each page is packed as it arrives: the keys are never held twice.
-      absl::StatusOr<int64_t> revision = client_->RangePrefixPages(
-          prefix, out.revision, [&](std::vector<KeyValue>& kvs, bool first, int64_t) {
-            // Only the first prefix's read, at a revision of its choosing,
-            // starts over; it is the only one delivered so far.
-            if (first && out.revision == 0) out.records = KvRecords();
-            for (const KeyValue& kv : kvs) out.records.Append(kv.key, kv.value);
-          });
+      absl::StatusOr<int64_t> revision = client_->RangePrefixInto(prefix, out.revision, &sink);
       if (!revision.ok()) {
         last = revision.status();
         break;

@@ -75,29 +75,20 @@ absl::StatusOr<std::unique_ptr<EtcdClient>> EtcdClient::Create(EtcdOptions optio
 
 absl::StatusOr<Snapshot> EtcdClient::RangePrefix(const std::string& prefix, int64_t revision) {
   Snapshot snap;
-  absl::StatusOr<int64_t> read =
-      RangePrefixPages(prefix, revision, [&](std::vector<KeyValue>& kvs, bool first, int64_t total) {
-        if (first) {
-          snap.kvs.clear();
-          if (static_cast<int64_t>(kvs.size()) >= total) {
-            snap.kvs.swap(kvs);  // the whole range in one page
-            return;
-          }
-          // The final size: one allocation, not a doubling vector.
-          snap.kvs.reserve(static_cast<size_t>(total));
-        }
-        for (KeyValue& kv : kvs) snap.kvs.push_back(std::move(kv));
-      });
+  KeyValueSink sink(&snap.kvs);
+  absl::StatusOr<int64_t> read = RangePrefixInto(prefix, revision, &sink);
   if (!read.ok()) return read.status();
   snap.revision = *read;
   return snap;
 }
 
-absl::StatusOr<int64_t> EtcdClient::RangePrefixPages(const std::string& prefix, int64_t revision,
-                                                     PageFn page) {
+absl::StatusOr<int64_t> EtcdClient::RangePrefixInto(const std::string& prefix, int64_t revision,
+                                                    RangeSink* sink) {
+  const size_t size_before = sink->size();
   absl::StatusOr<int64_t> read;
   for (int attempt = 0; attempt < kRangeAttempts; ++attempt) {
-    read = RangeOnce(prefix, revision, page);
+    read = RangeOnce(prefix, revision, sink);
+    if (!read.ok()) sink->Truncate(size_before);
     // Only a revision we picked ourselves may be replaced by a newer one.
     if (read.ok() || revision != 0 || !absl::IsAborted(read.status())) break;
   }
@@ -108,9 +99,9 @@ absl::StatusOr<int64_t> EtcdClient::RangePrefixPages(const std::string& prefix, 
 }
 
 // Aborted: the revision chosen at the first page was compacted before the
-// last page was read.
+// last page was read. On error the sink may hold the pages read before it.
 absl::StatusOr<int64_t> EtcdClient::RangeOnce(const std::string& prefix, int64_t revision,
-                                              PageFn deliver) {
+                                              RangeSink* sink) {
   KeyRange range = PrefixRange(prefix);
   etcdserverpb::RangeRequest req;
   req.set_key(range.key);
@@ -121,16 +112,10 @@ absl::StatusOr<int64_t> EtcdClient::RangeOnce(const std::string& prefix, int64_t
   int64_t max_limit = std::numeric_limits<int64_t>::max();
   int64_t bytes = 0;
   int64_t keys = 0;
-  std::vector<KeyValue> kvs;  // one page at a time
   for (bool first = true;;) {
     req.set_revision(read_revision);
     req.set_limit(limit);
-    kvs.clear();
-    // Room for the whole page at once (limit never exceeds the keys left):
-    // grown by doubling, a 16 MiB page of small keys took a 50 MB vector
-    // and a 25 MB copy, the peak of a million-key load.
-    kvs.reserve(static_cast<size_t>(limit));
-    RangePage page(&kvs);
+    RangePage page(sink);
     bool compacted = false;
     bool too_large = false;
     absl::Status s = connection_->Call(
@@ -154,27 +139,21 @@ absl::StatusOr<int64_t> EtcdClient::RangeOnce(const std::string& prefix, int64_t
       if (compacted && !first && revision == 0) return absl::AbortedError(s.message());
       return s;
     }
-    int64_t total = 0;
-    if (first) {
-      if (read_revision == 0) read_revision = page.revision;
-      // count is every key of the range at this revision.
-      total = page.count;
-    }
+    if (first && read_revision == 0) read_revision = page.revision;
     bytes += page.kv_bytes;
-    const int64_t got = static_cast<int64_t>(kvs.size());
-    keys += got;
-    // The next page starts just after the last key: the key plus a 0 byte.
-    std::string next = got == 0 ? std::string() : kvs.back().key + std::string(1, '\0');
-    deliver(kvs, first, total);
-    first = false;
-    if (!page.more || got == 0) return read_revision;
-    int64_t average = std::max<int64_t>(1, bytes / keys);
+    keys += page.keys;
+    if (!page.more || page.keys == 0) return read_revision;
     // page.count counted from this page's first key: what is left is known,
     // so a page that is too large halves right away.
-    const int64_t left = std::max<int64_t>(1, page.count - got);
+    const int64_t left = std::max<int64_t>(1, page.count - page.keys);
+    if (first) sink->ExpectMore(static_cast<size_t>(left));
+    first = false;
+    int64_t average = std::max<int64_t>(1, bytes / keys);
     limit = std::clamp(kPageBytes / average, std::min(kMinPageKeys, max_limit), max_limit);
     limit = std::min(limit, left);
-    req.set_key(std::move(next));
+    // The next page starts just after the last key: the key plus a 0 byte.
+    page.last_key.push_back('\0');
+    req.set_key(std::move(page.last_key));
   }
 }
 

@@ -26,12 +26,12 @@
 #include <vector>
 
 #include "absl/status/status.h"
-#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "etcd/connection.h"
 #include "etcd/etcd_options.h"
 #include "etcd/etcd_types.h"
 #include "etcd/lease_keeper.h"
+#include "etcd/range_page.h"
 #include "etcd/watcher.h"
 
 namespace confwatch {
@@ -51,17 +51,13 @@ class EtcdClient {
   // compacts the chosen revision mid-read, the read starts over at a newer
   // one; an explicit `revision` already compacted is OutOfRange.
   absl::StatusOr<Snapshot> RangePrefix(const std::string& prefix, int64_t revision = 0);
-  // The same read, handing each page to `page` as it arrives instead of
-  // collecting a Snapshot, so a caller that keeps the keys in another form
-  // never holds them twice; returns the revision read. `kvs` is the page's
-  // keys in order (the callee may move them out; the vector is reused);
-  // `first` marks the first page of a read, which starts afresh: when etcd
-  // compacted the chosen revision mid-read, pages already delivered are to
-  // be dropped. `total` is the number of keys in the range at that
-  // revision, as the first page said.
-  using PageFn = absl::FunctionRef<void(std::vector<KeyValue>& kvs, bool first, int64_t total)>;
-  absl::StatusOr<int64_t> RangePrefixPages(const std::string& prefix, int64_t revision,
-                                           PageFn page);
+  // The same read, each page decoded straight into `sink` as it arrives
+  // (range_page.h), so a caller that keeps the keys in another form never
+  // holds them twice; returns the revision read. On error the sink is as
+  // before; a read that starts over (compaction) drops what it had added.
+  // REQUIRES: sink outlives the call.
+  absl::StatusOr<int64_t> RangePrefixInto(const std::string& prefix, int64_t revision,
+                                          RangeSink* sink);
   // The key, or nullopt when it does not exist.
   absl::StatusOr<std::optional<KeyValue>> Get(const std::string& key);
 
@@ -96,7 +92,7 @@ class EtcdClient {
 
  private:
   explicit EtcdClient(std::shared_ptr<Connection> c) : connection_(std::move(c)) {}
-  absl::StatusOr<int64_t> RangeOnce(const std::string& prefix, int64_t revision, PageFn page);
+  absl::StatusOr<int64_t> RangeOnce(const std::string& prefix, int64_t revision, RangeSink* sink);
   // `error` (ResourceExhausted) for a page of one key, naming that key.
   absl::Status TooLargeKeyError(const etcdserverpb::RangeRequest& page, const absl::Status& error);
   absl::StatusOr<int64_t> DeleteRange(const std::string& key, const std::string& range_end);

@@ -56,11 +56,20 @@ bool ReadNested(CodedInputStream* in, F field) {
   return true;
 }
 
-bool ReadKeyValue(CodedInputStream* in, KeyValue* kv) {
-  return ReadNested(in, [&](uint32_t tag) {
+// The decoded key and value live here until the sink has them; reused for
+// every key of a page, so their capacity is allocated once.
+struct Scratch {
+  std::string key;
+  std::string value;
+};
+
+bool ReadKeyValue(CodedInputStream* in, Scratch* scratch, KeyValueView* kv) {
+  scratch->key.clear();
+  scratch->value.clear();
+  const bool ok = ReadNested(in, [&](uint32_t tag) {
     switch (tag) {
-      case kKvKey: return ReadBytes(in, &kv->key);
-      case kKvValue: return ReadBytes(in, &kv->value);
+      case kKvKey: return ReadBytes(in, &scratch->key);
+      case kKvValue: return ReadBytes(in, &scratch->value);
       case kKvCreateRevision: return ReadInt64(in, &kv->create_revision);
       case kKvModRevision: return ReadInt64(in, &kv->mod_revision);
       case kKvVersion: return ReadInt64(in, &kv->version);
@@ -68,9 +77,13 @@ bool ReadKeyValue(CodedInputStream* in, KeyValue* kv) {
       default: return WireFormatLite::SkipField(in, tag);
     }
   });
+  kv->key = scratch->key;
+  kv->value = scratch->value;
+  return ok;
 }
 
 bool ReadPage(CodedInputStream* in, RangePage* page) {
+  Scratch scratch;
   while (uint32_t tag = in->ReadTag()) {
     bool ok;
     switch (tag) {
@@ -81,9 +94,14 @@ bool ReadPage(CodedInputStream* in, RangePage* page) {
         });
         break;
       case kKvs: {
-        KeyValue& kv = page->kvs->emplace_back();
-        ok = ReadKeyValue(in, &kv);
-        page->kv_bytes += static_cast<int64_t>(kv.key.size() + kv.value.size());
+        KeyValueView kv;
+        ok = ReadKeyValue(in, &scratch, &kv);
+        if (ok) {
+          page->sink->Add(kv);
+          ++page->keys;
+          page->kv_bytes += static_cast<int64_t>(kv.key.size() + kv.value.size());
+          page->last_key.assign(kv.key);
+        }
         break;
       }
       case kMore: {
@@ -102,12 +120,23 @@ bool ReadPage(CodedInputStream* in, RangePage* page) {
 
 }  // namespace
 
+void KeyValueSink::Add(const KeyValueView& kv) {
+  kvs_->push_back(KeyValue{std::string(kv.key), std::string(kv.value), kv.create_revision,
+                           kv.mod_revision, kv.version, kv.lease});
+}
+
+void KeyValueSink::Truncate(size_t n) {
+  kvs_->erase(kvs_->begin() + static_cast<std::ptrdiff_t>(n), kvs_->end());
+}
+
 void RangePage::Reset() {
-  kvs->erase(kvs->begin() + static_cast<std::ptrdiff_t>(size_before), kvs->end());
+  sink->Truncate(size_before);
   revision = 0;
   count = 0;
   more = false;
+  keys = 0;
   kv_bytes = 0;
+  last_key.clear();
 }
 
 bool DecodeRangePage(google::protobuf::io::ZeroCopyInputStream* in, RangePage* page) {

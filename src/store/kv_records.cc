@@ -35,8 +35,30 @@ const char* KvRecords::Append(std::string_view key, std::string_view value) {
   char* rec = b.data.get() + b.used;
   kv_record::Write(rec, key, value, /*own_alloc=*/false);
   b.used += need;
+  ++b.records;
   ++count_;
   return rec;
+}
+
+void KvRecords::Truncate(size_t n) {
+  // `kept` counts the records in blocks_[0, back]; whole blocks go first.
+  size_t kept = count_;
+  while (!blocks_.empty() && kept - blocks_.back().records >= n) {
+    kept -= blocks_.back().records;
+    blocks_.pop_back();
+  }
+  count_ = n;
+  if (kept == n) return;
+  // The last block holds records n-1 and n: keep its first `keep`.
+  Block& b = blocks_.back();
+  const size_t keep = n - (kept - b.records);
+  size_t offset = 0;
+  for (size_t i = 0; i < keep; ++i) {
+    const char* rec = b.data.get() + offset;
+    offset += kv_record::Bytes(kv_record::KeySize(rec), kv_record::ValueSize(rec));
+  }
+  b.used = offset;
+  b.records = keep;
 }
 
 size_t KvRecords::block_bytes() const {

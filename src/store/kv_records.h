@@ -69,6 +69,7 @@ class KvRecords {
     std::unique_ptr<char[]> data;
     size_t used = 0;
     size_t capacity = 0;
+    size_t records = 0;  // records in data[0, used)
   };
 
   KvRecords() = default;
@@ -79,6 +80,10 @@ class KvRecords {
 
   // Appends a copy of key and value; returns the record.
   const char* Append(std::string_view key, std::string_view value);
+
+  // Drops every record after the first n; the blocks they alone used are
+  // freed. Walks at most one block. REQUIRES: n <= size().
+  void Truncate(size_t n);
 
   size_t size() const { return count_; }
   bool empty() const { return count_ == 0; }

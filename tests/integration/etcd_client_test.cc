@@ -55,27 +55,35 @@ TEST(EtcdClient, SnapshotOf100kKeysIsByteExactAtOneRevision) {
   }
 }
 
-// A page is decoded into a vector sized for it before it arrives: grown by
-// doubling, the vector of a 16 MiB page of small keys was the largest item
-// of a million-key load.
-TEST(EtcdClient, PageIsDecodedIntoAVectorSizedOnce) {
+// A paged read goes straight into the caller's sink, after what it already
+// holds; a read that fails leaves the sink as it was.
+TEST(EtcdClient, PagedReadAppendsToTheSinkAndAFailedOneLeavesItAlone) {
   auto etcd = EtcdTestServer::Start();
   ASSERT_TRUE(etcd.ok()) << etcd.status();
   auto client = ConnectForTest({(*etcd)->url()});
   ASSERT_NE(client, nullptr);
   std::vector<std::pair<std::string, std::string>> batch;
   for (int i = 0; i < 50000; ++i) batch.emplace_back(absl::StrFormat("/pg/k%06d", i), "10.0.0.1:80");
-  ASSERT_TRUE(client->PutMany(batch).ok());
-  size_t pages = 0, keys = 0;
-  absl::StatusOr<int64_t> rev =
-      client->RangePrefixPages("/pg/", 0, [&](std::vector<KeyValue>& kvs, bool, int64_t) {
-        ++pages;
-        keys += kvs.size();
-        EXPECT_EQ(kvs.size(), kvs.capacity()) << "page " << pages;
-      });
+  absl::StatusOr<int64_t> written = client->PutMany(batch);
+  ASSERT_TRUE(written.ok()) << written.status();
+  std::vector<KeyValue> kvs = {KeyValue{"/earlier", "x"}};
+  KeyValueSink sink(&kvs);
+  absl::StatusOr<int64_t> rev = client->RangePrefixInto("/pg/", 0, &sink);
   ASSERT_TRUE(rev.ok()) << rev.status();
-  EXPECT_EQ(50000u, keys);
-  EXPECT_GE(pages, 2u);  // the first page is 1000 keys, the rest one more
+  EXPECT_EQ(*rev, *written);
+  ASSERT_EQ(kvs.size(), 50001u);  // more than one page: the first is 1000 keys
+  EXPECT_EQ(kvs[0].key, "/earlier");
+  for (int i = 0; i < 50000; ++i) ASSERT_EQ(kvs[i + 1].key, batch[i].first) << i;
+  // The first page said how many were left: room for them was made once,
+  // not by doubling (a million KeyValues are 96 MB).
+  EXPECT_EQ(kvs.size(), kvs.capacity());
+
+  ASSERT_TRUE(client->Put("/pg/later", "y").ok());
+  ASSERT_TRUE(client->Compact(*rev + 1).ok());
+  std::vector<KeyValue> before = kvs;
+  absl::StatusOr<int64_t> old = client->RangePrefixInto("/pg/", *rev, &sink);
+  EXPECT_EQ(old.status().code(), absl::StatusCode::kOutOfRange) << old.status();
+  EXPECT_EQ(kvs, before);
 }
 
 TEST(EtcdClient, SnapshotIgnoresWritesMadeWhileItIsRead) {

@@ -64,7 +64,8 @@ TEST(RangePage, DecodesWhatProtobufEncodesAcrossAnySliceBoundaries) {
     std::string wire = r.SerializeAsString();
     for (int block : {1, 3, 17, 4096, static_cast<int>(wire.size()) + 1}) {
       std::vector<KeyValue> got = {KeyValue{"/kept", "from an earlier page"}};
-      RangePage page(&got);
+      KeyValueSink sink(&got);
+      RangePage page(&sink);
       ASSERT_TRUE(Decode(wire, block, &page)) << kvs << " kvs, block " << block;
       std::vector<KeyValue> want = {KeyValue{"/kept", "from an earlier page"}};
       for (KeyValue& kv : Reference(r)) want.push_back(kv);
@@ -75,6 +76,8 @@ TEST(RangePage, DecodesWhatProtobufEncodesAcrossAnySliceBoundaries) {
       int64_t bytes = 0;
       for (const mvccpb::KeyValue& kv : r.kvs()) bytes += kv.key().size() + kv.value().size();
       EXPECT_EQ(page.kv_bytes, bytes);
+      EXPECT_EQ(page.keys, kvs);
+      EXPECT_EQ(page.last_key, kvs == 0 ? "" : r.kvs(kvs - 1).key());
     }
   }
 }
@@ -99,7 +102,8 @@ TEST(RangePage, SkipsFieldsItDoesNotKnow) {
   wire += unknown;
 
   std::vector<KeyValue> got;
-  RangePage page(&got);
+  KeyValueSink sink(&got);
+  RangePage page(&sink);
   ASSERT_TRUE(Decode(wire, 5, &page));
   ASSERT_EQ(got.size(), 1u);
   EXPECT_EQ(got[0], (KeyValue{"/a", "1", 0, 5, 0, 0}));
@@ -117,7 +121,8 @@ TEST(RangePage, BrokenMessageIsRefusedAndLeavesEarlierKeysAlone) {
   };
   for (const std::string& b : broken) {
     std::vector<KeyValue> got = {KeyValue{"/kept", "v"}};
-    RangePage page(&got);
+    KeyValueSink sink(&got);
+    RangePage page(&sink);
     EXPECT_FALSE(Decode(b, 64, &page));
     EXPECT_EQ(got, (std::vector<KeyValue>{KeyValue{"/kept", "v"}}));
   }
@@ -125,14 +130,44 @@ TEST(RangePage, BrokenMessageIsRefusedAndLeavesEarlierKeysAlone) {
 
 TEST(RangePage, ResetDropsOnlyWhatThePageAppended) {
   std::vector<KeyValue> kvs = {KeyValue{"/a", "1"}};
-  RangePage page(&kvs);
+  KeyValueSink sink(&kvs);
+  RangePage page(&sink);
   kvs.push_back(KeyValue{"/b", "2"});
   page.count = 4;
   page.more = true;
+  page.keys = 1;
+  page.last_key = "/b";
   page.Reset();
   EXPECT_EQ(kvs, (std::vector<KeyValue>{KeyValue{"/a", "1"}}));
   EXPECT_EQ(page.count, 0);
   EXPECT_FALSE(page.more);
+  EXPECT_EQ(page.keys, 0);
+  EXPECT_EQ(page.last_key, "");
+}
+
+// The sink sees each key through views into scratch strings that the next
+// key reuses: a sink that keeps them must copy, and what it copied is the
+// key's own bytes, whatever the sizes of the keys before it.
+TEST(RangePage, EachKeyReachesTheSinkWithItsOwnBytes) {
+  struct Recorder : RangeSink {
+    std::vector<std::pair<std::string, std::string>> seen;
+    void Add(const KeyValueView& kv) override { seen.emplace_back(kv.key, kv.value); }
+    size_t size() const override { return seen.size(); }
+    void Truncate(size_t n) override { seen.resize(n); }
+  };
+  etcdserverpb::RangeResponse r;
+  const std::vector<std::pair<std::string, std::string>> want = {
+      {"/long/" + std::string(300, 'k'), std::string(5000, 'v')}, {"/s", "1"}, {"/t", ""},
+      {"/u", std::string(40, 'w')}};
+  for (const auto& [k, v] : want) {
+    mvccpb::KeyValue* kv = r.add_kvs();
+    kv->set_key(k);
+    kv->set_value(v);
+  }
+  Recorder sink;
+  RangePage page(&sink);
+  ASSERT_TRUE(Decode(r.SerializeAsString(), 7, &page));
+  EXPECT_EQ(sink.seen, want);
 }
 
 }  // namespace

@@ -204,6 +204,29 @@ TEST(KvRecords, IterationGivesBackEveryRecordInOrder) {
   EXPECT_EQ(3 * KvRecords::kBlockBytes + 10 + kv_record::kHeaderBytes + 2, r.block_bytes());
 }
 
+// A Range page that fails is dropped from the records it was decoded into:
+// Truncate keeps exactly the first n, across block boundaries, and appending
+// afterwards goes on from there.
+TEST(KvRecords, TruncateKeepsTheFirstRecordsAndAppendingResumesAfterThem) {
+  const std::string big(KvRecords::kBlockBytes + 10, 'x');  // a block of its own
+  const std::vector<std::pair<std::string, std::string>> kvs = {
+      {"/a", "1"}, {"/b", "2"}, {"/c", big}, {"/d", "4"}, {"/e", "5"}};
+  for (size_t n = 0; n <= kvs.size(); ++n) {
+    KvRecords r = Records(kvs);
+    r.Truncate(n);
+    r.Append("/z", "26");
+    std::vector<std::pair<std::string, std::string>> want(kvs.begin(), kvs.begin() + n);
+    want.emplace_back("/z", "26");
+    std::vector<std::pair<std::string, std::string>> got;
+    for (const char* rec : r) got.emplace_back(kv_record::Key(rec), kv_record::Value(rec));
+    EXPECT_EQ(want, got) << "n = " << n;
+    EXPECT_EQ(n + 1, r.size());
+  }
+  KvRecords r = Records(kvs);
+  r.Truncate(2);  // the big record's block and the one after it are freed
+  EXPECT_EQ(KvRecords::kBlockBytes, r.block_bytes());
+}
+
 TEST(Store, ReplacePrefixesKeepsTheRecordsWithoutCopyingThem) {
   Store s;
   KvRecords r = Records({{"/p/a", "1"}, {"/p/b", "2"}});
