@@ -234,6 +234,7 @@ bool ExecState::RangeOverPlainStrings(const BranchNode* r, const Value& list) {
   };
   absl::InlinedVector<Part, 8> parts;
   size_t texts = 0;
+  size_t count[4] = {};  // parts of each Piece
   for (const auto& n : nodes) {
     if (n->type() == NodeType::kText) {
       parts.push_back({Piece::kText, &static_cast<const TextNode*>(n.get())->text});
@@ -250,17 +251,17 @@ bool ExecState::RangeOverPlainStrings(const BranchNode* r, const Value& list) {
     } else {
       return false;
     }
+    ++count[static_cast<int>(parts.back().piece)];
   }
+  const size_t dots = count[static_cast<int>(Piece::kDot)];
+  const size_t keys = count[static_cast<int>(Piece::kKey)];
+  const size_t values = count[static_cast<int>(Piece::kValue)];
   // Nothing below can fail, break or declare: append it all, straight into
   // the output grown once. part_of(e, piece) is the bytes {{.}}, {{.Key}} or
-  // {{.Value}} prints for element e.
-  auto append = [&](const auto& elems, auto part_of) {
+  // {{.Value}} prints for element e; size_of(e) their total for the body.
+  auto append = [&](const auto& elems, auto part_of, auto size_of) {
     size_t bytes = 0;
-    for (const auto& e : elems) {
-      for (const Part& p : parts) {
-        if (p.piece != Piece::kText) bytes += part_of(e, p.piece).size();
-      }
-    }
+    for (const auto& e : elems) bytes += size_of(e);
     size_t at = out_->size();
     const size_t body = texts * elems.size() + bytes;
     ReserveFor(body, out_);
@@ -278,12 +279,15 @@ bool ExecState::RangeOverPlainStrings(const BranchNode* r, const Value& list) {
   const Type* const string_type = Type::String();
   if (pairs != nullptr) {
     // A list of key/value pairs as views (gets): no Value per element.
-    append(pairs->pairs(), [](const PairViews::Pair& e, Piece piece) {
-      return piece == Piece::kKey ? e.key : e.value;
-    });
+    append(
+        pairs->pairs(),
+        [](const PairViews::Pair& e, Piece piece) { return piece == Piece::kKey ? e.key : e.value; },
+        [&](const PairViews::Pair& e) { return keys * e.key.size() + values * e.value.size(); });
   } else if (const StringViews* views = list.AsStringViews()) {
     // A []string of views (getvs): no Value per element is ever made.
-    append(views->views(), [](std::string_view s, Piece) { return s; });
+    append(
+        views->views(), [](std::string_view s, Piece) { return s; },
+        [&](std::string_view s) { return dots * s.size(); });
   } else {
     // Every element a plain string (not a named string type, which may
     // print otherwise).
@@ -291,7 +295,9 @@ bool ExecState::RangeOverPlainStrings(const BranchNode* r, const Value& list) {
     for (const Value& e : elems) {
       if (e.type() != string_type || e.boxed()) return false;
     }
-    append(elems, [](const Value& e, Piece) { return e.AsString(); });
+    append(
+        elems, [](const Value& e, Piece) { return e.AsString(); },
+        [&](const Value& e) { return dots * e.AsString().size(); });
   }
   // Where the general path would leave node_: the body's last node.
   At(nodes.empty() ? r->list.get() : nodes.back().get());
