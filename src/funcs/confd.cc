@@ -87,7 +87,7 @@ class GetvsList final : public ValuesCache::SortedValues {
   explicit GetvsList(std::vector<std::string_view> views) : elems_(std::move(views)) {}
   size_t size() const override { return elems_.views().size(); }
   std::string_view at(size_t i) const override { return elems_.views()[i]; }
-  void Insert(size_t i, std::string_view value) override {
+  void Insert(size_t i, std::string_view, std::string_view value) override {
     std::vector<std::string_view>& views = elems_.mutable_views();
     views.insert(views.begin() + static_cast<std::ptrdiff_t>(i), value);
   }
@@ -103,6 +103,76 @@ class GetvsList final : public ValuesCache::SortedValues {
   StringViews elems_;
 };
 
+// A gets answer as the Store's ValuesCache keeps it: memkv.KVPairs whose
+// names and values are views into the Store's records (32 bytes a pair, no
+// copy of either), sorted by name, with GetvsList's lifetime rules.
+class GetsList final : public ValuesCache::SortedValues {
+ public:
+  static std::unique_ptr<ValuesCache::SortedValues> Make(
+      std::vector<ValuesCache::NamedValue> sorted) {
+    std::vector<PairViews::Pair> pairs;
+    pairs.reserve(sorted.size());
+    for (const ValuesCache::NamedValue& nv : sorted) pairs.push_back({nv.name, nv.value});
+    return std::make_unique<GetsList>(std::move(pairs));
+  }
+  // The memkv.KVPairs over `answer`, sharing it. REQUIRES: `answer` was
+  // made by Make.
+  static Value AsValue(std::shared_ptr<const ValuesCache::SortedValues> answer) {
+    const PairViews* elems = &static_cast<const GetsList&>(*answer).elems_;
+    return Value::ViewList(KVPairsType(),
+                           std::shared_ptr<const PairViews>(std::move(answer), elems));
+  }
+
+  explicit GetsList(std::vector<PairViews::Pair> pairs) : elems_(std::move(pairs)) {}
+  size_t size() const override { return elems_.pairs().size(); }
+  std::string_view at(size_t i) const override { return elems_.pairs()[i].key; }
+  std::string_view SortKey(std::string_view name, std::string_view) const override {
+    return name;
+  }
+  void Insert(size_t i, std::string_view name, std::string_view value) override {
+    std::vector<PairViews::Pair>& pairs = elems_.mutable_pairs();
+    pairs.insert(pairs.begin() + static_cast<std::ptrdiff_t>(i), PairViews::Pair{name, value});
+  }
+  void Erase(size_t i) override {
+    std::vector<PairViews::Pair>& pairs = elems_.mutable_pairs();
+    pairs.erase(pairs.begin() + static_cast<std::ptrdiff_t>(i));
+  }
+  std::unique_ptr<ValuesCache::SortedValues> Clone() const override {
+    return std::make_unique<GetsList>(elems_.pairs());
+  }
+
+ private:
+  PairViews elems_;
+};
+
+// gets over a scope with odd keys, whose names path.Clean makes: every name
+// and value copied into one shared buffer, each field a view into it.
+Result CopiedPairs(const StoreView& view, std::string_view pattern) {
+  auto bytes = std::make_shared<std::string>();
+  std::vector<size_t> sizes;  // name, value, name, value, ...
+  absl::Status st = view.ForEachMatch(pattern, [&](std::string_view name, std::string_view value) {
+    bytes->append(name.data(), name.size());
+    bytes->append(value.data(), value.size());
+    sizes.push_back(name.size());
+    sizes.push_back(value.size());
+  });
+  if (!st.ok()) return Err(st);
+  const char* next = bytes->data();
+  std::shared_ptr<const void> owner = std::move(bytes);
+  auto field = [&](size_t size) {
+    Value v = Value::StringRef(std::shared_ptr<const char>(owner, next), size);
+    next += size;
+    return v;
+  };
+  ValueList out;
+  out.reserve(sizes.size() / 2);
+  for (size_t i = 0; i < sizes.size(); i += 2) {
+    Value name = field(sizes[i]);
+    out.push_back(Value::Struct(KVPairType(), {std::move(name), field(sizes[i + 1])}));
+  }
+  return Value::List(KVPairsType(), std::move(out));
+}
+
 void AddStoreFuncs(FuncMap* m) {
   const Type* s = Type::String();
   Def(m, "get", {s}, nullptr, KVPairType(), [](ExecContext& ctx, Args a) -> Result {
@@ -111,32 +181,11 @@ void AddStoreFuncs(FuncMap* m) {
     return KVPairValue(*kv);
   });
   Def(m, "gets", {s}, nullptr, KVPairsType(), [](ExecContext& ctx, Args a) -> Result {
-    // Every name and value in one shared buffer, each field a view into it:
-    // two allocations per pair (the struct) instead of eight.
-    auto bytes = std::make_shared<std::string>();
-    std::vector<size_t> sizes;  // name, value, name, value, ...
-    absl::Status st = ViewOf(ctx).ForEachMatch(
-        a[0].AsString(), [&](std::string_view name, std::string_view value) {
-          bytes->append(name.data(), name.size());
-          bytes->append(value.data(), value.size());
-          sizes.push_back(name.size());
-          sizes.push_back(value.size());
-        });
-    if (!st.ok()) return Err(st);
-    const char* next = bytes->data();
-    std::shared_ptr<const void> owner = std::move(bytes);
-    auto field = [&](size_t size) {
-      Value v = Value::StringRef(std::shared_ptr<const char>(owner, next), size);
-      next += size;
-      return v;
-    };
-    ValueList out;
-    out.reserve(sizes.size() / 2);
-    for (size_t i = 0; i < sizes.size(); i += 2) {
-      Value name = field(sizes[i]);
-      out.push_back(Value::Struct(KVPairType(), {std::move(name), field(sizes[i + 1])}));
-    }
-    return Value::List(KVPairsType(), std::move(out));
+    absl::StatusOr<std::shared_ptr<const ValuesCache::SortedValues>> pairs =
+        ViewOf(ctx).SortedAllPairs(a[0].AsString(), &GetsList::Make);
+    if (!pairs.ok()) return Err(pairs.status());
+    if (*pairs == nullptr) return CopiedPairs(ViewOf(ctx), a[0].AsString());
+    return GetsList::AsValue(*std::move(pairs));
   });
   // memkv GetValue(key string, v ...string): the first extra is the default.
   Def(m, "getv", {s}, s, s, [](ExecContext& ctx, Args a) -> Result {

@@ -2,7 +2,6 @@
 #include "store/values_cache.h"
 
 #include <algorithm>
-#include <optional>
 
 #include "store/store.h"
 
@@ -29,6 +28,7 @@ size_t Bound(const SortedValues& values, std::string_view v, bool upper) {
 }  // namespace
 
 bool ValuesCache::CatchUp(const Store& store, absl::FunctionRef<KeyRole(std::string_view)> role,
+                          absl::FunctionRef<std::string_view(std::string_view)> name,
                           Entry* entry) {
   std::vector<const Store::Change*> changes;
   if (!store.ChangesSince(entry->version, &changes)) return false;
@@ -60,12 +60,17 @@ bool ValuesCache::CatchUp(const Store& store, absl::FunctionRef<KeyRole(std::str
       values = entry->answer->values.get();
     }
     if (change->existed) {
-      const size_t at = Bound(*values, change->old_value, /*upper=*/false);
-      if (at == values->size() || values->at(at) != change->old_value) return false;  // not what we hold
+      const std::string_view old = values->SortKey(name(key), change->old_value);
+      const size_t at = Bound(*values, old, /*upper=*/false);
+      if (at == values->size() || values->at(at) != old) return false;  // not what we hold
       values->Erase(at);
     }
-    if (std::optional<std::string_view> now = store.Find(key)) {
-      values->Insert(Bound(*values, *now, /*upper=*/true), *now);
+    // The element views the record the Store holds now (`key` is the log's
+    // copy, which may go before the answer does).
+    if (Store::Iterator now = store.LowerBound(key); now != store.end() && now->first == key) {
+      const std::string_view now_name = name(now->first);
+      values->Insert(Bound(*values, values->SortKey(now_name, now->second), /*upper=*/true),
+                     now_name, now->second);
     }
   }
   entry->version = store.version();
@@ -104,18 +109,19 @@ void ValuesCache::EvictFor(size_t values) {
 }
 
 std::shared_ptr<const SortedValues> ValuesCache::Get(
-    const Store& store, const std::string& cache_key, MakeValues make,
-    absl::FunctionRef<std::vector<std::string_view>()> build,
-    absl::FunctionRef<KeyRole(std::string_view key)> role) {
+    const Store& store, const std::string& cache_key, Form form,
+    absl::FunctionRef<std::unique_ptr<SortedValues>()> build,
+    absl::FunctionRef<KeyRole(std::string_view key)> role,
+    absl::FunctionRef<std::string_view(std::string_view key)> name) {
   absl::MutexLock lock(&mu_);
   auto it = entries_.find(cache_key);
-  if (it != entries_.end() && it->second.make != make) {
+  if (it != entries_.end() && it->second.form != form) {
     Erase(it);  // another form of the same answer: replaced by this one
     it = entries_.end();
   }
   if (it != entries_.end() && it->second.version != store.version()) {
     const size_t before = it->second.answer->values->size();
-    if (CatchUp(store, role, &it->second)) {
+    if (CatchUp(store, role, name, &it->second)) {
       total_values_ = total_values_ - before + it->second.answer->values->size();
     } else {
       Erase(it);
@@ -123,7 +129,7 @@ std::shared_ptr<const SortedValues> ValuesCache::Get(
     }
   }
   if (it == entries_.end()) {
-    std::unique_ptr<SortedValues> built = make(build());
+    std::unique_ptr<SortedValues> built = build();
     const size_t size = built->size();
     if (size < kMinCachedValues || size > kMaxCachedValuesTotal) {
       return std::shared_ptr<const SortedValues>(std::move(built));
@@ -131,7 +137,7 @@ std::shared_ptr<const SortedValues> ValuesCache::Get(
     EvictFor(size);
     Entry entry;
     entry.version = store.version();
-    entry.make = make;
+    entry.form = form;
     entry.answer = std::make_shared<Shared>(std::move(built));
     total_values_ += size;
     it = entries_.emplace(cache_key, std::move(entry)).first;

@@ -1,5 +1,6 @@
-// ValuesCache remembers getvs answers -- the values of the keys a pattern
-// matches in one view, sorted -- and brings them up to date from the Store's
+// ValuesCache remembers getvs and gets answers -- the values of the keys a
+// pattern matches in one view, sorted (getvs), or those keys' names and
+// values sorted by name (gets) -- and brings them up to date from the Store's
 // change log (store.h: version(), ChangesSince()) instead of recomputing them.
 // A re-render after one Put then costs a binary search and an insert in the
 // sorted answer, not a walk of every matching key and a sort of their values:
@@ -13,7 +14,8 @@
 // first (copy-on-write), so a holder's answer never changes under it.
 //
 // A form may keep its values as views into the Store's records (getvs does:
-// 16 bytes a value instead of a copy of it). Such an answer is readable
+// 16 bytes a value instead of a copy of it; gets keeps its names and values
+// as views, 32 bytes a pair). Such an answer is readable
 // until the Store's next modification, like a view from Store::Find; a
 // render holds it no longer than that. The cache reads a kept answer again
 // only after Store::ChangesSince said the log reaches back to the answer's
@@ -73,36 +75,60 @@ class ValuesCache {
     kRebuild,   // cannot be judged incrementally (e.g. an odd key): rebuild
   };
 
-  // One answer: values sorted bytewise, in the form its user reads them.
-  // The cache changes it (Insert, Erase) only while no one else holds it.
+  // One answer: elements sorted bytewise by their sort key (SortKey), in
+  // the form its user reads them. The cache changes it (Insert, Erase) only
+  // while no one else holds it.
   class SortedValues {
    public:
     virtual ~SortedValues() = default;
     virtual size_t size() const = 0;
+    // The sort key of element i.
     virtual std::string_view at(size_t i) const = 0;
-    // Inserts `value` (a view into the Store: copy it or keep the view)
-    // before element i (i <= size()).
-    virtual void Insert(size_t i, std::string_view value) = 0;
+    // The sort key of an element for the key named `name` holding `value`:
+    // the value (getvs, the default) or the name (gets). Unique per name
+    // when it is the name.
+    virtual std::string_view SortKey(std::string_view /*name*/, std::string_view value) const {
+      return value;
+    }
+    // Inserts the element for `name` and `value` (views into the Store's
+    // record: copy them or keep the views) before element i (i <= size()).
+    virtual void Insert(size_t i, std::string_view name, std::string_view value) = 0;
     virtual void Erase(size_t i) = 0;
     // An equal answer that shares nothing mutable with this one.
     virtual std::unique_ptr<SortedValues> Clone() const = 0;
   };
+  // A matching key's name in the view and its value, both views into the
+  // Store's record.
+  struct NamedValue {
+    std::string_view name;
+    std::string_view value;
+  };
   // Makes the form from sorted views into the Store's records, copying
-  // their bytes or keeping the views (see above). A form is told apart by
-  // this function: an answer cached for one form is never handed to a caller
-  // asking with another, so a caller may downcast what it gets to the type
-  // its `make` returns.
+  // their bytes or keeping the views (see above): values sorted bytewise
+  // (getvs), or pairs sorted by name (gets).
   using MakeValues = std::unique_ptr<SortedValues> (*)(std::vector<std::string_view> sorted);
+  using MakePairs = std::unique_ptr<SortedValues> (*)(std::vector<NamedValue> sorted_by_name);
+  // Which form an answer is in: a form is told apart by its make function
+  // (MakeValues or MakePairs, as an address). An answer cached for one form
+  // is never handed to a caller asking with another, so a caller may
+  // downcast what it gets to the type its make function returns.
+  using Form = const void*;
+  template <typename Make>
+  static Form FormOf(Make make) {
+    return reinterpret_cast<Form>(make);
+  }
 
   // The answer for `cache_key` at the Store's current version: the cached
-  // one, brought up to date through `role` (which classifies a changed key),
-  // or make(build()) (build's views sorted bytewise, into the Store).
+  // one, brought up to date through `role` (which classifies a changed key)
+  // and `name` (the view's name of a kMatching key, viewing the bytes of the
+  // key it is given), or build() (the form, made from the Store as it is).
   // Never null. The answer stays unchanged as long as it is held, and valid
   // until the Store's next modification (longer if its form owns its bytes).
   std::shared_ptr<const SortedValues> Get(
-      const Store& store, const std::string& cache_key, MakeValues make,
-      absl::FunctionRef<std::vector<std::string_view>()> build,
-      absl::FunctionRef<KeyRole(std::string_view key)> role) ABSL_LOCKS_EXCLUDED(mu_);
+      const Store& store, const std::string& cache_key, Form form,
+      absl::FunctionRef<std::unique_ptr<SortedValues>()> build,
+      absl::FunctionRef<KeyRole(std::string_view key)> role,
+      absl::FunctionRef<std::string_view(std::string_view key)> name) ABSL_LOCKS_EXCLUDED(mu_);
 
   // True when some answer is cached: the Store only keeps a change log then.
   bool active() const { return entries_count_.load(std::memory_order_relaxed) > 0; }
@@ -119,14 +145,14 @@ class ValuesCache {
   struct Entry {
     uint64_t version = 0;  // the Store version the answer reflects
     uint64_t last_use = 0;
-    MakeValues make = nullptr;  // the answer's form
+    Form form = nullptr;
     std::shared_ptr<Shared> answer;
   };
   using Entries = std::map<std::string, Entry, std::less<>>;
   // Applies the Store's changes since entry->version (to a copy of the
   // answer when it is held); false when the entry must be rebuilt instead.
   static bool CatchUp(const Store& store, absl::FunctionRef<KeyRole(std::string_view)> role,
-                      Entry* entry);
+                      absl::FunctionRef<std::string_view(std::string_view)> name, Entry* entry);
   // A handle on `answer` that counts as one of its holders until released.
   static std::shared_ptr<const SortedValues> HandOut(std::shared_ptr<Shared> answer);
   // Makes room for an answer of `values` values.

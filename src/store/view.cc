@@ -483,7 +483,7 @@ absl::StatusOr<std::vector<std::string_view>> StoreView::GetAllValueViews(
   return values;
 }
 
-std::string StoreView::ValuesCacheKey(std::string_view pattern) const {
+std::string StoreView::ValuesCacheKey(std::string_view kind, std::string_view pattern) const {
   // Length-prefixed, as keys may hold any byte.
   std::string key;
   auto add = [&key](std::string_view s) {
@@ -491,6 +491,7 @@ std::string StoreView::ValuesCacheKey(std::string_view pattern) const {
     key += ':';
     key.append(s.data(), s.size());
   };
+  add(kind);
   add(pattern);
   add(scope_->prefix_);
   for (const auto& [lo, hi] : scope_->covered_) {
@@ -523,12 +524,37 @@ absl::StatusOr<std::shared_ptr<const ValuesCache::SortedValues>> StoreView::Sort
     return std::shared_ptr<const ValuesCache::SortedValues>(make(*std::move(values)));
   }
   return cache->Get(
-      *store_, ValuesCacheKey(pattern), make,
+      *store_, ValuesCacheKey("v", pattern), ValuesCache::FormOf(make),
       [&] {
         absl::StatusOr<std::vector<std::string_view>> values = GetAllValueViews(pattern);
-        return values.ok() ? *std::move(values) : std::vector<std::string_view>();
+        return make(values.ok() ? *std::move(values) : std::vector<std::string_view>());
       },
-      [&](std::string_view key) { return ValuesRole(pattern, key); });
+      [&](std::string_view key) { return ValuesRole(pattern, key); },
+      [&](std::string_view key) { return NameOf(key); });
+}
+
+absl::StatusOr<std::shared_ptr<const ValuesCache::SortedValues>> StoreView::SortedAllPairs(
+    std::string_view pattern, ValuesCache::MakePairs make) const {
+  if (absl::Status valid = ValidateGoPattern(pattern); !valid.ok()) {
+    // memkv only notices a bad pattern while matching a key.
+    if (!Empty()) return valid;
+    return std::shared_ptr<const ValuesCache::SortedValues>(make({}));
+  }
+  if (!AllRegular()) return nullptr;  // names made by path.Clean: not views
+  // In name order already, one per name, both views into the records.
+  auto build = [&] {
+    std::vector<ValuesCache::NamedValue> pairs;
+    ScanMatching(pattern, [&](std::string_view name, std::string_view value) {
+      pairs.push_back({name, value});
+    });
+    return make(std::move(pairs));
+  };
+  ValuesCache* cache = store_->values_cache();
+  if (cache == nullptr) return std::shared_ptr<const ValuesCache::SortedValues>(build());
+  return cache->Get(
+      *store_, ValuesCacheKey("p", pattern), ValuesCache::FormOf(make), build,
+      [&](std::string_view key) { return ValuesRole(pattern, key); },
+      [&](std::string_view key) { return NameOf(key); });
 }
 
 absl::StatusOr<std::vector<std::string>> StoreView::GetAllValues(std::string_view pattern) const {

@@ -74,9 +74,9 @@
 // keep key order, so a query is a lower_bound on the name range it can match
 // plus a walk of that range; ls/lsdir jump over each child's subtree after
 // its first key, and so do gets/getvs when the rest of the pattern cannot
-// match a '/'. When the scope holds no odd key, gets needs no sort and getvs
-// copies no value (GetAllValueViews) and sorts with an integer-keyed
-// comparison. Odd keys (Store::OddLowerBound) are named through
+// match a '/'. When the scope holds no odd key, gets needs no sort and
+// copies no name or value (SortedAllPairs), and getvs copies no value
+// (GetAllValueViews) and sorts with an integer-keyed comparison. Odd keys (Store::OddLowerBound) are named through
 // path.Clean, which moves them; every query also checks the odd keys the
 // scope covers, so their cost is per odd key, not per store key.
 #ifndef CONFWATCH_STORE_VIEW_H_
@@ -180,6 +180,14 @@ class StoreView {
   // bytes (values_cache.h). What the `getvs` function uses.
   absl::StatusOr<std::shared_ptr<const ValuesCache::SortedValues>> SortedAllValues(
       std::string_view pattern, ValuesCache::MakeValues make) const;
+  // confd `gets` in the same way: the matching names and values as views
+  // into the Store's records, sorted by name, in the form `make` builds;
+  // cached, kept current and shared as SortedAllValues' answers are (in
+  // their own entries), with the same lifetime. Errors as GetAll. Null when
+  // the scope holds an odd key (then names are not all views into the
+  // Store: use ForEachMatch). What the `gets` function uses.
+  absl::StatusOr<std::shared_ptr<const ValuesCache::SortedValues>> SortedAllPairs(
+      std::string_view pattern, ValuesCache::MakePairs make) const;
   // confd `ls`.
   std::vector<std::string> List(std::string_view path) const;
   // confd `lsdir`.
@@ -214,8 +222,11 @@ class StoreView {
   // are unique. Skips subtrees the pattern cannot match.
   template <typename Fn>
   void ScanMatching(std::string_view pattern, Fn&& fn) const;
-  // SortedAllValues' cache key: everything its answer depends on.
-  std::string ValuesCacheKey(std::string_view pattern) const;
+  // The cache key of SortedAllValues' (kind "v") or SortedAllPairs' (kind
+  // "p") answer: everything it depends on.
+  std::string ValuesCacheKey(std::string_view kind, std::string_view pattern) const;
+  // The view's name of a regular store key, viewing its bytes.
+  std::string_view NameOf(std::string_view key) const { return scope_->RegularName(key); }
   // What a change of `key` means for the answer to `pattern`.
   ValuesCache::KeyRole ValuesRole(std::string_view pattern, std::string_view key) const;
   // True when no key is visible.

@@ -200,47 +200,94 @@ void ReserveFor(size_t more, std::string* out) {
 
 }  // namespace
 
+namespace {
+
+// A piece of a plain range body (see RangeOverPlainStrings).
+enum class Piece { kText, kDot, kKey, kValue };
+
+// {{.Key}} or {{.Value}} with nothing declared: kKey / kValue; else kText
+// (meaning: not such an action).
+Piece PairFieldOf(const PipeNode* pipe) {
+  if (!pipe->decl.empty() || pipe->cmds.size() != 1 || pipe->cmds[0]->args.size() != 1 ||
+      pipe->cmds[0]->args[0]->type() != NodeType::kField) {
+    return Piece::kText;
+  }
+  const auto& ident = static_cast<const FieldNode*>(pipe->cmds[0]->args[0].get())->ident;
+  if (ident.size() != 1) return Piece::kText;
+  if (ident[0] == "Key") return Piece::kKey;
+  if (ident[0] == "Value") return Piece::kValue;
+  return Piece::kText;
+}
+
+}  // namespace
+
 bool ExecState::RangeOverPlainStrings(const BranchNode* r, const Value& list) {
-  // The body's pieces in order: a text, or nullptr for {{.}}. Anything else
-  // (a variable, a call, a nested action) takes the general path.
+  // The body's pieces in order: a text, {{.}}, or (over pairs) {{.Key}} or
+  // {{.Value}}. Anything else (a variable, a call, a nested action) takes
+  // the general path.
   if (!r->pipe->decl.empty() || list.Len() == 0) return false;
+  const PairViews* pairs = list.AsPairViews();
   const auto& nodes = r->list->nodes;
-  absl::InlinedVector<const std::string*, 8> pieces;
-  size_t texts = 0, dots = 0;
+  struct Part {
+    Piece piece;
+    const std::string* text;  // for kText
+  };
+  absl::InlinedVector<Part, 8> parts;
+  size_t texts = 0;
+  size_t count[4] = {};  // parts of each Piece
   for (const auto& n : nodes) {
     if (n->type() == NodeType::kText) {
-      pieces.push_back(&static_cast<const TextNode*>(n.get())->text);
-      texts += pieces.back()->size();
-    } else if (n->type() == NodeType::kAction &&
-               IsPrintDot(static_cast<const ActionNode*>(n.get())->pipe.get())) {
-      pieces.push_back(nullptr);
-      ++dots;
+      parts.push_back({Piece::kText, &static_cast<const TextNode*>(n.get())->text});
+      texts += parts.back().text->size();
+      continue;
+    }
+    if (n->type() != NodeType::kAction) return false;
+    const PipeNode* pipe = static_cast<const ActionNode*>(n.get())->pipe.get();
+    if (pairs == nullptr && IsPrintDot(pipe)) {
+      parts.push_back({Piece::kDot, nullptr});
+    } else if (const Piece field = pairs != nullptr ? PairFieldOf(pipe) : Piece::kText;
+               field != Piece::kText) {
+      parts.push_back({field, nullptr});
     } else {
       return false;
     }
+    ++count[static_cast<int>(parts.back().piece)];
   }
+  const size_t dots = count[static_cast<int>(Piece::kDot)];
+  const size_t keys = count[static_cast<int>(Piece::kKey)];
+  const size_t values = count[static_cast<int>(Piece::kValue)];
   // Nothing below can fail, break or declare: append it all, straight into
-  // the output grown once.
-  auto append = [&](const auto& elems, auto string_of) {
+  // the output grown once. part_of(e, piece) is the bytes {{.}}, {{.Key}} or
+  // {{.Value}} prints for element e; size_of(e) their total for the body.
+  auto append = [&](const auto& elems, auto part_of, auto size_of) {
     size_t bytes = 0;
-    for (const auto& e : elems) bytes += string_of(e).size();
+    for (const auto& e : elems) bytes += size_of(e);
     size_t at = out_->size();
-    const size_t body = texts * elems.size() + bytes * dots;
+    const size_t body = texts * elems.size() + bytes;
     ReserveFor(body, out_);
     out_->resize(at + body);
     char* const out = out_->data();
     for (const auto& e : elems) {
-      for (const std::string* piece : pieces) {
-        const std::string_view text = piece != nullptr ? std::string_view(*piece) : string_of(e);
+      for (const Part& p : parts) {
+        const std::string_view text =
+            p.piece == Piece::kText ? std::string_view(*p.text) : part_of(e, p.piece);
         CopyBytes(out + at, text);
         at += text.size();
       }
     }
   };
   const Type* const string_type = Type::String();
-  if (const StringViews* views = list.AsStringViews()) {
+  if (pairs != nullptr) {
+    // A list of key/value pairs as views (gets): no Value per element.
+    append(
+        pairs->pairs(),
+        [](const PairViews::Pair& e, Piece piece) { return piece == Piece::kKey ? e.key : e.value; },
+        [&](const PairViews::Pair& e) { return keys * e.key.size() + values * e.value.size(); });
+  } else if (const StringViews* views = list.AsStringViews()) {
     // A []string of views (getvs): no Value per element is ever made.
-    append(views->views(), [](std::string_view s) { return s; });
+    append(
+        views->views(), [](std::string_view s, Piece) { return s; },
+        [&](std::string_view s) { return dots * s.size(); });
   } else {
     // Every element a plain string (not a named string type, which may
     // print otherwise).
@@ -248,7 +295,9 @@ bool ExecState::RangeOverPlainStrings(const BranchNode* r, const Value& list) {
     for (const Value& e : elems) {
       if (e.type() != string_type || e.boxed()) return false;
     }
-    append(elems, [](const Value& e) { return e.AsString(); });
+    append(
+        elems, [](const Value& e, Piece) { return e.AsString(); },
+        [&](const Value& e) { return dots * e.AsString().size(); });
   }
   // Where the general path would leave node_: the body's last node.
   At(nodes.empty() ? r->list.get() : nodes.back().get());

@@ -45,8 +45,9 @@ class ExecState {
   absl::Status WalkIfOrWith(const Value& dot, const BranchNode* node);
   absl::Status WalkRange(const Value& dot, const BranchNode* r);
   // `{{range}}` over plain strings whose body is only text and {{.}} (an
-  // upstream list: `server {{.}};`): appends what the general path would
-  // and returns true; false (nothing done) for any other range.
+  // upstream list: `server {{.}};`), or over a PairViews list (gets) whose
+  // body is only text, {{.Key}} and {{.Value}}: appends what the general
+  // path would and returns true; false (nothing done) for any other range.
   // REQUIRES: list.kind() == kSlice, its elements not interface{}.
   bool RangeOverPlainStrings(const BranchNode* r, const Value& list);
   absl::Status OneIteration(const BranchNode* r, size_t mark, const Value& index,

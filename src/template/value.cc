@@ -172,8 +172,27 @@ ValueList Value::SharedStrings(const std::vector<std::string_view>& elems) {
 Value Value::ViewList(const Type* type, std::shared_ptr<const StringViews> elems) {
   Value v = List(type, std::shared_ptr<const ValueList>());
   v.ref_ = std::move(elems);
-  v.views_ = v.ref_ != nullptr;
+  v.views_ = v.ref_ != nullptr ? Views::kStrings : Views::kNone;
   return v;
+}
+
+Value Value::ViewList(const Type* type, std::shared_ptr<const PairViews> elems) {
+  Value v = List(type, std::shared_ptr<const ValueList>());
+  v.ref_ = std::move(elems);
+  v.views_ = v.ref_ != nullptr ? Views::kPairs : Views::kNone;
+  return v;
+}
+
+const ListViews* Value::AsListViews() const {
+  switch (views_) {
+    case Views::kStrings:
+      return AsStringViews();
+    case Views::kPairs:
+      return AsPairViews();
+    case Views::kNone:
+      break;
+  }
+  return nullptr;
 }
 
 namespace {
@@ -186,22 +205,27 @@ Value StringView(std::string_view s) {
 
 }  // namespace
 
-std::vector<std::string_view>& StringViews::mutable_views() {
-  delete values_.exchange(nullptr, std::memory_order_relaxed);
-  return views_;
-}
-
-const ValueList& StringViews::values() const {
+const ValueList& ListViews::values(const Type* elem) const {
   // The acquire pairs with the release below: a reader that sees the
   // pointer sees the list it points at complete.
   if (const ValueList* made = values_.load(std::memory_order_acquire)) return *made;
   std::lock_guard<std::mutex> lock(mu_);
   if (const ValueList* made = values_.load(std::memory_order_relaxed)) return *made;
   auto made = new ValueList;
-  made->reserve(views_.size());
-  for (std::string_view s : views_) made->push_back(StringView(s));
+  const size_t n = size();
+  made->reserve(n);
+  for (size_t i = 0; i < n; ++i) made->push_back(At(i, elem));
   values_.store(made, std::memory_order_release);
   return *made;
+}
+
+Value StringViews::At(size_t i, const Type* elem) const {
+  Value v = StringView(views_[i]);
+  return elem == Type::String() ? v : v.Retyped(elem);
+}
+
+Value PairViews::At(size_t i, const Type* elem) const {
+  return Value::Struct(elem, {StringView(pairs_[i].key), StringView(pairs_[i].value)});
 }
 
 Value Value::Map(const Type* type, ValueMap entries) {
@@ -280,7 +304,7 @@ bool Value::IsNil() const {
 }
 
 const ValueList& Value::AsList() const {
-  if (views_) return AsStringViews()->values();
+  if (views_ != Views::kNone) return AsListViews()->values(type_->elem());
   return ref_ ? *static_cast<const ValueList*>(ref_.get()) : EmptyList();
 }
 
@@ -291,7 +315,7 @@ const ValueMap& Value::AsMap() const {
 const ValueList& Value::AsFields() const { return AsList(); }
 
 Value Value::Index(size_t i) const {
-  if (views_) return StringView(AsStringViews()->views()[i]).Retyped(type_->elem());
+  if (views_ != Views::kNone) return AsListViews()->At(i, type_->elem());
   const Value& e = AsList()[i];
   return type_->elem()->kind() == Kind::kInterface ? e.Boxed() : e;
 }
@@ -314,7 +338,7 @@ size_t Value::Len() const {
     case Kind::kString:
       return scalar_.u;
     case Kind::kSlice:
-      return views_ ? AsStringViews()->views().size() : AsList().size();
+      return views_ != Views::kNone ? AsListViews()->size() : AsList().size();
     case Kind::kMap:
       return AsMap().size();
     default:

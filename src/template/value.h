@@ -20,9 +20,10 @@
 // messages then name "interface {}" (e.g. "can't evaluate field x in type
 // interface {}"). static_type() returns Any() for such values.
 //
-// A []string may also be kept as StringViews (below): views into bytes that
-// something else keeps alive, 16 bytes an element; that is how getvs hands
-// out a big list without copying the Store's values.
+// A slice may also be kept as ListViews (below): views into bytes that
+// something else keeps alive, 16 bytes an element for a []string, 32 for a
+// key/value pair; that is how getvs and gets hand out a big list without
+// copying the Store's keys and values.
 #ifndef CONFWATCH_TEMPLATE_VALUE_H_
 #define CONFWATCH_TEMPLATE_VALUE_H_
 
@@ -41,7 +42,9 @@
 namespace confwatch {
 
 class Value;
+class ListViews;
 class StringViews;
+class PairViews;
 using ValueList = std::vector<Value>;
 // Go maps print and range in sorted key order; keys are strings here.
 using ValueMap = std::map<std::string, Value, std::less<>>;
@@ -81,6 +84,9 @@ class Value {
   // `elems` must keep its bytes alive as long as the Value or an element
   // read out of it is used (an element views the same bytes).
   static Value ViewList(const Type* type, std::shared_ptr<const StringViews> elems);
+  // A slice of a struct of two string fields (memkv.KVPairs) kept as views,
+  // with the same lifetime rule.
+  static Value ViewList(const Type* type, std::shared_ptr<const PairViews> elems);
   // The elements of such a list, from views (e.g. into a Store): their
   // bytes are copied once, straight into the shared buffer.
   static ValueList SharedStrings(const std::vector<std::string_view>& elems);
@@ -123,9 +129,13 @@ class Value {
   // Slice elements; empty for a nil slice. For a ViewList the Values are
   // made on the first call (40 bytes an element) and kept with the list.
   const ValueList& AsList() const;
-  // The views of a ViewList, else nullptr. REQUIRES: kind() == kSlice.
+  // The views of a ViewList of strings, else nullptr. REQUIRES: kind() == kSlice.
   const StringViews* AsStringViews() const {
-    return views_ ? static_cast<const StringViews*>(ref_.get()) : nullptr;
+    return views_ == Views::kStrings ? static_cast<const StringViews*>(ref_.get()) : nullptr;
+  }
+  // The views of a ViewList of pairs, else nullptr. REQUIRES: kind() == kSlice.
+  const PairViews* AsPairViews() const {
+    return views_ == Views::kPairs ? static_cast<const PairViews*>(ref_.get()) : nullptr;
   }
   // Map entries; empty for a nil map.
   const ValueMap& AsMap() const;
@@ -151,7 +161,10 @@ class Value {
  private:
   const Type* type_ = nullptr;
   bool boxed_ = false;
-  bool views_ = false;  // a slice whose ref_ is a StringViews
+  // A slice whose ref_ is a StringViews or a PairViews.
+  enum class Views : uint8_t { kNone, kStrings, kPairs };
+  Views views_ = Views::kNone;
+  const ListViews* AsListViews() const;
   union Scalar {
     bool b;
     uint64_t u;  // also the byte length of a string
@@ -161,32 +174,83 @@ class Value {
   std::shared_ptr<const void> ref_;
 };
 
-// The elements of a []string as views into bytes that the owner of this
-// object keeps alive (getvs: the Store's records). Ranging over it with a
-// body of text and {{.}} reads the views directly; anything that needs the
-// elements as Values gets them from values(), made once.
+// The elements of a slice as views into bytes that the owner of this object
+// keeps alive (getvs and gets: the Store's records). The executor reads the
+// views of its subclasses directly where it can (a range whose body is only
+// text and {{.}}, or {{.Key}} / {{.Value}} for pairs); anything that needs
+// the elements as Values gets them from values(), made once and kept.
 //
 // Thread-safety: const methods may be called from many threads at once;
-// mutable_views() only while nothing else uses the object.
-class StringViews {
+// ForgetValues() and a subclass's mutable access only while nothing else
+// uses the object.
+class ListViews {
+ public:
+  ListViews() = default;
+  ListViews(const ListViews&) = delete;
+  ListViews& operator=(const ListViews&) = delete;
+  virtual ~ListViews() { delete values_.load(std::memory_order_relaxed); }
+
+  virtual size_t size() const = 0;
+  // Element i as a Value of type `elem` viewing the same bytes (no
+  // reference count: valid while the viewed bytes are). REQUIRES: i < size().
+  virtual Value At(size_t i, const Type* elem) const = 0;
+  // The elements as Values of type `elem` (the list's element type), made
+  // on the first call. REQUIRES: the same `elem` on every call.
+  const ValueList& values(const Type* elem) const;
+
+ protected:
+  // Forgets the Values made by values(); a subclass calls it before it
+  // changes its views. REQUIRES: nothing else uses this object.
+  void ForgetValues() { delete values_.exchange(nullptr, std::memory_order_relaxed); }
+
+ private:
+  mutable std::mutex mu_;  // serialises making values_
+  mutable std::atomic<const ValueList*> values_{nullptr};
+};
+
+// A []string as views, 16 bytes an element (getvs).
+class StringViews final : public ListViews {
  public:
   StringViews() = default;
   explicit StringViews(std::vector<std::string_view> views) : views_(std::move(views)) {}
-  StringViews(const StringViews& other) : views_(other.views_) {}  // the views only
-  StringViews& operator=(const StringViews&) = delete;
-  ~StringViews() { delete values_.load(std::memory_order_relaxed); }
 
   const std::vector<std::string_view>& views() const { return views_; }
   // For changing the views; forgets the Values made from them.
   // REQUIRES: nothing else uses this object (no Value over it is read).
-  std::vector<std::string_view>& mutable_views();
-  // The elements as string Values viewing the same bytes.
-  const ValueList& values() const;
+  std::vector<std::string_view>& mutable_views() {
+    ForgetValues();
+    return views_;
+  }
+  size_t size() const override { return views_.size(); }
+  Value At(size_t i, const Type* elem) const override;
 
  private:
   std::vector<std::string_view> views_;
-  mutable std::mutex mu_;  // serialises making values_
-  mutable std::atomic<const ValueList*> values_{nullptr};
+};
+
+// A slice of a struct of two string fields (memkv.KVPair {Key, Value}) as
+// views, 32 bytes an element (gets).
+class PairViews final : public ListViews {
+ public:
+  struct Pair {
+    std::string_view key;
+    std::string_view value;
+  };
+  PairViews() = default;
+  explicit PairViews(std::vector<Pair> pairs) : pairs_(std::move(pairs)) {}
+
+  const std::vector<Pair>& pairs() const { return pairs_; }
+  // As StringViews::mutable_views.
+  std::vector<Pair>& mutable_pairs() {
+    ForgetValues();
+    return pairs_;
+  }
+  size_t size() const override { return pairs_.size(); }
+  // REQUIRES: `elem` is a struct of two string fields.
+  Value At(size_t i, const Type* elem) const override;
+
+ private:
+  std::vector<Pair> pairs_;
 };
 
 }  // namespace confwatch

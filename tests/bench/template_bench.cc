@@ -10,8 +10,10 @@
 //   change  getvs after one Put before each render (untimed): what the
 //           daemon does per change. Plain `getvs` re-renders an unchanged
 //           store, so its getvs answer comes from the Store's cache as is.
+//   getschg gets after one Put before each render (untimed): `change` for
+//           the key/value form.
 // Usage: template_bench [keys=100000] [iterations=20] [variant=all]
-// `variant` (engine, getvs, change, lookup, gets or all) runs one variant alone, e.g. under
+// `variant` (engine, getvs, change, lookup, gets, getschg or all) runs one variant alone, e.g. under
 // valgrind --tool=callgrind --toggle-collect='*Template::Execute*', whose
 // instruction counts do not depend on the machine's load.
 #include <sys/resource.h>
@@ -138,6 +140,10 @@ int Main(int argc, char** argv) {
   auto gets = Template::Parse("bench.tmpl", "{{range gets \"/svc/*\"}}server {{.Value}};{{end}}",
                               ConfwatchFuncMap());
   run("gets", **gets, ctx);
+  run("getschg", **gets, ctx, [&](int i) {
+    store.Put(absl::StrFormat("/svc/node-%06d", (i * 7919 + 13) % keys),
+              absl::StrFormat("gchg%d:80", i));
+  });
   return 0;
 }
 

@@ -495,6 +495,213 @@ TEST(ConfdFuncs, GetvsListViewsTheStoresValuesWithoutCopying) {
   }
 }
 
+std::vector<std::pair<std::string, std::string>> PairsOfList(const Value& list) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const Value& kv : list.AsList()) {
+    out.emplace_back(kv.Field(0).AsString(), kv.Field(1).AsString());
+  }
+  return out;
+}
+
+std::vector<std::pair<std::string, std::string>> PairsOf(const std::vector<KVPair>& kvs) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const KVPair& kv : kvs) out.emplace_back(kv.key, kv.value);
+  return out;
+}
+
+// gets, like getvs, hands out the list the Store's cache keeps, here views
+// of both the names and the values: after random changes it must equal a
+// fresh GetAll, and a list still held must not change under it. A held list
+// is read after the Store changed, as long as the change log reaches back to
+// it: a name or value viewing a record the log no longer keeps (or a copy
+// of a key the log frees) is a read of freed memory under ASan.
+TEST(ConfdFuncs, GetsListFollowsChangesAndAHeldListNeverChanges) {
+  FakeFuncEnv env;
+  FuncMap funcs = ConfdFuncMap(env);
+  const Function* gets = funcs.Find("gets");
+  ASSERT_NE(nullptr, gets);
+  std::mt19937 rng(5);
+  Store store;
+  auto value = [&] { return absl::StrCat(rng() % 40, ".", std::string(rng() % 30, 'v')); };
+  // Names longer than a short string's inline buffer: a name viewing a
+  // copy of the key (the change log's) would view freed heap bytes.
+  const std::string svc = "/svc/instance-with-a-long-name-";
+  const std::string other = "/other/instance-with-a-long-name-";
+  for (int i = 0; i < 400; ++i) store.Put(absl::StrCat(svc, i), value());
+  for (int i = 0; i < 50; ++i) store.Put(absl::StrCat(other, i), value());
+  absl::StatusOr<ViewScope> scope = ViewScope::Create("/", {"/svc", "/other"});
+  ASSERT_TRUE(scope.ok());
+  struct Held {
+    Value list;
+    std::vector<std::pair<std::string, std::string>> was;
+    uint64_t version;
+  };
+  std::vector<Held> held;
+  for (int step = 0; step < 1500; ++step) {
+    const int changes = rng() % 10 == 0 ? 40 : 1;  // 40: more than the cache catches up with
+    for (int j = 0; j < changes; ++j) {
+      const std::string key = absl::StrCat(rng() % 5 == 0 ? other : svc, rng() % 450);
+      if (rng() % 3 == 0) {
+        store.Delete(key);
+      } else {
+        store.Put(key, value());
+      }
+    }
+    StoreView view(store, *scope);
+    ExecContext ctx;
+    ctx.store = &view;
+    const std::string pattern = step % 3 == 0 ? svc + "1*" : "/svc/*";
+    absl::StatusOr<Value> list = gets->Call(ctx, {Value::String(pattern)});
+    ASSERT_TRUE(list.ok()) << list.status();
+    EXPECT_EQ(KVPairsType(), list->type());
+    const auto fresh = PairsOf(*view.GetAll(pattern));
+    ASSERT_EQ(fresh, PairsOfList(*list)) << "step " << step;
+    if (rng() % 3 == 0) held.push_back({*list, fresh, store.version()});
+    if (held.size() > 3) held.erase(held.begin() + static_cast<std::ptrdiff_t>(rng() % held.size()));
+    std::vector<const Store::Change*> since;
+    for (const Held& h : held) {
+      if (!store.ChangesSince(h.version, &since)) continue;  // its records may be gone
+      ASSERT_EQ(h.was, PairsOfList(h.list)) << "held, step " << step;
+    }
+  }
+}
+
+// The names and values of a gets answer are the Store's own bytes, computed
+// or from the cache.
+TEST(ConfdFuncs, GetsListViewsTheStoresKeysAndValuesWithoutCopying) {
+  FakeFuncEnv env;
+  FuncMap funcs = ConfdFuncMap(env);
+  Store store;
+  for (int i = 0; i < 100; ++i) store.Put(absl::StrCat("/app/svc/k", 100 + i), absl::StrCat("10.0.0.", i));
+  absl::StatusOr<ViewScope> scope = ViewScope::Create("/app", {"/app/svc"});
+  ASSERT_TRUE(scope.ok());
+  StoreView view(store, *scope);
+  ExecContext ctx;
+  ctx.store = &view;
+  for (const char* pattern : {"/svc/k10*", "/svc/*"}) {  // 10 pairs: computed; 100: cached
+    for (int round = 0; round < 2; ++round) {
+      absl::StatusOr<Value> list = funcs.Find("gets")->Call(ctx, {Value::String(pattern)});
+      ASSERT_TRUE(list.ok()) << list.status();
+      ASSERT_LE(10u, list->Len());
+      for (size_t i = 0; i < 10; ++i) {
+        const std::string key = absl::StrCat("/app/svc/k", 100 + i);
+        const Store::Iterator in_store = store.LowerBound(key);
+        ASSERT_EQ(key, in_store->first);
+        for (const Value& kv : {list->Index(i), list->AsList()[i]}) {
+          EXPECT_EQ(absl::StrCat("/svc/k", 100 + i), kv.Field(0).AsString());
+          EXPECT_EQ(in_store->first.data() + 4, kv.Field(0).AsString().data()) << pattern << i;
+          EXPECT_EQ(in_store->second.data(), kv.Field(1).AsString().data()) << pattern << i;
+        }
+      }
+    }
+  }
+}
+
+// A Put or Delete outside a cached gets answer's pattern leaves the answer
+// as it is (the same list, even while a render holds it); one inside brings
+// a copy of the held answer up to date.
+TEST(ConfdFuncs, GetsAnswerIsChangedOnlyByAChangeInsideItsPattern) {
+  FakeFuncEnv env;
+  FuncMap funcs = ConfdFuncMap(env);
+  Store store;
+  for (int i = 0; i < 100; ++i) {
+    store.Put(absl::StrCat("/svc/web/n", i), absl::StrCat("10.0.0.", i, ":80"));
+    store.Put(absl::StrCat("/svc/db/n", i), absl::StrCat("10.1.0.", i, ":5432"));
+  }
+  absl::StatusOr<ViewScope> scope = ViewScope::Create("/", {"/svc"});
+  ASSERT_TRUE(scope.ok());
+  auto gets = [&] {
+    StoreView view(store, *scope);
+    ExecContext ctx;
+    ctx.store = &view;
+    return *funcs.Find("gets")->Call(ctx, {Value::String("/svc/web/*")});
+  };
+  const Value held = gets();
+  const auto was = PairsOfList(held);
+  store.Put("/svc/db/n1", "10.9.9.9:5432");
+  store.Delete("/svc/db/n2");
+  store.Put("/svc/web/n1/deeper", "not matched by /svc/web/*");
+  Value now = gets();
+  EXPECT_EQ(held.storage(), now.storage()) << "a change outside the pattern touched the answer";
+  store.Put("/svc/web/n1", "10.9.9.9:80");
+  store.Delete("/svc/web/n2");
+  now = gets();
+  EXPECT_NE(held.storage(), now.storage()) << "a held answer was changed in place";
+  EXPECT_EQ(was, PairsOfList(held));
+  StoreView view(store, *scope);
+  EXPECT_EQ(PairsOf(*view.GetAll("/svc/web/*")), PairsOfList(now));
+}
+
+// Every consumer of gets' list -- printing it or a pair, len, index, range
+// with and without variables, functions taking it -- renders the same bytes
+// from the cached views as from a list of copied pairs.
+TEST(ConfdFuncs, GetsListRendersAsAListOfCopiedPairs) {
+  Store store;
+  for (int i = 0; i < 120; ++i) {
+    store.Put(absl::StrCat("/svc/n", i), std::string(static_cast<size_t>(i % 7) + 1, static_cast<char>('a' + i % 26)));
+  }
+  store.Put("/other", "x");
+  absl::StatusOr<ViewScope> scope = ViewScope::Create("/", {"/"});
+  ASSERT_TRUE(scope.ok());
+  StoreView view(store, *scope);
+  FakeFuncEnv env;
+  FuncMap funcs = ConfwatchFuncMap(env);
+  funcs.Add("copiedGets", {{Type::String()}, nullptr, KVPairsType()},
+            [&](ExecContext&, absl::Span<const Value> a) -> absl::StatusOr<Value> {
+              absl::StatusOr<std::vector<KVPair>> all = view.GetAll(a[0].AsString());
+              if (!all.ok()) return all.status();
+              ValueList pairs;
+              for (const KVPair& kv : *all) {
+                pairs.push_back(Value::Struct(KVPairType(), {Value::String(kv.key),
+                                                             Value::String(kv.value)}));
+              }
+              return Value::List(KVPairsType(), std::move(pairs));
+            });
+  for (const std::string body : {
+           R"({{range @}}server {{.Value}}; # {{.Key}}{{end}})",
+           R"({{range @}}{{.Key}}{{.Key}}={{.Value}}{{"\n"}}{{end}})",
+           R"({{range @}}{{.}}{{end}})",
+           R"({{range @}}{{base .Key}}:{{.Value}};{{end}})",
+           R"({{range $i, $kv := @}}{{$i}}={{$kv.Key}},{{end}})",
+           R"({{range $kv := @}}{{$kv.Value}}{{end}})",
+           R"({{@}})",
+           R"({{printf "%v|%+v|%q" @ (index @ 3) (index @ 4).Value}})",
+           R"({{len @}} {{(index @ 7).Key}} {{index @ 8}})",
+           R"({{range sortKVByLength @}}{{.Key}},{{end}})",
+           R"({{reverse @}})",
+           R"({{toJson @}})",
+           R"({{range @}}{{if eq .Value "aa"}}{{.Key}}{{break}}{{end}}{{end}})",
+           R"({{with $l := @}}{{(slice $l 2 4)}}{{end}})",
+       }) {
+    std::string cached_text = body, copied_text = body;
+    for (size_t at; (at = cached_text.find('@')) != std::string::npos;) {
+      cached_text.replace(at, 1, "(gets \"/svc/*\")");
+    }
+    for (size_t at; (at = copied_text.find('@')) != std::string::npos;) {
+      copied_text.replace(at, 1, "(copiedGets \"/svc/*\")");
+    }
+    std::string outs[2];
+    for (int copied = 0; copied < 2; ++copied) {
+      absl::StatusOr<std::shared_ptr<const Template>> t =
+          Template::Parse("t.tmpl", copied ? copied_text : cached_text, funcs);
+      ASSERT_TRUE(t.ok()) << t.status() << " " << body;
+      ExecContext ctx;
+      ctx.store = &view;
+      for (int round = 0; round < 2; ++round) {  // computed, then from the cache
+        std::string out;
+        absl::Status st = (*t)->Execute(Value::Nil(), ctx, &out);
+        ASSERT_TRUE(st.ok()) << st << " " << body;
+        if (round == 1) {
+          EXPECT_EQ(outs[copied], out) << body;
+        }
+        outs[copied] = out;
+      }
+    }
+    EXPECT_EQ(outs[1], outs[0]) << body;
+    EXPECT_FALSE(outs[0].empty()) << body;
+  }
+}
+
 TEST(ConfdFuncs, MapHasConfdsNamesAndTypes) {
   FakeFuncEnv env;
   FuncMap funcs = ConfdFuncMap(env);

@@ -30,7 +30,7 @@ class Strings : public ValuesCache::SortedValues {
   explicit Strings(std::vector<std::string> v) : values_(std::move(v)) {}
   size_t size() const override { return values_.size(); }
   std::string_view at(size_t i) const override { return values_[i]; }
-  void Insert(size_t i, std::string_view value) override {
+  void Insert(size_t i, std::string_view, std::string_view value) override {
     values_.insert(values_.begin() + static_cast<std::ptrdiff_t>(i), std::string(value));
   }
   void Erase(size_t i) override { values_.erase(values_.begin() + static_cast<std::ptrdiff_t>(i)); }
