@@ -66,6 +66,7 @@
 #include "etcd/etcd_client.h"
 #include "http/http_client.h"
 #include "tests/bench/install_floor.h"
+#include "tests/bench/percentile.h"
 #include "tests/bench/watch_arrivals.h"
 #include "tests/support/etcd_test_server.h"
 #include "tests/support/temp_dir.h"
@@ -105,10 +106,7 @@ void WriteAll(const std::string& path, const std::string& text) {
   std::ofstream(path, std::ios::binary | std::ios::trunc) << text;
 }
 
-double Percentile(std::vector<double> v, double p) {
-  std::sort(v.begin(), v.end());
-  return v[std::min(v.size() - 1, static_cast<size_t>(p * v.size()))];
-}
+using bench::Percentile;
 
 // Blocks until `pred` holds for the dest directory's files, checking on
 // every inotify event there (and every 50 ms without one, for state outside

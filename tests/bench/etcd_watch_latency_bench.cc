@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "etcd/etcd_client.h"
+#include "tests/bench/percentile.h"
 #include "tests/bench/watch_arrivals.h"
 #include "tests/support/etcd_test_server.h"
 
@@ -25,9 +26,7 @@ std::unique_ptr<EtcdClient> Connect(const std::string& endpoint) {
   return *std::move(c);
 }
 
-double Percentile(const std::vector<double>& sorted, double p) {
-  return sorted[std::min(sorted.size() - 1, static_cast<size_t>(p * sorted.size()))];
-}
+using bench::Percentile;
 
 int Run(int puts) {
   auto etcd = EtcdTestServer::Start();

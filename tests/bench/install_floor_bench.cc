@@ -29,6 +29,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "tests/bench/install_floor.h"
+#include "tests/bench/percentile.h"
 #include "tests/support/temp_dir.h"
 
 namespace confwatch {
@@ -40,10 +41,7 @@ struct Args {
   std::string out_dir;
 };
 
-double Percentile(std::vector<double> v, double p) {
-  std::sort(v.begin(), v.end());
-  return v[std::min(v.size() - 1, static_cast<size_t>(p * v.size()))];
-}
+using bench::Percentile;
 
 struct Row {
   int keys = 0;
