@@ -201,7 +201,7 @@ absl::StatusOr<int64_t> EtcdClient::Put(const std::string& key, const std::strin
 }
 
 absl::StatusOr<int64_t> EtcdClient::PutMany(
-    const std::vector<std::pair<std::string, std::string>>& kvs) {
+    const std::vector<std::pair<std::string, std::string>>& kvs, int64_t lease) {
   int64_t revision = 0;
   for (size_t begin = 0; begin < kvs.size(); begin += kMaxTxnOps) {
     size_t end = std::min(kvs.size(), begin + kMaxTxnOps);
@@ -210,6 +210,7 @@ absl::StatusOr<int64_t> EtcdClient::PutMany(
       etcdserverpb::PutRequest* put = req.add_success()->mutable_request_put();
       put->set_key(kvs[i].first);
       put->set_value(kvs[i].second);
+      put->set_lease(lease);
     }
     etcdserverpb::TxnResponse resp;
     absl::Status s = connection_->Call(RequestInfo{RequestKind::kWrite, kvs[begin].first}, false,

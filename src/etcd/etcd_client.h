@@ -65,8 +65,10 @@ class EtcdClient {
   absl::StatusOr<int64_t> Put(const std::string& key, const std::string& value, int64_t lease = 0);
   // Writes many keys in transactions of up to 128 puts (etcd's default
   // --max-txn-ops): atomic per transaction, not across them. Returns the
-  // revision of the last one (0 for an empty list).
-  absl::StatusOr<int64_t> PutMany(const std::vector<std::pair<std::string, std::string>>& kvs);
+  // revision of the last one (0 for an empty list). Every key is bound to
+  // `lease` when it is not 0.
+  absl::StatusOr<int64_t> PutMany(const std::vector<std::pair<std::string, std::string>>& kvs,
+                                  int64_t lease = 0);
   // Deletes one key / every key under a prefix; returns the revision after
   // the delete (unchanged when nothing was deleted).
   absl::StatusOr<int64_t> Delete(const std::string& key);
