@@ -134,15 +134,23 @@ int64_t Probe(int port) {
 }
 
 // `count` probes, one every `every_ms`; every one must be answered within
-// 100 ms (a Kubernetes probe's timeout is 1 s at least: 10x slack). Returns
-// the slowest, also printed for the record.
+// kProbeBoundMs, 100 ms (a Kubernetes probe's timeout is 1 s at least: 10x
+// slack). Returns the slowest, also printed for the record.
+#if defined(__SANITIZE_THREAD__)
+// Instrumented by ThreadSanitizer the server answers several times slower
+// (a first probe took 124 ms in a fresh-clone run); the 100 ms bound is the
+// release binary's, which the release and ASan runs of this test check.
+constexpr int64_t kProbeBoundMs = 500;
+#else
+constexpr int64_t kProbeBoundMs = 100;
+#endif
 int64_t ProbeLoop(int port, int count = 20, int every_ms = 150) {
   int64_t slowest = 0;
   int failed = 0;
   for (int i = 0; i < count; ++i) {
     const int64_t took = Probe(port);
     EXPECT_GE(took, 0) << "probe " << i << " failed";
-    EXPECT_LT(took, 100) << "probe " << i << " took " << took << " ms";
+    EXPECT_LT(took, kProbeBoundMs) << "probe " << i << " took " << took << " ms";
     slowest = std::max(slowest, took);
     failed += took < 0 ? 1 : 0;
     std::this_thread::sleep_for(std::chrono::milliseconds(every_ms));
